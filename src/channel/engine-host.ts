@@ -1,0 +1,133 @@
+/**
+ * This thread's link to the process's socket engine: find it (a handle passed in
+ * workerData), or start it (first command of a thread without one), and restart it when
+ * it died, if this thread is the one that started it.
+ *
+ * The handle is nothing but the registry SharedArrayBuffer, so it can be cloned into any
+ * number of worker threads (piscina's workerData included): no MessagePort to transfer.
+ */
+import { Worker, workerData } from 'node:worker_threads';
+import { randomInt } from 'node:crypto';
+import { EngineState, initRing, Reg, REGISTRY_BYTES } from '../protocol.js';
+import { waitForWord } from './wait.js';
+import { ErrorCode } from '../errors.js';
+
+/** The key under which a worker's `workerData` carries the engine handle. */
+export const ENGINE_HANDLE_KEY = 'tcpCommandsEngine';
+
+export interface EngineHandle {
+  readonly [ENGINE_HANDLE_KEY]: SharedArrayBuffer;
+}
+
+/** How long a first command waits for a new engine thread to come up. */
+const START_DEADLINE_MS = 10_000;
+/** How long a thread that did not start the engine waits for its restart. */
+const RESTART_WAIT_MS = 2_000;
+/** An engine that dies younger than this is not restarted eagerly (no crash loops). */
+const EAGER_RESTART_MIN_AGE_MS = 1_000;
+
+const engineEntry = new URL('../../workers/engine.mjs', import.meta.url);
+
+let registry: Int32Array | undefined;
+/** Set when this thread started the engine: only the starter can restart it. */
+let ownEngine: { worker: Worker; generation: number; startedAt: number } | undefined;
+let isOwner = false;
+
+function handleFromWorkerData(): SharedArrayBuffer | undefined {
+  if (typeof workerData !== 'object' || workerData === null) return undefined;
+  const candidate = (workerData as Record<string, unknown>)[ENGINE_HANDLE_KEY];
+  return candidate instanceof SharedArrayBuffer && candidate.byteLength === REGISTRY_BYTES
+    ? candidate
+    : undefined;
+}
+
+/**
+ * Uses an engine started by another thread. Returns false (and changes nothing) when the
+ * handle is not one, or when this thread is already attached to an engine.
+ */
+export function attachEngine(handle: EngineHandle | SharedArrayBuffer): boolean {
+  const sab = handle instanceof SharedArrayBuffer ? handle : handle?.[ENGINE_HANDLE_KEY];
+  if (!(sab instanceof SharedArrayBuffer) || sab.byteLength !== REGISTRY_BYTES) return false;
+  if (registry !== undefined) return registry.buffer === sab;
+  registry = new Int32Array(sab);
+  return true;
+}
+
+/** The registry of this thread's engine, attaching to a handed-down one or creating one. */
+export function currentRegistry(): Int32Array {
+  if (registry !== undefined) return registry;
+  const inherited = handleFromWorkerData();
+  if (inherited !== undefined) {
+    registry = new Int32Array(inherited);
+    return registry;
+  }
+  registry = new Int32Array(new SharedArrayBuffer(REGISTRY_BYTES));
+  Atomics.store(registry, Reg.ChannelId, randomInt(1, 2 ** 31 - 1));
+  Atomics.store(registry, Reg.NextSocket, 1);
+  Atomics.store(registry, Reg.NextSlot, 1);
+  Atomics.store(registry, Reg.State, EngineState.Failed);
+  initRing(registry);
+  isOwner = true;
+  return registry;
+}
+
+/**
+ * The handle to give a worker thread (in its workerData under ENGINE_HANDLE_KEY) so that
+ * its commands share this process's engine and socket numbers. Starts the engine if needed.
+ */
+export function engineHandle(): EngineHandle {
+  const reg = currentRegistry();
+  ensureEngine();
+  return { [ENGINE_HANDLE_KEY]: reg.buffer as SharedArrayBuffer };
+}
+
+function spawnEngine(reg: Int32Array): void {
+  const generation = Atomics.add(reg, Reg.Generation, 1) + 1;
+  Atomics.store(reg, Reg.State, EngineState.Starting);
+  const worker = new Worker(engineEntry, {
+    workerData: { registry: reg.buffer, generation },
+    // No inherited loader flags (--import tsx): the engine is plain JS and starts ~5x faster.
+    execArgv: [],
+    stdout: false,
+    stderr: false,
+  });
+  // The engine must never keep the process alive: when the user's code is done, the
+  // process exits and the OS closes the engine's sockets.
+  worker.unref();
+  ownEngine = { worker, generation, startedAt: Date.now() };
+  const markDead = (): void => {
+    Atomics.compareExchange(reg, Reg.State, EngineState.Ready, EngineState.Dead);
+    Atomics.compareExchange(reg, Reg.State, EngineState.Starting, EngineState.Failed);
+  };
+  worker.on('error', () => {
+    // The engine reports its own errors; this listener keeps an engine crash from
+    // becoming an uncaught 'error' event in this thread.
+  });
+  worker.on('exit', () => {
+    if (Atomics.load(reg, Reg.Generation) !== generation) return;
+    markDead();
+    const age = Date.now() - (ownEngine?.startedAt ?? 0);
+    // Other threads may be waiting for a restart; this thread's event loop is free, so
+    // bring a new engine up now rather than at this thread's next command.
+    if (ownEngine?.generation === generation && age >= EAGER_RESTART_MIN_AGE_MS) spawnEngine(reg);
+  });
+}
+
+/**
+ * Makes sure the engine is running: 0, or -10050 when it is down and cannot be brought
+ * up (or, in a thread that did not start it, is not back within RESTART_WAIT_MS).
+ */
+export function ensureEngine(): number {
+  const reg = currentRegistry();
+  const state = Atomics.load(reg, Reg.State);
+  if (state === EngineState.Ready) return 0;
+  if (isOwner && (state === EngineState.Dead || state === EngineState.Failed)) spawnEngine(reg);
+  const deadline = isOwner ? START_DEADLINE_MS : RESTART_WAIT_MS;
+  const ready = waitForWord(reg, Reg.State, (s) => s === EngineState.Ready || s === EngineState.Failed, deadline);
+  return ready && Atomics.load(reg, Reg.State) === EngineState.Ready ? 0 : ErrorCode.EngineDown;
+}
+
+/** For tests of engine faults: the engine Worker this thread started, if any. */
+export function ownEngineWorker(): Worker | undefined {
+  return ownEngine?.worker;
+}

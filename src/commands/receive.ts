@@ -1,0 +1,58 @@
+/** TCPReceive(socket, buffer, maxbytes?). */
+import { openChannel } from '../channel/caller.js';
+import { ErrorCode } from '../errors.js';
+import { Op, ReceiveFlag, SLOT_DATA_BYTES } from '../protocol.js';
+import { bytesOf, type Holder, isHolder } from './payload.js';
+import { report } from './report.js';
+import { checkCount, checkSocket, isFiniteNumber } from './validate.js';
+
+export type ReceiveBuffer = ArrayBufferView | Holder;
+
+/**
+ * Receives into a Uint8Array (from offset 0, at most min(length, maxbytes) bytes; no
+ * allocation), or into a holder `{ value }`: a string value makes it a Character field
+ * (UTF-8, never ending inside a character), a Uint8Array value a Binary field (replaced
+ * by the bytes received). A blocking socket waits for *some* data; a non-blocking one
+ * answers -10035 when there is none. Returns the count of bytes, 0 when the peer has
+ * closed and nothing is left. At most 1 MiB is returned per call.
+ */
+export function TCPReceive(socket: number, buffer: ReceiveBuffer, maxbytes?: number): number {
+  return report('TCPReceive', receive(arguments.length, socket, buffer, maxbytes));
+}
+
+function receive(count: number, socket: unknown, buffer: unknown, maxbytes: unknown): number {
+  const countError = checkCount(count, 2, 3);
+  if (countError !== 0) return countError;
+  const socketError = checkSocket(socket);
+  if (socketError !== 0) return socketError;
+  let limit = SLOT_DATA_BYTES;
+  if (maxbytes !== undefined) {
+    if (!isFiniteNumber(maxbytes)) return ErrorCode.WrongType;
+    if (!Number.isInteger(maxbytes) || maxbytes < 1) return ErrorCode.InvalidArgument;
+    limit = Math.min(limit, maxbytes);
+  }
+  let target: Uint8Array | undefined;
+  let holder: Holder | undefined;
+  if (ArrayBuffer.isView(buffer)) {
+    target = bytesOf(buffer);
+    if (target.length === 0) return ErrorCode.InvalidArgument;
+    limit = Math.min(limit, target.length);
+  } else if (isHolder(buffer)) {
+    holder = buffer;
+  } else {
+    return ErrorCode.WrongType;
+  }
+  const channel = openChannel();
+  if (typeof channel === 'number') return channel;
+  const asText = typeof holder?.value === 'string';
+  const result = channel.call(Op.Receive, socket as number, limit, asText ? ReceiveFlag.Utf8 : 0);
+  if (result < 0) return result;
+  if (target !== undefined) {
+    target.set(channel.data.subarray(0, result));
+  } else if (holder !== undefined) {
+    holder.value = asText
+      ? channel.data.toString('utf8', 0, result)
+      : new Uint8Array(channel.data.subarray(0, result)); // a copy: the area is reused
+  }
+  return result;
+}

@@ -1,0 +1,14 @@
+/**
+ * Every command's result passes through here: a negative number is a failure, and the
+ * thread's error procedure (WebDevSetConfig) hears of it with the code's text. An
+ * exception thrown by the user's error procedure is the user's and is not swallowed.
+ */
+import { TCPErrorText } from '../errors.js';
+import { threadState } from './thread-state.js';
+
+export function report<T extends number | string>(command: string, result: T): T {
+  if (typeof result === 'number' && result < 0) {
+    threadState.errorProc?.(TCPErrorText(result), result, command);
+  }
+  return result;
+}

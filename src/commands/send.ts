@@ -1,0 +1,53 @@
+/** TCPSend(socket, buffer). */
+import type { Channel } from '../channel/caller.js';
+import { openChannel } from '../channel/caller.js';
+import { ErrorCode } from '../errors.js';
+import { Op, SendFlag, SLOT_DATA_BYTES } from '../protocol.js';
+import { type SendBuffer, sendPayload } from './payload.js';
+import { report } from './report.js';
+import { checkCount, checkSocket } from './validate.js';
+
+/**
+ * Sends a string (as UTF-8), bytes, or a holder's value. Blocking sockets send it all
+ * (returning when the kernel has the last byte); non-blocking ones may send a part, or
+ * answer -10035 when nothing could go. Returns the count of bytes sent.
+ */
+export function TCPSend(socket: number, buffer: SendBuffer): number {
+  return report('TCPSend', send(arguments.length, socket, buffer));
+}
+
+function send(count: number, socket: unknown, buffer: unknown): number {
+  const countError = checkCount(count, 2, 2);
+  if (countError !== 0) return countError;
+  const socketError = checkSocket(socket);
+  if (socketError !== 0) return socketError;
+  const payload = sendPayload(buffer);
+  if (payload === undefined) return ErrorCode.WrongType;
+  const channel = openChannel();
+  if (typeof channel === 'number') return channel;
+  // The common case, a string that surely fits, is encoded straight into shared memory.
+  if (typeof payload === 'string' && payload.length * 3 <= SLOT_DATA_BYTES) {
+    const length = channel.data.write(payload, 0, 'utf8');
+    return channel.call(Op.Send, socket as number, 0, 0, 0, 0, length);
+  }
+  const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+  return sendBytes(channel, socket as number, bytes);
+}
+
+/**
+ * Bytes larger than the data area go in parts; every part but the last holds the
+ * socket's send lock, so the whole send stays one atomic command.
+ */
+function sendBytes(channel: Channel, socket: number, bytes: Uint8Array): number {
+  let sent = 0;
+  do {
+    const part = Math.min(bytes.length - sent, SLOT_DATA_BYTES);
+    channel.data.set(bytes.subarray(sent, sent + part));
+    const last = sent + part === bytes.length;
+    const result = channel.call(Op.Send, socket, last ? 0 : SendFlag.More, 0, 0, 0, part);
+    if (result < 0) return sent > 0 && result === ErrorCode.WouldBlock ? sent : result;
+    sent += result;
+    if (result < part) return sent; // non-blocking: the rest did not fit
+  } while (sent < bytes.length);
+  return sent;
+}

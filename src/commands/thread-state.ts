@@ -1,0 +1,18 @@
+/**
+ * What WebDevSetConfig and the TLS commands remember: per thread, as in Omnis where
+ * each task has its own settings. Module state is per thread in Node (each worker thread
+ * loads its own copy of this module), so plain variables are exactly that.
+ */
+export type ErrorProc = (message: string, code: number, command: string) => void;
+
+export const DEFAULT_COMMS_TIMEOUT_MS = 60_000;
+
+export const threadState: {
+  errorProc: ErrorProc | undefined;
+  commsTimeoutMs: number;
+  secureError: string;
+} = {
+  errorProc: undefined,
+  commsTimeoutMs: DEFAULT_COMMS_TIMEOUT_MS,
+  secureError: '',
+};

@@ -1,0 +1,46 @@
+/**
+ * Operation codes to handlers. A handler answers its slot now or parks it; an exception
+ * out of a handler is answered as an error code so that one bad request never takes
+ * the engine (and every other thread's sockets) down with it.
+ */
+import { codeFromError, ErrorCode } from '../errors.js';
+import { Op } from '../protocol.js';
+import type { Engine } from './engine.js';
+import { localAddress, localPort, remoteAddress, remotePort } from './ops/addresses.js';
+import { block, close } from './ops/close.js';
+import { connect } from './ops/connect.js';
+import { receive, send } from './ops/transfer.js';
+import type { EngineSlot } from './slot.js';
+
+type Handler = (slot: EngineSlot, engine: Engine) => void;
+
+const handlers = new Map<number, Handler>([
+  [Op.Connect, connect],
+  [Op.Send, send],
+  [Op.Receive, receive],
+  [Op.Close, close],
+  [Op.Block, block],
+  [Op.LocalAddress, localAddress],
+  [Op.LocalPort, localPort],
+  [Op.RemoteAddress, remoteAddress],
+  [Op.RemotePort, remotePort],
+  [Op.Crash, crash],
+]);
+
+export function dispatch(slot: EngineSlot, engine: Engine): void {
+  const handler = handlers.get(slot.op);
+  if (handler === undefined) return slot.reply(ErrorCode.InvalidArgument);
+  try {
+    handler(slot, engine);
+  } catch (error) {
+    slot.reply(codeFromError(error, ErrorCode.InvalidArgument));
+  }
+}
+
+/** Test hook: an exception thrown from the event loop, as a bug in the engine would be. */
+function crash(slot: EngineSlot): void {
+  slot.reply(0);
+  setImmediate(() => {
+    throw new Error('socket engine crash requested by a test');
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * The engine's view of one caller thread's slot: the request being served and the one
+ * way to answer it. A slot carries at most one request at a time (its thread is blocked
+ * until the reply), so parking a request means keeping the slot; no per-request objects.
+ */
+import { ErrorCode } from '../errors.js';
+import { Slot, SLOT_DATA_BYTES, SLOT_HEADER_BYTES, SlotState } from '../protocol.js';
+
+export class EngineSlot {
+  readonly header: Int32Array;
+  /** The data area: request payload in, reply payload out. */
+  readonly data: Buffer;
+  /** True from reading a request until its single reply. */
+  busy = false;
+  /** The time-out of a parked request, cleared by the reply. */
+  timer: NodeJS.Timeout | undefined;
+  /** What to undo when a parked request ends early (its socket closed, its time-out). */
+  cancel: ((code: number) => void) | undefined;
+
+  op = 0;
+  socket = 0;
+  arg0 = 0;
+  arg1 = 0;
+  arg2 = 0;
+  arg3 = 0;
+  dataLength = 0;
+
+  constructor(
+    readonly id: number,
+    readonly threadId: number,
+    sab: SharedArrayBuffer,
+  ) {
+    this.header = new Int32Array(sab, 0, SLOT_HEADER_BYTES / 4);
+    this.data = Buffer.from(sab, SLOT_HEADER_BYTES, SLOT_DATA_BYTES);
+  }
+
+  /** Reads the posted request; false when there is none or one is already being served. */
+  begin(): boolean {
+    const h = this.header;
+    if (this.busy || Atomics.load(h, Slot.State) !== SlotState.Request) return false;
+    this.busy = true;
+    this.op = h[Slot.Op]!;
+    this.socket = h[Slot.Socket]!;
+    this.arg0 = h[Slot.Arg0]!;
+    this.arg1 = h[Slot.Arg1]!;
+    this.arg2 = h[Slot.Arg2]!;
+    this.arg3 = h[Slot.Arg3]!;
+    this.dataLength = Math.min(h[Slot.DataLength]!, SLOT_DATA_BYTES);
+    return true;
+  }
+
+  /** The request payload as UTF-8 text (host names, option values). */
+  text(): string {
+    return this.data.toString('utf8', 0, this.dataLength);
+  }
+
+  /** Answers the current request; a second answer to the same request is ignored. */
+  reply(result: number, replyLength = 0, replyArg = 0): void {
+    if (!this.busy) return;
+    this.busy = false;
+    this.unpark();
+    const h = this.header;
+    h[Slot.Result] = result;
+    h[Slot.ReplyLength] = replyLength;
+    h[Slot.ReplyArg] = replyArg;
+    Atomics.store(h, Slot.State, SlotState.Reply);
+    Atomics.notify(h, Slot.State, 1);
+  }
+
+  /** Answers with a text payload (addresses, host names, TLS error texts). */
+  replyText(result: number, text: string, replyArg = 0): void {
+    const length = this.data.write(text, 0, 'utf8');
+    this.reply(result, length, replyArg);
+  }
+
+  /**
+   * Parks the current request: `cancel` runs if it ends early (socket closed under it, or
+   * its time-out expires, with -522), then the request is answered with the code.
+   */
+  park(timeoutMs: number, cancel: (code: number) => void): void {
+    this.cancel = cancel;
+    if (timeoutMs >= 0) {
+      this.timer = setTimeout(() => this.abort(ErrorCode.TimedOut), timeoutMs);
+    }
+  }
+
+  /** Forgets the time-out and cancel action of a parked request (it goes on, or is done). */
+  unpark(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.cancel = undefined;
+  }
+
+  /** Ends a parked request early with an error code. */
+  abort(code: number): void {
+    if (!this.busy) return;
+    const cancel = this.cancel;
+    this.cancel = undefined;
+    cancel?.(code);
+    this.reply(code);
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Socket numbers to engine sockets. Numbers come from the registry's counter, so they
+ * are process-wide and never reused in a process run, even across engine restarts: a
+ * stale number finds nothing and gets -509, never somebody else's connection.
+ */
+import { Reg } from '../protocol.js';
+import { StreamSocket } from './stream-socket.js';
+
+export type SocketEntry = StreamSocket;
+
+export class SocketTable {
+  private readonly entries = new Map<number, SocketEntry>();
+
+  constructor(private readonly registry: Int32Array) {}
+
+  add(entry: SocketEntry): number {
+    const number = Atomics.add(this.registry, Reg.NextSocket, 1);
+    this.entries.set(number, entry);
+    return number;
+  }
+
+  get(number: number): SocketEntry | undefined {
+    return this.entries.get(number);
+  }
+
+  delete(number: number): void {
+    this.entries.delete(number);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  values(): IterableIterator<SocketEntry> {
+    return this.entries.values();
+  }
+}

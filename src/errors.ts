@@ -1,0 +1,134 @@
+/**
+ * The one error table of the project (SPEC.md "Error codes").
+ *
+ * Omnis codes where Omnis has one, negated WinSock numbers for socket errors, so legacy
+ * code that tests `if (result = -10035)` keeps working. Every command returns one of these
+ * on failure; nothing else in the project invents a code.
+ */
+export const ErrorCode = {
+  WrongType: -501,
+  WrongCount: -503,
+  InvalidSocket: -509,
+  NoAddress: -511,
+  InvalidCloseOption: -517,
+  TimedOut: -522,
+  OutOfResources: -1010,
+  NotSecure: -1014,
+  TlsError: -1021,
+  PermissionDenied: -10013,
+  InvalidArgument: -10022,
+  TooManySockets: -10024,
+  WouldBlock: -10035,
+  AddressInUse: -10048,
+  AddressNotAvailable: -10049,
+  EngineDown: -10050,
+  NetworkUnreachable: -10051,
+  ConnectionAborted: -10053,
+  ConnectionReset: -10054,
+  NotConnected: -10057,
+  SendAfterShutdown: -10058,
+  OsTimedOut: -10060,
+  ConnectionRefused: -10061,
+  HostUnreachable: -10065,
+  UnknownService: -10109,
+  HostNotFound: -11001,
+  TryAgain: -11002,
+} as const;
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const texts: Record<number, string> = {
+  [ErrorCode.WrongType]: 'Parameter of the wrong type',
+  [ErrorCode.WrongCount]: 'Wrong number of parameters',
+  [ErrorCode.InvalidSocket]: 'Invalid socket (unknown, already closed, or the wrong kind for this command)',
+  [ErrorCode.NoAddress]: 'No address given',
+  [ErrorCode.InvalidCloseOption]: 'Invalid TCPClose option (0 complete, 1 half-close, 2 abort)',
+  [ErrorCode.TimedOut]: 'Timed out (comms time-out or the socket time-out)',
+  [ErrorCode.OutOfResources]: 'Out of memory or resource limit reached',
+  [ErrorCode.NotSecure]: 'Secure operation on a socket that is not secure',
+  [ErrorCode.TlsError]: 'TLS error (WebDevGetSecureError() gives the reason)',
+  [ErrorCode.PermissionDenied]: 'Permission denied',
+  [ErrorCode.InvalidArgument]: 'Invalid argument',
+  [ErrorCode.TooManySockets]: 'Too many open sockets',
+  [ErrorCode.WouldBlock]: 'Operation would block (non-blocking socket)',
+  [ErrorCode.AddressInUse]: 'Address already in use',
+  [ErrorCode.AddressNotAvailable]: 'Address not available',
+  [ErrorCode.EngineDown]: 'Socket engine is down (it stopped or could not start)',
+  [ErrorCode.NetworkUnreachable]: 'Network is unreachable',
+  [ErrorCode.ConnectionAborted]: 'Connection aborted locally',
+  [ErrorCode.ConnectionReset]: 'Connection reset by peer',
+  [ErrorCode.NotConnected]: 'Socket is not connected',
+  [ErrorCode.SendAfterShutdown]: 'Cannot send after the socket was half-closed',
+  [ErrorCode.OsTimedOut]: 'Connection timed out (reported by the OS)',
+  [ErrorCode.ConnectionRefused]: 'Connection refused',
+  [ErrorCode.HostUnreachable]: 'Host is unreachable',
+  [ErrorCode.UnknownService]: 'Unknown service name',
+  [ErrorCode.HostNotFound]: 'Host not found',
+  [ErrorCode.TryAgain]: 'Temporary failure in name resolution; try again',
+};
+
+/** The text of any code of the table; an unknown code says so rather than throwing. */
+export function TCPErrorText(code: number): string {
+  return texts[code] ?? `Unknown error code ${String(code)}`;
+}
+
+export function isErrorCode(code: number): boolean {
+  return texts[code] !== undefined;
+}
+
+/** All codes with their texts, for documentation and tests. */
+export function errorTable(): Array<{ code: number; text: string }> {
+  return Object.entries(texts)
+    .map(([code, text]) => ({ code: Number(code), text }))
+    .sort((a, b) => b.code - a.code);
+}
+
+/**
+ * Where a Node/libuv error code becomes one of ours (the one place that does it).
+ * Mirrors the errno classes node:net reports; see Node's lib/internal/errors.js.
+ */
+const fromNodeCode: Record<string, number> = {
+  ECONNRESET: ErrorCode.ConnectionReset,
+  EPIPE: ErrorCode.ConnectionReset,
+  ECONNREFUSED: ErrorCode.ConnectionRefused,
+  ECONNABORTED: ErrorCode.ConnectionAborted,
+  ETIMEDOUT: ErrorCode.OsTimedOut,
+  EADDRINUSE: ErrorCode.AddressInUse,
+  EADDRNOTAVAIL: ErrorCode.AddressNotAvailable,
+  EAFNOSUPPORT: ErrorCode.AddressNotAvailable,
+  EACCES: ErrorCode.PermissionDenied,
+  EPERM: ErrorCode.PermissionDenied,
+  EMFILE: ErrorCode.TooManySockets,
+  ENFILE: ErrorCode.TooManySockets,
+  ENETUNREACH: ErrorCode.NetworkUnreachable,
+  ENETDOWN: ErrorCode.NetworkUnreachable,
+  EHOSTUNREACH: ErrorCode.HostUnreachable,
+  EHOSTDOWN: ErrorCode.HostUnreachable,
+  ENOTFOUND: ErrorCode.HostNotFound,
+  ENODATA: ErrorCode.HostNotFound,
+  EAI_NONAME: ErrorCode.HostNotFound,
+  EAI_FAIL: ErrorCode.HostNotFound,
+  EAI_AGAIN: ErrorCode.TryAgain,
+  ENOTCONN: ErrorCode.NotConnected,
+  EINVAL: ErrorCode.InvalidArgument,
+  ENOMEM: ErrorCode.OutOfResources,
+  ENOBUFS: ErrorCode.OutOfResources,
+  ERR_STREAM_WRITE_AFTER_END: ErrorCode.SendAfterShutdown,
+  ERR_STREAM_DESTROYED: ErrorCode.ConnectionAborted,
+  ERR_SOCKET_CLOSED: ErrorCode.ConnectionAborted,
+  ERR_SOCKET_CONNECTION_TIMEOUT: ErrorCode.TimedOut,
+};
+
+/**
+ * Maps an error thrown or emitted by node:net / node:dns to a code of the table.
+ * Happy-eyeballs connects report an AggregateError whose own code is empty: its first
+ * inner error tells what happened. Unknown errors become -10053, "aborted locally".
+ */
+export function codeFromError(error: unknown, fallback: number = ErrorCode.ConnectionAborted): number {
+  if (typeof error !== 'object' || error === null) return fallback;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && fromNodeCode[code] !== undefined) return fromNodeCode[code];
+  const inner = (error as { errors?: unknown }).errors;
+  if (Array.isArray(inner) && inner.length > 0) return codeFromError(inner[0], fallback);
+  return fallback;
+}

@@ -1,0 +1,27 @@
+/**
+ * tcp-commands: Omnis-style blocking TCP socket commands.
+ *
+ * Every command is a plain synchronous function returning a socket number, a count, 0,
+ * a string, or a negative error code (see errors.ts). None throws for network trouble or
+ * bad input. The calling thread blocks while the process's socket engine thread works.
+ */
+export { TCPConnect } from './commands/connect.js';
+export { TCPSend } from './commands/send.js';
+export { TCPReceive, type ReceiveBuffer } from './commands/receive.js';
+export { TCPClose, TCPBlock } from './commands/close.js';
+export {
+  TCPGetMyAddr,
+  TCPGetMyPort,
+  TCPGetRemoteAddr,
+  TCPGetRemotePort,
+} from './commands/addresses.js';
+export { WebDevSetConfig, WebDevGetSecureError } from './commands/config.js';
+export type { ErrorProc } from './commands/thread-state.js';
+export type { Holder, SendBuffer } from './commands/payload.js';
+export { TCPErrorText, ErrorCode, errorTable, type ErrorCodeValue } from './errors.js';
+export {
+  attachEngine,
+  engineHandle,
+  ENGINE_HANDLE_KEY,
+  type EngineHandle,
+} from './channel/engine-host.js';

@@ -1,0 +1,152 @@
+/**
+ * The shared-memory protocol between caller threads and the socket engine.
+ *
+ * Both sides import this file; nothing here runs code. Two kinds of shared memory:
+ *
+ * - The registry (one per process, one SharedArrayBuffer): engine state, liveness
+ *   heartbeat, the doorbell the engine waits on, the socket-number counter (kept here so a
+ *   restarted engine never reuses a number), and a ring of slot ids with a request posted.
+ *   Its SharedArrayBuffer *is* the engine handle a worker thread needs.
+ * - A slot (one per caller thread): a header of int32 words describing one request and
+ *   its reply, then a data area that carries payloads both ways (bytes to send, bytes
+ *   received, host names, address strings). No JSON and no structured clone on this path.
+ */
+
+// ---- registry ---------------------------------------------------------------------------
+export const Reg = {
+  State: 0,
+  Generation: 1,
+  Heartbeat: 2,
+  Doorbell: 3,
+  NextSocket: 4,
+  NextSlot: 5,
+  ChannelId: 6,
+  RingHead: 7,
+  RingTail: 8,
+  EngineThreadId: 9,
+} as const;
+
+export const EngineState = {
+  Starting: 0,
+  Ready: 1,
+  Dead: 2,
+  Failed: 3,
+} as const;
+
+export const REGISTRY_HEADER_WORDS = 16;
+/**
+ * The request ring: entry i is two words, [slot id, position]. A caller takes a position
+ * from RingTail, writes its slot id, then the position as the commit mark. The engine
+ * takes the entry at RingHead only when its position word equals RingHead, so a stale
+ * entry (from a caller of a dead engine) is never mistaken for a new one. Capacity: at
+ * most one request per slot is ever in the ring, so this bounds the number of live slots.
+ */
+export const RING_SIZE = 8192;
+export const RING_MASK = RING_SIZE - 1;
+export const REGISTRY_BYTES = (REGISTRY_HEADER_WORDS + 2 * RING_SIZE) * 4;
+
+/** Index of the slot-id word of ring position `position`; the position word follows it. */
+export function ringEntry(position: number): number {
+  return REGISTRY_HEADER_WORDS + 2 * (position & RING_MASK);
+}
+
+/**
+ * Marks every ring entry as written one lap before position 0, so that no entry looks
+ * committed for the position the engine expects next until a caller commits it.
+ */
+export function initRing(registry: Int32Array): void {
+  for (let position = 0; position < RING_SIZE; position++) {
+    Atomics.store(registry, ringEntry(position) + 1, position - RING_SIZE);
+  }
+}
+
+/** How often the engine proves it is alive, and how long a silent engine is trusted. */
+export const HEARTBEAT_INTERVAL_MS = 100;
+export const HEARTBEAT_STALE_MS = 1500;
+
+export function registrationChannelName(registry: Int32Array): string {
+  return `tcp-commands:engine:${String(Atomics.load(registry, Reg.ChannelId))}`;
+}
+
+// ---- slots ------------------------------------------------------------------------------
+export const Slot = {
+  State: 0,
+  Seq: 1,
+  Op: 2,
+  Socket: 3,
+  Arg0: 4,
+  Arg1: 5,
+  Arg2: 6,
+  Arg3: 7,
+  DataLength: 8,
+  Result: 9,
+  ReplyLength: 10,
+  ReplyArg: 11,
+  Registered: 12,
+  SlotId: 13,
+} as const;
+
+export const SlotState = {
+  Idle: 0,
+  Request: 1,
+  Reply: 2,
+} as const;
+
+export const SLOT_HEADER_BYTES = 64;
+/**
+ * Bytes a single request or reply can carry. Larger sends are cut into parts that hold
+ * the socket's send lock; receives return at most this much per call (a blocking receive
+ * returns *some* data, never waits to fill the buffer).
+ */
+export const SLOT_DATA_BYTES = 1 << 20;
+
+/** Time-outs travel as int32 milliseconds; this one means "no limit". */
+export const NO_TIMEOUT = -1;
+
+// ---- operations -------------------------------------------------------------------------
+export const Op = {
+  Connect: 1,
+  Send: 2,
+  Receive: 3,
+  Close: 4,
+  Block: 5,
+  LocalAddress: 6,
+  LocalPort: 7,
+  RemoteAddress: 8,
+  RemotePort: 9,
+  Socket: 10,
+  Bind: 11,
+  Listen: 12,
+  Accept: 13,
+  SetOption: 14,
+  GetOption: 15,
+  Name2Addr: 16,
+  Addr2Name: 17,
+  Stats: 18,
+  Available: 19,
+  Wait: 20,
+  ReloadTrust: 21,
+  /** Test hook: makes the engine throw from its event loop, to prove callers survive it. */
+  Crash: 99,
+} as const;
+
+export type OpCode = (typeof Op)[keyof typeof Op];
+
+/** Flags of Op.Send (Arg0). */
+export const SendFlag = {
+  /** More parts of the same send follow: keep the socket's send lock. */
+  More: 1,
+} as const;
+
+/** Flags of Op.Receive (Arg1). */
+export const ReceiveFlag = {
+  /** Character field: end on a whole UTF-8 character, hold a split one back for the next read. */
+  Utf8: 1,
+} as const;
+
+/** Flags of Op.Connect (Arg1). */
+export const ConnectFlag = {
+  Secure: 1,
+  Verify: 2,
+  Ipv6: 4,
+} as const;

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""A real TCP peer for the tests: a Python server process with blocking sockets.
+
+    python3 peer_server.py MODE [--host 127.0.0.1]
+
+Prints its port on the first line of stdout, serves every connection on a thread, and
+exits when its stdin closes (the test that started it has finished or died). Modes:
+
+  echo    sends back everything it receives; on each connection's end prints
+          "eof <bytes>" or "reset <bytes>" so tests can see what the peer saw
+  sink    reads to end of stream, then replies the SHA-256 hex digest and byte count
+  source  reads a line "<n>\\n", sends n random bytes then their 32-byte SHA-256, closes
+  split   reads a line "<k> <hex>\\n", sends the first k bytes of the decoded payload,
+          pauses 30 ms, sends the rest, closes
+  stall   listens with backlog 0 and never accepts (full backlog: SYNs get dropped)
+"""
+import hashlib
+import os
+import socket
+import sys
+import threading
+import time
+
+
+def read_line(conn):
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = conn.recv(1)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode().strip()
+
+
+def echo(conn):
+    total = 0
+    try:
+        while True:
+            data = conn.recv(65536)
+            if not data:
+                break
+            total += len(data)
+            conn.sendall(data)
+        print(f"eof {total}", flush=True)
+    except ConnectionResetError:
+        print(f"reset {total}", flush=True)
+
+
+def sink(conn):
+    digest = hashlib.sha256()
+    total = 0
+    buf = bytearray(1 << 20)
+    view = memoryview(buf)
+    while True:
+        n = conn.recv_into(buf)
+        if n == 0:
+            break
+        digest.update(view[:n])
+        total += n
+    conn.sendall(f"{digest.hexdigest()} {total}\n".encode())
+
+
+def source(conn):
+    remaining = int(read_line(conn))
+    digest = hashlib.sha256()
+    while remaining > 0:
+        block = os.urandom(min(remaining, 1 << 20))
+        digest.update(block)
+        conn.sendall(block)
+        remaining -= len(block)
+    conn.sendall(digest.digest())
+
+
+def split(conn):
+    k, payload = read_line(conn).split(" ")
+    data = bytes.fromhex(payload)
+    k = int(k)
+    conn.sendall(data[:k])
+    time.sleep(0.03)
+    conn.sendall(data[k:])
+
+
+HANDLERS = {"echo": echo, "sink": sink, "source": source, "split": split}
+
+
+def serve(conn, handler):
+    with conn:
+        try:
+            handler(conn)
+        except OSError:
+            pass
+
+
+def main():
+    mode = sys.argv[1]
+    host = sys.argv[sys.argv.index("--host") + 1] if "--host" in sys.argv else "127.0.0.1"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    server = socket.socket(family, socket.SOCK_STREAM)
+    server.bind((host, 0))
+    server.listen(0 if mode == "stall" else 256)
+    print(server.getsockname()[1], flush=True)
+
+    def accept_loop():
+        while True:
+            conn, _ = server.accept()
+            threading.Thread(target=serve, args=(conn, HANDLERS[mode]), daemon=True).start()
+
+    if mode != "stall":
+        threading.Thread(target=accept_loop, daemon=True).start()
+    sys.stdin.read()  # until the test closes our stdin or dies
+
+
+if __name__ == "__main__":
+    main()
