@@ -11,7 +11,7 @@ exits when its stdin closes (the test that started it has finished or died). Mod
   sink    reads to end of stream, then replies the SHA-256 hex digest and byte count
   source  reads a line "<n>\\n", sends n random bytes then their 32-byte SHA-256, closes
   split   reads a line "<k> <hex>\\n", sends the first k bytes of the decoded payload,
-          pauses 30 ms, sends the rest, closes
+          pauses 100 ms, sends the rest, closes
   stall   listens with backlog 0 and never accepts (full backlog: SYNs get dropped)
 """
 import hashlib
@@ -76,7 +76,7 @@ def split(conn):
     data = bytes.fromhex(payload)
     k = int(k)
     conn.sendall(data[:k])
-    time.sleep(0.03)
+    time.sleep(0.1)
     conn.sendall(data[k:])
 
 

@@ -1,0 +1,75 @@
+/**
+ * 64-byte ping-pong: one request out, the same bytes back, against an echo server in
+ * another process. Three clients in the same run: our blocking TCPSend + TCPReceive, a
+ * raw async node:net client, and a Python blocking-socket client.
+ */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { TCPClose, TCPConnect, TCPReceive, TCPSend } from '../src/index.js';
+import { median } from './stats.js';
+
+export const SIZE = 64;
+
+/** Median round trip of our blocking commands, in microseconds. */
+export function oursPingPong(port: number, roundTrips: number): number {
+  const s = TCPConnect('127.0.0.1', port);
+  if (s < 0) throw new Error(`TCPConnect gave ${s}`);
+  const out = new Uint8Array(SIZE);
+  const back = new Uint8Array(SIZE);
+  const samples = new Array<number>(roundTrips);
+  for (let i = 0; i < roundTrips; i++) {
+    const start = process.hrtime.bigint();
+    TCPSend(s, out);
+    let got = 0;
+    while (got < SIZE) {
+      const n = TCPReceive(s, back.subarray(got));
+      if (n <= 0) throw new Error(`TCPReceive gave ${n}`);
+      got += n;
+    }
+    samples[i] = Number(process.hrtime.bigint() - start);
+  }
+  TCPClose(s);
+  return median(samples) / 1000;
+}
+
+/** Median round trip of a raw async node:net client, in microseconds. */
+export function nodeNetPingPong(port: number, roundTrips: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
+    const out = Buffer.alloc(SIZE);
+    const samples = new Array<number>(roundTrips);
+    let done = 0;
+    let got = 0;
+    let start = 0n;
+    const next = (): void => {
+      got = 0;
+      start = process.hrtime.bigint();
+      socket.write(out);
+    };
+    socket.on('data', (chunk) => {
+      got += chunk.length;
+      if (got < SIZE) return;
+      samples[done++] = Number(process.hrtime.bigint() - start);
+      if (done === roundTrips) {
+        socket.destroy();
+        resolve(median(samples) / 1000);
+      } else {
+        next();
+      }
+    });
+    socket.once('error', reject);
+    socket.once('connect', next);
+  });
+}
+
+/** Median round trip of a Python blocking-socket client process, in microseconds. */
+export function pythonPingPong(port: number, roundTrips: number): Promise<number> {
+  const script = new URL('./pingpong_client.py', import.meta.url).pathname;
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', [script, String(port), String(roundTrips), String(SIZE)]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(Number(out) / 1000) : reject(new Error(`python exited ${code}`))));
+  });
+}

@@ -1,0 +1,35 @@
+/** Small statistics for the benchmarks: medians and printing a table of ratios. */
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export interface Row {
+  figure: string;
+  ours: number;
+  peers: Record<string, number>;
+  unit: string;
+  /** 'lower' when smaller is better (times), 'higher' for throughputs. */
+  better: 'lower' | 'higher';
+}
+
+function format(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+/** Ratios are ours / peer for times, and ours / peer for throughputs too: the README says which is good. */
+export function printTable(rows: Row[]): void {
+  const lines = ['| figure | ours | peers | ratio ours/peer |', '|---|---|---|---|'];
+  for (const row of rows) {
+    const peers = Object.entries(row.peers)
+      .map(([name, value]) => `${name} ${format(value)}`)
+      .join('; ');
+    const ratios = Object.entries(row.peers)
+      .map(([name, value]) => `${(row.ours / value).toFixed(2)}x ${name}`)
+      .join('; ');
+    lines.push(`| ${row.figure} (${row.unit}, ${row.better} is better) | ${format(row.ours)} | ${peers} | ${ratios} |`);
+  }
+  console.log(lines.join('\n'));
+}

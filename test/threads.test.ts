@@ -1,0 +1,97 @@
+// Socket numbers are process-wide, and the engine never keeps a process alive.
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import { ENGINE_HANDLE_KEY, engineHandle, TCPClose, TCPConnect, TCPSend } from '../src/index.js';
+import { startPythonPeer } from './helpers/peers.js';
+import { receiveExactly } from './helpers/receive.js';
+
+const tsWorker = new URL('./helpers/ts-worker.mjs', import.meta.url);
+
+test('the same socket used from the main thread and from a worker thread', async (t) => {
+  const peer = await startPythonPeer('echo');
+  try {
+    const s = TCPConnect('127.0.0.1', peer.port);
+    t.is(TCPSend(s, 'from main'), 9);
+    t.is(Buffer.from(receiveExactly(s, 9)).toString(), 'from main');
+
+    const worker = new Worker(tsWorker, {
+      workerData: {
+        module: new URL('./fixtures/share-socket-worker.ts', import.meta.url).href,
+        socket: s,
+        ...engineHandle(),
+      },
+    });
+    const [reply] = await Promise.all([
+      new Promise<{ sent: number; received: string }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      }),
+      new Promise((resolve) => worker.once('exit', resolve)),
+    ]);
+    t.deepEqual(reply, { sent: 15, received: 'from the worker' });
+
+    // Back on the main thread, the socket is intact.
+    t.is(TCPSend(s, 'main again'), 10);
+    t.is(Buffer.from(receiveExactly(s, 10)).toString(), 'main again');
+    t.is(TCPClose(s), 0);
+  } finally {
+    await peer.stop();
+  }
+});
+
+test('engineHandle() is what a worker needs under its documented key', (t) => {
+  const handle = engineHandle();
+  t.true(handle[ENGINE_HANDLE_KEY] instanceof SharedArrayBuffer);
+  t.is(engineHandle()[ENGINE_HANDLE_KEY], handle[ENGINE_HANDLE_KEY], 'one engine per process');
+});
+
+test('a script that leaves sockets open exits by itself, and its sockets close', async (t) => {
+  const peer = await startPythonPeer('echo');
+  try {
+    const child = spawn(process.execPath, ['--import=tsx', 'test/fixtures/leave-open.ts', String(peer.port)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const started = Date.now();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    t.is(code, 0);
+    t.true(Number(out.trim()) >= 1, 'it connected');
+    t.true(Date.now() - started < 10_000);
+    // The OS closed the socket at exit: the echo server saw the end of the stream.
+    t.regex(await peer.nextLine(), /^(eof|reset) 9$/);
+  } finally {
+    await peer.stop();
+  }
+});
+
+test('a blocked receive on one thread does not stop another thread', async (t) => {
+  const peer = await startPythonPeer('echo');
+  try {
+    const quiet = TCPConnect('127.0.0.1', peer.port);
+    const worker = new Worker(tsWorker, {
+      workerData: {
+        module: new URL('./fixtures/blocked-receive-worker.ts', import.meta.url).href,
+        socket: quiet,
+        ...engineHandle(),
+      },
+    });
+    const online = await new Promise((resolve) => worker.once('message', resolve));
+    t.is(online, 'receiving');
+    // The worker is now blocked on `quiet`; this thread goes on using its own socket.
+    const busy = TCPConnect('127.0.0.1', peer.port);
+    for (let i = 0; i < 50; i++) {
+      t.is(TCPSend(busy, 'x'.repeat(10)), 10);
+      receiveExactly(busy, 10);
+    }
+    TCPSend(quiet, 'wake up');
+    t.deepEqual(await new Promise((resolve) => worker.once('message', resolve)), { n: 7, text: 'wake up' });
+    t.is(TCPClose(quiet), 0);
+    t.is(TCPClose(busy), 0);
+    await new Promise((resolve) => worker.once('exit', resolve));
+  } finally {
+    await peer.stop();
+  }
+});
+
