@@ -6,6 +6,7 @@
  * on failure; nothing else in the project invents a code.
  */
 export const ErrorCode = {
+  NoReply: -1,
   WrongType: -501,
   WrongCount: -503,
   InvalidSocket: -509,
@@ -19,6 +20,8 @@ export const ErrorCode = {
   InvalidArgument: -10022,
   TooManySockets: -10024,
   WouldBlock: -10035,
+  UnknownOption: -10042,
+  NotSupported: -10045,
   AddressInUse: -10048,
   AddressNotAvailable: -10049,
   EngineDown: -10050,
@@ -38,6 +41,7 @@ export const ErrorCode = {
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 const texts: Record<number, string> = {
+  [ErrorCode.NoReply]: 'No reply within the time-out (TCPPing)',
   [ErrorCode.WrongType]: 'Parameter of the wrong type',
   [ErrorCode.WrongCount]: 'Wrong number of parameters',
   [ErrorCode.InvalidSocket]: 'Invalid socket (unknown, already closed, or the wrong kind for this command)',
@@ -51,6 +55,8 @@ const texts: Record<number, string> = {
   [ErrorCode.InvalidArgument]: 'Invalid argument',
   [ErrorCode.TooManySockets]: 'Too many open sockets',
   [ErrorCode.WouldBlock]: 'Operation would block (non-blocking socket)',
+  [ErrorCode.UnknownOption]: 'Unknown socket option',
+  [ErrorCode.NotSupported]: 'Operation not supported on this machine (no ping program)',
   [ErrorCode.AddressInUse]: 'Address already in use',
   [ErrorCode.AddressNotAvailable]: 'Address not available',
   [ErrorCode.EngineDown]: 'Socket engine is down (it stopped or could not start)',

@@ -15,6 +15,10 @@ export {
   TCPGetRemoteAddr,
   TCPGetRemotePort,
 } from './commands/addresses.js';
+export { TCPSocket, TCPBind, TCPListen, TCPAccept } from './commands/server.js';
+export { TCPSetOption, TCPGetOption, type OptionValue } from './commands/options.js';
+export { TCPName2Addr, TCPAddr2Name } from './commands/names.js';
+export { TCPPing } from './commands/ping.js';
 export { WebDevSetConfig, WebDevGetSecureError } from './commands/config.js';
 export type { ErrorProc } from './commands/thread-state.js';
 export type { Holder, SendBuffer } from './commands/payload.js';

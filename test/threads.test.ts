@@ -1,12 +1,10 @@
 // Socket numbers are process-wide, and the engine never keeps a process alive.
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { Worker } from 'node:worker_threads';
 import { ENGINE_HANDLE_KEY, engineHandle, TCPClose, TCPConnect, TCPSend } from '../src/index.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { receiveExactly } from './helpers/receive.js';
-
-const tsWorker = new URL('./helpers/ts-worker.mjs', import.meta.url);
+import { startWorkerFixture } from './helpers/worker.js';
 
 test('the same socket used from the main thread and from a worker thread', async (t) => {
   const peer = await startPythonPeer('echo');
@@ -15,21 +13,9 @@ test('the same socket used from the main thread and from a worker thread', async
     t.is(TCPSend(s, 'from main'), 9);
     t.is(Buffer.from(receiveExactly(s, 9)).toString(), 'from main');
 
-    const worker = new Worker(tsWorker, {
-      workerData: {
-        module: new URL('./fixtures/share-socket-worker.ts', import.meta.url).href,
-        socket: s,
-        ...engineHandle(),
-      },
-    });
-    const [reply] = await Promise.all([
-      new Promise<{ sent: number; received: string }>((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-      }),
-      new Promise((resolve) => worker.once('exit', resolve)),
-    ]);
-    t.deepEqual(reply, { sent: 15, received: 'from the worker' });
+    const sharer = startWorkerFixture('share-socket-worker.ts', { socket: s });
+    t.deepEqual(await sharer.nextMessage(), { sent: 15, received: 'from the worker' });
+    t.is(await sharer.exited, 0);
 
     // Back on the main thread, the socket is intact.
     t.is(TCPSend(s, 'main again'), 10);
@@ -70,15 +56,8 @@ test('a blocked receive on one thread does not stop another thread', async (t) =
   const peer = await startPythonPeer('echo');
   try {
     const quiet = TCPConnect('127.0.0.1', peer.port);
-    const worker = new Worker(tsWorker, {
-      workerData: {
-        module: new URL('./fixtures/blocked-receive-worker.ts', import.meta.url).href,
-        socket: quiet,
-        ...engineHandle(),
-      },
-    });
-    const online = await new Promise((resolve) => worker.once('message', resolve));
-    t.is(online, 'receiving');
+    const receiver = startWorkerFixture('blocked-receive-worker.ts', { socket: quiet });
+    t.is(await receiver.nextMessage(), 'receiving');
     // The worker is now blocked on `quiet`; this thread goes on using its own socket.
     const busy = TCPConnect('127.0.0.1', peer.port);
     for (let i = 0; i < 50; i++) {
@@ -86,10 +65,10 @@ test('a blocked receive on one thread does not stop another thread', async (t) =
       receiveExactly(busy, 10);
     }
     TCPSend(quiet, 'wake up');
-    t.deepEqual(await new Promise((resolve) => worker.once('message', resolve)), { n: 7, text: 'wake up' });
+    t.deepEqual(await receiver.nextMessage(), { n: 7, text: 'wake up' });
     t.is(TCPClose(quiet), 0);
     t.is(TCPClose(busy), 0);
-    await new Promise((resolve) => worker.once('exit', resolve));
+    t.is(await receiver.exited, 0);
   } finally {
     await peer.stop();
   }

@@ -9,6 +9,9 @@ import type { Engine } from './engine.js';
 import { localAddress, localPort, remoteAddress, remotePort } from './ops/addresses.js';
 import { block, close } from './ops/close.js';
 import { connect } from './ops/connect.js';
+import { addr2name, name2addr } from './ops/names.js';
+import { getOption, setOption } from './ops/options.js';
+import { accept, bind, listen, socket } from './ops/server.js';
 import { receive, send } from './ops/transfer.js';
 import type { EngineSlot } from './slot.js';
 
@@ -24,6 +27,14 @@ const handlers = new Map<number, Handler>([
   [Op.LocalPort, localPort],
   [Op.RemoteAddress, remoteAddress],
   [Op.RemotePort, remotePort],
+  [Op.Socket, socket],
+  [Op.Bind, bind],
+  [Op.Listen, listen],
+  [Op.Accept, accept],
+  [Op.SetOption, setOption],
+  [Op.GetOption, getOption],
+  [Op.Name2Addr, name2addr],
+  [Op.Addr2Name, addr2name],
   [Op.Crash, crash],
 ]);
 

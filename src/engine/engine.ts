@@ -1,10 +1,15 @@
 /**
  * What every operation handler works with: the socket table and the helpers that turn a
- * request's socket number into the right kind of socket (or answer -509).
+ * request's socket number into the kind of socket it needs, or answer the code the
+ * error table gives for a wrong one:
+ *   unknown or closed number                     -509
+ *   a connection needed, listener/unbound given  -10057 (not connected)
+ *   a listener needed, anything else given       -10022 (invalid argument, as listen/accept)
  */
 import { ErrorCode } from '../errors.js';
+import { ListenerSocket } from './listener-socket.js';
 import type { EngineSlot } from './slot.js';
-import { SocketTable } from './socket-table.js';
+import { type SocketEntry, SocketTable } from './socket-table.js';
 import { StreamSocket } from './stream-socket.js';
 
 export class Engine {
@@ -17,11 +22,26 @@ export class Engine {
     this.table = new SocketTable(registry);
   }
 
-  /** The connected socket the request names, or undefined after answering -509. */
-  stream(slot: EngineSlot): StreamSocket | undefined {
+  /** Any socket the request names, or undefined after answering -509. */
+  entry(slot: EngineSlot): SocketEntry | undefined {
     const entry = this.table.get(slot.socket);
-    if (entry instanceof StreamSocket) return entry;
-    slot.reply(ErrorCode.InvalidSocket);
+    if (entry === undefined) slot.reply(ErrorCode.InvalidSocket);
+    return entry;
+  }
+
+  /** The connected socket the request names, or undefined after answering. */
+  stream(slot: EngineSlot): StreamSocket | undefined {
+    const entry = this.entry(slot);
+    if (entry === undefined || entry instanceof StreamSocket) return entry;
+    slot.reply(ErrorCode.NotConnected);
+    return undefined;
+  }
+
+  /** The bound socket the request names, or undefined after answering. */
+  listener(slot: EngineSlot): ListenerSocket | undefined {
+    const entry = this.entry(slot);
+    if (entry === undefined || entry instanceof ListenerSocket) return entry;
+    slot.reply(ErrorCode.InvalidArgument);
     return undefined;
   }
 }

@@ -2,9 +2,15 @@
  * The engine's view of one caller thread's slot: the request being served and the one
  * way to answer it. A slot carries at most one request at a time (its thread is blocked
  * until the reply), so parking a request means keeping the slot; no per-request objects.
+ *
+ * Answers that come from callbacks (DNS, connect, write completion) may arrive after the
+ * request already ended (time-out, socket closed) and the thread moved on to its next
+ * request: they go through `replier()`, which answers only the request it was made for.
  */
 import { ErrorCode } from '../errors.js';
 import { Slot, SLOT_DATA_BYTES, SLOT_HEADER_BYTES, SlotState } from '../protocol.js';
+
+export type Reply = (result: number, replyLength?: number, replyArg?: number) => void;
 
 export class EngineSlot {
   readonly header: Int32Array;
@@ -17,6 +23,7 @@ export class EngineSlot {
   /** What to undo when a parked request ends early (its socket closed, its time-out). */
   cancel: ((code: number) => void) | undefined;
 
+  seq = 0;
   op = 0;
   socket = 0;
   arg0 = 0;
@@ -39,6 +46,7 @@ export class EngineSlot {
     const h = this.header;
     if (this.busy || Atomics.load(h, Slot.State) !== SlotState.Request) return false;
     this.busy = true;
+    this.seq = h[Slot.Seq]!;
     this.op = h[Slot.Op]!;
     this.socket = h[Slot.Socket]!;
     this.arg0 = h[Slot.Arg0]!;
@@ -71,6 +79,22 @@ export class EngineSlot {
   replyText(result: number, text: string, replyArg = 0): void {
     const length = this.data.write(text, 0, 'utf8');
     this.reply(result, length, replyArg);
+  }
+
+  /** A reply function for a callback: it answers this request, or nothing if it is over. */
+  replier(): Reply {
+    const seq = this.seq;
+    return (result, replyLength, replyArg) => {
+      if (this.busy && this.seq === seq) this.reply(result, replyLength, replyArg);
+    };
+  }
+
+  /** Like replier(), for text answers. */
+  textReplier(): (result: number, text: string) => void {
+    const seq = this.seq;
+    return (result, text) => {
+      if (this.busy && this.seq === seq) this.replyText(result, text);
+    };
   }
 
   /**

@@ -4,9 +4,11 @@
  * stale number finds nothing and gets -509, never somebody else's connection.
  */
 import { Reg } from '../protocol.js';
-import { StreamSocket } from './stream-socket.js';
+import type { ListenerSocket } from './listener-socket.js';
+import type { StreamSocket } from './stream-socket.js';
+import type { UnboundSocket } from './unbound-socket.js';
 
-export type SocketEntry = StreamSocket;
+export type SocketEntry = StreamSocket | ListenerSocket | UnboundSocket;
 
 export class SocketTable {
   private readonly entries = new Map<number, SocketEntry>();
@@ -21,6 +23,11 @@ export class SocketTable {
 
   get(number: number): SocketEntry | undefined {
     return this.entries.get(number);
+  }
+
+  /** The same number, a new state (an unbound socket becomes a listener at TCPBind). */
+  replace(number: number, entry: SocketEntry): void {
+    this.entries.set(number, entry);
   }
 
   delete(number: number): void {

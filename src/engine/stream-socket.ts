@@ -14,6 +14,7 @@ import type { Socket } from 'node:net';
 import { codeFromError, ErrorCode } from '../errors.js';
 import { NO_TIMEOUT, ReceiveFlag, SendFlag, SLOT_DATA_BYTES } from '../protocol.js';
 import { ReceiveQueue } from './receive-queue.js';
+import { removeItem } from './list.js';
 import type { EngineSlot } from './slot.js';
 
 /** Unread bytes held per socket before node stops reading (TCP flow control takes over). */
@@ -71,7 +72,7 @@ export class StreamSocket {
     if (this.receivers.length === 0 && this.tryReceive(slot)) return;
     if (!this.blocking) return slot.reply(ErrorCode.WouldBlock);
     this.receivers.push(slot);
-    slot.park(this.timeoutMs, () => remove(this.receivers, slot));
+    slot.park(this.timeoutMs, () => removeItem(this.receivers, slot));
   }
 
   private tryReceive(slot: EngineSlot): boolean {
@@ -130,7 +131,7 @@ export class StreamSocket {
     if (this.sendOwner !== undefined && this.sendOwner !== slot) {
       if (!this.blocking && !this.secure) return slot.reply(ErrorCode.WouldBlock);
       this.senders.push(slot);
-      slot.park(this.timeoutMs, () => remove(this.senders, slot));
+      slot.park(this.timeoutMs, () => removeItem(this.senders, slot));
       return;
     }
     this.startSend(slot);
@@ -162,13 +163,14 @@ export class StreamSocket {
     // The bytes go to node straight from the caller's shared area: no copy. The caller
     // stays blocked (so the area stays untouched) until node's callback says the kernel
     // has them.
+    const reply = slot.replier();
     this.socket.write(slot.data.subarray(0, length), (error) => {
       if (error) {
         this.fail(codeFromError(error));
         this.releaseSendLock();
-        return slot.reply(this.failure);
+        return reply(this.failure);
       }
-      slot.reply(length);
+      reply(length);
       if (!more) this.releaseSendLock();
     });
   }
@@ -228,9 +230,4 @@ export class StreamSocket {
     this.socket.once('close', () => clearTimeout(linger));
     this.socket.once('end', () => this.socket.destroy());
   }
-}
-
-function remove(list: EngineSlot[], slot: EngineSlot): void {
-  const index = list.indexOf(slot);
-  if (index >= 0) list.splice(index, 1);
 }

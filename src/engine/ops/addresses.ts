@@ -1,37 +1,52 @@
 /** TCPGetMyAddr, TCPGetMyPort, TCPGetRemoteAddr, TCPGetRemotePort on a socket. */
+import type { AddressInfo } from 'node:net';
 import { ErrorCode } from '../../errors.js';
 import type { Engine } from '../engine.js';
+import { ListenerSocket } from '../listener-socket.js';
+import type { SocketEntry } from '../socket-table.js';
 import type { EngineSlot } from '../slot.js';
+import { StreamSocket } from '../stream-socket.js';
 
 /** Arg0 of LocalAddress/RemoteAddress: give an IPv4 address in IPv4-mapped IPv6 form. */
 const AS_IPV6 = 1;
 
-function presentAddress(address: string | undefined, asIpv6: boolean): string | undefined {
-  if (address === undefined) return undefined;
-  // A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d; legacy code expects a.b.c.d.
-  const plain = address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-  return asIpv6 && plain.includes('.') ? `::ffff:${plain}` : plain;
+/** A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d; legacy code expects a.b.c.d. */
+export function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
 function answerAddress(slot: EngineSlot, address: string | undefined): void {
-  const text = presentAddress(address, (slot.arg0 & AS_IPV6) !== 0);
-  if (text === undefined) slot.reply(ErrorCode.NotConnected);
-  else slot.replyText(0, text);
+  if (address === undefined) return slot.reply(ErrorCode.NotConnected);
+  const plain = plainAddress(address);
+  slot.replyText(0, (slot.arg0 & AS_IPV6) !== 0 && plain.includes('.') ? `::ffff:${plain}` : plain);
+}
+
+/** Where a socket is bound: undefined for a socket not bound yet. */
+function local(entry: SocketEntry): { address?: string | undefined; port?: number | undefined } | undefined {
+  if (entry instanceof StreamSocket) return { address: entry.socket.localAddress, port: entry.socket.localPort };
+  if (entry instanceof ListenerSocket) return entry.server.address() as AddressInfo | null ?? undefined;
+  return undefined;
 }
 
 export function localAddress(slot: EngineSlot, engine: Engine): void {
-  const stream = engine.stream(slot);
-  if (stream !== undefined) answerAddress(slot, stream.socket.localAddress);
+  const entry = engine.entry(slot);
+  if (entry === undefined) return;
+  const bound = local(entry);
+  if (bound === undefined) return slot.reply(ErrorCode.InvalidArgument); // getsockname before bind
+  answerAddress(slot, bound.address);
+}
+
+export function localPort(slot: EngineSlot, engine: Engine): void {
+  const entry = engine.entry(slot);
+  if (entry === undefined) return;
+  const bound = local(entry);
+  if (bound === undefined) return slot.reply(ErrorCode.InvalidArgument);
+  slot.reply(bound.port ?? ErrorCode.NotConnected);
 }
 
 export function remoteAddress(slot: EngineSlot, engine: Engine): void {
   const stream = engine.stream(slot);
   if (stream !== undefined) answerAddress(slot, stream.socket.remoteAddress);
-}
-
-export function localPort(slot: EngineSlot, engine: Engine): void {
-  const stream = engine.stream(slot);
-  if (stream !== undefined) slot.reply(stream.socket.localPort ?? ErrorCode.NotConnected);
 }
 
 export function remotePort(slot: EngineSlot, engine: Engine): void {

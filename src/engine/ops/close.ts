@@ -1,29 +1,33 @@
-/** TCPClose and TCPBlock. */
+/** TCPClose and TCPBlock, on every kind of socket. */
 import { ErrorCode } from '../../errors.js';
 import type { Engine } from '../engine.js';
+import { ListenerSocket } from '../listener-socket.js';
 import type { EngineSlot } from '../slot.js';
-import { CloseOption } from '../stream-socket.js';
+import { CloseOption, StreamSocket } from '../stream-socket.js';
 
 export function close(slot: EngineSlot, engine: Engine): void {
   const option = slot.arg0;
   if (option !== CloseOption.Complete && option !== CloseOption.HalfClose && option !== CloseOption.Abort) {
     return slot.reply(ErrorCode.InvalidCloseOption);
   }
-  const stream = engine.stream(slot);
-  if (stream === undefined) return;
+  const entry = engine.entry(slot);
+  if (entry === undefined) return;
   if (option === CloseOption.HalfClose) {
-    stream.halfClose();
-  } else {
-    // The number is released at once: from here on it is -509 on every thread.
-    engine.table.delete(slot.socket);
-    stream.release(option);
+    // Only a connection has a sending direction to shut down.
+    if (!(entry instanceof StreamSocket)) return slot.reply(ErrorCode.NotConnected);
+    entry.halfClose();
+    return slot.reply(0);
   }
+  // The number is released at once: from here on it is -509 on every thread.
+  engine.table.delete(slot.socket);
+  if (entry instanceof StreamSocket) entry.release(option);
+  else if (entry instanceof ListenerSocket) entry.release();
   slot.reply(0);
 }
 
 export function block(slot: EngineSlot, engine: Engine): void {
-  const stream = engine.stream(slot);
-  if (stream === undefined) return;
-  stream.blocking = slot.arg0 === 0;
+  const entry = engine.entry(slot);
+  if (entry === undefined) return;
+  entry.blocking = slot.arg0 === 0;
   slot.reply(0);
 }

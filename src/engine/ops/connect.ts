@@ -1,6 +1,6 @@
 /**
  * TCPConnect: resolve, connect, and answer the new socket number, all within the
- * caller's comms time-out (a request never outlives it, even if DNS does).
+ * caller's comms time-out (Arg2, ms); a request never outlives it, even if DNS does.
  */
 import net from 'node:net';
 import { codeFromError, ErrorCode } from '../../errors.js';
@@ -12,17 +12,18 @@ export function connect(slot: EngineSlot, engine: Engine): void {
   const host = slot.text();
   const port = slot.arg0;
   const timeoutMs = slot.arg2;
+  const reply = slot.replier();
   // allowHalfOpen: a peer's FIN must not close our side; Omnis scripts keep sending
   // after the peer half-closes. noDelay: request/response users expect no Nagle stall.
   const socket = net.connect({ host, port, allowHalfOpen: true, noDelay: true });
   const onError = (error: Error): void => {
     socket.destroy();
-    slot.reply(codeFromError(error, ErrorCode.ConnectionRefused));
+    reply(codeFromError(error, ErrorCode.ConnectionRefused));
   };
   socket.once('error', onError);
   socket.once('connect', () => {
     socket.off('error', onError);
-    slot.reply(engine.table.add(new StreamSocket(socket, false)));
+    reply(engine.table.add(new StreamSocket(socket, false)));
   });
   slot.park(timeoutMs, () => {
     socket.off('error', onError);

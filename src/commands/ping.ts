@@ -1,0 +1,59 @@
+/**
+ * TCPPing(hostname, size = 256, timeout): an ICMP echo through the system's ping
+ * program (raw ICMP sockets need privileges node does not have), run synchronously on
+ * the calling thread; the engine is not involved.
+ */
+import { spawnSync } from 'node:child_process';
+import { ErrorCode } from '../errors.js';
+import { bareHost } from './connect.js';
+import { report } from './report.js';
+import { threadState } from './thread-state.js';
+import { checkCount, isFiniteNumber } from './validate.js';
+
+const PING = process.env.TCP_COMMANDS_PING ?? 'ping';
+const MIN_SIZE = 1;
+const MAX_SIZE = 16384;
+
+/**
+ * The round trip in milliseconds (fractional), -1 when no reply came within `timeout`
+ * milliseconds (default: the comms time-out), -11001 for an unknown host, -10013 when
+ * ping is not permitted, -10045 when there is no ping program. `size` (payload bytes)
+ * is clamped to 1..16384.
+ */
+export function TCPPing(hostname: string, size: number = 256, timeout?: number): number {
+  return report('TCPPing', ping(arguments.length, hostname, size, timeout));
+}
+
+function ping(count: number, hostname: unknown, size: unknown, timeout: unknown): number {
+  const countError = checkCount(count, 1, 3);
+  if (countError !== 0) return countError;
+  if (typeof hostname !== 'string' || !isFiniteNumber(size)) return ErrorCode.WrongType;
+  if (timeout !== undefined && !isFiniteNumber(timeout)) return ErrorCode.WrongType;
+  const host = bareHost(hostname);
+  if (host === '') return ErrorCode.NoAddress;
+  if (host.startsWith('-')) return ErrorCode.HostNotFound; // never let a "host" become a flag
+  const timeoutMs = timeout === undefined ? threadState.commsTimeoutMs : timeout;
+  if (timeoutMs <= 0) return ErrorCode.InvalidArgument;
+  const payload = Math.min(MAX_SIZE, Math.max(MIN_SIZE, Math.round(size)));
+  const seconds = Math.max(0.001, timeoutMs / 1000).toFixed(3);
+  const result = spawnSync(PING, ['-n', '-c', '1', '-s', String(payload), '-W', seconds, host], {
+    encoding: 'utf8',
+    timeout: timeoutMs + 2000, // ping's own -W is the time-out; this only stops a stuck ping
+  });
+  if (result.error !== undefined) {
+    const code = (result.error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return ErrorCode.NotSupported;
+    if (code === 'EACCES' || code === 'EPERM') return ErrorCode.PermissionDenied;
+    return code === 'ETIMEDOUT' ? ErrorCode.NoReply : ErrorCode.NotSupported;
+  }
+  const rtt = /time[=<]\s*([\d.]+)\s*ms/.exec(result.stdout);
+  if (result.status === 0 && rtt !== null) return Number(rtt[1]);
+  if (result.status === 0) return 0; // a reply too small to carry a time stamp (size < 16)
+  const problem = `${result.stderr}`;
+  if (/not permitted|permission denied/i.test(problem)) return ErrorCode.PermissionDenied;
+  if (/name or service not known|unknown host|not known|failure in name resolution/i.test(problem)) {
+    return /temporary/i.test(problem) ? ErrorCode.TryAgain : ErrorCode.HostNotFound;
+  }
+  if (/unreachable/i.test(problem + result.stdout)) return ErrorCode.HostUnreachable;
+  return ErrorCode.NoReply; // exit 1: sent, no reply within the time-out
+}

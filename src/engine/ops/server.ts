@@ -1,0 +1,58 @@
+/** TCPSocket, TCPBind, TCPListen, TCPAccept. */
+import net from 'node:net';
+import { codeFromError, ErrorCode } from '../../errors.js';
+import type { Engine } from '../engine.js';
+import { ListenerSocket } from '../listener-socket.js';
+import type { EngineSlot } from '../slot.js';
+import { UnboundSocket } from '../unbound-socket.js';
+
+export function socket(slot: EngineSlot, engine: Engine): void {
+  slot.reply(engine.table.add(new UnboundSocket()));
+}
+
+/**
+ * Binds (and, node:net being what it is, starts the kernel listening) on Arg0's port,
+ * 0 for one the OS chooses; Arg1 is the caller's comms time-out for a host-name address.
+ */
+export function bind(slot: EngineSlot, engine: Engine): void {
+  const unbound = engine.entry(slot);
+  if (unbound === undefined) return;
+  if (!(unbound instanceof UnboundSocket) || unbound.binding) return slot.reply(ErrorCode.InvalidArgument);
+  unbound.binding = true;
+  const number = slot.socket;
+  const reply = slot.replier();
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true });
+  const onError = (error: Error): void => {
+    unbound.binding = false;
+    server.close();
+    reply(codeFromError(error, ErrorCode.AddressNotAvailable));
+  };
+  server.once('error', onError);
+  server.listen({ port: slot.arg0, host: unbound.address, backlog: unbound.backlog }, () => {
+    server.off('error', onError);
+    unbound.binding = false;
+    if (engine.table.get(number) !== unbound) {
+      server.close(); // closed by another thread while binding
+      return reply(ErrorCode.ConnectionAborted);
+    }
+    engine.table.replace(number, new ListenerSocket(server, unbound, engine.table));
+    reply(0);
+  });
+  slot.park(slot.arg1, () => {
+    unbound.binding = false;
+    server.off('error', onError);
+    server.on('error', () => {});
+    server.close();
+  });
+}
+
+export function listen(slot: EngineSlot, engine: Engine): void {
+  const listener = engine.listener(slot);
+  if (listener === undefined) return; // unbound, or a connection: -10022 (listen before bind)
+  listener.listening = true;
+  slot.reply(0);
+}
+
+export function accept(slot: EngineSlot, engine: Engine): void {
+  engine.listener(slot)?.accept(slot);
+}
