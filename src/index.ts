@@ -19,6 +19,7 @@ export { TCPSocket, TCPBind, TCPListen, TCPAccept } from './commands/server.js';
 export { TCPSetOption, TCPGetOption, type OptionValue } from './commands/options.js';
 export { TCPName2Addr, TCPAddr2Name } from './commands/names.js';
 export { TCPPing } from './commands/ping.js';
+export { TCPSetTrustStore } from './commands/trust.js';
 export { WebDevSetConfig, WebDevGetSecureError } from './commands/config.js';
 export type { ErrorProc } from './commands/thread-state.js';
 export type { Holder, SendBuffer } from './commands/payload.js';

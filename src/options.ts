@@ -16,6 +16,8 @@ export interface OptionSpec {
   readonly kind: (typeof OptionKind)[keyof typeof OptionKind];
   readonly min?: number;
   readonly max?: number;
+  /** Only TCPGetOption reads it; TCPSetOption gives -10022. */
+  readonly readOnly?: boolean;
   /** What the README's option table says of it. */
   readonly doc: string;
 }
@@ -32,6 +34,40 @@ export const OPTIONS = {
     min: 1,
     max: 65535,
     doc: 'length of the queue of connections not yet accepted; set before TCPBind. Default 511',
+  },
+  cert: {
+    id: 3,
+    kind: OptionKind.Text,
+    doc: "server-side TLS: the listener's certificate (chain), PEM text or a file name (relative to certs/)",
+  },
+  key: {
+    id: 4,
+    kind: OptionKind.Text,
+    doc: "server-side TLS: the certificate's private key, PEM text or a file name (relative to certs/)",
+  },
+  secure: {
+    id: 5,
+    kind: OptionKind.Integer,
+    readOnly: true,
+    doc: '1 for a TLS connection (or a TLS listener), else 0',
+  },
+  tlsversion: {
+    id: 6,
+    kind: OptionKind.Text,
+    readOnly: true,
+    doc: "a TLS connection's protocol, e.g. 'TLSv1.3' (-1014 on a plain socket)",
+  },
+  cipher: {
+    id: 7,
+    kind: OptionKind.Text,
+    readOnly: true,
+    doc: "a TLS connection's cipher suite (-1014 on a plain socket)",
+  },
+  peercert: {
+    id: 8,
+    kind: OptionKind.Text,
+    readOnly: true,
+    doc: "the subject of the peer's certificate, '' when it sent none (-1014 on a plain socket)",
   },
 } as const satisfies Record<string, OptionSpec>;
 

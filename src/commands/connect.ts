@@ -3,6 +3,7 @@ import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { ConnectFlag, Op } from '../protocol.js';
 import { report } from './report.js';
+import { noteSecureError } from './secure-error.js';
 import { portArgument } from './services.js';
 import { threadState } from './thread-state.js';
 import { checkCount, isFlag } from './validate.js';
@@ -45,7 +46,5 @@ function connect(count: number, hostname: unknown, serviceOrPort: unknown, secur
   if (typeof channel === 'number') return channel;
   const length = channel.data.write(host, 0, 'utf8');
   const flags = (secure ? ConnectFlag.Secure : 0) | (verify ? ConnectFlag.Verify : 0);
-  const result = channel.call(Op.Connect, 0, port, flags, threadState.commsTimeoutMs, 0, length);
-  if (result === ErrorCode.TlsError) threadState.secureError = channel.replyText();
-  return result;
+  return noteSecureError(channel, channel.call(Op.Connect, 0, port, flags, threadState.commsTimeoutMs, 0, length));
 }

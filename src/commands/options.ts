@@ -4,6 +4,7 @@ import { ErrorCode } from '../errors.js';
 import { OptionKind, optionNamed, TEXT_VALUE } from '../options.js';
 import { Op } from '../protocol.js';
 import { report } from './report.js';
+import { noteSecureError } from './secure-error.js';
 import { checkCount, checkSocket, isFiniteNumber } from './validate.js';
 
 export type OptionValue = number | string | boolean;
@@ -25,12 +26,15 @@ function setOption(count: number, socket: unknown, name: unknown, value: unknown
   if (typeof name !== 'string') return ErrorCode.WrongType;
   const option = optionNamed(name);
   if (option === undefined) return ErrorCode.UnknownOption;
+  if (option.readOnly === true) return ErrorCode.InvalidArgument;
   const channel = openChannel();
   if (typeof channel === 'number') return channel;
   if (option.kind === OptionKind.Text) {
     if (typeof value !== 'string') return ErrorCode.WrongType;
+    if (Buffer.byteLength(value) > channel.data.length) return ErrorCode.InvalidArgument;
     const length = channel.data.write(value.trim(), 0, 'utf8');
-    return channel.call(Op.SetOption, socket as number, option.id, 0, 0, 0, length);
+    // A certificate or key that does not make a TLS server: -1021, the reason kept.
+    return noteSecureError(channel, channel.call(Op.SetOption, socket as number, option.id, 0, 0, 0, length));
   }
   if (!isFiniteNumber(value)) return ErrorCode.WrongType;
   if (!Number.isInteger(value) || value < (option.min ?? 0) || value > (option.max ?? 0x7fffffff)) {

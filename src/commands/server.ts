@@ -2,6 +2,7 @@
 import { openChannel } from '../channel/caller.js';
 import { Op } from '../protocol.js';
 import { report } from './report.js';
+import { noteSecureError } from './secure-error.js';
 import { portArgument } from './services.js';
 import { threadState } from './thread-state.js';
 import { checkCount, checkSocket } from './validate.js';
@@ -42,7 +43,8 @@ export function TCPListen(socket: number): number {
 /**
  * The next connection on a listening socket, as a new socket number. A blocking listener
  * waits; a non-blocking one answers -10035 when none is queued. The new socket inherits
- * the listener's blocking mode.
+ * the listener's blocking mode. On a TLS listener, a client whose handshake failed is
+ * returned as -1021 (WebDevGetSecureError() says why); the next call goes on.
  */
 export function TCPAccept(socket: number): number {
   const count = arguments.length;
@@ -61,5 +63,5 @@ function simple(op: number, argumentError: number, socket: number): number {
   if (argumentError !== 0) return argumentError;
   const channel = openChannel();
   if (typeof channel === 'number') return channel;
-  return channel.call(op, socket);
+  return noteSecureError(channel, channel.call(op, socket)); // a TLS client's failed handshake
 }

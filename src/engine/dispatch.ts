@@ -13,6 +13,7 @@ import { addr2name, name2addr } from './ops/names.js';
 import { getOption, setOption } from './ops/options.js';
 import { accept, bind, listen, socket } from './ops/server.js';
 import { receive, send } from './ops/transfer.js';
+import { setTrustStore } from './ops/trust.js';
 import type { EngineSlot } from './slot.js';
 
 type Handler = (slot: EngineSlot, engine: Engine) => void;
@@ -35,6 +36,7 @@ const handlers = new Map<number, Handler>([
   [Op.GetOption, getOption],
   [Op.Name2Addr, name2addr],
   [Op.Addr2Name, addr2name],
+  [Op.ReloadTrust, setTrustStore],
   [Op.Crash, crash],
 ]);
 

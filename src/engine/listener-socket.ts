@@ -6,23 +6,44 @@
  * node:net cannot bind without listening, so the kernel starts queueing connections at
  * TCPBind; they wait here until TCPListen lets TCPAccept hand them out. Connections
  * beyond `backlog` waiting here are reset, as a full kernel backlog would refuse them.
+ *
+ * With server-side TLS ('cert' and 'key' options), a connection joins the queue once its
+ * handshake is over: as a connected socket, or as that client's -1021 failure, which the
+ * next TCPAccept returns (with the reason for WebDevGetSecureError) while the listener
+ * goes on.
  */
 import type { Server, Socket } from 'node:net';
+import tls from 'node:tls';
 import { ErrorCode } from '../errors.js';
+import { describeTlsError } from '../tls/tls-errors.js';
 import { removeItem } from './list.js';
+import type { ServerTls } from './server-tls.js';
 import type { EngineSlot } from './slot.js';
 import type { SocketTable } from './socket-table.js';
 import { StreamSocket } from './stream-socket.js';
+import { MIN_VERSION } from './tls-context.js';
 import type { UnboundSocket } from './unbound-socket.js';
+
+/** A client that has not finished its TLS handshake by then is dropped. */
+const HANDSHAKE_TIMEOUT_MS = 30_000;
+
+/** A client whose TLS handshake failed: what TCPAccept returns for it. */
+interface HandshakeFailure {
+  reason: string;
+}
+
+type Arrival = StreamSocket | HandshakeFailure;
 
 export class ListenerSocket {
   blocking: boolean;
   timeoutMs: number;
   readonly backlog: number;
+  readonly tls: ServerTls;
   /** TCPListen was called: TCPAccept may take connections. */
   listening = false;
-  private readonly waiting: StreamSocket[] = [];
+  private readonly waiting: Arrival[] = [];
   private readonly acceptors: EngineSlot[] = [];
+  private handshaking = 0;
   private closed = false;
 
   constructor(
@@ -33,6 +54,7 @@ export class ListenerSocket {
     this.blocking = from.blocking;
     this.timeoutMs = from.timeoutMs;
     this.backlog = from.backlog;
+    this.tls = from.tls;
     server.on('connection', (socket: Socket) => this.onConnection(socket));
     server.on('error', () => {}); // accept errors (EMFILE) are retried by node; nothing to hand out
   }
@@ -42,16 +64,45 @@ export class ListenerSocket {
   }
 
   private onConnection(socket: Socket): void {
-    if (this.closed || this.waiting.length >= this.backlog) {
+    if (this.closed || this.waiting.length + this.handshaking >= this.backlog) {
       socket.on('error', () => {});
       socket.resetAndDestroy();
       return;
     }
-    // Wrapped at once so that what the client sends before TCPAccept is kept.
-    const stream = new StreamSocket(socket, false);
-    // A client that gives up before being accepted leaves the queue.
-    socket.once('close', () => removeItem(this.waiting, stream));
-    this.waiting.push(stream);
+    const context = this.tls.context;
+    if (context === undefined) return this.arrive(new StreamSocket(socket, false));
+    this.handshaking++;
+    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context, minVersion: MIN_VERSION });
+    let settled = false;
+    const settle = (arrival: Arrival | undefined): void => {
+      if (settled) return;
+      settled = true;
+      this.handshaking--;
+      clearTimeout(timer);
+      if (arrival !== undefined) this.arrive(arrival);
+    };
+    const timer = setTimeout(() => {
+      settle({ reason: describeTlsError({ code: 'ERR_TLS_HANDSHAKE_TIMEOUT', message: 'no handshake' }) });
+      secure.destroy();
+    }, HANDSHAKE_TIMEOUT_MS);
+    secure.once('secure', () => settle(new StreamSocket(secure, true, socket)));
+    secure.once('error', (error) => {
+      secure.destroy();
+      settle({ reason: describeTlsError(error) });
+    });
+    secure.once('close', () => settle(undefined)); // gone before finishing: nothing to accept
+  }
+
+  private arrive(arrival: Arrival): void {
+    if (this.closed) {
+      if (arrival instanceof StreamSocket) arrival.release(2);
+      return;
+    }
+    if (arrival instanceof StreamSocket) {
+      // A client that gives up before being accepted leaves the queue.
+      arrival.socket.once('close', () => removeItem(this.waiting, arrival));
+    }
+    this.waiting.push(arrival);
     this.serveAcceptors();
   }
 
@@ -65,10 +116,14 @@ export class ListenerSocket {
   }
 
   private tryAccept(slot: EngineSlot): boolean {
-    const stream = this.waiting.shift();
-    if (stream === undefined) return false;
-    stream.blocking = this.blocking; // the accepted socket inherits the listener's mode
-    slot.reply(this.table.add(stream));
+    const arrival = this.waiting.shift();
+    if (arrival === undefined) return false;
+    if (!(arrival instanceof StreamSocket)) {
+      slot.replyText(ErrorCode.TlsError, arrival.reason);
+      return true;
+    }
+    arrival.blocking = this.blocking; // the accepted socket inherits the listener's mode
+    slot.reply(this.table.add(arrival));
     return true;
   }
 
@@ -81,6 +136,6 @@ export class ListenerSocket {
     this.closed = true;
     this.server.close();
     for (const slot of this.acceptors.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
-    for (const stream of this.waiting.splice(0)) stream.release(2);
+    for (const arrival of this.waiting.splice(0)) if (arrival instanceof StreamSocket) arrival.release(2);
   }
 }

@@ -44,9 +44,15 @@ export class StreamSocket {
   private released = false;
   private paused = false;
 
+  /**
+   * @param socket what the commands read and write: a net.Socket, or a TLSSocket
+   * @param raw the TCP socket under it (the same for plain TCP): resets go there, since
+   *   a TLSSocket cannot send an RST itself
+   */
   constructor(
     readonly socket: Socket,
     readonly secure: boolean,
+    private readonly raw: Socket = socket,
   ) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => {
@@ -158,7 +164,7 @@ export class StreamSocket {
       // A send that times out has handed bytes to node that it may still be writing
       // from the caller's area: the stream can no longer be trusted, so it is reset.
       this.fail(ErrorCode.TimedOut);
-      this.socket.resetAndDestroy();
+      this.reset();
     });
     // The bytes go to node straight from the caller's shared area: no copy. The caller
     // stays blocked (so the area stays untouched) until node's callback says the kernel
@@ -203,6 +209,12 @@ export class StreamSocket {
     for (const slot of this.senders.splice(0)) slot.reply(this.failure);
   }
 
+  /** An RST to the peer, and the socket destroyed. */
+  private reset(): void {
+    this.raw.resetAndDestroy();
+    if (this.raw !== this.socket) this.socket.destroy();
+  }
+
   /** TCPClose option 1: FIN now, keep receiving; later sends give -10058. */
   halfClose(): void {
     if (this.finSent) return;
@@ -220,7 +232,7 @@ export class StreamSocket {
     for (const slot of this.senders.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     this.queue.clear();
     if (option === CloseOption.Abort) {
-      this.socket.resetAndDestroy();
+      this.reset();
       return;
     }
     if (!this.finSent) this.socket.end();

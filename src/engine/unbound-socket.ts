@@ -4,6 +4,7 @@
  * listening socket comes to life: see listener-socket.ts.
  */
 import { NO_TIMEOUT } from '../protocol.js';
+import { ServerTls } from './server-tls.js';
 
 export const DEFAULT_BACKLOG = 511;
 
@@ -15,4 +16,6 @@ export class UnboundSocket {
   backlog = DEFAULT_BACKLOG;
   /** True while a TCPBind on it is in progress (a second one gets -10022). */
   binding = false;
+  /** The 'cert' and 'key' options: given both, the listener speaks TLS. */
+  readonly tls = new ServerTls();
 }

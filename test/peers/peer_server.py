@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """A real TCP peer for the tests: a Python server process with blocking sockets.
 
-    python3 peer_server.py MODE [--host 127.0.0.1]
+    python3 peer_server.py MODE [--host 127.0.0.1] [--tls CERT KEY]
 
 Prints its port on the first line of stdout, serves every connection on a thread, and
-exits when its stdin closes (the test that started it has finished or died). Modes:
+exits when its stdin closes (the test that started it has finished or died). With
+--tls every connection is TLS (1.2 or newer) with that certificate and key. Modes:
 
   echo    sends back everything it receives; on each connection's end prints
           "eof <bytes>" or "reset <bytes>" so tests can see what the peer saw
@@ -17,6 +18,7 @@ exits when its stdin closes (the test that started it has finished or died). Mod
 import hashlib
 import os
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -83,12 +85,14 @@ def split(conn):
 HANDLERS = {"echo": echo, "sink": sink, "source": source, "split": split}
 
 
-def serve(conn, handler):
-    with conn:
-        try:
+def serve(conn, handler, tls):
+    try:
+        if tls is not None:
+            conn = tls.wrap_socket(conn, server_side=True)
+        with conn:
             handler(conn)
-        except OSError:
-            pass
+    except (OSError, ssl.SSLError):
+        pass
 
 
 def main():
@@ -99,11 +103,17 @@ def main():
     server.bind((host, 0))
     server.listen(0 if mode == "stall" else 256)
     print(server.getsockname()[1], flush=True)
+    tls = None
+    if "--tls" in sys.argv:
+        at = sys.argv.index("--tls")
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.minimum_version = ssl.TLSVersion.TLSv1_2
+        tls.load_cert_chain(sys.argv[at + 1], sys.argv[at + 2])
 
     def accept_loop():
         while True:
             conn, _ = server.accept()
-            threading.Thread(target=serve, args=(conn, HANDLERS[mode]), daemon=True).start()
+            threading.Thread(target=serve, args=(conn, HANDLERS[mode], tls), daemon=True).start()
 
     if mode != "stall":
         threading.Thread(target=accept_loop, daemon=True).start()

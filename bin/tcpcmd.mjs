@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The tcpcmd command line (src/cli/main.ts), run from the compiled dist/ so that it
+// starts fast; `npm ci` builds dist/.
+import { main } from '../dist/cli/main.js';
+
+process.exitCode = await main(process.argv.slice(2));

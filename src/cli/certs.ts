@@ -1,0 +1,117 @@
+/** tcpcmd certs: list, add to and check with the trust store (certs/cacerts). */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TCPClose, TCPConnect, TCPErrorText, TCPGetOption, TCPSetTrustStore, WebDevGetSecureError, WebDevSetConfig } from '../index.js';
+import { certificatesInFile, defaultTrustFolder, loadTrustStore } from '../tls/trust-store.js';
+import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
+import { hostAndPort } from './host-port.js';
+
+const usage = `tcpcmd certs list  [--folder DIR]
+tcpcmd certs add FILE [--name NAME] [--force] [--folder DIR]
+tcpcmd certs check HOST:PORT [--folder DIR] [--only] [--timeout SECONDS]
+
+  list    the trusted CAs of the folder (subject, expiry) and the files that are not certificates
+  add     validate a PEM or DER certificate file and store it in the folder as PEM
+  check   connect with TLS and verify the server against the trust store
+
+  --folder DIR   the trust folder (default: certs/cacerts, or $TCP_COMMANDS_CACERTS)
+  --only         check against the folder alone, without node's bundled public roots`;
+
+function list(folder: string): number {
+  const store = loadTrustStore(folder);
+  console.log(`trust store ${store.folder}: ${store.certificates.length} certificate(s)`);
+  const now = Date.now();
+  for (const cert of store.certificates) {
+    const expiry = cert.notAfter.toISOString().slice(0, 10);
+    const flags = [cert.notAfter.getTime() < now ? 'EXPIRED' : '', cert.isCA ? '' : 'not a CA'].filter(Boolean).join(', ');
+    console.log(`  ${cert.subject}\n    expires ${expiry}  file ${cert.file}${flags ? `  (${flags})` : ''}`);
+  }
+  for (const problem of store.problems) console.log(`  skipped ${problem.file}: ${problem.reason}`);
+  return EXIT_OK;
+}
+
+function add(folder: string, file: string, name: string | undefined, force: boolean): number {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    console.error(`cannot read ${file}: ${(error as Error).message}`);
+    return EXIT_FAILED;
+  }
+  let certificates;
+  try {
+    certificates = certificatesInFile(bytes, basename(file));
+  } catch (error) {
+    console.error(`${file} is not a certificate (${(error as Error).message.split('\n')[0]})`);
+    return EXIT_FAILED;
+  }
+  const target = join(folder, `${name ?? basename(file, extname(file))}.pem`);
+  if (existsSync(target) && !force) {
+    console.error(`${target} exists; use --force to replace it, or --name for another name`);
+    return EXIT_FAILED;
+  }
+  writeFileSync(target, certificates.map((c) => c.pem).join(''));
+  for (const cert of certificates) {
+    const warning = cert.isCA ? '' : ' (warning: not a CA certificate; it will be trusted as a server certificate only)';
+    console.log(`added ${cert.subject}, expires ${cert.notAfter.toISOString().slice(0, 10)}${warning}`);
+  }
+  console.log(`written to ${target}`);
+  return EXIT_OK;
+}
+
+function check(folder: string, target: string, only: boolean, timeout: number | undefined): number {
+  const { host, port } = hostAndPort(target);
+  if (timeout !== undefined) WebDevSetConfig(undefined, timeout);
+  const loaded = TCPSetTrustStore(folder, only);
+  if (loaded < 0) {
+    console.error(`cannot read the trust store ${folder}: ${TCPErrorText(loaded)}`);
+    return EXIT_FAILED;
+  }
+  const socket = TCPConnect(host, port, true, true);
+  if (socket < 0) {
+    const reason = socket === -1021 ? WebDevGetSecureError() : TCPErrorText(socket);
+    console.log(`failed: ${host}:${port}: ${reason} (${socket})`);
+    return EXIT_FAILED;
+  }
+  const details = ['tlsversion', 'cipher', 'peercert'].map((option) => TCPGetOption(socket, option));
+  console.log(`ok: ${host}:${port} verified (${details[0]}, ${details[1]}); server certificate ${details[2]}`);
+  TCPClose(socket);
+  return EXIT_OK;
+}
+
+export const certs: Subcommand = {
+  name: 'certs',
+  summary: 'list, add to and check with the trust store',
+  usage,
+  run(args) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        folder: { type: 'string' },
+        name: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        only: { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+      },
+    });
+    const folder = values.folder ?? defaultTrustFolder();
+    const [action, argument, extra] = positionals;
+    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds`);
+    switch (action) {
+      case 'list':
+        if (argument !== undefined) throw new UsageError(`list takes no argument`);
+        return list(folder);
+      case 'add':
+        if (argument === undefined || extra !== undefined) throw new UsageError('add takes one FILE');
+        return add(folder, argument, values.name, values.force);
+      case 'check':
+        if (argument === undefined) throw new UsageError('check needs HOST:PORT');
+        return check(folder, extra === undefined ? argument : `${argument}:${extra}`, values.only, timeout);
+      default:
+        throw new UsageError(action === undefined ? 'which action: list, add or check?' : `unknown action '${action}'`);
+    }
+  },
+};

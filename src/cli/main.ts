@@ -1,0 +1,51 @@
+/**
+ * tcpcmd: the command line. `tcpcmd SUBCOMMAND --help` for each; usage errors exit 2,
+ * failures 1.
+ */
+import { certs } from './certs.js';
+import { EXIT_OK, EXIT_USAGE, type Subcommand, UsageError } from './command.js';
+
+const subcommands: Subcommand[] = [certs];
+
+function overview(): string {
+  const width = Math.max(...subcommands.map((s) => s.name.length));
+  return [
+    'tcpcmd: Omnis-style blocking TCP commands from the command line',
+    '',
+    'usage: tcpcmd SUBCOMMAND [ARGS...]   (tcpcmd SUBCOMMAND --help for its options)',
+    '',
+    ...subcommands.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined) {
+    console.error(overview());
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    console.log(overview());
+    return EXIT_OK;
+  }
+  const subcommand = subcommands.find((s) => s.name === name);
+  if (subcommand === undefined) {
+    console.error(`tcpcmd: unknown subcommand '${name}'\n\n${overview()}`);
+    return EXIT_USAGE;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(`${subcommand.summary}\n\nusage:\n${subcommand.usage}`);
+    return EXIT_OK;
+  }
+  try {
+    return await subcommand.run(args);
+  } catch (error) {
+    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or bad flags.
+    const code = (error as { code?: string }).code ?? '';
+    if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`tcpcmd ${name}: ${(error as Error).message}\n\nusage:\n${subcommand.usage}`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Server-side TLS of a listening socket (an extension): its 'cert' and 'key' options,
+ * each PEM text or a file name (relative names are looked up in certs/), and the
+ * context built once both are there.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { SecureContext } from 'node:tls';
+import { CERTS_FOLDER } from '../tls/trust-store.js';
+import { serverContext } from './tls-context.js';
+
+export class ServerTls {
+  cert: string | undefined;
+  key: string | undefined;
+  /** Where each came from, for TCPGetOption: the file name, or 'pem'. */
+  certSource = '';
+  keySource = '';
+  context: SecureContext | undefined;
+
+  /** Sets 'cert' or 'key'; returns an error text, or undefined when all is well. */
+  set(which: 'cert' | 'key', value: string): string | undefined {
+    let pem = value;
+    if (!value.includes('-----BEGIN')) {
+      const path = isAbsolute(value) ? value : join(CERTS_FOLDER, value);
+      try {
+        pem = readFileSync(path, 'utf8');
+      } catch (error) {
+        return `cannot read the ${which} file ${path}: ${(error as Error).message}`;
+      }
+    }
+    const source = value.includes('-----BEGIN') ? 'pem' : value;
+    if (which === 'cert') [this.cert, this.certSource] = [pem, source];
+    else [this.key, this.keySource] = [pem, source];
+    if (this.cert === undefined || this.key === undefined) return undefined;
+    try {
+      this.context = serverContext(this.cert, this.key);
+      return undefined;
+    } catch (error) {
+      this.context = undefined;
+      if (which === 'cert') this.cert = undefined;
+      else this.key = undefined;
+      return `the certificate and key do not make a TLS server: ${(error as Error).message}`;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The engine's TLS contexts. The client context trusts the trust store (certs/cacerts)
+ * plus node's bundled roots, unless the folder alone is asked for. It is built once and
+ * rebuilt when the folder changes (checked at every secure connect: a readdir and a few
+ * stats, nothing next to a handshake) or on TCPSetTrustStore.
+ */
+import tls from 'node:tls';
+import { defaultTrustFolder, folderSignature, loadTrustStore, type TrustStore } from '../tls/trust-store.js';
+
+const MIN_VERSION = 'TLSv1.2';
+
+let folder = defaultTrustFolder();
+let folderOnly = process.env.TCP_COMMANDS_CACERTS_ONLY === '1';
+let current: { signature: string; context: tls.SecureContext; store: TrustStore } | undefined;
+/** Problems already reported, by file and version: each is reported once. */
+const reported = new Set<string>();
+
+function build(): NonNullable<typeof current> {
+  const signature = folderSignature(folder);
+  const store = loadTrustStore(folder);
+  for (const problem of store.problems) {
+    const key = `${problem.file}|${signature}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
+    process.stderr.write(`tcp-commands: trust store ${folder}: skipped ${problem.file}: ${problem.reason}\n`);
+  }
+  const ca = [...(folderOnly ? [] : tls.rootCertificates), ...store.certificates.map((c) => c.pem)];
+  return { signature, store, context: tls.createSecureContext({ ca, minVersion: MIN_VERSION }) };
+}
+
+/** The context for client connections, current with the folder. */
+export function clientContext(): tls.SecureContext {
+  if (current === undefined || current.signature !== folderSignature(folder)) current = build();
+  return current.context;
+}
+
+/**
+ * TCPSetTrustStore: use `newFolder` (undefined keeps the current one) and reload now.
+ * Returns the store, whose problems tell what was skipped.
+ */
+export function reloadTrust(newFolder: string | undefined, onlyFolder: boolean): TrustStore {
+  if (newFolder !== undefined) folder = newFolder;
+  folderOnly = onlyFolder;
+  current = build();
+  return current.store;
+}
+
+/** A server context from PEM texts; throws with node's reason when they do not fit. */
+export function serverContext(cert: string, key: string): tls.SecureContext {
+  return tls.createSecureContext({ cert, key, minVersion: MIN_VERSION });
+}
+
+export { MIN_VERSION };

@@ -1,0 +1,30 @@
+/**
+ * What a TLS failure means, in words a user can act on. WebDevGetSecureError() returns
+ * this text after a -1021; it keeps node's own message and code at the end for searching.
+ */
+const meanings: Record<string, string> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's certificate does not lead to a trusted CA (add the CA to certs/cacerts)",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the server's certificate does not lead to a trusted CA (add the CA to certs/cacerts)",
+  UNABLE_TO_GET_ISSUER_CERT: "the server's certificate does not lead to a trusted CA (add the CA to certs/cacerts)",
+  SELF_SIGNED_CERT_IN_CHAIN: "the server's chain ends in a self-signed CA that is not trusted (add it to certs/cacerts)",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's certificate is self-signed and not trusted (add it to certs/cacerts)",
+  CERT_HAS_EXPIRED: "the server's certificate has expired",
+  CERT_NOT_YET_VALID: "the server's certificate is not valid yet",
+  ERR_TLS_CERT_ALTNAME_INVALID: "the server's certificate is not for this host name",
+  CERT_SIGNATURE_FAILURE: "the server's certificate has a bad signature",
+  CERT_REVOKED: "the server's certificate was revoked",
+  ERR_SSL_WRONG_VERSION_NUMBER: 'the peer does not speak TLS',
+  ERR_SSL_UNSUPPORTED_PROTOCOL: 'the peer offers only TLS versions older than 1.2',
+  ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: 'the peer refused our TLS version (1.2 or newer)',
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'the peer refused the handshake (no common cipher or protocol)',
+  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: "the peer does not trust our certificate's CA",
+  ECONNRESET: 'the peer reset the connection during the TLS handshake (does it speak TLS?)',
+  ERR_TLS_HANDSHAKE_TIMEOUT: 'the TLS handshake did not finish in time',
+};
+
+export function describeTlsError(error: unknown): string {
+  const code = String((error as { code?: unknown })?.code ?? '');
+  const message = error instanceof Error ? error.message : String(error);
+  const meaning = meanings[code];
+  return `${meaning ?? 'TLS error'}: ${message}${code !== '' ? ` [${code}]` : ''}`;
+}
