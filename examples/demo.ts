@@ -1,66 +1,45 @@
-// npm start: a legacy-style client script, end to end against a local echo peer.
-//
-// The echo peer runs in a child process (a node:net server); the script below is what
-// a user ports from Omnis: straight-line calls, each returning a number to test.
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import {
-  TCPClose,
-  TCPConnect,
-  TCPErrorText,
-  TCPGetRemoteAddr,
-  TCPReceive,
-  TCPSend,
-} from '../src/index.js';
+// npm start: the real thing end to end. serve() runs the line protocol handler on pool
+// threads on an ephemeral loopback port; many client scripts run concurrently on another
+// pool against it, each a legacy-style conversation of blocking calls; then a table of
+// what each did, the totals, the server's counts. Exit code 0 when every answer was right.
+import { availableParallelism } from 'node:os';
+import { createPool, serve } from '../src/index.js';
+import type { Conversation } from './clients/line-client.js';
 
-/** Prints a step; an error code other than the one expected fails the demo. */
-function step(what: string, result: number | string, expectedError?: number): void {
-  const text = typeof result === 'number' && result < 0 ? ` (${TCPErrorText(result)})` : '';
-  console.log(`  ${what.padEnd(44)} -> ${String(result)}${text}`);
-  if (typeof result === 'number' && result < 0 && result !== expectedError) process.exitCode = 1;
-}
+const CLIENTS = 12;
+const REQUESTS = 25; // per client, each an ADD and an UPPER
 
-const peer = spawn(process.execPath, [new URL('./echo-peer.mjs', import.meta.url).pathname], {
-  stdio: ['pipe', 'pipe', 'inherit'],
+const started = performance.now();
+const server = await serve({
+  handler: new URL('./handlers/line-protocol.ts', import.meta.url),
+  address: '127.0.0.1',
+  threads: 3,
 });
-const port = Number(await new Promise<string>((resolve) => createInterface({ input: peer.stdout }).once('line', resolve)));
-console.log(`echo peer listening on 127.0.0.1:${port}\n`);
+console.log(`line server listening on ${server.address}:${server.port} (3 handler threads)`);
+const clients = createPool({ threads: 3 });
+console.log(`running ${CLIENTS} client scripts on a pool of 3 threads (${availableParallelism()} cores)\n`);
 
-// ---- the legacy script ----------------------------------------------------------
-const socket = TCPConnect('127.0.0.1', port);
-step('TCPConnect(127.0.0.1, port)', socket);
-step('TCPGetRemoteAddr(socket)', TCPGetRemoteAddr(socket));
-step("TCPSend(socket, 'Hello, Omnis €')", TCPSend(socket, 'Hello, Omnis €'));
-const text = { value: '' };
-step('TCPReceive(socket, text)', TCPReceive(socket, text));
-console.log(`    text = ${JSON.stringify(text.value)}`);
-const binary = Uint8Array.of(0, 1, 2, 253, 254, 255);
-step('TCPSend(socket, 6 binary bytes)', TCPSend(socket, binary));
-const buffer = new Uint8Array(16);
-let got = 0;
-while (got < binary.length) {
-  const n = TCPReceive(socket, buffer.subarray(got));
-  if (n <= 0) break;
-  got += n;
-}
-step('TCPReceive(socket, buffer) until 6 bytes', got);
-console.log(`    bytes = [${[...buffer.subarray(0, got)].join(', ')}]`);
-step('TCPSend(socket, "last words")', TCPSend(socket, 'last words'));
-step('TCPClose(socket, 1)  half-close', TCPClose(socket, 1));
-const rest = { value: '' };
-let tail = '';
-for (;;) {
-  const n = TCPReceive(socket, rest);
-  if (n <= 0) {
-    step('TCPReceive(...) after the peer closed', n);
-    break;
-  }
-  tail += rest.value;
-}
-console.log(`    echoed after half-close = ${JSON.stringify(tail)}`);
-step('TCPClose(socket)', TCPClose(socket));
-step('TCPSend(socket, "x") on the closed socket', TCPSend(socket, 'x'), -509);
-// ------------------------------------------------------------------------------------
+const script = new URL('./clients/line-client.ts', import.meta.url);
+const conversations = await Promise.all(
+  Array.from({ length: CLIENTS }, (_, i) => clients.run<Conversation>(script, server.port, i + 1, REQUESTS)),
+);
 
-peer.stdin.end();
-console.log('\ndone');
+console.log('client  requests  correct  ms     error');
+for (const c of conversations) {
+  console.log(
+    `${String(c.client).padStart(6)}  ${String(c.requests).padStart(8)}  ${String(c.correct).padStart(7)}  ${String(c.milliseconds).padStart(5)}  ${c.error ?? ''}`,
+  );
+}
+const requests = conversations.reduce((sum, c) => sum + c.requests, 0);
+const correct = conversations.reduce((sum, c) => sum + c.correct, 0);
+const failures = conversations.filter((c) => c.error !== undefined || c.correct !== c.requests).length;
+console.log(`\ntotal: ${requests} requests, ${correct} correct answers, ${failures} client(s) with problems`);
+
+await clients.close();
+const closed = await server.close();
+const stats = server.stats();
+console.log(
+  `server: accepted ${stats.accepted}, completed ${closed.completed}, failed ${stats.failed}, refused ${stats.refused}, abandoned ${closed.abandoned}`,
+);
+console.log(`done in ${Math.round(performance.now() - started)} ms`);
+process.exitCode = failures === 0 && correct === requests && closed.completed === CLIENTS ? 0 : 1;

@@ -30,3 +30,7 @@ export {
   ENGINE_HANDLE_KEY,
   type EngineHandle,
 } from './channel/engine-host.js';
+export { createPool, Pool, type PoolOptions } from './pool/pool.js';
+export { serve, type ServeOptions, type ServeStats, type TcpServer, type CloseResult } from './pool/serve.js';
+export type { ConnectionHandler, Peer } from './pool/task.js';
+export { acceptAsync, receiveAsync, sendAsync } from './async/calls.js';

@@ -1,26 +1,19 @@
 /**
- * This thread's channel to the engine: one slot (request header + data area) in shared
- * memory, and the blocking call on it.
+ * A channel to the engine: one slot (request header + data area) in shared memory, and
+ * the call on it, blocking (`call`) or awaited (`callAsync`).
  *
  * A call writes the request into the slot, puts the slot id in the registry's ring, rings
- * the doorbell the engine waits on, then spins briefly and parks with Atomics.wait until
- * the engine writes the reply. Spinning first matters: waking a parked thread costs tens of
- * microseconds here, more than most engine replies take (DESIGN.md, "The hot path").
+ * the doorbell the engine waits on, then waits for the engine to write the reply. The
+ * blocking call spins briefly before it parks with Atomics.wait: waking a parked thread
+ * costs tens of microseconds here, more than most engine replies take (DESIGN.md, "The
+ * hot path"). Each thread has one blocking channel (it can make only one blocking call
+ * at a time) and a pool of smaller ones for its async calls (async-caller.ts).
  */
 import { BroadcastChannel, threadId } from 'node:worker_threads';
-import {
-  EngineState,
-  HEARTBEAT_STALE_MS,
-  Reg,
-  registrationChannelName,
-  ringEntry,
-  Slot,
-  SLOT_DATA_BYTES,
-  SLOT_HEADER_BYTES,
-  SlotState,
-} from '../protocol.js';
 import { ErrorCode } from '../errors.js';
+import { EngineState, Reg, registrationChannelName, ringEntry, Slot, SLOT_DATA_BYTES, SLOT_HEADER_BYTES, SlotState } from '../protocol.js';
 import { currentRegistry, ensureEngine } from './engine-host.js';
+import { EngineWatch } from './liveness.js';
 import { SPIN_ITERATIONS } from './spin.js';
 import { WAIT_SLICE_MS, waitForWord } from './wait.js';
 
@@ -30,6 +23,8 @@ export class Channel {
   readonly header: Int32Array;
   /** The data area, as a Buffer over shared memory (utf8 write/toString work on it). */
   readonly data: Buffer;
+  /** Set when the engine died during a call: a late reply must not land in a live slot. */
+  broken = false;
   private sequence = 0;
 
   constructor(
@@ -39,28 +34,35 @@ export class Channel {
     sab: SharedArrayBuffer,
   ) {
     this.header = new Int32Array(sab, 0, SLOT_HEADER_BYTES / 4);
-    this.data = Buffer.from(sab, SLOT_HEADER_BYTES, SLOT_DATA_BYTES);
+    this.data = Buffer.from(sab, SLOT_HEADER_BYTES, sab.byteLength - SLOT_HEADER_BYTES);
+  }
+
+  /** Still usable: not broken, and its engine is the running one. */
+  get current(): boolean {
+    return (
+      !this.broken &&
+      Atomics.load(this.registry, Reg.State) === EngineState.Ready &&
+      Atomics.load(this.registry, Reg.Generation) === this.generation
+    );
   }
 
   /** Sends one request and blocks until its reply; returns the reply's result word. */
   call(op: number, socket: number, arg0 = 0, arg1 = 0, arg2 = 0, arg3 = 0, dataLength = 0): number {
+    this.post(op, socket, arg0, arg1, arg2, arg3, dataLength);
+    return this.awaitReply() ? this.takeResult() : this.fail();
+  }
+
+  /** The same request, awaited: the thread's event loop goes on meanwhile. */
+  async callAsync(op: number, socket: number, arg0 = 0, arg1 = 0, arg2 = 0, arg3 = 0, dataLength = 0): Promise<number> {
+    this.post(op, socket, arg0, arg1, arg2, arg3, dataLength);
     const h = this.header;
-    h[Slot.Op] = op;
-    h[Slot.Socket] = socket;
-    h[Slot.Arg0] = arg0;
-    h[Slot.Arg1] = arg1;
-    h[Slot.Arg2] = arg2;
-    h[Slot.Arg3] = arg3;
-    h[Slot.DataLength] = dataLength;
-    h[Slot.Seq] = ++this.sequence;
-    Atomics.store(h, Slot.State, SlotState.Request);
-    this.ringDoorbell();
-    if (!this.awaitReply()) {
-      if (channel === this) channel = undefined; // a late reply must not land in a live slot
-      return ErrorCode.EngineDown;
+    const watch = new EngineWatch(this.registry, this.generation);
+    for (;;) {
+      const wait = Atomics.waitAsync(h, Slot.State, SlotState.Request, WAIT_SLICE_MS);
+      if (wait.async) await wait.value;
+      if (Atomics.load(h, Slot.State) === SlotState.Reply) return this.takeResult();
+      if (!watch.alive()) return this.fail();
     }
-    Atomics.store(h, Slot.State, SlotState.Idle);
-    return h[Slot.Result]!;
   }
 
   /** Bytes of payload the last reply left in the data area. */
@@ -78,7 +80,17 @@ export class Channel {
     return this.data.toString('utf8', 0, this.replyLength);
   }
 
-  private ringDoorbell(): void {
+  private post(op: number, socket: number, arg0: number, arg1: number, arg2: number, arg3: number, dataLength: number): void {
+    const h = this.header;
+    h[Slot.Op] = op;
+    h[Slot.Socket] = socket;
+    h[Slot.Arg0] = arg0;
+    h[Slot.Arg1] = arg1;
+    h[Slot.Arg2] = arg2;
+    h[Slot.Arg3] = arg3;
+    h[Slot.DataLength] = dataLength;
+    h[Slot.Seq] = ++this.sequence;
+    Atomics.store(h, Slot.State, SlotState.Request);
     const reg = this.registry;
     const position = Atomics.add(reg, Reg.RingTail, 1);
     const entry = ringEntry(position);
@@ -88,42 +100,41 @@ export class Channel {
     Atomics.notify(reg, Reg.Doorbell, 1);
   }
 
+  private takeResult(): number {
+    Atomics.store(this.header, Slot.State, SlotState.Idle);
+    return this.header[Slot.Result]!;
+  }
+
+  private fail(): number {
+    this.broken = true;
+    return ErrorCode.EngineDown;
+  }
+
   /** Spin, then park in slices; false when the engine died while we waited. */
   private awaitReply(): boolean {
     const h = this.header;
     for (let i = 0; i < SPIN_ITERATIONS; i++) {
       if (Atomics.load(h, Slot.State) === SlotState.Reply) return true;
     }
-    const reg = this.registry;
-    let beat = Atomics.load(reg, Reg.Heartbeat);
-    let beatChangedAt = Date.now();
+    const watch = new EngineWatch(this.registry, this.generation);
     for (;;) {
       Atomics.wait(h, Slot.State, SlotState.Request, WAIT_SLICE_MS);
       if (Atomics.load(h, Slot.State) === SlotState.Reply) return true;
-      if (Atomics.load(reg, Reg.Generation) !== this.generation) return false;
-      if (Atomics.load(reg, Reg.State) !== EngineState.Ready) return false;
-      const now = Date.now();
-      const current = Atomics.load(reg, Reg.Heartbeat);
-      if (current !== beat) {
-        beat = current;
-        beatChangedAt = now;
-      } else if (now - beatChangedAt > HEARTBEAT_STALE_MS) {
-        // The engine thread is gone without a word (terminated, or stuck): declare it
-        // dead so every other thread stops waiting too, and the starter restarts it.
-        Atomics.compareExchange(reg, Reg.State, EngineState.Ready, EngineState.Dead);
-        return false;
-      }
+      if (!watch.alive()) return false;
     }
   }
 }
 
-let channel: Channel | undefined;
-
-function register(registry: Int32Array): Channel | number {
+/**
+ * A new slot of `dataBytes`, announced to the engine (started if need be); a negative
+ * number is the error code when there is no engine.
+ */
+export function registerChannel(dataBytes: number): Channel | number {
+  const registry = currentRegistry();
   const up = ensureEngine();
   if (up < 0) return up;
   const generation = Atomics.load(registry, Reg.Generation);
-  const sab = new SharedArrayBuffer(SLOT_HEADER_BYTES + SLOT_DATA_BYTES);
+  const sab = new SharedArrayBuffer(SLOT_HEADER_BYTES + dataBytes);
   const header = new Int32Array(sab, 0, SLOT_HEADER_BYTES / 4);
   const id = Atomics.add(registry, Reg.NextSlot, 1);
   header[Slot.SlotId] = id;
@@ -134,21 +145,15 @@ function register(registry: Int32Array): Channel | number {
   return accepted ? new Channel(registry, id, generation, sab) : ErrorCode.EngineDown;
 }
 
+let channel: Channel | undefined;
+
 /**
- * This thread's channel, registering one (and starting the engine) on first use and
- * after an engine restart. A negative number is the error code when there is no engine.
+ * This thread's blocking channel, registering one (and starting the engine) on first use
+ * and after an engine restart.
  */
 export function openChannel(): Channel | number {
-  const registry = currentRegistry();
-  const current = channel;
-  if (
-    current !== undefined &&
-    Atomics.load(registry, Reg.State) === EngineState.Ready &&
-    Atomics.load(registry, Reg.Generation) === current.generation
-  ) {
-    return current;
-  }
-  const opened = register(registry);
-  if (typeof opened !== 'number') channel = opened;
+  if (channel?.current === true) return channel;
+  const opened = registerChannel(SLOT_DATA_BYTES);
+  channel = typeof opened === 'number' ? undefined : opened;
   return opened;
 }

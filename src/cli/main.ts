@@ -4,8 +4,12 @@
  */
 import { certs } from './certs.js';
 import { EXIT_OK, EXIT_USAGE, type Subcommand, UsageError } from './command.js';
+import { connectCommand } from './connect.js';
+import { pingCommand } from './ping.js';
+import { runScript } from './run.js';
+import { serveCommand } from './serve.js';
 
-const subcommands: Subcommand[] = [certs];
+const subcommands: Subcommand[] = [runScript, serveCommand, connectCommand, pingCommand, certs];
 
 function overview(): string {
   const width = Math.max(...subcommands.map((s) => s.name.length));

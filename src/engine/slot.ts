@@ -38,7 +38,8 @@ export class EngineSlot {
     sab: SharedArrayBuffer,
   ) {
     this.header = new Int32Array(sab, 0, SLOT_HEADER_BYTES / 4);
-    this.data = Buffer.from(sab, SLOT_HEADER_BYTES, SLOT_DATA_BYTES);
+    // Blocking slots carry SLOT_DATA_BYTES; the smaller slots of async calls less.
+    this.data = Buffer.from(sab, SLOT_HEADER_BYTES, Math.min(SLOT_DATA_BYTES, sab.byteLength - SLOT_HEADER_BYTES));
   }
 
   /** Reads the posted request; false when there is none or one is already being served. */
@@ -53,7 +54,7 @@ export class EngineSlot {
     this.arg1 = h[Slot.Arg1]!;
     this.arg2 = h[Slot.Arg2]!;
     this.arg3 = h[Slot.Arg3]!;
-    this.dataLength = Math.min(h[Slot.DataLength]!, SLOT_DATA_BYTES);
+    this.dataLength = Math.min(h[Slot.DataLength]!, this.data.length);
     return true;
   }
 

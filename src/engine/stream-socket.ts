@@ -84,7 +84,7 @@ export class StreamSocket {
   private tryReceive(slot: EngineSlot): boolean {
     const queued = this.queue.length;
     if (queued > 0) {
-      const max = Math.min(slot.arg0, SLOT_DATA_BYTES);
+      const max = Math.min(slot.arg0, slot.data.length);
       let n = Math.min(max, queued);
       if ((slot.arg1 & ReceiveFlag.Utf8) !== 0) {
         const whole = this.queue.wholeCharacters(n);

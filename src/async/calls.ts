@@ -1,0 +1,49 @@
+/**
+ * The awaited forms of the commands that wait on the network, for async code on the
+ * same engine and socket numbers: they resolve to exactly what the blocking command
+ * returns, and leave the thread's event loop free meanwhile.
+ */
+import { withAsyncChannel } from '../channel/async-caller.js';
+import { ErrorCode } from '../errors.js';
+import { Op, SendFlag } from '../protocol.js';
+import { checkSocket } from '../commands/validate.js';
+import { noteSecureError } from '../commands/secure-error.js';
+
+const code = (error: number): number => error;
+
+/** TCPAccept, awaited. */
+export function acceptAsync(listener: number): Promise<number> {
+  const socketError = checkSocket(listener);
+  if (socketError !== 0) return Promise.resolve(socketError);
+  return withAsyncChannel(async (channel) => noteSecureError(channel, await channel.callAsync(Op.Accept, listener)), code);
+}
+
+/** TCPReceive, awaited: the bytes received (a new array, empty at end of stream), or an error code. */
+export function receiveAsync(socket: number, maxbytes = 65536): Promise<Uint8Array | number> {
+  const socketError = checkSocket(socket);
+  if (socketError !== 0) return Promise.resolve(socketError);
+  if (!Number.isInteger(maxbytes) || maxbytes < 1) return Promise.resolve(ErrorCode.InvalidArgument);
+  return withAsyncChannel<Uint8Array | number>(async (channel) => {
+    const result = await channel.callAsync(Op.Receive, socket, Math.min(maxbytes, channel.data.length));
+    return result < 0 ? result : new Uint8Array(channel.data.subarray(0, result));
+  }, code);
+}
+
+/** TCPSend, awaited: bytes sent or an error code. Parts hold the send lock as TCPSend's do. */
+export function sendAsync(socket: number, bytes: Uint8Array): Promise<number> {
+  const socketError = checkSocket(socket);
+  if (socketError !== 0) return Promise.resolve(socketError);
+  return withAsyncChannel(async (channel) => {
+    let sent = 0;
+    do {
+      const part = Math.min(bytes.length - sent, channel.data.length);
+      channel.data.set(bytes.subarray(sent, sent + part));
+      const last = sent + part === bytes.length;
+      const result = await channel.callAsync(Op.Send, socket, last ? 0 : SendFlag.More, 0, 0, 0, part);
+      if (result < 0) return sent > 0 && result === ErrorCode.WouldBlock ? sent : result;
+      sent += result;
+      if (result < part) return sent;
+    } while (sent < bytes.length);
+    return sent;
+  }, code);
+}

@@ -1,0 +1,82 @@
+/**
+ * A piscina pool of worker threads for procedural scripts and serve() handlers. Its
+ * threads get the process's engine handle in their workerData, so their commands share
+ * the socket numbers of the main thread and of each other. Sockets never live in a pool
+ * thread (piscina parks idle threads in Atomics.wait, where timers and sockets freeze):
+ * they live in the engine.
+ */
+import { availableParallelism } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Piscina } from 'piscina';
+import { engineHandle } from '../channel/engine-host.js';
+import type { HandlerOutcome, HandlerTask, ScriptTask } from './task.js';
+
+export interface PoolOptions {
+  /** Threads (default: the machine's cores, at least 2). All are started at once and kept warm. */
+  threads?: number;
+  /** Tasks waiting for a thread before run() refuses more (default: 16 per thread). */
+  queue?: number;
+  /** piscina's idleTimeout (default 60 s). The pool never shrinks below `threads` anyway. */
+  idleTimeoutMs?: number;
+}
+
+const workerEntry = new URL('../../workers/pool-worker.mjs', import.meta.url);
+
+/** A script path (relative to the working directory), file URL, or URL object, as a file URL. */
+export function moduleUrl(script: string | URL): string {
+  if (script instanceof URL) return script.href;
+  if (script.startsWith('file:')) return script;
+  return pathToFileURL(isAbsolute(script) ? script : resolve(script)).href;
+}
+
+export class Pool {
+  readonly threads: number;
+  readonly queue: number;
+  private readonly piscina: Piscina;
+
+  constructor(options: PoolOptions = {}) {
+    this.threads = Math.max(1, Math.floor(options.threads ?? Math.max(2, availableParallelism())));
+    this.queue = Math.max(0, Math.floor(options.queue ?? this.threads * 16));
+    this.piscina = new Piscina({
+      filename: workerEntry.href,
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      maxQueue: this.queue,
+      // piscina's default of 0 destroys idle threads at once; a thread loads tsx in about
+      // 200 ms, so threads are kept warm.
+      idleTimeout: options.idleTimeoutMs ?? 60_000,
+      workerData: engineHandle(),
+    });
+  }
+
+  /** Runs a script module's default export with `args` on a pool thread; resolves with its result. */
+  run<T = unknown>(script: string | URL, ...args: unknown[]): Promise<T> {
+    const task: ScriptTask = { kind: 'script', module: moduleUrl(script), args };
+    return this.piscina.run(task) as Promise<T>;
+  }
+
+  /** serve()'s hand-off of one accepted socket. */
+  handle(task: HandlerTask): Promise<HandlerOutcome> {
+    return this.piscina.run(task) as Promise<HandlerOutcome>;
+  }
+
+  /** Tasks waiting for a thread. */
+  get queued(): number {
+    return this.piscina.queueSize;
+  }
+
+  /** Waits for running and queued tasks, then stops the threads. */
+  async close(): Promise<void> {
+    await this.piscina.close();
+  }
+
+  /** Stops the threads now; tasks still running are abandoned. */
+  async destroy(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
+
+export function createPool(options: PoolOptions = {}): Pool {
+  return new Pool(options);
+}

@@ -1,0 +1,72 @@
+// The examples a user copies must keep working: each runs against a real peer.
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startHostilePeer, startPythonPeer } from './helpers/peers.js';
+import { run } from './helpers/run.js';
+
+const tsx = (...args: string[]) => run(process.execPath, ['--import=tsx', ...args]).done;
+
+test('http-get.ts fetches a page from a Python http.server', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcp-www-'));
+  writeFileSync(join(dir, 'hello.txt'), 'hello from python http.server\n');
+  const server = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir]);
+  try {
+    const first = await new Promise<string>((resolve) => createInterface({ input: server.stdout }).once('line', resolve));
+    const port = /port (\d+)/.exec(first)![1]!;
+    const result = await tsx('examples/http-get.ts', `http://127.0.0.1:${port}/hello.txt`);
+    t.is(result.code, 0, result.stderr);
+    t.regex(result.stdout, /^HTTP\/1\.0 200 OK\n/);
+    t.regex(result.stdout, /30 bytes of body:\nhello from python http\.server\n$/);
+  } finally {
+    server.kill();
+  }
+});
+
+test('poll-client.ts gets its answer by polling, and gives up on a silent server', async (t) => {
+  const echo = await startPythonPeer('echo');
+  const silent = await startHostilePeer('silent');
+  try {
+    const answered = await tsx('examples/poll-client.ts', '127.0.0.1', String(echo.port), 'polled request');
+    t.is(answered.code, 0, answered.stderr);
+    t.regex(answered.stdout, /answer after \d+ poll\(s\): polled request/);
+    const started = Date.now();
+    const ignored = await tsx('examples/poll-client.ts', '127.0.0.1', String(silent.port), 'anyone?', '300');
+    t.is(ignored.code, 2);
+    t.regex(ignored.stderr, /no answer within 300 ms \(\d+ polls\)/);
+    t.true(Date.now() - started < 5000);
+  } finally {
+    await echo.stop();
+    await silent.stop();
+  }
+});
+
+test('legacy-server.ts: accept loop and hand-off to a worker thread', async (t) => {
+  const server = spawn(process.execPath, ['--import=tsx', 'examples/legacy-server.ts', '0', '1']);
+  const lines = createInterface({ input: server.stdout });
+  const first = await new Promise<string>((resolve) => lines.once('line', resolve));
+  const port = /:(\d+)$/.exec(first)![1]!;
+  const client = await run('python3', ['-c', `
+import socket
+s = socket.create_connection(('127.0.0.1', ${port}))
+s.sendall(b'hi there\\nbye\\n')
+data = b''
+while True:
+    chunk = s.recv(1000)
+    if not chunk: break
+    data += chunk
+print(data.decode(), end='')
+`]).done;
+  t.is(client.stdout, 'hello; send lines, I echo them; "bye" ends\r\necho: hi there\r\n');
+  t.is(await new Promise((resolve) => server.once('exit', resolve)), 0);
+});
+
+test('npm start: the demo serves every client script correctly and exits 0', async (t) => {
+  const result = await tsx('examples/demo.ts');
+  t.is(result.code, 0, result.stdout + result.stderr);
+  t.regex(result.stdout, /total: 624 requests, 624 correct answers, 0 client\(s\) with problems/);
+  t.regex(result.stdout, /server: accepted 12, completed 12, failed 0, refused 0, abandoned 0/);
+});

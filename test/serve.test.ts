@@ -1,0 +1,141 @@
+// The piscina pool and serve(): real Python client processes, handlers on pool threads.
+import test from 'ava';
+import { createPool, serve, type TcpServer, TCPClose, TCPConnect, TCPReceive } from '../src/index.js';
+import { startPythonPeer } from './helpers/peers.js';
+import { run } from './helpers/run.js';
+
+const clients = new URL('./peers/clients.py', import.meta.url).pathname;
+const requestScript = new URL('./peers/request.py', import.meta.url).pathname;
+const handler = (name: string): URL => new URL(`./fixtures/handlers/${name}`, import.meta.url);
+const script = (name: string): URL => new URL(`./fixtures/scripts/${name}`, import.meta.url);
+
+/** One Python client process making one request; resolves with what it printed. */
+async function request(server: TcpServer, line: string): Promise<string[]> {
+  const result = await run('python3', [requestScript, String(server.port), line]).done;
+  return result.stdout.trim().split('\n');
+}
+
+function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (condition()) resolve();
+      else if (Date.now() > deadline) reject(new Error('condition not met in time'));
+      else setTimeout(check, 10);
+    };
+    check();
+  });
+}
+
+test('serve() with 100 concurrent Python client connections, checksummed', async (t) => {
+  const server = await serve({ handler: handler('length-echo.ts'), address: '127.0.0.1', threads: 2, queue: 200 });
+  try {
+    const result = await run('python3', [clients, String(server.port), '100', '20000']).done;
+    t.is(result.stdout.trim(), 'ok 100 failed 0', result.stderr);
+    await until(() => server.stats().completed === 100);
+    t.like(server.stats(), { accepted: 100, completed: 100, failed: 0, refused: 0, running: 0, queued: 0 });
+  } finally {
+    t.deepEqual(await server.close(), { completed: 100, abandoned: 0 });
+  }
+});
+
+test('a handler that throws: logged with its peer, its socket reset, the server goes on', async (t) => {
+  const logged: string[] = [];
+  const server = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 2, log: (m) => logged.push(m) });
+  try {
+    const [portLine, outcome] = await request(server, 'THROW');
+    t.is(outcome, 'reset');
+    await until(() => logged.length === 1);
+    const clientPort = portLine!.split(' ')[1];
+    t.regex(logged[0]!, new RegExp(`handler failed for 127\\.0\\.0\\.1:${clientPort}: Error: this handler fails on purpose`));
+    t.deepEqual((await request(server, 'ECHO still serving')).slice(1), ['reply still serving']);
+    t.like(server.stats(), { failed: 1, completed: 1 });
+  } finally {
+    await server.close();
+  }
+});
+
+test('a slow handler never stops the others while threads are free', async (t) => {
+  const server = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 2 });
+  try {
+    let slowDone = false;
+    const slow = request(server, 'SLOW 8000').then((lines) => {
+      slowDone = true;
+      return lines;
+    });
+    await until(() => server.stats().running === 1);
+    for (let i = 0; i < 10; i++) t.deepEqual((await request(server, `ECHO fast ${i}`)).slice(1), [`reply fast ${i}`]);
+    t.false(slowDone, 'all ten were served while the slow one was still running');
+    t.is(server.stats().running, 1);
+    t.deepEqual((await slow).slice(1), ['reply slept 8000']);
+  } finally {
+    await server.close();
+  }
+});
+
+test('threads and queue full: new connections are refused and counted', async (t) => {
+  const server = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 1, queue: 1 });
+  try {
+    const running = request(server, 'SLOW 1500');
+    await until(() => server.stats().running === 1);
+    const waiting = request(server, 'ECHO queued');
+    await until(() => server.stats().queued === 1);
+    const [, refused] = await request(server, 'ECHO no room');
+    t.true(refused === 'reset' || refused === 'reply ', `a refused client sees its connection end: ${refused}`);
+    t.like(server.stats(), { refused: 1, running: 1, queued: 1, accepted: 3 });
+    t.deepEqual((await running).slice(1), ['reply slept 1500']);
+    t.deepEqual((await waiting).slice(1), ['reply queued']);
+  } finally {
+    await server.close();
+  }
+});
+
+test('close() waits for running handlers, and resets them after its time-out', async (t) => {
+  const server = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 2 });
+  const finishing = request(server, 'SLOW 300');
+  await until(() => server.stats().running === 1);
+  t.deepEqual(await server.close(5000), { completed: 1, abandoned: 0 });
+  t.deepEqual((await finishing).slice(1), ['reply slept 300']);
+  t.deepEqual(await request(server, 'ECHO anyone?'), ['refused'], 'no longer listening');
+
+  const logged: string[] = [];
+  const stubborn = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 1, log: (m) => logged.push(m) });
+  const stuck = request(stubborn, 'SLOW 3000');
+  await until(() => stubborn.stats().running === 1);
+  const started = Date.now();
+  t.deepEqual(await stubborn.close(300), { completed: 0, abandoned: 1 });
+  t.true(Date.now() - started < 2500);
+  t.true(['reset', 'reply '].includes((await stuck)[1]!), 'the abandoned client loses its connection');
+  t.deepEqual(logged, [], 'abandoning is not a handler failure');
+});
+
+test('the handler gets the peer address and port', async (t) => {
+  const server = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 1 });
+  try {
+    const [portLine, reply] = await request(server, 'PEER');
+    t.is(reply, `reply 127.0.0.1:${portLine!.split(' ')[1]}`);
+  } finally {
+    await server.close();
+  }
+});
+
+test('pool scripts: a socket opened on the main thread, and clients of a server', async (t) => {
+  const echo = await startPythonPeer('echo');
+  const pool = createPool({ threads: 2 });
+  const server = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 2 });
+  try {
+    const s = TCPConnect('127.0.0.1', echo.port);
+    t.is(await pool.run(script('send-on.ts'), s, 'from a pool thread'), 18);
+    const back = { value: '' };
+    let got = '';
+    while (got.length < 18 && TCPReceive(s, back) > 0) got += back.value;
+    t.is(got, 'from a pool thread');
+    TCPClose(s);
+    const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => pool.run(script('client.ts'), server.port, `ECHO client ${i}`)));
+    t.deepEqual(replies, Array.from({ length: 8 }, (_, i) => `client ${i}`));
+  } finally {
+    await server.close();
+    await pool.close();
+    await echo.stop();
+  }
+});
