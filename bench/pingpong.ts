@@ -64,7 +64,7 @@ export function nodeNetPingPong(port: number, roundTrips: number): Promise<numbe
 
 /** Median round trip of a Python blocking-socket client process, in microseconds. */
 export function pythonPingPong(port: number, roundTrips: number): Promise<number> {
-  const script = new URL('./pingpong_client.py', import.meta.url).pathname;
+  const script = new URL('./peers/pingpong_client.py', import.meta.url).pathname;
   return new Promise((resolve, reject) => {
     const child = spawn('python3', [script, String(port), String(roundTrips), String(SIZE)]);
     let out = '';

@@ -84,6 +84,9 @@ export const Slot = {
   ReplyArg: 11,
   Registered: 12,
   SlotId: 13,
+  /** 1 while the engine still writes from send buffer 0 / 1 of this slot. */
+  SendBusy0: 14,
+  SendBusy1: 15,
 } as const;
 
 export const SlotState = {
@@ -94,11 +97,25 @@ export const SlotState = {
 
 export const SLOT_HEADER_BYTES = 64;
 /**
- * Bytes a single request or reply can carry. Larger sends are cut into parts that hold
- * the socket's send lock; receives return at most this much per call (a blocking receive
+ * A blocking slot's data area: a general region (receives, texts), then two send
+ * buffers. A receive returns at most SLOT_GENERAL_BYTES per call (a blocking receive
  * returns *some* data, never waits to fill the buffer).
+ *
+ * Sends alternate between the two send buffers and the engine writes to the socket
+ * straight from them: it answers as soon as it has the bytes, and tells the caller when
+ * it is done with a buffer through that buffer's busy word (Slot.SendBusy0/1). So the
+ * caller fills one buffer while the engine writes the other: no copy in the engine, and
+ * no waiting for the kernel on the hot path. Larger sends go in parts that hold the
+ * socket's send lock.
  */
-export const SLOT_DATA_BYTES = 1 << 20;
+export const SLOT_GENERAL_BYTES = 512 * 1024;
+export const SEND_BUFFER_BYTES = 256 * 1024;
+export const SLOT_DATA_BYTES = SLOT_GENERAL_BYTES + 2 * SEND_BUFFER_BYTES;
+
+/** Offset in the data area of send buffer `index` (0 or 1). */
+export function sendBufferOffset(index: number): number {
+  return SLOT_GENERAL_BYTES + index * SEND_BUFFER_BYTES;
+}
 
 /** Time-outs travel as int32 milliseconds; this one means "no limit". */
 export const NO_TIMEOUT = -1;
@@ -136,6 +153,8 @@ export type OpCode = (typeof Op)[keyof typeof Op];
 export const SendFlag = {
   /** More parts of the same send follow: keep the socket's send lock. */
   More: 1,
+  /** The bytes are in send buffer Arg1 (0/1), lent: the engine clears its busy word when done. */
+  Lent: 2,
 } as const;
 
 /** Flags of Op.Receive (Arg1). */

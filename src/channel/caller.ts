@@ -11,7 +11,18 @@
  */
 import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { ErrorCode } from '../errors.js';
-import { EngineState, Reg, registrationChannelName, ringEntry, Slot, SLOT_DATA_BYTES, SLOT_HEADER_BYTES, SlotState } from '../protocol.js';
+import {
+  EngineState,
+  Reg,
+  registrationChannelName,
+  ringEntry,
+  SEND_BUFFER_BYTES,
+  sendBufferOffset,
+  Slot,
+  SLOT_DATA_BYTES,
+  SLOT_HEADER_BYTES,
+  SlotState,
+} from '../protocol.js';
 import { currentRegistry, ensureEngine } from './engine-host.js';
 import { EngineWatch } from './liveness.js';
 import { SPIN_ITERATIONS } from './spin.js';
@@ -26,6 +37,8 @@ export class Channel {
   /** Set when the engine died during a call: a late reply must not land in a live slot. */
   broken = false;
   private sequence = 0;
+  /** The send buffer the next send uses (they alternate). */
+  private nextSendBuffer = 0;
 
   constructor(
     private readonly registry: Int32Array,
@@ -63,6 +76,22 @@ export class Channel {
       if (Atomics.load(h, Slot.State) === SlotState.Reply) return this.takeResult();
       if (!watch.alive()) return this.fail();
     }
+  }
+
+  /**
+   * A send buffer the engine is not writing from (they alternate), or undefined when
+   * node still holds both (the socket's buffers are full): such a send goes through the
+   * general area and the engine copies it. Never waits: whether to wait is the engine's
+   * decision (a non-blocking socket answers -10035 instead).
+   */
+  takeSendBuffer(): { index: number; buffer: Buffer } | undefined {
+    for (const index of [this.nextSendBuffer, this.nextSendBuffer ^ 1]) {
+      if (Atomics.load(this.header, Slot.SendBusy0 + index) !== 0) continue;
+      this.nextSendBuffer = index ^ 1;
+      const offset = sendBufferOffset(index);
+      return { index, buffer: this.data.subarray(offset, offset + SEND_BUFFER_BYTES) };
+    }
+    return undefined;
   }
 
   /** Bytes of payload the last reply left in the data area. */

@@ -87,7 +87,7 @@ function spawnEngine(reg: Int32Array): void {
   const worker = new Worker(engineEntry, {
     workerData: { registry: reg.buffer, generation },
     // No inherited loader flags (--import tsx): the engine is plain JS and starts ~5x faster.
-    execArgv: [],
+    execArgv: process.env.TCP_COMMANDS_ENGINE_FLAGS?.split(' ').filter(Boolean) ?? [],
     stdout: false,
     stderr: false,
   });

@@ -1,7 +1,7 @@
 /** TCPReceive(socket, buffer, maxbytes?). */
 import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
-import { Op, ReceiveFlag, SLOT_DATA_BYTES } from '../protocol.js';
+import { Op, ReceiveFlag, SLOT_GENERAL_BYTES } from '../protocol.js';
 import { bytesOf, type Holder, isHolder } from './payload.js';
 import { report } from './report.js';
 import { checkCount, checkSocket, isFiniteNumber } from './validate.js';
@@ -14,7 +14,7 @@ export type ReceiveBuffer = ArrayBufferView | Holder;
  * (UTF-8, never ending inside a character), a Uint8Array value a Binary field (replaced
  * by the bytes received). A blocking socket waits for *some* data; a non-blocking one
  * answers -10035 when there is none. Returns the count of bytes, 0 when the peer has
- * closed and nothing is left. At most 1 MiB is returned per call.
+ * closed and nothing is left. At most 512 KiB is returned per call.
  */
 export function TCPReceive(socket: number, buffer: ReceiveBuffer, maxbytes?: number): number {
   return report('TCPReceive', receive(arguments.length, socket, buffer, maxbytes));
@@ -25,7 +25,7 @@ function receive(count: number, socket: unknown, buffer: unknown, maxbytes: unkn
   if (countError !== 0) return countError;
   const socketError = checkSocket(socket);
   if (socketError !== 0) return socketError;
-  let limit = SLOT_DATA_BYTES;
+  let limit = SLOT_GENERAL_BYTES;
   if (maxbytes !== undefined) {
     if (!isFiniteNumber(maxbytes)) return ErrorCode.WrongType;
     if (!Number.isInteger(maxbytes) || maxbytes < 1) return ErrorCode.InvalidArgument;

@@ -2,7 +2,7 @@
 import type { Channel } from '../channel/caller.js';
 import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
-import { Op, SendFlag, SLOT_DATA_BYTES } from '../protocol.js';
+import { Op, SEND_BUFFER_BYTES, SendFlag } from '../protocol.js';
 import { type SendBuffer, sendPayload } from './payload.js';
 import { report } from './report.js';
 import { checkCount, checkSocket } from './validate.js';
@@ -26,25 +26,30 @@ function send(count: number, socket: unknown, buffer: unknown): number {
   const channel = openChannel();
   if (typeof channel === 'number') return channel;
   // The common case, a string that surely fits, is encoded straight into shared memory.
-  if (typeof payload === 'string' && payload.length * 3 <= SLOT_DATA_BYTES) {
-    const length = channel.data.write(payload, 0, 'utf8');
-    return channel.call(Op.Send, socket as number, 0, 0, 0, 0, length);
+  if (typeof payload === 'string' && payload.length * 3 <= SEND_BUFFER_BYTES) {
+    const lent = channel.takeSendBuffer();
+    const target = lent?.buffer ?? channel.data;
+    const length = target.write(payload, 0, 'utf8');
+    return channel.call(Op.Send, socket as number, lent ? SendFlag.Lent : 0, lent?.index ?? 0, 0, 0, length);
   }
   const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
   return sendBytes(channel, socket as number, bytes);
 }
 
 /**
- * Bytes larger than the data area go in parts; every part but the last holds the
- * socket's send lock, so the whole send stays one atomic command.
+ * Bytes go through the two send buffers in turn; a send larger than one goes in parts,
+ * every part but the last holding the socket's send lock, so the whole send stays one
+ * atomic command.
  */
 function sendBytes(channel: Channel, socket: number, bytes: Uint8Array): number {
   let sent = 0;
   do {
-    const part = Math.min(bytes.length - sent, SLOT_DATA_BYTES);
-    channel.data.set(bytes.subarray(sent, sent + part));
+    const lent = channel.takeSendBuffer();
+    const part = Math.min(bytes.length - sent, SEND_BUFFER_BYTES);
+    (lent?.buffer ?? channel.data).set(bytes.subarray(sent, sent + part));
     const last = sent + part === bytes.length;
-    const result = channel.call(Op.Send, socket, last ? 0 : SendFlag.More, 0, 0, 0, part);
+    const flags = (lent ? SendFlag.Lent : 0) | (last ? 0 : SendFlag.More);
+    const result = channel.call(Op.Send, socket, flags, lent?.index ?? 0, 0, 0, part);
     if (result < 0) return sent > 0 && result === ErrorCode.WouldBlock ? sent : result;
     sent += result;
     if (result < part) return sent; // non-blocking: the rest did not fit

@@ -2,8 +2,8 @@
  * The socket engine thread: owns every socket of the process and serves the requests
  * of all caller threads. Started by workers/engine.mjs.
  *
- * Its event loop waits on the registry's doorbell with Atomics.waitAsync, so a caller
- * needs no MessagePort: any thread holding the registry can post requests. Slots are
+ * Its event loop waits on the registry's doorbell (request-ring.ts), so a caller needs
+ * no MessagePort: any thread holding the registry can post requests. Slots are
  * announced on a BroadcastChannel, which also keeps this thread alive (a pending
  * waitAsync does not); the Worker object itself is unref'd by its starter.
  */
@@ -14,11 +14,11 @@ import {
   HEARTBEAT_INTERVAL_MS,
   Reg,
   registrationChannelName,
-  ringEntry,
   Slot,
 } from '../protocol.js';
 import { dispatch } from './dispatch.js';
 import { Engine } from './engine.js';
+import { RequestRing } from './request-ring.js';
 import { EngineSlot } from './slot.js';
 
 interface EngineWorkerData {
@@ -46,27 +46,7 @@ announcements.onmessage = (event: unknown) => {
   Atomics.notify(slot.header, Slot.Registered);
 };
 
-// Requests still in the ring from a previous engine belong to dead slots: start after them.
-let head = Atomics.load(registry, Reg.RingTail);
-
-function serveRing(): void {
-  for (;;) {
-    const seen = Atomics.load(registry, Reg.Doorbell);
-    for (;;) {
-      const entry = ringEntry(head);
-      if (Atomics.load(registry, entry + 1) !== head) break; // not committed yet
-      const id = Atomics.load(registry, entry);
-      head = (head + 1) | 0;
-      const slot = slots.get(id);
-      if (slot !== undefined && slot.begin()) dispatch(slot, engine);
-    }
-    const wait = Atomics.waitAsync(registry, Reg.Doorbell, seen);
-    if (wait.async) {
-      void wait.value.then(serveRing);
-      return;
-    }
-  }
-}
+const ring = new RequestRing(registry, (id) => slots.get(id), (slot) => dispatch(slot, engine));
 
 function superseded(): boolean {
   return (
@@ -97,4 +77,4 @@ setInterval(() => {
 Atomics.store(registry, Reg.EngineThreadId, threadId);
 Atomics.store(registry, Reg.State, EngineState.Ready);
 Atomics.notify(registry, Reg.State);
-serveRing();
+ring.serve();

@@ -8,7 +8,16 @@
  * request: they go through `replier()`, which answers only the request it was made for.
  */
 import { ErrorCode } from '../errors.js';
-import { Slot, SLOT_DATA_BYTES, SLOT_HEADER_BYTES, SlotState } from '../protocol.js';
+import {
+  SEND_BUFFER_BYTES,
+  sendBufferOffset,
+  SendFlag,
+  Slot,
+  SLOT_DATA_BYTES,
+  SLOT_GENERAL_BYTES,
+  SLOT_HEADER_BYTES,
+  SlotState,
+} from '../protocol.js';
 
 export type Reply = (result: number, replyLength?: number, replyArg?: number) => void;
 
@@ -56,6 +65,38 @@ export class EngineSlot {
     this.arg3 = h[Slot.Arg3]!;
     this.dataLength = Math.min(h[Slot.DataLength]!, this.data.length);
     return true;
+  }
+
+  /** Most bytes a reply may put in the data area (a receive's limit). */
+  get replyRoom(): number {
+    return Math.min(SLOT_GENERAL_BYTES, this.data.length);
+  }
+
+  /** A send's bytes: in the send buffer it lent (Arg1), or at the start of the area. */
+  sendPayload(): Buffer {
+    const lent = this.lentSendBuffer;
+    const offset = lent < 0 ? 0 : sendBufferOffset(lent);
+    const length = lent < 0 ? this.dataLength : Math.min(this.dataLength, SEND_BUFFER_BYTES);
+    return this.data.subarray(offset, offset + length);
+  }
+
+  /** The index of the send buffer this send lent us, or -1. */
+  get lentSendBuffer(): number {
+    const lent = (this.arg0 & SendFlag.Lent) !== 0 && this.data.length >= SLOT_DATA_BYTES;
+    return lent && (this.arg1 === 0 || this.arg1 === 1) ? this.arg1 : -1;
+  }
+
+  /** Marks send buffer `index` as in use; the returned function gives it back (once). */
+  holdSendBuffer(index: number): () => void {
+    const word = Slot.SendBusy0 + index;
+    Atomics.store(this.header, word, 1);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      Atomics.store(this.header, word, 0);
+      Atomics.notify(this.header, word);
+    };
   }
 
   /** The request payload as UTF-8 text (host names, option values). */

@@ -5,8 +5,9 @@
  * Where a request waits:
  * - TCPReceive with nothing queued parks in `receivers` until data, end of stream, an
  *   error, a close from another thread, or the socket's time-out.
- * - A blocking TCPSend is answered from node's write callback, i.e. when the kernel has
- *   taken the bytes; a peer that does not read keeps the caller blocked, as in Omnis.
+ * - A blocking TCPSend is answered once its bytes are in the socket's send buffer (node's,
+ *   up to SEND_BUFFER_BYTES, in front of the kernel's); when that is full, the caller
+ *   waits for room, so a peer that does not read keeps it blocked, as in Omnis.
  * - A send larger than one slot's data area comes in parts and holds `sendOwner` until
  *   its last part, so two threads sending on one socket never interleave their bytes.
  */
@@ -19,8 +20,8 @@ import type { EngineSlot } from './slot.js';
 
 /** Unread bytes held per socket before node stops reading (TCP flow control takes over). */
 const RECEIVE_HIGH_WATER = 2 * SLOT_DATA_BYTES;
-/** What a non-blocking send may leave queued in node before it answers -10035. */
-const NONBLOCKING_SEND_ROOM = 256 * 1024;
+/** Bytes a socket buffers in node before a blocking send waits (a non-blocking one: -10035). */
+const SEND_BUFFER_BYTES = 1024 * 1024;
 /** After a complete close, how long arriving data is drained before the socket is destroyed. */
 const CLOSE_LINGER_MS = 10_000;
 
@@ -33,7 +34,10 @@ export class StreamSocket {
 
   private readonly queue = new ReceiveQueue();
   private readonly receivers: EngineSlot[] = [];
+  /** Sends waiting for the send lock (another thread's multi-part send holds it). */
   private readonly senders: EngineSlot[] = [];
+  /** Sends waiting for room in the send buffer. */
+  private readonly roomWaiters: EngineSlot[] = [];
   private sendOwner: EngineSlot | undefined;
   /** The peer sent FIN: reads return 0 once the queue is empty. */
   private ended = false;
@@ -84,7 +88,7 @@ export class StreamSocket {
   private tryReceive(slot: EngineSlot): boolean {
     const queued = this.queue.length;
     if (queued > 0) {
-      const max = Math.min(slot.arg0, slot.data.length);
+      const max = Math.min(slot.arg0, slot.replyRoom);
       let n = Math.min(max, queued);
       if ((slot.arg1 & ReceiveFlag.Utf8) !== 0) {
         const whole = this.queue.wholeCharacters(n);
@@ -143,60 +147,74 @@ export class StreamSocket {
     this.startSend(slot);
   }
 
-  private sendRefusal(): number {
-    if (this.failure !== 0) return this.failure;
-    if (this.finSent) return ErrorCode.SendAfterShutdown;
-    return 0;
+  /** Bytes node may still take before a send must wait (SO_SNDBUF's role, above the kernel's). */
+  private get room(): number {
+    return SEND_BUFFER_BYTES - this.socket.writableLength;
   }
 
   private startSend(slot: EngineSlot): void {
-    const refusal = this.sendRefusal();
+    const refusal = this.failure !== 0 ? this.failure : this.finSent ? ErrorCode.SendAfterShutdown : 0;
     if (refusal !== 0) {
       this.releaseSendLock();
       return slot.reply(refusal);
     }
-    const length = slot.dataLength;
+    if (this.room > 0) return this.accept(slot);
     // TLS sends always block, as in Omnis.
-    if (!this.blocking && !this.secure) return this.sendWithoutBlocking(slot, length);
-    const more = (slot.arg0 & SendFlag.More) !== 0;
-    this.sendOwner = more ? slot : undefined;
+    if (!this.blocking && !this.secure) return slot.reply(ErrorCode.WouldBlock);
+    // Full: wait for node to flush. A time-out here has taken nothing from this call, so
+    // the socket stays usable (the caller may try again or give up).
+    this.roomWaiters.push(slot);
     slot.park(this.timeoutMs, () => {
-      // A send that times out has handed bytes to node that it may still be writing
-      // from the caller's area: the stream can no longer be trusted, so it is reset.
-      this.fail(ErrorCode.TimedOut);
-      this.reset();
-    });
-    // The bytes go to node straight from the caller's shared area: no copy. The caller
-    // stays blocked (so the area stays untouched) until node's callback says the kernel
-    // has them.
-    const reply = slot.replier();
-    this.socket.write(slot.data.subarray(0, length), (error) => {
-      if (error) {
-        this.fail(codeFromError(error));
-        this.releaseSendLock();
-        return reply(this.failure);
-      }
-      reply(length);
-      if (!more) this.releaseSendLock();
+      removeItem(this.roomWaiters, slot);
+      if (this.sendOwner === slot) this.releaseSendLock();
     });
   }
 
-  private sendWithoutBlocking(slot: EngineSlot, length: number): void {
-    const room = NONBLOCKING_SEND_ROOM - this.socket.writableLength;
-    if (room <= 0) return slot.reply(ErrorCode.WouldBlock);
-    const n = Math.min(length, room);
-    // The caller goes on at once and reuses its area, so these bytes must be copied.
-    this.socket.write(Buffer.from(slot.data.subarray(0, n)), (error) => {
-      if (error) this.fail(codeFromError(error));
-    });
-    slot.reply(n);
+  /**
+   * Takes the request's bytes into the send buffer and answers at once: a blocking send
+   * returns when its bytes are buffered (as a blocking send() returns once the kernel
+   * has copied them), so the caller prepares its next call while these are written. A
+   * non-blocking one takes what fits. Write errors come back on the next command.
+   */
+  private accept(slot: EngineSlot): void {
+    const payload = slot.sendPayload();
+    const length = this.blocking || this.secure ? payload.length : Math.min(payload.length, this.room);
+    const more = (slot.arg0 & SendFlag.More) !== 0 && length === payload.length;
+    this.sendOwner = more ? slot : undefined;
+    const lent = slot.lentSendBuffer;
+    if (lent >= 0 && !this.secure) {
+      // Written straight from the caller's send buffer, which it will not touch again
+      // until we give it back: when node has written it (at once, when the kernel takes
+      // it all; else from its write callback).
+      const before = this.socket.writableLength;
+      const giveBack = slot.holdSendBuffer(lent);
+      this.socket.write(payload.subarray(0, length), (error) => {
+        giveBack();
+        this.afterWrite(error);
+      });
+      if (before === 0 && this.socket.writableLength === 0) giveBack();
+    } else {
+      // A copy: TLS encrypts later, and an async caller reuses its area at once.
+      this.socket.write(Buffer.from(payload.subarray(0, length)), this.afterWrite);
+    }
+    slot.reply(length);
+    if (!more) this.releaseSendLock();
   }
+
+  private readonly afterWrite = (error?: Error | null): void => {
+    if (error) this.fail(codeFromError(error));
+    while (this.roomWaiters.length > 0 && (this.room > 0 || this.failure !== 0)) {
+      const next = this.roomWaiters.shift()!;
+      next.unpark();
+      this.startSend(next);
+    }
+  };
 
   private releaseSendLock(): void {
     this.sendOwner = undefined;
     const next = this.senders.shift();
     if (next !== undefined) {
-      next.unpark(); // its wait for the lock is over; the send itself parks anew
+      next.unpark(); // its wait for the lock is over; the send itself parks anew if need be
       this.startSend(next);
     }
   }
@@ -207,6 +225,7 @@ export class StreamSocket {
     if (this.failure === 0) this.failure = code;
     this.serveReceivers();
     for (const slot of this.senders.splice(0)) slot.reply(this.failure);
+    for (const slot of this.roomWaiters.splice(0)) slot.reply(this.failure);
   }
 
   /** An RST to the peer, and the socket destroyed. */
@@ -230,6 +249,7 @@ export class StreamSocket {
     this.released = true;
     for (const slot of this.receivers.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     for (const slot of this.senders.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
+    for (const slot of this.roomWaiters.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     this.queue.clear();
     if (option === CloseOption.Abort) {
       this.reset();

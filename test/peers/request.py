@@ -27,7 +27,7 @@ try:
             break
         data += chunk
     print(f"reply {data.decode().strip()}", flush=True)
-except ConnectionResetError:
-    print("reset", flush=True)
 except socket.timeout:
     print("timeout", flush=True)
+except (ConnectionResetError, BrokenPipeError):  # reset before or after our request went out
+    print("reset", flush=True)

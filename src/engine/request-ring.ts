@@ -1,0 +1,88 @@
+/**
+ * The engine's side of the doorbell: take the requests callers put in the registry's
+ * ring and dispatch them; then wait for the doorbell, first by spinning briefly, then
+ * with Atomics.waitAsync on the event loop.
+ *
+ * Why spin: a caller in a loop (bulk send or receive, request/response) posts its next
+ * request a few microseconds after its reply. An engine asleep in the event loop takes
+ * tens of microseconds to wake (an async notification, then a wake-up in the kernel);
+ * spinning catches the next request at once. The spin adapts: it doubles while it
+ * catches requests and halves while it does not, so an idle engine stops spinning, and
+ * it never holds the event loop (socket I/O, timers) for longer than YIELD_AFTER_MS.
+ */
+import { Reg, ringEntry } from '../protocol.js';
+import type { EngineSlot } from './slot.js';
+
+/** Longest spin after a batch, and the shortest worth trying. */
+const SPIN_MAX_MS = 0.05;
+const SPIN_MIN_MS = 0.005;
+/** Longest stretch of serving and spinning before the event loop gets its turn. */
+const YIELD_AFTER_MS = 1;
+
+export class RequestRing {
+  private head: number;
+  private spinMs = 0;
+  private lastServed = 0;
+
+  constructor(
+    private readonly registry: Int32Array,
+    private readonly slot: (id: number) => EngineSlot | undefined,
+    private readonly dispatch: (slot: EngineSlot) => void,
+  ) {
+    // Requests still in the ring from a previous engine belong to dead slots: start after them.
+    this.head = Atomics.load(registry, Reg.RingTail);
+  }
+
+  /** Serves until the ring is empty and the doorbell quiet, then re-arms itself. */
+  readonly serve = (): void => {
+    const registry = this.registry;
+    const started = performance.now();
+    if (this.lastServed !== 0 && started - this.lastServed < SPIN_MAX_MS * 4) {
+      // Woken soon after the last batch: requests come fast enough to be worth a spin.
+      this.spinMs = Math.max(this.spinMs, SPIN_MIN_MS);
+    }
+    for (;;) {
+      const seen = Atomics.load(registry, Reg.Doorbell);
+      this.drain();
+      const now = performance.now();
+      this.lastServed = now;
+      if (now - started > YIELD_AFTER_MS) {
+        setImmediate(this.serve); // sockets and timers first; then on
+        return;
+      }
+      if (this.spinMs > 0 && this.spin(seen, now)) continue;
+      const wait = Atomics.waitAsync(registry, Reg.Doorbell, seen);
+      if (wait.async) {
+        void wait.value.then(this.serve);
+        return;
+      }
+    }
+  };
+
+  private drain(): void {
+    const registry = this.registry;
+    for (;;) {
+      const entry = ringEntry(this.head);
+      if (Atomics.load(registry, entry + 1) !== this.head) return; // not committed yet
+      const id = Atomics.load(registry, entry);
+      this.head = (this.head + 1) | 0;
+      const slot = this.slot(id);
+      if (slot !== undefined && slot.begin()) this.dispatch(slot);
+    }
+  }
+
+  /** Spins on the doorbell; true when it rang. Adjusts the next spin's length. */
+  private spin(seen: number, from: number): boolean {
+    const registry = this.registry;
+    const until = from + this.spinMs;
+    for (let i = 0; ; i++) {
+      if (Atomics.load(registry, Reg.Doorbell) !== seen) {
+        this.spinMs = Math.min(SPIN_MAX_MS, this.spinMs * 2);
+        return true;
+      }
+      if ((i & 63) === 63 && performance.now() > until) break;
+    }
+    this.spinMs = this.spinMs / 2 < SPIN_MIN_MS ? 0 : this.spinMs / 2;
+    return false;
+  }
+}
