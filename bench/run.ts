@@ -1,43 +1,176 @@
 /**
- * npm run bench: our commands against raw node:net and Python sockets, in one run.
+ * npm run bench [-- FIGURE...]: the suite. Each figure runs ours and its peers in the same
+ * run, interleaved (ours, peer, peer, ours, ...) so that this noisy machine's drift hits
+ * all alike; each is the median over RUNS runs (BENCH_RUNS, default 5), each run's
+ * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
- * Runs are interleaved (ours, node:net, Python, ours, ...) so that drift of this noisy
- * machine hits every client alike; each figure is the median over RUNS runs, each run's
- * figure itself a median of its samples. Ratios matter; absolute figures drift.
+ * Figures: pingpong, pool-pingpong, bulk, serve, idle, first.
  */
+import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
+import { createInterface } from 'node:readline';
+import { createPool } from '../src/index.js';
+import { BULK_BYTES, nodeNetReceive, nodeNetSend, oursReceive, oursSend, pythonBulk } from './bulk.js';
 import { startEchoServer } from './echo-server.js';
+import { firstCommandMs } from './first-command.js';
+import { oursIdle, rawIdle } from './idle.js';
 import { nodeNetPingPong, oursPingPong, pythonPingPong } from './pingpong.js';
+import { loadGenerator, startOurServer, startRawServer } from './serve-throughput.js';
 import { median, printTable, type Row } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 20_000);
+const IDLE_CONNECTIONS = Number(process.env.BENCH_IDLE ?? 10_000);
+const SERVE_SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 3);
 
-async function pingPong(): Promise<Row> {
+function progress(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+/** Runs `measure` RUNS times; each run yields one value per series. Medians per series. */
+async function interleaved(name: string, measure: () => Promise<Record<string, number>>): Promise<Record<string, number>> {
+  const series: Record<string, number[]> = {};
+  for (let run = 1; run <= RUNS; run++) {
+    const values = await measure();
+    for (const [key, value] of Object.entries(values)) (series[key] ??= []).push(value);
+    progress(`${name} run ${run}/${RUNS}: ${Object.entries(values).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+  }
+  return Object.fromEntries(Object.entries(series).map(([key, values]) => [key, median(values)]));
+}
+
+async function pingPong(): Promise<Row[]> {
   const echo = await startEchoServer();
   try {
-    oursPingPong(echo.port, 2000); // warm up the engine and the JIT
+    oursPingPong(echo.port, 2000); // warm the engine and the JIT
     await nodeNetPingPong(echo.port, 2000);
-    const ours: number[] = [];
-    const nodeNet: number[] = [];
-    const python: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      ours.push(oursPingPong(echo.port, ROUND_TRIPS));
-      nodeNet.push(await nodeNetPingPong(echo.port, ROUND_TRIPS));
-      python.push(await pythonPingPong(echo.port, ROUND_TRIPS));
-      console.error(`ping-pong run ${run + 1}/${RUNS}: ours ${ours.at(-1)!.toFixed(1)} us, node:net ${nodeNet.at(-1)!.toFixed(1)} us, python ${python.at(-1)!.toFixed(1)} us`);
-    }
-    return {
-      figure: '64-byte ping-pong round trip, main thread',
-      ours: median(ours),
-      peers: { 'node:net': median(nodeNet), python: median(python) },
-      unit: 'us',
-      better: 'lower',
-    };
+    const m = await interleaved('ping-pong', async () => ({
+      ours: oursPingPong(echo.port, ROUND_TRIPS),
+      'node:net': await nodeNetPingPong(echo.port, ROUND_TRIPS),
+      python: await pythonPingPong(echo.port, ROUND_TRIPS),
+    }));
+    return [{ figure: '64-byte ping-pong round trip, main thread', ours: m.ours!, peers: { 'node:net': m['node:net']!, python: m.python! }, unit: 'us', better: 'lower' }];
   } finally {
     await echo.stop();
   }
 }
 
-console.log(`tcp-commands benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}, median of ${RUNS} runs\n`);
-printTable([await pingPong()]);
+async function poolPingPong(): Promise<Row[]> {
+  const echo = await startEchoServer();
+  const pool = createPool({ threads: 1 });
+  const script = new URL('./scripts/pingpong.ts', import.meta.url);
+  try {
+    await pool.run(script, echo.port, 2000);
+    await nodeNetPingPong(echo.port, 2000);
+    const m = await interleaved('pool ping-pong', async () => ({
+      ours: await pool.run<number>(script, echo.port, ROUND_TRIPS),
+      'node:net': await nodeNetPingPong(echo.port, ROUND_TRIPS),
+      python: await pythonPingPong(echo.port, ROUND_TRIPS),
+    }));
+    return [{ figure: '64-byte ping-pong round trip, pool thread', ours: m.ours!, peers: { 'node:net': m['node:net']!, python: m.python! }, unit: 'us', better: 'lower' }];
+  } finally {
+    await pool.close();
+    await echo.stop();
+  }
+}
+
+async function bulk(): Promise<Row[]> {
+  const server = spawn('python3', [new URL('./peers/bulk_server.py', import.meta.url).pathname]);
+  const port = Number(await new Promise<string>((resolve) => createInterface({ input: server.stdout }).once('line', resolve)));
+  try {
+    for (let i = 0; i < 2; i++) {
+      oursSend(port); // warm up: the engine's JIT takes a transfer or two
+      oursReceive(port);
+    }
+    await nodeNetSend(port);
+    await nodeNetReceive(port);
+    const m = await interleaved('bulk', async () => ({
+      oursSend: oursSend(port),
+      nodeSend: await nodeNetSend(port),
+      pythonSend: await pythonBulk('send', port),
+      oursReceive: oursReceive(port),
+      nodeReceive: await nodeNetReceive(port),
+      pythonReceive: await pythonBulk('receive', port),
+    }));
+    const size = `${BULK_BYTES >> 20} MiB in 64 KiB calls`;
+    return [
+      { figure: `bulk send, ${size}`, ours: m.oursSend!, peers: { 'node:net': m.nodeSend!, python: m.pythonSend! }, unit: 'MiB/s', better: 'higher' },
+      { figure: `bulk receive, ${size}`, ours: m.oursReceive!, peers: { 'node:net': m.nodeReceive!, python: m.pythonReceive! }, unit: 'MiB/s', better: 'higher' },
+    ];
+  } finally {
+    server.kill();
+  }
+}
+
+async function serveThroughput(): Promise<Row[]> {
+  const ours = await startOurServer();
+  const raw = await startRawServer();
+  try {
+    await loadGenerator(ours.port, 1, 1); // warm both
+    await loadGenerator(raw.port, 1, 1);
+    const m = await interleaved('serve', async () => ({
+      ours1: await loadGenerator(ours.port, 1, SERVE_SECONDS),
+      raw1: await loadGenerator(raw.port, 1, SERVE_SECONDS),
+      ours10: await loadGenerator(ours.port, 10, SERVE_SECONDS),
+      raw10: await loadGenerator(raw.port, 10, SERVE_SECONDS),
+    }));
+    return [
+      { figure: 'serve(), 2 threads, 64 clients, 1 request per connection', ours: m.ours1!, peers: { 'node:net server': m.raw1! }, unit: 'requests/s', better: 'higher' },
+      { figure: 'serve(), 2 threads, 64 clients, 10 requests per connection', ours: m.ours10!, peers: { 'node:net server': m.raw10! }, unit: 'requests/s', better: 'higher' },
+    ];
+  } finally {
+    ours.stop();
+    raw.stop();
+  }
+}
+
+async function idle(): Promise<Row[]> {
+  const holder = spawn(process.execPath, [new URL('./peers/holder.mjs', import.meta.url).pathname]);
+  const holderPort = Number(await new Promise<string>((resolve) => createInterface({ input: holder.stdout }).once('line', resolve)));
+  const echo = await startEchoServer();
+  try {
+    const m = await interleaved('idle', async () => {
+      const ours = await oursIdle(holderPort, echo.port, IDLE_CONNECTIONS);
+      const raw = await rawIdle(holderPort, IDLE_CONNECTIONS);
+      return { ours: ours.bytesPerSocket, raw: raw.bytesPerSocket, alone: ours.pingPongAlone!, withIdle: ours.pingPongWithIdle! };
+    });
+    return [
+      { figure: `memory per idle connection, ${IDLE_CONNECTIONS} held (RSS growth)`, ours: m.ours!, peers: { 'node:net': m.raw! }, unit: 'bytes', better: 'lower' },
+      { figure: `ping-pong on one socket with ${IDLE_CONNECTIONS} idle held`, ours: m.withIdle!, peers: { 'ours, 1 socket': m.alone! }, unit: 'us', better: 'lower' },
+    ];
+  } finally {
+    holder.kill();
+    await echo.stop();
+  }
+}
+
+async function firstCommand(): Promise<Row[]> {
+  const echo = await startEchoServer();
+  try {
+    const m = await interleaved('first command', async () => ({ ours: await firstCommandMs(echo.port) }));
+    return [{ figure: 'first command of a process (engine start + TCPConnect)', ours: m.ours!, peers: { 'target 100 ms': 100 }, unit: 'ms', better: 'lower' }];
+  } finally {
+    await echo.stop();
+  }
+}
+
+const figures: Record<string, () => Promise<Row[]>> = {
+  pingpong: pingPong,
+  'pool-pingpong': poolPingPong,
+  bulk,
+  serve: serveThroughput,
+  idle,
+  first: firstCommand,
+};
+
+const wanted = process.argv.slice(2).filter((a) => a !== '--');
+const unknown = wanted.filter((name) => !(name in figures));
+if (unknown.length > 0) {
+  console.error(`unknown figure(s): ${unknown.join(', ')}; known: ${Object.keys(figures).join(', ')}`);
+  process.exit(2);
+}
+const rows: Row[] = [];
+for (const [name, figure] of Object.entries(figures)) {
+  if (wanted.length === 0 || wanted.includes(name)) rows.push(...(await figure()));
+}
+console.log(`\ntcp-commands benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}, median of ${RUNS} runs\n`);
+printTable(rows);

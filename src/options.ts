@@ -69,6 +69,18 @@ export const OPTIONS = {
     readOnly: true,
     doc: "the subject of the peer's certificate, '' when it sent none (-1014 on a plain socket)",
   },
+  queued: {
+    id: 9,
+    kind: OptionKind.Integer,
+    readOnly: true,
+    doc: 'a listener: connections waiting to be accepted now',
+  },
+  refused: {
+    id: 10,
+    kind: OptionKind.Integer,
+    readOnly: true,
+    doc: 'a listener: connections reset so far because `backlog` of them were already waiting',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;

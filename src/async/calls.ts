@@ -12,10 +12,19 @@ import { noteSecureError } from '../commands/secure-error.js';
 const code = (error: number): number => error;
 
 /** TCPAccept, awaited. */
-export function acceptAsync(listener: number): Promise<number> {
+export async function acceptAsync(listener: number): Promise<number> {
+  const accepted = await acceptWithPeer(listener);
+  return typeof accepted === 'number' ? accepted : accepted.socket;
+}
+
+/** TCPAccept, awaited, with the client's address and port as the engine saw them. */
+export function acceptWithPeer(listener: number): Promise<{ socket: number; address: string; port: number } | number> {
   const socketError = checkSocket(listener);
   if (socketError !== 0) return Promise.resolve(socketError);
-  return withAsyncChannel(async (channel) => noteSecureError(channel, await channel.callAsync(Op.Accept, listener)), code);
+  return withAsyncChannel<{ socket: number; address: string; port: number } | number>(async (channel) => {
+    const socket = noteSecureError(channel, await channel.callAsync(Op.Accept, listener));
+    return socket < 0 ? socket : { socket, address: channel.replyText(), port: channel.replyArg };
+  }, code);
 }
 
 /** TCPReceive, awaited: the bytes received (a new array, empty at end of stream), or an error code. */

@@ -25,7 +25,7 @@ import {
 } from '../protocol.js';
 import { currentRegistry, ensureEngine } from './engine-host.js';
 import { EngineWatch } from './liveness.js';
-import { SPIN_ITERATIONS } from './spin.js';
+import { caughtWhileSpinning, parkedAfterSpinning, spinBudget } from './spin.js';
 import { WAIT_SLICE_MS, waitForWord } from './wait.js';
 
 const REGISTER_DEADLINE_MS = 5_000;
@@ -62,7 +62,7 @@ export class Channel {
   /** Sends one request and blocks until its reply; returns the reply's result word. */
   call(op: number, socket: number, arg0 = 0, arg1 = 0, arg2 = 0, arg3 = 0, dataLength = 0): number {
     this.post(op, socket, arg0, arg1, arg2, arg3, dataLength);
-    return this.awaitReply() ? this.takeResult() : this.fail();
+    return this.awaitReply(op) ? this.takeResult() : this.fail();
   }
 
   /** The same request, awaited: the thread's event loop goes on meanwhile. */
@@ -140,15 +140,24 @@ export class Channel {
   }
 
   /** Spin, then park in slices; false when the engine died while we waited. */
-  private awaitReply(): boolean {
+  private awaitReply(op: number): boolean {
     const h = this.header;
-    for (let i = 0; i < SPIN_ITERATIONS; i++) {
-      if (Atomics.load(h, Slot.State) === SlotState.Reply) return true;
+    const budget = spinBudget(op);
+    const started = performance.now();
+    for (let i = 0; i < budget; i++) {
+      if (Atomics.load(h, Slot.State) === SlotState.Reply) {
+        caughtWhileSpinning(op, i);
+        return true;
+      }
     }
+    const spun = performance.now() - started;
     const watch = new EngineWatch(this.registry, this.generation);
     for (;;) {
       Atomics.wait(h, Slot.State, SlotState.Request, WAIT_SLICE_MS);
-      if (Atomics.load(h, Slot.State) === SlotState.Reply) return true;
+      if (Atomics.load(h, Slot.State) === SlotState.Reply) {
+        parkedAfterSpinning(op, budget, spun * 1000, (performance.now() - started) * 1000);
+        return true;
+      }
       if (!watch.alive()) return false;
     }
   }

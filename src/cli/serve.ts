@@ -14,14 +14,14 @@ function whole(name: string, value: string | undefined, min: number): number | u
 export const serveCommand: Subcommand = {
   name: 'serve',
   summary: 'listen and hand each connection to a handler module on a pool thread',
-  usage: `tcpcmd serve --handler FILE [--port N] [--address ADDR] [--threads N] [--queue N]
-              [--backlog N] [--cert FILE --key FILE]
+  usage: `tcpcmd serve --handler FILE [--port N] [--address ADDR] [--threads N] [--backlog N]
+              [--cert FILE --key FILE]
 
   --handler FILE   module whose default export is called as handler(socket, { address, port })
   --port N         port number or service name (default 0: the OS chooses; printed at start)
   --address ADDR   local address (default: all interfaces; 127.0.0.1 for loopback only)
   --threads N      pool threads (default 2)
-  --queue N        connections waiting for a thread before new ones are refused (default 64)
+  --backlog N      connections waiting for a thread before new ones are refused (default 64)
   --cert, --key    serve TLS with this certificate and key (file names; relative to certs/)
 
   Prints "listening on ADDR:PORT"; on SIGINT or SIGTERM stops accepting, waits up to 10 s
@@ -34,7 +34,6 @@ export const serveCommand: Subcommand = {
         port: { type: 'string', default: '0' },
         address: { type: 'string' },
         threads: { type: 'string' },
-        queue: { type: 'string' },
         backlog: { type: 'string' },
         cert: { type: 'string' },
         key: { type: 'string' },
@@ -45,7 +44,6 @@ export const serveCommand: Subcommand = {
     if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
     const port = /^\d+$/.test(values.port) ? Number(values.port) : values.port;
     const threads = whole('threads', values.threads, 1);
-    const queue = whole('queue', values.queue, 0);
     const backlog = whole('backlog', values.backlog, 1);
     let server;
     try {
@@ -54,7 +52,6 @@ export const serveCommand: Subcommand = {
         port,
         address: values.address,
         threads,
-        queue,
         backlog,
         cert: values.cert,
         key: values.key,

@@ -65,3 +65,16 @@ function simple(op: number, argumentError: number, socket: number): number {
   if (typeof channel === 'number') return channel;
   return noteSecureError(channel, channel.call(op, socket)); // a TLS client's failed handshake
 }
+
+/**
+ * TCPAccept with the client's address and port as the engine saw them (for serve()'s
+ * loops, which hand them to the handler without asking the engine again).
+ */
+export function acceptConnection(listener: number): { socket: number; address: string; port: number } | number {
+  const socketError = checkSocket(listener);
+  if (socketError !== 0) return socketError;
+  const channel = openChannel();
+  if (typeof channel === 'number') return channel;
+  const socket = noteSecureError(channel, channel.call(Op.Accept, listener));
+  return socket < 0 ? socket : { socket, address: channel.replyText(), port: channel.replyArg };
+}

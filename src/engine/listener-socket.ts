@@ -17,6 +17,7 @@ import tls from 'node:tls';
 import { ErrorCode } from '../errors.js';
 import { describeTlsError } from '../tls/tls-errors.js';
 import { removeItem } from './list.js';
+import { plainAddress } from './ops/addresses.js';
 import type { ServerTls } from './server-tls.js';
 import type { EngineSlot } from './slot.js';
 import type { SocketTable } from './socket-table.js';
@@ -41,6 +42,8 @@ export class ListenerSocket {
   readonly tls: ServerTls;
   /** TCPListen was called: TCPAccept may take connections. */
   listening = false;
+  /** Connections reset because `backlog` of them were already waiting. */
+  refused = 0;
   private readonly waiting: Arrival[] = [];
   private readonly acceptors: EngineSlot[] = [];
   private handshaking = 0;
@@ -65,6 +68,7 @@ export class ListenerSocket {
 
   private onConnection(socket: Socket): void {
     if (this.closed || this.waiting.length + this.handshaking >= this.backlog) {
+      if (!this.closed) this.refused++;
       socket.on('error', () => {});
       socket.resetAndDestroy();
       return;
@@ -123,7 +127,10 @@ export class ListenerSocket {
       return true;
     }
     arrival.blocking = this.blocking; // the accepted socket inherits the listener's mode
-    slot.reply(this.table.add(arrival));
+    // The peer comes along (text: its address; reply arg: its port), for serve() to pass
+    // to the handler without asking again.
+    const { remoteAddress, remotePort } = arrival.socket;
+    slot.replyText(this.table.add(arrival), plainAddress(remoteAddress ?? ''), remotePort ?? 0);
     return true;
   }
 

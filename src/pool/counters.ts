@@ -1,9 +1,20 @@
-/** serve()'s counters that pool threads move: a handler started, a handler finished. */
-export const HandlerCounter = {
-  Started: 0,
-  Finished: 1,
+/**
+ * serve()'s live counters, in shared memory so that the pool threads running the accept
+ * loops move them and the serving thread reads them without messages.
+ */
+export const ServeCounter = {
+  /** Connections a loop accepted (handed to the handler). */
+  Accepted: 0,
+  /** Handlers that returned. */
+  Completed: 1,
+  /** Handlers that threw (their sockets reset). */
+  Failed: 2,
+  /** TLS clients whose handshake failed (never handed to a handler). */
+  HandshakeFailures: 3,
+  /** Word FirstLoop + i: the socket loop i serves now, 0 between connections. */
+  FirstLoop: 8,
 } as const;
 
-export function newCounters(): SharedArrayBuffer {
-  return new SharedArrayBuffer(2 * 4);
+export function newServeCounters(loops: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer((ServeCounter.FirstLoop + loops) * 4));
 }

@@ -10,7 +10,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { engineHandle } from '../channel/engine-host.js';
-import type { HandlerOutcome, HandlerTask, ScriptTask } from './task.js';
+import type { ServeLoopTask } from './serve-loop.js';
+import type { ScriptTask } from './task.js';
 
 export interface PoolOptions {
   /** Threads (default: the machine's cores, at least 2). All are started at once and kept warm. */
@@ -56,9 +57,9 @@ export class Pool {
     return this.piscina.run(task) as Promise<T>;
   }
 
-  /** serve()'s hand-off of one accepted socket. */
-  handle(task: HandlerTask): Promise<HandlerOutcome> {
-    return this.piscina.run(task) as Promise<HandlerOutcome>;
+  /** One of serve()'s accept loops: it holds a thread until its listener closes. */
+  serveLoop(task: ServeLoopTask): Promise<void> {
+    return this.piscina.run(task, { transferList: [task.log] }) as Promise<void>;
   }
 
   /** Tasks waiting for a thread. */

@@ -1,15 +1,28 @@
 /**
- * serve(): listen, and hand each accepted connection to a handler module on a pool
- * thread, where it runs in blocking style while the other threads go on.
+ * serve(): listen, and serve each connection with a handler module on a pool thread,
+ * in blocking style, while the other threads go on.
  *
- * Accepting is an awaited TCPAccept on the calling thread, so serve() needs no thread of
- * its own and that thread's event loop stays free (do not block it for long: it
- * dispatches the connections). Each connection is a pool task; when every thread is
- * busy and `queue` connections already wait, a new one is refused (reset) and counted.
+ * Each pool thread runs an accept loop (serve-loop.ts), as the processes of a
+ * pre-forked server do: the engine hands a new connection straight to a thread blocked
+ * in TCPAccept, with no hop through this thread. Connections wait in the listener while
+ * every thread is busy; beyond `backlog` waiting, new ones are reset (refused) and
+ * counted. This thread only starts the loops, restarts one whose thread died, relays
+ * their log lines, and closes.
  */
-import { acceptAsync } from '../async/calls.js';
-import { TCPBind, TCPClose, TCPErrorText, TCPGetMyAddr, TCPGetMyPort, TCPListen, TCPSetOption, TCPSocket, WebDevGetSecureError } from '../index.js';
-import { HandlerCounter, newCounters } from './counters.js';
+import { MessageChannel } from 'node:worker_threads';
+import {
+  TCPBind,
+  TCPClose,
+  TCPErrorText,
+  TCPGetMyAddr,
+  TCPGetMyPort,
+  TCPGetOption,
+  TCPListen,
+  TCPSetOption,
+  TCPSocket,
+  WebDevGetSecureError,
+} from '../index.js';
+import { newServeCounters, ServeCounter } from './counters.js';
 import { moduleUrl, Pool } from './pool.js';
 
 export interface ServeOptions {
@@ -19,30 +32,32 @@ export interface ServeOptions {
   port?: number | string;
   /** Local address to listen on; all interfaces by default. */
   address?: string;
+  /**
+   * Connections that may wait for a free thread (the listen backlog, default 64); beyond
+   * them, new connections are refused (reset) and counted.
+   */
   backlog?: number;
-  /** Pool threads (default 2); ignored when `pool` is given. */
+  /** Pool threads serving connections (default 2); with `pool`, that many of its threads. */
   threads?: number;
-  /** Connections that may wait for a free thread before new ones are refused (default 64). */
-  queue?: number;
   /** Server-side TLS: certificate and key, PEM text or file names (relative to certs/). */
   cert?: string;
   key?: string;
-  /** A pool to share; by default serve() makes its own and closes it on close(). */
+  /** A pool to share: `threads` of its threads are taken for as long as the server runs. */
   pool?: Pool;
-  /** Where failures are reported (a handler that threw, a refused client). Default: stderr. */
+  /** Where failures are reported (a handler that threw, a failed TLS handshake). Default: stderr. */
   log?: (message: string) => void;
 }
 
 export interface ServeStats {
-  /** Connections accepted (served, waiting or refused). */
+  /** Connections handed to a handler. */
   accepted: number;
-  /** Handlers running on a pool thread now. */
+  /** Handlers running now. */
   running: number;
   /** Connections waiting for a free thread. */
   queued: number;
-  /** Connections reset because the threads and the queue were full. */
+  /** Connections reset because `backlog` of them were already waiting. */
   refused: number;
-  /** Handlers that threw (their sockets were reset). */
+  /** Handlers that threw (their sockets were reset), or whose thread died. */
   failed: number;
   /** Handlers that returned. */
   completed: number;
@@ -67,122 +82,102 @@ export interface TcpServer {
 class Server implements TcpServer {
   readonly port: number;
   readonly address: string;
-  private readonly counters = newCounters();
-  private readonly progress = new Int32Array(this.counters);
-  private readonly inFlight = new Set<number>();
-  private submitted = 0;
-  private accepted = 0;
-  private refused = 0;
-  private failed = 0;
-  private completed = 0;
-  private handshakeFailures = 0;
+  private readonly counters: Int32Array;
+  private readonly loops: Array<Promise<void>> = [];
+  /** Handlers lost with their thread (a handler that ended its thread). */
+  private threadDeaths = 0;
   private closing = false;
-  /** close() timed out: tasks still in flight are abandoned, not failures. */
-  private abandoning = false;
-  private drained: (() => void) | undefined;
-  private readonly acceptLoop: Promise<void>;
+  /** The listener's counts, kept when it closes. */
+  private final: { queued: number; refused: number } | undefined;
 
   constructor(
     private readonly listener: number,
     private readonly pool: Pool,
     private readonly ownPool: boolean,
     private readonly handler: string,
-    private readonly queueLimit: number,
+    threads: number,
     private readonly log: (message: string) => void,
   ) {
     this.port = TCPGetMyPort(listener);
     this.address = String(TCPGetMyAddr(listener));
-    this.acceptLoop = this.acceptConnections();
+    this.counters = newServeCounters(threads);
+    for (let loop = 0; loop < threads; loop++) this.loops.push(this.runLoop(loop));
+  }
+
+  private async runLoop(loop: number): Promise<void> {
+    while (!this.closing) {
+      const { port1, port2 } = new MessageChannel();
+      port1.on('message', (line: string) => this.log(line));
+      try {
+        await this.pool.serveLoop({
+          kind: 'serve',
+          module: this.handler,
+          listener: this.listener,
+          loop,
+          counters: this.counters.buffer as SharedArrayBuffer,
+          log: port2,
+        });
+        return; // the listener closed
+      } catch (error) {
+        if (this.closing) return;
+        // The thread died under a handler (process.exit, a crash): its connection is
+        // reset, and a new loop takes its place.
+        const socket = Atomics.exchange(this.counters, ServeCounter.FirstLoop + loop, 0);
+        if (socket !== 0) TCPClose(socket, 2);
+        this.threadDeaths++;
+        this.log(`serve: a handler's thread died: ${String(error)}; starting another`);
+      } finally {
+        port1.close();
+      }
+    }
   }
 
   stats(): ServeStats {
-    const started = Atomics.load(this.progress, HandlerCounter.Started);
-    const finished = Atomics.load(this.progress, HandlerCounter.Finished);
-    return {
-      accepted: this.accepted,
-      running: started - finished,
-      queued: this.submitted - started,
-      refused: this.refused,
-      failed: this.failed,
-      completed: this.completed,
-      handshakeFailures: this.handshakeFailures,
+    const count = (word: number): number => Atomics.load(this.counters, word);
+    let running = 0;
+    for (let i = ServeCounter.FirstLoop; i < this.counters.length; i++) if (Atomics.load(this.counters, i) !== 0) running++;
+    const listener = this.final ?? {
+      queued: Number(TCPGetOption(this.listener, 'queued')),
+      refused: Number(TCPGetOption(this.listener, 'refused')),
     };
-  }
-
-  private async acceptConnections(): Promise<void> {
-    while (!this.closing) {
-      const socket = await acceptAsync(this.listener);
-      if (socket === -1021) {
-        this.handshakeFailures++;
-        this.log(`serve: TLS handshake failed: ${WebDevGetSecureError()}`);
-        continue;
-      }
-      if (socket < 0) {
-        if (!this.closing) this.log(`serve: accept failed: ${TCPErrorText(socket)}; no longer accepting`);
-        return;
-      }
-      this.accepted++;
-      this.dispatch(socket);
-    }
-  }
-
-  private dispatch(socket: number): void {
-    if (this.inFlight.size >= this.pool.threads + this.queueLimit) {
-      this.refused++;
-      TCPClose(socket, 2);
-      return;
-    }
-    this.inFlight.add(socket);
-    this.submitted++;
-    this.pool
-      .handle({ kind: 'handler', module: this.handler, socket, counters: this.counters })
-      .then(
-        (outcome) => {
-          if (outcome.ok) {
-            this.completed++;
-          } else {
-            this.failed++;
-            this.log(`serve: handler failed for ${outcome.peer.address}:${outcome.peer.port}: ${outcome.error}`);
-          }
-        },
-        (error: unknown) => {
-          // The task never ran or its thread died (a handler that called process.exit,
-          // or the pool stopped at close()'s time-out): the socket is ours to reset.
-          TCPClose(socket, 2);
-          if (this.abandoning) return;
-          this.failed++;
-          this.log(`serve: handler did not run for socket ${socket}: ${String(error)}`);
-        },
-      )
-      .finally(() => {
-        this.inFlight.delete(socket);
-        if (this.inFlight.size === 0) this.drained?.();
-      });
+    return {
+      accepted: count(ServeCounter.Accepted),
+      running,
+      queued: Math.max(0, listener.queued),
+      refused: Math.max(0, listener.refused),
+      failed: count(ServeCounter.Failed) + this.threadDeaths,
+      completed: count(ServeCounter.Completed),
+      handshakeFailures: count(ServeCounter.HandshakeFailures),
+    };
   }
 
   async close(timeoutMs = 10_000): Promise<CloseResult> {
     if (!this.closing) {
+      const { queued, refused } = this.stats();
+      this.final = { queued, refused };
       this.closing = true;
-      TCPClose(this.listener); // wakes the awaited accept with -10053
+      TCPClose(this.listener); // every loop's TCPAccept wakes with -10053 and the loop ends
     }
-    await this.acceptLoop;
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      new Promise<boolean>((resolve) => {
-        if (this.inFlight.size === 0) resolve(false);
-        this.drained = () => resolve(false);
-      }),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
+    const finished = await Promise.race([
+      Promise.all(this.loops).then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
     ]);
     clearTimeout(timer);
-    const abandoned = this.inFlight.size;
-    if (timedOut) {
-      this.abandoning = true;
-      // Reset what is still being served: its handler's next command fails and it returns.
-      for (const socket of this.inFlight) TCPClose(socket, 2);
+    let abandoned = 0;
+    if (!finished) {
+      // Reset what is still being served: the handler's next command fails, and its
+      // thread is stopped with the pool.
+      for (let i = ServeCounter.FirstLoop; i < this.counters.length; i++) {
+        const socket = Atomics.exchange(this.counters, i, 0);
+        if (socket !== 0) {
+          abandoned++;
+          TCPClose(socket, 2);
+        }
+      }
     }
-    if (this.ownPool) await (timedOut ? this.pool.destroy() : this.pool.close());
-    return { completed: this.completed, abandoned };
+    if (this.ownPool) await (finished ? this.pool.close() : this.pool.destroy());
+    return { completed: Atomics.load(this.counters, ServeCounter.Completed), abandoned };
   }
 }
 
@@ -192,7 +187,7 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
   if (listener < 0) throw new Error(`serve: TCPSocket failed: ${TCPErrorText(listener)}`);
   const settings: Array<[string, string | number | undefined]> = [
     ['address', options.address],
-    ['backlog', options.backlog],
+    ['backlog', options.backlog ?? 64],
     ['cert', options.cert],
     ['key', options.key],
   ];
@@ -211,7 +206,8 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
     TCPClose(listener);
     throw new Error(`serve: cannot listen on ${options.address ?? '*'}:${String(options.port ?? 0)}: ${TCPErrorText(result)} (${result})`);
   }
-  const pool = options.pool ?? new Pool({ threads: options.threads ?? 2, queue: Number.MAX_SAFE_INTEGER });
+  const threads = Math.max(1, Math.floor(options.threads ?? 2));
+  const pool = options.pool ?? new Pool({ threads });
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
-  return new Server(listener, pool, options.pool === undefined, moduleUrl(options.handler), options.queue ?? 64, log);
+  return new Server(listener, pool, options.pool === undefined, moduleUrl(options.handler), threads, log);
 }

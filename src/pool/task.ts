@@ -1,12 +1,11 @@
 /**
- * What a pool thread does with a task: run a script module's default export, or serve
- * one accepted connection with a handler module. Runs on piscina's worker threads
+ * What a pool thread does with a task: run a script module's default export, or run one
+ * of serve()'s accept loops with a handler module. Runs on piscina's worker threads
  * (workers/pool-worker.mjs); its commands share the process's engine through the handle
  * in the pool's workerData.
  */
 import { pathToFileURL } from 'node:url';
-import { TCPClose, TCPGetRemoteAddr, TCPGetRemotePort } from '../index.js';
-import { HandlerCounter } from './counters.js';
+import { runServeLoop, type ServeLoopTask } from './serve-loop.js';
 
 export interface ScriptTask {
   kind: 'script';
@@ -14,32 +13,29 @@ export interface ScriptTask {
   args: unknown[];
 }
 
-export interface HandlerTask {
-  kind: 'handler';
-  module: string;
-  socket: number;
-  /** serve()'s live counters, shared with the serving thread. */
-  counters: SharedArrayBuffer;
-}
-
 export interface Peer {
   address: string;
   port: number;
 }
 
-export interface HandlerOutcome {
-  ok: boolean;
-  peer: Peer;
-  error?: string;
-}
-
 /** The signature of a serve() handler module's default export. */
 export type ConnectionHandler = (socket: number, peer: Peer) => unknown;
 
-async function defaultExport(module: string): Promise<unknown> {
+/**
+ * Each module's default export, loaded once per thread. Not just import()'s own cache:
+ * with tsx's loader hooks, every import() of even a loaded module asks the hooks thread
+ * to resolve it again, which costs a cross-thread round trip per task.
+ */
+const defaultExports = new Map<string, Promise<unknown>>();
+
+function defaultExport(module: string): Promise<unknown> {
   const url = module.startsWith('file:') ? module : pathToFileURL(module).href;
-  const loaded = (await import(url)) as { default?: unknown };
-  return loaded.default;
+  let loaded = defaultExports.get(url);
+  if (loaded === undefined) {
+    loaded = import(url).then((namespace: { default?: unknown }) => namespace.default);
+    defaultExports.set(url, loaded);
+  }
+  return loaded;
 }
 
 async function runScript(task: ScriptTask): Promise<unknown> {
@@ -48,26 +44,12 @@ async function runScript(task: ScriptTask): Promise<unknown> {
   return typeof main === 'function' ? await main(...task.args) : undefined;
 }
 
-async function runHandler(task: HandlerTask): Promise<HandlerOutcome> {
-  const counters = new Int32Array(task.counters);
-  Atomics.add(counters, HandlerCounter.Started, 1);
-  const address = TCPGetRemoteAddr(task.socket);
-  const port = TCPGetRemotePort(task.socket);
-  const peer: Peer = { address: typeof address === 'string' ? address : '?', port: port > 0 ? port : 0 };
-  try {
-    const handler = await defaultExport(task.module);
-    if (typeof handler !== 'function') throw new TypeError(`${task.module} has no default export function`);
-    await (handler as ConnectionHandler)(task.socket, peer);
-    TCPClose(task.socket); // -509 when the handler closed it itself: nothing to do
-    return { ok: true, peer };
-  } catch (error) {
-    TCPClose(task.socket, 2); // a failed handler's connection is reset, not left half-served
-    return { ok: false, peer, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-  } finally {
-    Atomics.add(counters, HandlerCounter.Finished, 1);
-  }
+async function runServe(task: ServeLoopTask): Promise<void> {
+  const handler = await defaultExport(task.module);
+  if (typeof handler !== 'function') throw new TypeError(`${task.module} has no default export function`);
+  await runServeLoop(task, handler as ConnectionHandler);
 }
 
-export default function runTask(task: ScriptTask | HandlerTask): Promise<unknown> {
-  return task.kind === 'script' ? runScript(task) : runHandler(task);
+export default function runTask(task: ScriptTask | ServeLoopTask): Promise<unknown> {
+  return task.kind === 'script' ? runScript(task) : runServe(task);
 }

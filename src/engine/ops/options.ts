@@ -7,6 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import { ErrorCode } from '../../errors.js';
 import { OptionId, TEXT_VALUE } from '../../options.js';
 import type { Engine } from '../engine.js';
+import { ListenerSocket } from '../listener-socket.js';
 import type { EngineSlot } from '../slot.js';
 import type { SocketEntry } from '../socket-table.js';
 import { StreamSocket } from '../stream-socket.js';
@@ -56,6 +57,10 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
     case OptionId.cipher:
     case OptionId.peercert:
       return tlsInformation(slot, entry);
+    case OptionId.queued:
+    case OptionId.refused:
+      if (!(entry instanceof ListenerSocket)) return slot.reply(ErrorCode.InvalidArgument);
+      return slot.reply(slot.arg0 === OptionId.queued ? entry.queued : entry.refused);
     default:
       return slot.reply(ErrorCode.UnknownOption);
   }

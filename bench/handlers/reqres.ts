@@ -1,0 +1,19 @@
+// serve() handler of the throughput benchmark: 64-byte requests, each answered with the
+// same 64 bytes, until the client closes. The "work" is the same as the raw node:net
+// server's (bench/servers/raw-node.mjs).
+import { TCPReceive, TCPSend } from '../../src/index.js';
+
+const SIZE = 64;
+
+export default function requestResponse(socket: number): void {
+  const buffer = new Uint8Array(SIZE);
+  for (;;) {
+    let got = 0;
+    while (got < SIZE) {
+      const n = TCPReceive(socket, buffer.subarray(got));
+      if (n <= 0) return;
+      got += n;
+    }
+    if (TCPSend(socket, buffer) < 0) return;
+  }
+}

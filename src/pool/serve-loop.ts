@@ -1,0 +1,60 @@
+/**
+ * A serve() accept loop, run on a pool thread as a pre-forked server process runs: block
+ * in TCPAccept, serve the connection with the handler, close it, accept the next. The
+ * engine hands each new connection straight to a loop that waits for one: no hop through
+ * the serving thread, no task message per connection.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { acceptConnection } from '../commands/server.js';
+import { TCPClose, TCPErrorText, WebDevGetSecureError } from '../index.js';
+import { ServeCounter } from './counters.js';
+import type { ConnectionHandler } from './task.js';
+
+export interface ServeLoopTask {
+  kind: 'serve';
+  module: string;
+  listener: number;
+  /** This loop's index among the server's loops (its word in the counters). */
+  loop: number;
+  counters: SharedArrayBuffer;
+  /** Where this loop's log lines go (the serving thread's `log`). */
+  log: MessagePort;
+}
+
+export async function runServeLoop(task: ServeLoopTask, handler: ConnectionHandler): Promise<void> {
+  const counters = new Int32Array(task.counters);
+  const current = ServeCounter.FirstLoop + task.loop;
+  const log = (line: string): void => task.log.postMessage(line);
+  try {
+    for (;;) {
+      const accepted = acceptConnection(task.listener);
+      if (accepted === -1021) {
+        Atomics.add(counters, ServeCounter.HandshakeFailures, 1);
+        log(`serve: TLS handshake failed: ${WebDevGetSecureError()}`);
+        continue;
+      }
+      if (typeof accepted === 'number') {
+        // -10053 / -509: the listener was closed (close()); anything else ends this loop too.
+        if (accepted !== -10053 && accepted !== -509) log(`serve: accept failed: ${TCPErrorText(accepted)} (${accepted})`);
+        return;
+      }
+      const { socket, address, port } = accepted;
+      Atomics.add(counters, ServeCounter.Accepted, 1);
+      Atomics.store(counters, current, socket);
+      try {
+        await handler(socket, { address, port });
+        TCPClose(socket); // -509 when the handler closed it itself: nothing to do
+        Atomics.add(counters, ServeCounter.Completed, 1);
+      } catch (error) {
+        TCPClose(socket, 2); // a failed handler's connection is reset, not left half-served
+        Atomics.add(counters, ServeCounter.Failed, 1);
+        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        log(`serve: handler failed for ${address}:${port}: ${text}`);
+      } finally {
+        Atomics.store(counters, current, 0);
+      }
+    }
+  } finally {
+    task.log.close();
+  }
+}
