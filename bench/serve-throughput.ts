@@ -22,8 +22,8 @@ export async function startServerProcess(args: string[]): Promise<ServerProcess>
   return { port, stop: () => child.stdin.end() };
 }
 
-export function startOurServer(): Promise<ServerProcess> {
-  return startServerProcess(['--import=tsx', new URL('./servers/ours.ts', import.meta.url).pathname]);
+export function startOurServer(threads = 2): Promise<ServerProcess> {
+  return startServerProcess(['--import=tsx', new URL('./servers/ours.ts', import.meta.url).pathname, String(threads)]);
 }
 
 export function startRawServer(): Promise<ServerProcess> {

@@ -60,6 +60,16 @@ export function initRing(registry: Int32Array): void {
   }
 }
 
+/** Puts a slot id in the request ring and rings the doorbell. */
+export function postToEngine(registry: Int32Array, slotId: number): void {
+  const position = Atomics.add(registry, Reg.RingTail, 1);
+  const entry = ringEntry(position);
+  Atomics.store(registry, entry, slotId);
+  Atomics.store(registry, entry + 1, position); // the commit mark: the engine may take it now
+  Atomics.add(registry, Reg.Doorbell, 1);
+  Atomics.notify(registry, Reg.Doorbell, 1);
+}
+
 /** How often the engine proves it is alive, and how long a silent engine is trusted. */
 export const HEARTBEAT_INTERVAL_MS = 100;
 export const HEARTBEAT_STALE_MS = 1500;

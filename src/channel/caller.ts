@@ -14,8 +14,8 @@ import { ErrorCode } from '../errors.js';
 import {
   EngineState,
   Reg,
+  postToEngine,
   registrationChannelName,
-  ringEntry,
   SEND_BUFFER_BYTES,
   sendBufferOffset,
   Slot,
@@ -29,6 +29,8 @@ import { caughtWhileSpinning, parkedAfterSpinning, spinBudget } from './spin.js'
 import { WAIT_SLICE_MS, waitForWord } from './wait.js';
 
 const REGISTER_DEADLINE_MS = 5_000;
+/** A request still not taken after this many wait slices (about a second) is posted again. */
+const REPOST_EVERY_SLICES = 5;
 
 export class Channel {
   readonly header: Int32Array;
@@ -70,11 +72,12 @@ export class Channel {
     this.post(op, socket, arg0, arg1, arg2, arg3, dataLength);
     const h = this.header;
     const watch = new EngineWatch(this.registry, this.generation);
-    for (;;) {
+    for (let slice = 1; ; slice++) {
       const wait = Atomics.waitAsync(h, Slot.State, SlotState.Request, WAIT_SLICE_MS);
       if (wait.async) await wait.value;
       if (Atomics.load(h, Slot.State) === SlotState.Reply) return this.takeResult();
       if (!watch.alive()) return this.fail();
+      if (slice % REPOST_EVERY_SLICES === 0) this.repost();
     }
   }
 
@@ -120,13 +123,16 @@ export class Channel {
     h[Slot.DataLength] = dataLength;
     h[Slot.Seq] = ++this.sequence;
     Atomics.store(h, Slot.State, SlotState.Request);
-    const reg = this.registry;
-    const position = Atomics.add(reg, Reg.RingTail, 1);
-    const entry = ringEntry(position);
-    Atomics.store(reg, entry, this.id);
-    Atomics.store(reg, entry + 1, position); // the commit mark: the engine may take it now
-    Atomics.add(reg, Reg.Doorbell, 1);
-    Atomics.notify(reg, Reg.Doorbell, 1);
+    postToEngine(this.registry, this.id);
+  }
+
+  /**
+   * Posts the waiting request's slot again. Harmless (the engine ignores a slot whose
+   * request it already holds) and rarely needed: it recovers a request whose ring entry
+   * the engine gave up on (request-ring.ts, STUCK_ENTRY_MS).
+   */
+  private repost(): void {
+    if (Atomics.load(this.header, Slot.State) === SlotState.Request) postToEngine(this.registry, this.id);
   }
 
   private takeResult(): number {
@@ -152,13 +158,14 @@ export class Channel {
     }
     const spun = performance.now() - started;
     const watch = new EngineWatch(this.registry, this.generation);
-    for (;;) {
+    for (let slice = 1; ; slice++) {
       Atomics.wait(h, Slot.State, SlotState.Request, WAIT_SLICE_MS);
       if (Atomics.load(h, Slot.State) === SlotState.Reply) {
         parkedAfterSpinning(op, budget, spun * 1000, (performance.now() - started) * 1000);
         return true;
       }
       if (!watch.alive()) return false;
+      if (slice % REPOST_EVERY_SLICES === 0) this.repost();
     }
   }
 }

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TCPClose, TCPConnect, TCPErrorText, TCPGetOption, TCPSetTrustStore, WebDevGetSecureError, WebDevSetConfig } from '../index.js';
-import { certificatesInFile, defaultTrustFolder, loadTrustStore } from '../tls/trust-store.js';
+import { defaultTrustFolder } from '../tls/folders.js';
+import { certificatesInFile, loadTrustStore } from '../tls/trust-store.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
 import { hostAndPort } from './host-port.js';
 

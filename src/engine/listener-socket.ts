@@ -15,6 +15,7 @@
 import type { Server, Socket } from 'node:net';
 import tls from 'node:tls';
 import { ErrorCode } from '../errors.js';
+import { MIN_TLS_VERSION } from '../tls/folders.js';
 import { describeTlsError } from '../tls/tls-errors.js';
 import { removeItem } from './list.js';
 import { plainAddress } from './ops/addresses.js';
@@ -22,7 +23,6 @@ import type { ServerTls } from './server-tls.js';
 import type { EngineSlot } from './slot.js';
 import type { SocketTable } from './socket-table.js';
 import { StreamSocket } from './stream-socket.js';
-import { MIN_VERSION } from './tls-context.js';
 import type { UnboundSocket } from './unbound-socket.js';
 
 /** A client that has not finished its TLS handshake by then is dropped. */
@@ -76,7 +76,7 @@ export class ListenerSocket {
     const context = this.tls.context;
     if (context === undefined) return this.arrive(new StreamSocket(socket, false));
     this.handshaking++;
-    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context, minVersion: MIN_VERSION });
+    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context, minVersion: MIN_TLS_VERSION });
     let settled = false;
     const settle = (arrival: Arrival | undefined): void => {
       if (settled) return;

@@ -18,11 +18,20 @@ const SPIN_MAX_MS = 0.05;
 const SPIN_MIN_MS = 0.005;
 /** Longest stretch of serving and spinning before the event loop gets its turn. */
 const YIELD_AFTER_MS = 1;
+/**
+ * How long an entry may stay uncommitted while later ones wait. A caller is between
+ * taking a position and committing it for nanoseconds; one that died right there (a
+ * terminated worker) would otherwise hold up every request behind it for good.
+ */
+const STUCK_ENTRY_MS = 100;
 
 export class RequestRing {
   private head: number;
   private spinMs = 0;
   private lastServed = 0;
+  /** The position found uncommitted with later entries waiting, and since when. */
+  private stuckPosition = 0;
+  private stuckSince = -1;
 
   constructor(
     private readonly registry: Int32Array,
@@ -51,7 +60,9 @@ export class RequestRing {
         return;
       }
       if (this.spinMs > 0 && this.spin(seen, now)) continue;
-      const wait = Atomics.waitAsync(registry, Reg.Doorbell, seen);
+      // Waiting on a stuck entry: look again in a while even if nobody rings.
+      const timeout = this.stuckSince >= 0 ? STUCK_ENTRY_MS : Infinity;
+      const wait = Atomics.waitAsync(registry, Reg.Doorbell, seen, timeout);
       if (wait.async) {
         void wait.value.then(this.serve);
         return;
@@ -63,12 +74,33 @@ export class RequestRing {
     const registry = this.registry;
     for (;;) {
       const entry = ringEntry(this.head);
-      if (Atomics.load(registry, entry + 1) !== this.head) return; // not committed yet
+      if (Atomics.load(registry, entry + 1) !== this.head && !this.skipIfStuck()) return; // not committed yet
+      this.stuckSince = -1;
       const id = Atomics.load(registry, entry);
       this.head = (this.head + 1) | 0;
       const slot = this.slot(id);
       if (slot !== undefined && slot.begin()) this.dispatch(slot);
     }
+  }
+
+  /** For an uncommitted entry at the head: true when it is given up on (see STUCK_ENTRY_MS). */
+  private skipIfStuck(): boolean {
+    const waiting = (Atomics.load(this.registry, Reg.RingTail) - this.head) | 0;
+    if (waiting <= 1) {
+      this.stuckSince = -1;
+      return false;
+    }
+    const now = performance.now();
+    if (this.stuckSince < 0 || this.stuckPosition !== this.head) {
+      this.stuckPosition = this.head;
+      this.stuckSince = now;
+      return false;
+    }
+    if (now - this.stuckSince < STUCK_ENTRY_MS) return false;
+    process.stderr.write(`tcp-commands: request ring entry ${this.head} never committed; skipped\n`);
+    // Read as not committed: the slot id word is whatever it is; mark it so it is never taken.
+    Atomics.store(this.registry, ringEntry(this.head), 0);
+    return true;
   }
 
   /** Spins on the doorbell; true when it rang. Adjusts the next spin's length. */

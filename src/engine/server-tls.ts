@@ -5,9 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { SecureContext } from 'node:tls';
-import { CERTS_FOLDER } from '../tls/trust-store.js';
-import { serverContext } from './tls-context.js';
+import { createSecureContext, type SecureContext } from 'node:tls';
+import { CERTS_FOLDER, MIN_TLS_VERSION } from '../tls/folders.js';
 
 export class ServerTls {
   cert: string | undefined;
@@ -33,7 +32,7 @@ export class ServerTls {
     else [this.key, this.keySource] = [pem, source];
     if (this.cert === undefined || this.key === undefined) return undefined;
     try {
-      this.context = serverContext(this.cert, this.key);
+      this.context = createSecureContext({ cert: this.cert, key: this.key, minVersion: MIN_TLS_VERSION });
       return undefined;
     } catch (error) {
       this.context = undefined;

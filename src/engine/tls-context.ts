@@ -1,13 +1,15 @@
 /**
- * The engine's TLS contexts. The client context trusts the trust store (certs/cacerts)
- * plus node's bundled roots, unless the folder alone is asked for. It is built once and
- * rebuilt when the folder changes (checked at every secure connect: a readdir and a few
- * stats, nothing next to a handshake) or on TCPSetTrustStore.
+ * The engine's client TLS context: it trusts the trust store (certs/cacerts) plus node's
+ * bundled roots, unless the folder alone is asked for. It is built once and rebuilt when
+ * the folder changes (checked at every secure connect: a readdir and a few stats,
+ * nothing next to a handshake) or on TCPSetTrustStore.
+ *
+ * Loaded on first use (tls-loader.ts): node-forge takes some 30 ms to load, which the
+ * first command of a process that never speaks TLS should not pay.
  */
 import tls from 'node:tls';
-import { defaultTrustFolder, folderSignature, loadTrustStore, type TrustStore } from '../tls/trust-store.js';
-
-const MIN_VERSION = 'TLSv1.2';
+import { defaultTrustFolder, MIN_TLS_VERSION } from '../tls/folders.js';
+import { folderSignature, loadTrustStore, type TrustStore } from '../tls/trust-store.js';
 
 let folder = defaultTrustFolder();
 let folderOnly = process.env.TCP_COMMANDS_CACERTS_ONLY === '1';
@@ -25,7 +27,7 @@ function build(): NonNullable<typeof current> {
     process.stderr.write(`tcp-commands: trust store ${folder}: skipped ${problem.file}: ${problem.reason}\n`);
   }
   const ca = [...(folderOnly ? [] : tls.rootCertificates), ...store.certificates.map((c) => c.pem)];
-  return { signature, store, context: tls.createSecureContext({ ca, minVersion: MIN_VERSION }) };
+  return { signature, store, context: tls.createSecureContext({ ca, minVersion: MIN_TLS_VERSION }) };
 }
 
 /** The context for client connections, current with the folder. */
@@ -44,10 +46,3 @@ export function reloadTrust(newFolder: string | undefined, onlyFolder: boolean):
   current = build();
   return current.store;
 }
-
-/** A server context from PEM texts; throws with node's reason when they do not fit. */
-export function serverContext(cert: string, key: string): tls.SecureContext {
-  return tls.createSecureContext({ cert, key, minVersion: MIN_VERSION });
-}
-
-export { MIN_VERSION };

@@ -11,8 +11,9 @@
 import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import forge from 'node-forge';
+import { defaultTrustFolder } from './folders.js';
+
 
 export interface TrustedCertificate {
   file: string;
@@ -34,14 +35,6 @@ export interface TrustStore {
   folder: string;
   certificates: TrustedCertificate[];
   problems: TrustProblem[];
-}
-
-/** The repository's certs/ folder (server certificates and keys are looked up here too). */
-export const CERTS_FOLDER = fileURLToPath(new URL('../../certs/', import.meta.url));
-
-/** certs/cacerts, or the folder TCP_COMMANDS_CACERTS names. */
-export function defaultTrustFolder(): string {
-  return process.env.TCP_COMMANDS_CACERTS ?? join(CERTS_FOLDER, 'cacerts');
 }
 
 /** Files that describe the folder rather than belong in it. */

@@ -31,3 +31,5 @@ except socket.timeout:
     print("timeout", flush=True)
 except (ConnectionResetError, BrokenPipeError):  # reset before or after our request went out
     print("reset", flush=True)
+except OSError as error:  # anything else: say what, so a test can tell
+    print(f"error {type(error).__name__}", flush=True)

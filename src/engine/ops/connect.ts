@@ -12,7 +12,8 @@ import { describeTlsError } from '../../tls/tls-errors.js';
 import type { Engine } from '../engine.js';
 import type { EngineSlot } from '../slot.js';
 import { StreamSocket } from '../stream-socket.js';
-import { clientContext, MIN_VERSION } from '../tls-context.js';
+import { MIN_TLS_VERSION } from '../../tls/folders.js';
+import { loadTlsContext } from '../tls-loader.js';
 
 export function connect(slot: EngineSlot, engine: Engine): void {
   const host = slot.text();
@@ -30,18 +31,26 @@ export function connect(slot: EngineSlot, engine: Engine): void {
     reply(codeFromError(error, ErrorCode.ConnectionRefused));
   };
   raw.once('error', onError);
+  const tlsContext = secure ? loadTlsContext() : undefined; // loaded once, on first use
   raw.once('connect', () => {
+    if (tlsContext === undefined) {
+      raw.off('error', onError);
+      return reply(engine.table.add(new StreamSocket(raw, false)));
+    }
+    void tlsContext.then(({ clientContext }) => handshake(clientContext()));
+  });
+  const handshake = (secureContext: tls.SecureContext): void => {
     raw.off('error', onError);
-    if (!secure) return reply(engine.table.add(new StreamSocket(raw, false)));
+    if (raw.destroyed) return; // the time-out (or an error) came first
     // The TLS socket is made over our TCP socket (rather than by tls.connect alone) so
     // that an abort can still reset the TCP connection under it.
     const secured = tls.connect({
       socket: raw,
       host, // what the certificate is checked against (IP literals against IP SANs)
       servername: net.isIP(host) === 0 ? host : undefined, // SNI takes names, not addresses
-      secureContext: clientContext(),
+      secureContext,
       rejectUnauthorized: verify,
-      minVersion: MIN_VERSION,
+      minVersion: MIN_TLS_VERSION,
     });
     current = secured;
     const onTlsError = (error: Error): void => {
@@ -53,7 +62,7 @@ export function connect(slot: EngineSlot, engine: Engine): void {
       secured.off('error', onTlsError);
       reply(engine.table.add(new StreamSocket(secured, true, raw)));
     });
-  });
+  };
   slot.park(slot.arg2, () => {
     current.removeAllListeners('error');
     current.on('error', () => {}); // a late error of the abandoned attempt is nobody's

@@ -4,7 +4,7 @@ import { codeFromError, ErrorCode } from '../../errors.js';
 import type { Engine } from '../engine.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { EngineSlot } from '../slot.js';
-import { UnboundSocket } from '../unbound-socket.js';
+import { DEFAULT_BACKLOG, UnboundSocket } from '../unbound-socket.js';
 
 export function socket(slot: EngineSlot, engine: Engine): void {
   slot.reply(engine.table.add(new UnboundSocket()));
@@ -28,7 +28,11 @@ export function bind(slot: EngineSlot, engine: Engine): void {
     reply(codeFromError(error, ErrorCode.AddressNotAvailable));
   };
   server.once('error', onError);
-  server.listen({ port: slot.arg0, host: unbound.address, backlog: unbound.backlog }, () => {
+  // The kernel's queue stays at least node's default: node accepts at once, and the
+  // `backlog` the user chose is enforced on the engine's own queue (listener-socket.ts),
+  // where a connection over it is reset rather than left to a SYN time-out.
+  const kernelBacklog = Math.max(unbound.backlog, DEFAULT_BACKLOG);
+  server.listen({ port: slot.arg0, host: unbound.address, backlog: kernelBacklog }, () => {
     server.off('error', onError);
     unbound.binding = false;
     if (engine.table.get(number) !== unbound) {
