@@ -185,9 +185,11 @@ export class StreamSocket {
     if (lent >= 0 && !this.secure) {
       // Written straight from the caller's send buffer, which it will not touch again
       // until we give it back: when node has written it (at once, when the kernel takes
-      // it all; else from its write callback).
-      const before = this.socket.writableLength;
+      // it all; else from its write callback). The answer goes first, so that the caller
+      // fills its other buffer while the kernel copies this one.
       const giveBack = slot.holdSendBuffer(lent);
+      slot.reply(length);
+      const before = this.socket.writableLength;
       this.socket.write(payload.subarray(0, length), (error) => {
         giveBack();
         this.afterWrite(error);
@@ -195,9 +197,10 @@ export class StreamSocket {
       if (before === 0 && this.socket.writableLength === 0) giveBack();
     } else {
       // A copy: TLS encrypts later, and an async caller reuses its area at once.
-      this.socket.write(Buffer.from(payload.subarray(0, length)), this.afterWrite);
+      const copy = Buffer.from(payload.subarray(0, length));
+      slot.reply(length);
+      this.socket.write(copy, this.afterWrite);
     }
-    slot.reply(length);
     if (!more) this.releaseSendLock();
   }
 
