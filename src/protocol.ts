@@ -153,6 +153,8 @@ export const Op = {
   Available: 19,
   Wait: 20,
   ReloadTrust: 21,
+  /** Answer when every socket has written what it was given (Arg0: time limit, ms). */
+  Flush: 23,
   /** Test hook: makes the engine throw from its event loop, to prove callers survive it. */
   Crash: 99,
 } as const;

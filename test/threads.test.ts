@@ -1,9 +1,11 @@
 // Socket numbers are process-wide, and the engine never keeps a process alive.
 import test from 'ava';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { ENGINE_HANDLE_KEY, engineHandle, TCPClose, TCPConnect, TCPSend } from '../src/index.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { receiveExactly } from './helpers/receive.js';
+import { runFixture } from './helpers/run.js';
 import { startWorkerFixture } from './helpers/worker.js';
 
 test('the same socket used from the main thread and from a worker thread', async (t) => {
@@ -74,3 +76,20 @@ test('a blocked receive on one thread does not stop another thread', async (t) =
   }
 });
 
+
+test('bytes a script sent just before it ended still reach the peer', async (t) => {
+  // The peer stops reading shortly before the end, for a second: when the script ends,
+  // the last of its bytes are still in the engine's buffers, not the kernel's, and must
+  // be flushed before the process goes.
+  const size = 64 * 1024 * 1024;
+  const sink = await startPythonPeer('sink', '--pause-at', `${size - 4 * 1024 * 1024}:1`);
+  try {
+    const result = await runFixture('send-and-exit.ts', [String(sink.port), String(size)]).done;
+    t.is(result.code, 0, result.stderr);
+    t.is(result.stdout.trim(), String(size));
+    const data = Uint8Array.from({ length: size }, (_, i) => (i * 7) & 255);
+    t.is(await sink.nextLine(), `sink ${size} ${createHash('sha256').update(data).digest('hex')}`);
+  } finally {
+    await sink.stop();
+  }
+});

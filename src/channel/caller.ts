@@ -13,6 +13,7 @@ import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { ErrorCode } from '../errors.js';
 import {
   EngineState,
+  Op,
   Reg,
   postToEngine,
   registrationChannelName,
@@ -23,7 +24,7 @@ import {
   SLOT_HEADER_BYTES,
   SlotState,
 } from '../protocol.js';
-import { currentRegistry, ensureEngine } from './engine-host.js';
+import { currentRegistry, ensureEngine, EXIT_FLUSH_MS, onExitFlush } from './engine-host.js';
 import { EngineWatch } from './liveness.js';
 import { caughtWhileSpinning, parkedAfterSpinning, spinBudget } from './spin.js';
 import { WAIT_SLICE_MS, waitForWord } from './wait.js';
@@ -200,5 +201,13 @@ export function openChannel(): Channel | number {
   if (channel?.current === true) return channel;
   const opened = registerChannel(SLOT_DATA_BYTES);
   channel = typeof opened === 'number' ? undefined : opened;
+  if (channel !== undefined) {
+    // A blocking call from an 'exit' handler is allowed: the bytes buffered in the
+    // engine go out before the process ends (ops/flush.ts).
+    onExitFlush(() => {
+      const current = openChannel();
+      if (typeof current !== 'number') current.call(Op.Flush, 0, EXIT_FLUSH_MS);
+    });
+  }
   return opened;
 }

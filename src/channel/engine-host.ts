@@ -6,7 +6,7 @@
  * The handle is nothing but the registry SharedArrayBuffer, so it can be cloned into any
  * number of worker threads (piscina's workerData included): no MessagePort to transfer.
  */
-import { Worker, workerData } from 'node:worker_threads';
+import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { randomInt } from 'node:crypto';
 import { EngineState, initRing, Reg, REGISTRY_BYTES } from '../protocol.js';
 import { waitForWord } from './wait.js';
@@ -80,6 +80,19 @@ export function engineHandle(): EngineHandle {
   ensureEngine();
   return { [ENGINE_HANDLE_KEY]: reg.buffer as SharedArrayBuffer };
 }
+
+/** At process exit, how long the engine may take to write out what it was given. */
+const EXIT_FLUSH_MS = 2_000;
+let flushAtExit: (() => void) | undefined;
+
+/** Registers the exit-time flush (ops/flush.ts) once, on the thread that started the engine. */
+export function onExitFlush(flushEngine: () => void): void {
+  if (flushAtExit !== undefined || !isOwner || !isMainThread) return;
+  flushAtExit = flushEngine;
+  process.once('exit', flushAtExit);
+}
+
+export { EXIT_FLUSH_MS };
 
 function spawnEngine(reg: Int32Array): void {
   const generation = Atomics.add(reg, Reg.Generation, 1) + 1;

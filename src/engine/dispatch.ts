@@ -9,6 +9,7 @@ import type { Engine } from './engine.js';
 import { localAddress, localPort, remoteAddress, remotePort } from './ops/addresses.js';
 import { block, close } from './ops/close.js';
 import { connect } from './ops/connect.js';
+import { flush } from './ops/flush.js';
 import { addr2name, name2addr } from './ops/names.js';
 import { getOption, setOption } from './ops/options.js';
 import { accept, bind, listen, socket } from './ops/server.js';
@@ -37,6 +38,7 @@ const handlers = new Map<number, Handler>([
   [Op.Name2Addr, name2addr],
   [Op.Addr2Name, addr2name],
   [Op.ReloadTrust, setTrustStore],
+  [Op.Flush, flush],
   [Op.Crash, crash],
 ]);
 

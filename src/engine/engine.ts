@@ -14,6 +14,8 @@ import { StreamSocket } from './stream-socket.js';
 
 export class Engine {
   readonly table: SocketTable;
+  /** Connections closed by TCPClose whose last bytes and FIN may still be on their way. */
+  readonly closing = new Set<StreamSocket>();
 
   constructor(
     readonly registry: Int32Array,

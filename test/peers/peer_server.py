@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """A real TCP peer for the tests: a Python server process with blocking sockets.
 
-    python3 peer_server.py MODE [--host 127.0.0.1] [--tls CERT KEY]
+    python3 peer_server.py MODE [--host 127.0.0.1] [--tls CERT KEY] [--read-after SECONDS]
+                           [--pause-at BYTES:SECONDS]
 
 Prints its port on the first line of stdout, serves every connection on a thread, and
 exits when its stdin closes (the test that started it has finished or died). With
---tls every connection is TLS (1.2 or newer) with that certificate and key. Modes:
+--tls every connection is TLS (1.2 or newer) with that certificate and key; with
+--read-after it lets each connection wait that long before reading it; a sink with
+--pause-at stops reading for SECONDS once it has BYTES. Modes:
 
   echo    sends back everything it receives; on each connection's end prints
           "eof <bytes>" or "reset <bytes>" so tests can see what the peer saw
   sink    reads to end of stream, then replies the SHA-256 hex digest and byte count
+          (and prints "sink <bytes> <digest>")
   source  reads a line "<n>\\n", sends n random bytes then their 32-byte SHA-256, closes
   split   reads a line "<k> <hex>\\n", sends the first k bytes of the decoded payload,
           pauses 100 ms, sends the rest, closes
@@ -53,12 +57,20 @@ def sink(conn):
     total = 0
     buf = bytearray(1 << 20)
     view = memoryview(buf)
+    pause_at, pause = None, 0.0
+    if "--pause-at" in sys.argv:
+        at, seconds = sys.argv[sys.argv.index("--pause-at") + 1].split(":")
+        pause_at, pause = int(at), float(seconds)
     while True:
-        n = conn.recv_into(buf)
+        n = conn.recv_into(buf, min(len(buf), pause_at - total) if pause_at and total < pause_at else len(buf))
         if n == 0:
             break
         digest.update(view[:n])
         total += n
+        if pause_at is not None and total >= pause_at:
+            time.sleep(pause)
+            pause_at = None
+    print(f"sink {total} {digest.hexdigest()}", flush=True)
     conn.sendall(f"{digest.hexdigest()} {total}\n".encode())
 
 
@@ -86,6 +98,8 @@ HANDLERS = {"echo": echo, "sink": sink, "source": source, "split": split}
 
 
 def serve(conn, handler, tls):
+    if "--read-after" in sys.argv:
+        time.sleep(float(sys.argv[sys.argv.index("--read-after") + 1]))
     try:
         if tls is not None:
             conn = tls.wrap_socket(conn, server_side=True)

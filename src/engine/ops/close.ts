@@ -20,7 +20,11 @@ export function close(slot: EngineSlot, engine: Engine): void {
   }
   // The number is released at once: from here on it is -509 on every thread.
   engine.table.delete(slot.socket);
-  if (entry instanceof StreamSocket) entry.release(option);
+  if (entry instanceof StreamSocket) {
+    engine.closing.add(entry);
+    entry.socket.once('close', () => engine.closing.delete(entry));
+    entry.release(option);
+  }
   else if (entry instanceof ListenerSocket) entry.release();
   slot.reply(0);
 }
