@@ -20,6 +20,8 @@ export { TCPSetOption, TCPGetOption, type OptionValue } from './commands/options
 export { TCPName2Addr, TCPAddr2Name } from './commands/names.js';
 export { TCPPing } from './commands/ping.js';
 export { TCPSetTrustStore } from './commands/trust.js';
+export { TCPAvailable, TCPWait, TCPStats, type EngineStats } from './commands/inspect.js';
+export { TCPReceiveFull } from './commands/receive-full.js';
 export { WebDevSetConfig, WebDevGetSecureError } from './commands/config.js';
 export type { ErrorProc } from './commands/thread-state.js';
 export type { Holder, SendBuffer } from './commands/payload.js';

@@ -9,6 +9,8 @@ export const OptionKind = {
   Integer: 1,
   /** A string (carried in the data area). */
   Text: 2,
+  /** Milliseconds (a whole number >= 0) or 'infinite' (travels as -1). */
+  Timeout: 3,
 } as const;
 
 export interface OptionSpec {
@@ -18,6 +20,8 @@ export interface OptionSpec {
   readonly max?: number;
   /** Only TCPGetOption reads it; TCPSetOption gives -10022. */
   readonly readOnly?: boolean;
+  /** On socket 0, this thread's default for the connections it makes (TCPConnect). */
+  readonly threadDefault?: boolean;
   /** What the README's option table says of it. */
   readonly doc: string;
 }
@@ -81,6 +85,73 @@ export const OPTIONS = {
     readOnly: true,
     doc: 'a listener: connections reset so far because `backlog` of them were already waiting',
   },
+  nodelay: {
+    id: 11,
+    kind: OptionKind.Integer,
+    min: 0,
+    max: 1,
+    threadDefault: true,
+    doc: '1 (the default): send small writes at once (TCP_NODELAY); 0: let Nagle coalesce them',
+  },
+  keepalive: {
+    id: 12,
+    kind: OptionKind.Integer,
+    min: 0,
+    max: 1,
+    threadDefault: true,
+    doc: '1: TCP keep-alive probes on an idle connection (SO_KEEPALIVE); 0 (the default): none',
+  },
+  keepalivedelay: {
+    id: 13,
+    kind: OptionKind.Integer,
+    min: 0,
+    max: 0x7fffffff,
+    threadDefault: true,
+    doc: 'idle time before the first keep-alive probe, ms (0, the default: the system default)',
+  },
+  timeout: {
+    id: 14,
+    kind: OptionKind.Timeout,
+    threadDefault: true,
+    doc: "the socket's own time-out, ms or 'infinite' (the default): bounds blocking TCPReceive, TCPSend and TCPAccept, which then give -522",
+  },
+  connecttimeout: {
+    id: 15,
+    kind: OptionKind.Timeout,
+    threadDefault: true,
+    doc: "socket 0 only: bounds this thread's TCPConnect instead of the comms time-out (ms or 'infinite'; 0 = use the comms time-out)",
+  },
+  family: {
+    id: 16,
+    kind: OptionKind.Integer,
+    min: 0,
+    max: 6,
+    threadDefault: true,
+    doc: '4 or 6: IPv4 or IPv6 only, for TCPBind (then all interfaces are 0.0.0.0 or ::, IPv6 only) and, on socket 0, for the addresses TCPConnect tries; 0 (the default): both',
+  },
+  reuseaddr: {
+    id: 17,
+    kind: OptionKind.Integer,
+    min: 0,
+    max: 1,
+    doc: "a listener's SO_REUSEADDR: 1, always (node sets it on every listener); setting 0 gives -10045",
+  },
+  sndbuf: {
+    id: 18,
+    kind: OptionKind.Integer,
+    min: 4096,
+    max: 64 * 1024 * 1024,
+    threadDefault: true,
+    doc: 'bytes the engine buffers for sending before a blocking send waits (default 1 MiB; the kernel buffers more behind it)',
+  },
+  rcvbuf: {
+    id: 19,
+    kind: OptionKind.Integer,
+    min: 4096,
+    max: 64 * 1024 * 1024,
+    threadDefault: true,
+    doc: 'received bytes the engine holds before it stops reading (default 2 MiB; then TCP flow control holds the peer)',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -97,3 +168,6 @@ export function optionNamed(name: string): OptionSpec | undefined {
 
 /** GetOption replies carry this in ReplyArg when the value is text in the data area. */
 export const TEXT_VALUE = 1;
+
+/** A Timeout option's value of 'infinite', as it travels. */
+export const INFINITE = -1;

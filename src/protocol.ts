@@ -157,6 +157,8 @@ export const Op = {
   Flush: 23,
   /** Test hook: makes the engine throw from its event loop, to prove callers survive it. */
   Crash: 99,
+  /** Test hook: the engine's event loop stops turning (an endless loop), silently. */
+  Hang: 98,
 } as const;
 
 export type OpCode = (typeof Op)[keyof typeof Op];
@@ -179,5 +181,8 @@ export const ReceiveFlag = {
 export const ConnectFlag = {
   Secure: 1,
   Verify: 2,
+  /** Only IPv6 addresses of the host (the thread's 'family' option 6). */
   Ipv6: 4,
+  /** Only IPv4 addresses of the host ('family' 4). */
+  Ipv4: 8,
 } as const;

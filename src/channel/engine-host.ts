@@ -95,6 +95,8 @@ export function onExitFlush(flushEngine: () => void): void {
 export { EXIT_FLUSH_MS };
 
 function spawnEngine(reg: Int32Array): void {
+  // A previous engine declared dead may still run (stuck in a loop, say): stop it.
+  void ownEngine?.worker.terminate();
   const generation = Atomics.add(reg, Reg.Generation, 1) + 1;
   Atomics.store(reg, Reg.State, EngineState.Starting);
   const worker = new Worker(engineEntry, {

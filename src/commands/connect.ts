@@ -1,5 +1,6 @@
 /** TCPConnect(hostname, serviceOrPort, secure = false, verify = true). */
-import { openChannel } from '../channel/caller.js';
+import { type Channel, openChannel } from '../channel/caller.js';
+import { OptionId } from '../options.js';
 import { ErrorCode } from '../errors.js';
 import { ConnectFlag, Op } from '../protocol.js';
 import { report } from './report.js';
@@ -20,8 +21,9 @@ export function bareHost(host: string): string {
 /**
  * Connects to `hostname` (name, IPv4 or IPv6 literal) on a port number or service name.
  * Returns the new socket number, or an error code; bounded by the comms time-out
- * (WebDevSetConfig), name look-up included. `secure` makes it a TLS connection, whose
- * server is authenticated unless `verify` is false.
+ * (WebDevSetConfig), name look-up included, or by this thread's 'connecttimeout' (socket
+ * 0's options, which also give the new socket its defaults). `secure` makes it a TLS
+ * connection, whose server is authenticated unless `verify` is false.
  */
 export function TCPConnect(
   hostname: string,
@@ -45,6 +47,22 @@ function connect(count: number, hostname: unknown, serviceOrPort: unknown, secur
   const channel = openChannel();
   if (typeof channel === 'number') return channel;
   const length = channel.data.write(host, 0, 'utf8');
-  const flags = (secure ? ConnectFlag.Secure : 0) | (verify ? ConnectFlag.Verify : 0);
-  return noteSecureError(channel, channel.call(Op.Connect, 0, port, flags, threadState.commsTimeoutMs, 0, length));
+  const defaults = threadState.connectionDefaults;
+  const family = defaults.get(OptionId.family) ?? 0;
+  const flags =
+    (secure ? ConnectFlag.Secure : 0) |
+    (verify ? ConnectFlag.Verify : 0) |
+    (family === 6 ? ConnectFlag.Ipv6 : family === 4 ? ConnectFlag.Ipv4 : 0);
+  const connectTimeout = defaults.get(OptionId.connecttimeout) ?? 0;
+  const timeoutMs = connectTimeout === 0 ? threadState.commsTimeoutMs : connectTimeout; // INFINITE: no limit
+  const socket = noteSecureError(channel, channel.call(Op.Connect, 0, port, flags, timeoutMs, 0, length));
+  if (socket > 0) applyThreadDefaults(channel, socket);
+  return socket;
+}
+
+/** Socket 0's options that concern a connection, applied to a new one. */
+function applyThreadDefaults(channel: Channel, socket: number): void {
+  for (const [id, value] of threadState.connectionDefaults) {
+    if (id !== OptionId.family && id !== OptionId.connecttimeout) channel.call(Op.SetOption, socket, id, value);
+  }
 }

@@ -20,7 +20,8 @@ export function TCPReceive(socket: number, buffer: ReceiveBuffer, maxbytes?: num
   return report('TCPReceive', receive(arguments.length, socket, buffer, maxbytes));
 }
 
-function receive(count: number, socket: unknown, buffer: unknown, maxbytes: unknown): number {
+/** TCPReceive without the error procedure (TCPReceiveFull reports once, as itself). */
+export function receive(count: number, socket: unknown, buffer: unknown, maxbytes: unknown): number {
   const countError = checkCount(count, 2, 3);
   if (countError !== 0) return countError;
   const socketError = checkSocket(socket);

@@ -11,8 +11,11 @@ export const threadState: {
   errorProc: ErrorProc | undefined;
   commsTimeoutMs: number;
   secureError: string;
+  /** Socket 0's options: option id to value, for the connections this thread makes. */
+  connectionDefaults: Map<number, number>;
 } = {
   errorProc: undefined,
   commsTimeoutMs: DEFAULT_COMMS_TIMEOUT_MS,
   secureError: '',
+  connectionDefaults: new Map(),
 };

@@ -10,6 +10,7 @@ import { localAddress, localPort, remoteAddress, remotePort } from './ops/addres
 import { block, close } from './ops/close.js';
 import { connect } from './ops/connect.js';
 import { flush } from './ops/flush.js';
+import { available, stats, waitForClose } from './ops/inspect.js';
 import { addr2name, name2addr } from './ops/names.js';
 import { getOption, setOption } from './ops/options.js';
 import { accept, bind, listen, socket } from './ops/server.js';
@@ -18,6 +19,12 @@ import { setTrustStore } from './ops/trust.js';
 import type { EngineSlot } from './slot.js';
 
 type Handler = (slot: EngineSlot, engine: Engine) => void;
+
+/** TCPStats needs the number of slots, which main.ts keeps. */
+let slotCount: () => number = () => 0;
+export function countSlotsWith(count: () => number): void {
+  slotCount = count;
+}
 
 const handlers = new Map<number, Handler>([
   [Op.Connect, connect],
@@ -39,7 +46,11 @@ const handlers = new Map<number, Handler>([
   [Op.Addr2Name, addr2name],
   [Op.ReloadTrust, setTrustStore],
   [Op.Flush, flush],
+  [Op.Available, available],
+  [Op.Wait, waitForClose],
+  [Op.Stats, (slot, engine) => stats(slot, engine, slotCount())],
   [Op.Crash, crash],
+  [Op.Hang, hang],
 ]);
 
 export function dispatch(slot: EngineSlot, engine: Engine): void {
@@ -57,5 +68,13 @@ function crash(slot: EngineSlot): void {
   slot.reply(0);
   setImmediate(() => {
     throw new Error('socket engine crash requested by a test');
+  });
+}
+
+/** Test hook: the event loop stops turning for good, as a stuck engine's would. */
+function hang(slot: EngineSlot): void {
+  slot.reply(0);
+  setImmediate(() => {
+    for (;;);
   });
 }

@@ -16,6 +16,9 @@ export class Engine {
   readonly table: SocketTable;
   /** Connections closed by TCPClose whose last bytes and FIN may still be on their way. */
   readonly closing = new Set<StreamSocket>();
+  /** Bytes received and sent by connections that are gone (TCPStats adds the live ones). */
+  bytesIn = 0;
+  bytesOut = 0;
 
   constructor(
     readonly registry: Int32Array,

@@ -17,6 +17,7 @@ import tls from 'node:tls';
 import { ErrorCode } from '../errors.js';
 import { MIN_TLS_VERSION } from '../tls/folders.js';
 import { describeTlsError } from '../tls/tls-errors.js';
+import type { ConnectionOptions } from './connection-options.js';
 import { removeItem } from './list.js';
 import { plainAddress } from './ops/addresses.js';
 import type { ServerTls } from './server-tls.js';
@@ -37,8 +38,10 @@ type Arrival = StreamSocket | HandshakeFailure;
 
 export class ListenerSocket {
   blocking: boolean;
-  timeoutMs: number;
+  /** Options for the connections it accepts; `timeoutMs` bounds TCPAccept too. */
+  readonly connection: ConnectionOptions;
   readonly backlog: number;
+  readonly family: number;
   readonly tls: ServerTls;
   /** TCPListen was called: TCPAccept may take connections. */
   listening = false;
@@ -55,8 +58,9 @@ export class ListenerSocket {
     private readonly table: SocketTable,
   ) {
     this.blocking = from.blocking;
-    this.timeoutMs = from.timeoutMs;
+    this.connection = from.connection;
     this.backlog = from.backlog;
+    this.family = from.family;
     this.tls = from.tls;
     server.on('connection', (socket: Socket) => this.onConnection(socket));
     server.on('error', () => {}); // accept errors (EMFILE) are retried by node; nothing to hand out
@@ -64,6 +68,11 @@ export class ListenerSocket {
 
   get queued(): number {
     return this.waiting.length;
+  }
+
+  /** TCPAccept calls parked on it, for TCPStats. */
+  get parked(): number {
+    return this.acceptors.length;
   }
 
   private onConnection(socket: Socket): void {
@@ -74,7 +83,7 @@ export class ListenerSocket {
       return;
     }
     const context = this.tls.context;
-    if (context === undefined) return this.arrive(new StreamSocket(socket, false));
+    if (context === undefined) return this.arrive(new StreamSocket(socket, false, socket, this.connection));
     this.handshaking++;
     const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context, minVersion: MIN_TLS_VERSION });
     let settled = false;
@@ -89,7 +98,7 @@ export class ListenerSocket {
       settle({ reason: describeTlsError({ code: 'ERR_TLS_HANDSHAKE_TIMEOUT', message: 'no handshake' }) });
       secure.destroy();
     }, HANDSHAKE_TIMEOUT_MS);
-    secure.once('secure', () => settle(new StreamSocket(secure, true, socket)));
+    secure.once('secure', () => settle(new StreamSocket(secure, true, socket, this.connection)));
     secure.once('error', (error) => {
       secure.destroy();
       settle({ reason: describeTlsError(error) });
@@ -116,7 +125,7 @@ export class ListenerSocket {
     if (this.acceptors.length === 0 && this.tryAccept(slot)) return;
     if (!this.blocking) return slot.reply(ErrorCode.WouldBlock);
     this.acceptors.push(slot);
-    slot.park(this.timeoutMs, () => removeItem(this.acceptors, slot));
+    slot.park(this.connection.timeoutMs, () => removeItem(this.acceptors, slot));
   }
 
   private tryAccept(slot: EngineSlot): boolean {

@@ -16,7 +16,7 @@ import {
   registrationChannelName,
   Slot,
 } from '../protocol.js';
-import { dispatch } from './dispatch.js';
+import { countSlotsWith, dispatch } from './dispatch.js';
 import { Engine } from './engine.js';
 import { RequestRing } from './request-ring.js';
 import { EngineSlot } from './slot.js';
@@ -36,6 +36,7 @@ const { registry: registryBuffer, generation } = workerData as EngineWorkerData;
 const registry = new Int32Array(registryBuffer);
 const engine = new Engine(registry, generation);
 const slots = new Map<number, EngineSlot>();
+countSlotsWith(() => slots.size);
 
 const announcements = new BroadcastChannel(registrationChannelName(registry));
 announcements.onmessage = (event: unknown) => {

@@ -6,22 +6,19 @@
  * - TCPReceive with nothing queued parks in `receivers` until data, end of stream, an
  *   error, a close from another thread, or the socket's time-out.
  * - A blocking TCPSend is answered once its bytes are in the socket's send buffer (node's,
- *   up to SEND_BUFFER_BYTES, in front of the kernel's); when that is full, the caller
+ *   up to its sndbuf option, in front of the kernel's); when that is full, the caller
  *   waits for room, so a peer that does not read keeps it blocked, as in Omnis.
  * - A send larger than one slot's data area comes in parts and holds `sendOwner` until
  *   its last part, so two threads sending on one socket never interleave their bytes.
  */
 import type { Socket } from 'node:net';
 import { codeFromError, ErrorCode } from '../errors.js';
-import { NO_TIMEOUT, ReceiveFlag, SendFlag, SLOT_DATA_BYTES } from '../protocol.js';
+import { ReceiveFlag, SendFlag } from '../protocol.js';
 import { ReceiveQueue } from './receive-queue.js';
+import { type ConnectionOptions, defaultConnectionOptions } from './connection-options.js';
 import { removeItem } from './list.js';
 import type { EngineSlot } from './slot.js';
 
-/** Unread bytes held per socket before node stops reading (TCP flow control takes over). */
-const RECEIVE_HIGH_WATER = 2 * SLOT_DATA_BYTES;
-/** Bytes a socket buffers in node before a blocking send waits (a non-blocking one: -10035). */
-const SEND_BUFFER_BYTES = 1024 * 1024;
 /** After a complete close, how long arriving data is drained before the socket is destroyed. */
 const CLOSE_LINGER_MS = 10_000;
 
@@ -29,8 +26,8 @@ export const CloseOption = { Complete: 0, HalfClose: 1, Abort: 2 } as const;
 
 export class StreamSocket {
   blocking = true;
-  /** The socket's own time-out for blocking receive and send (ms), NO_TIMEOUT for none. */
-  timeoutMs: number = NO_TIMEOUT;
+  /** Its options: nodelay, keep-alive, its own time-out, the engine's buffer sizes. */
+  readonly options: ConnectionOptions;
 
   private readonly queue = new ReceiveQueue();
   private readonly receivers: EngineSlot[] = [];
@@ -38,6 +35,8 @@ export class StreamSocket {
   private readonly senders: EngineSlot[] = [];
   /** Sends waiting for room in the send buffer. */
   private readonly roomWaiters: EngineSlot[] = [];
+  /** TCPWait calls waiting for the peer to close. */
+  private readonly closeWaiters: EngineSlot[] = [];
   private sendOwner: EngineSlot | undefined;
   /** The peer sent FIN: reads return 0 once the queue is empty. */
   private ended = false;
@@ -57,11 +56,16 @@ export class StreamSocket {
     readonly socket: Socket,
     readonly secure: boolean,
     private readonly raw: Socket = socket,
+    options: ConnectionOptions = defaultConnectionOptions(),
   ) {
+    this.options = { ...options };
+    // Sockets start with nodelay and no keep-alive; only other settings cost a call.
+    if (!options.noDelay || options.keepAlive) this.applyOptions();
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => {
       this.ended = true;
       this.serveReceivers();
+      this.serveCloseWaiters();
     });
     socket.on('error', (error: Error) => this.fail(codeFromError(error)));
     socket.on('close', () => {
@@ -73,6 +77,53 @@ export class StreamSocket {
 
   get bytesQueued(): number {
     return this.queue.length;
+  }
+
+  get timeoutMs(): number {
+    return this.options.timeoutMs;
+  }
+
+  /** Requests parked on this socket, for TCPStats. */
+  get parked(): number {
+    return this.receivers.length + this.senders.length + this.roomWaiters.length + this.closeWaiters.length;
+  }
+
+  // ---- TCPWait ------------------------------------------------------------------------------
+
+  /**
+   * TCPWait: answers 0 once the peer has closed its side (what it sent before stays
+   * readable), its error if the connection failed, -522 at the time-out (Arg0 ms, -1 none).
+   */
+  waitForClose(slot: EngineSlot): void {
+    if (this.tryAnswerClose(slot)) return;
+    this.closeWaiters.push(slot);
+    slot.park(slot.arg0, () => removeItem(this.closeWaiters, slot));
+  }
+
+  private tryAnswerClose(slot: EngineSlot): boolean {
+    if (this.ended) slot.reply(0);
+    else if (this.failure !== 0) slot.reply(this.failure);
+    else return false;
+    return true;
+  }
+
+  private serveCloseWaiters(): void {
+    for (const slot of this.closeWaiters.splice(0)) {
+      if (!this.tryAnswerClose(slot)) this.closeWaiters.push(slot);
+    }
+  }
+
+  /** Changes options (TCPSetOption) and applies them to the socket. */
+  setOptions(changes: Partial<ConnectionOptions>): void {
+    Object.assign(this.options, changes);
+    this.applyOptions();
+    this.resumeIfDrained(); // a larger receive buffer may let node read again
+    this.afterWrite(); // a larger send buffer may let waiting senders in
+  }
+
+  private applyOptions(): void {
+    this.raw.setNoDelay(this.options.noDelay);
+    this.raw.setKeepAlive(this.options.keepAlive, this.options.keepAliveDelayMs);
   }
 
   // ---- receive --------------------------------------------------------------------------
@@ -121,14 +172,14 @@ export class StreamSocket {
     if (this.released) return; // closing: what still arrives is discarded
     this.queue.push(chunk);
     this.serveReceivers();
-    if (!this.paused && this.queue.length > RECEIVE_HIGH_WATER) {
+    if (!this.paused && this.queue.length > this.options.receiveBufferBytes) {
       this.paused = true;
       this.socket.pause();
     }
   }
 
   private resumeIfDrained(): void {
-    if (this.paused && this.queue.length <= RECEIVE_HIGH_WATER / 2) {
+    if (this.paused && this.queue.length <= this.options.receiveBufferBytes / 2) {
       this.paused = false;
       this.socket.resume();
     }
@@ -149,7 +200,7 @@ export class StreamSocket {
 
   /** Bytes node may still take before a send must wait (SO_SNDBUF's role, above the kernel's). */
   private get room(): number {
-    return SEND_BUFFER_BYTES - this.socket.writableLength;
+    return this.options.sendBufferBytes - this.socket.writableLength;
   }
 
   private startSend(slot: EngineSlot): void {
@@ -227,6 +278,7 @@ export class StreamSocket {
   private fail(code: number): void {
     if (this.failure === 0) this.failure = code;
     this.serveReceivers();
+    this.serveCloseWaiters();
     for (const slot of this.senders.splice(0)) slot.reply(this.failure);
     for (const slot of this.roomWaiters.splice(0)) slot.reply(this.failure);
   }
@@ -253,6 +305,7 @@ export class StreamSocket {
     for (const slot of this.receivers.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     for (const slot of this.senders.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     for (const slot of this.roomWaiters.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
+    for (const slot of this.closeWaiters.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     this.queue.clear();
     if (option === CloseOption.Abort) {
       this.reset();

@@ -3,16 +3,19 @@
  * kernel socket yet (node:net cannot bind without listening), so bind is where the
  * listening socket comes to life: see listener-socket.ts.
  */
-import { NO_TIMEOUT } from '../protocol.js';
+import { type ConnectionOptions, defaultConnectionOptions } from './connection-options.js';
 import { ServerTls } from './server-tls.js';
 
 export const DEFAULT_BACKLOG = 511;
 
 export class UnboundSocket {
   blocking = true;
-  timeoutMs: number = NO_TIMEOUT;
+  /** Options for the connections it will accept; its `timeoutMs` bounds TCPAccept too. */
+  readonly connection: ConnectionOptions = defaultConnectionOptions();
   /** The 'address' option: where TCPBind binds; undefined for all interfaces. */
   address: string | undefined;
+  /** The 'family' option: 4 or 6 to listen on that family only, 0 for both. */
+  family = 0;
   backlog = DEFAULT_BACKLOG;
   /** True while a TCPBind on it is in progress (a second one gets -10022). */
   binding = false;

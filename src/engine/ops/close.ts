@@ -22,7 +22,11 @@ export function close(slot: EngineSlot, engine: Engine): void {
   engine.table.delete(slot.socket);
   if (entry instanceof StreamSocket) {
     engine.closing.add(entry);
-    entry.socket.once('close', () => engine.closing.delete(entry));
+    entry.socket.once('close', () => {
+      engine.closing.delete(entry);
+      engine.bytesIn += entry.socket.bytesRead;
+      engine.bytesOut += entry.socket.bytesWritten;
+    });
     entry.release(option);
   }
   else if (entry instanceof ListenerSocket) entry.release();

@@ -24,7 +24,8 @@ export function connect(slot: EngineSlot, engine: Engine): void {
   const replyText = slot.textReplier();
   // allowHalfOpen: a peer's FIN must not close our side; Omnis scripts keep sending
   // after the peer half-closes. noDelay: request/response users expect no Nagle stall.
-  const raw = net.connect({ host, port, allowHalfOpen: true, noDelay: true });
+  const family = (slot.arg1 & ConnectFlag.Ipv6) !== 0 ? 6 : (slot.arg1 & ConnectFlag.Ipv4) !== 0 ? 4 : 0;
+  const raw = net.connect({ host, port, family, allowHalfOpen: true, noDelay: true });
   let current: net.Socket = raw;
   const onError = (error: Error): void => {
     current.destroy();

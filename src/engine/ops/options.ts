@@ -1,11 +1,13 @@
 /**
  * TCPSetOption / TCPGetOption in the engine. The commands have checked the name and the
- * value's type and range against src/options.ts; here each option meets the kinds of
- * socket it applies to (-10022 for the others, or when it is too late to set it).
+ * value's type and range against src/options.ts (and keep socket 0's options, the
+ * thread's defaults, themselves); here each option meets the kinds of socket it applies
+ * to: -10022 for the others, or when it is too late to set it.
  */
 import type { TLSSocket } from 'node:tls';
 import { ErrorCode } from '../../errors.js';
-import { OptionId, TEXT_VALUE } from '../../options.js';
+import { INFINITE, OptionId, TEXT_VALUE } from '../../options.js';
+import type { ConnectionOptions } from '../connection-options.js';
 import type { Engine } from '../engine.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { EngineSlot } from '../slot.js';
@@ -13,43 +15,99 @@ import type { SocketEntry } from '../socket-table.js';
 import { StreamSocket } from '../stream-socket.js';
 import { UnboundSocket } from '../unbound-socket.js';
 
+/** Options that live in ConnectionOptions, and how their integer value maps to it. */
+const connectionOptions: Record<number, (value: number) => Partial<ConnectionOptions>> = {
+  [OptionId.nodelay]: (value) => ({ noDelay: value !== 0 }),
+  [OptionId.keepalive]: (value) => ({ keepAlive: value !== 0 }),
+  [OptionId.keepalivedelay]: (value) => ({ keepAliveDelayMs: value }),
+  [OptionId.timeout]: (value) => ({ timeoutMs: value }),
+  [OptionId.sndbuf]: (value) => ({ sendBufferBytes: value }),
+  [OptionId.rcvbuf]: (value) => ({ receiveBufferBytes: value }),
+};
+
+function readConnectionOption(id: number, options: ConnectionOptions): number {
+  switch (id) {
+    case OptionId.nodelay:
+      return options.noDelay ? 1 : 0;
+    case OptionId.keepalive:
+      return options.keepAlive ? 1 : 0;
+    case OptionId.keepalivedelay:
+      return options.keepAliveDelayMs;
+    case OptionId.timeout:
+      return options.timeoutMs;
+    case OptionId.sndbuf:
+      return options.sendBufferBytes;
+    default:
+      return options.receiveBufferBytes;
+  }
+}
+
 /** Arg0: option id; Arg1: an integer value; text values in the data area. */
 export function setOption(slot: EngineSlot, engine: Engine): void {
   const entry = engine.entry(slot);
   if (entry === undefined) return;
-  switch (slot.arg0) {
+  const id = slot.arg0;
+  const toConnection = connectionOptions[id];
+  if (toConnection !== undefined) {
+    const changes = toConnection(slot.arg1);
+    if (entry instanceof StreamSocket) entry.setOptions(changes);
+    else Object.assign(entry.connection, changes); // for the connections it will accept
+    return slot.reply(0);
+  }
+  const unbound = entry instanceof UnboundSocket && !entry.binding ? entry : undefined;
+  switch (id) {
     case OptionId.address:
-      if (!(entry instanceof UnboundSocket) || entry.binding) return slot.reply(ErrorCode.InvalidArgument);
-      entry.address = slot.text() === '' ? undefined : slot.text();
+      if (unbound === undefined) return slot.reply(ErrorCode.InvalidArgument);
+      unbound.address = slot.text() === '' ? undefined : slot.text();
       return slot.reply(0);
     case OptionId.backlog:
-      if (!(entry instanceof UnboundSocket) || entry.binding) return slot.reply(ErrorCode.InvalidArgument);
-      entry.backlog = slot.arg1;
+      if (unbound === undefined) return slot.reply(ErrorCode.InvalidArgument);
+      unbound.backlog = slot.arg1;
       return slot.reply(0);
+    case OptionId.family:
+      if (unbound === undefined || ![0, 4, 6].includes(slot.arg1)) return slot.reply(ErrorCode.InvalidArgument);
+      unbound.family = slot.arg1;
+      return slot.reply(0);
+    case OptionId.reuseaddr:
+      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
+      // node sets SO_REUSEADDR on every listener and offers no way to clear it.
+      return slot.reply(slot.arg1 === 1 ? 0 : ErrorCode.NotSupported);
     case OptionId.cert:
     case OptionId.key: {
       if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
-      const problem = entry.tls.set(slot.arg0 === OptionId.cert ? 'cert' : 'key', slot.text());
+      const problem = entry.tls.set(id === OptionId.cert ? 'cert' : 'key', slot.text());
       return problem === undefined ? slot.reply(0) : slot.replyText(ErrorCode.TlsError, problem);
     }
     default:
-      return slot.reply(ErrorCode.UnknownOption);
+      // connecttimeout belongs to socket 0 (the thread's defaults), read-only ones to nobody.
+      return slot.reply(ErrorCode.InvalidArgument);
   }
 }
 
 export function getOption(slot: EngineSlot, engine: Engine): void {
   const entry = engine.entry(slot);
   if (entry === undefined) return;
-  switch (slot.arg0) {
+  const id = slot.arg0;
+  if (connectionOptions[id] !== undefined) {
+    const options = entry instanceof StreamSocket ? entry.options : entry.connection;
+    const value = readConnectionOption(id, options);
+    return value === INFINITE ? slot.replyText(0, 'infinite', TEXT_VALUE) : slot.reply(value);
+  }
+  switch (id) {
     case OptionId.address:
       return slot.replyText(0, localAddress(entry), TEXT_VALUE);
     case OptionId.backlog:
       if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
       return slot.reply(entry.backlog);
+    case OptionId.family:
+      if (entry instanceof StreamSocket) return slot.reply(entry.socket.remoteFamily === 'IPv6' ? 6 : 4);
+      return slot.reply(entry.family);
+    case OptionId.reuseaddr:
+      return entry instanceof StreamSocket ? slot.reply(ErrorCode.InvalidArgument) : slot.reply(1);
     case OptionId.cert:
     case OptionId.key:
       if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
-      return slot.replyText(0, slot.arg0 === OptionId.cert ? entry.tls.certSource : entry.tls.keySource, TEXT_VALUE);
+      return slot.replyText(0, id === OptionId.cert ? entry.tls.certSource : entry.tls.keySource, TEXT_VALUE);
     case OptionId.secure:
       if (entry instanceof StreamSocket) return slot.reply(entry.secure ? 1 : 0);
       return slot.reply(entry.tls.context === undefined ? 0 : 1);
@@ -60,9 +118,9 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
     case OptionId.queued:
     case OptionId.refused:
       if (!(entry instanceof ListenerSocket)) return slot.reply(ErrorCode.InvalidArgument);
-      return slot.reply(slot.arg0 === OptionId.queued ? entry.queued : entry.refused);
+      return slot.reply(id === OptionId.queued ? entry.queued : entry.refused);
     default:
-      return slot.reply(ErrorCode.UnknownOption);
+      return slot.reply(ErrorCode.InvalidArgument);
   }
 }
 

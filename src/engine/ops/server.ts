@@ -32,7 +32,10 @@ export function bind(slot: EngineSlot, engine: Engine): void {
   // `backlog` the user chose is enforced on the engine's own queue (listener-socket.ts),
   // where a connection over it is reset rather than left to a SYN time-out.
   const kernelBacklog = Math.max(unbound.backlog, DEFAULT_BACKLOG);
-  server.listen({ port: slot.arg0, host: unbound.address, backlog: kernelBacklog }, () => {
+  // 'family' with no address: all interfaces of that family only.
+  const host = unbound.address ?? (unbound.family === 4 ? '0.0.0.0' : unbound.family === 6 ? '::' : undefined);
+  const ipv6Only = unbound.family === 6;
+  server.listen({ port: slot.arg0, host, backlog: kernelBacklog, ipv6Only }, () => {
     server.off('error', onError);
     unbound.binding = false;
     if (engine.table.get(number) !== unbound) {

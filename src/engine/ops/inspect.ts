@@ -1,0 +1,65 @@
+/**
+ * TCPAvailable, TCPWait and TCPStats: what is buffered, waiting for the peer to close,
+ * and the engine's own figures.
+ */
+import { Reg } from '../../protocol.js';
+import type { Engine } from '../engine.js';
+import { ListenerSocket } from '../listener-socket.js';
+import type { EngineSlot } from '../slot.js';
+import { StreamSocket } from '../stream-socket.js';
+import { UnboundSocket } from '../unbound-socket.js';
+
+export function available(slot: EngineSlot, engine: Engine): void {
+  const stream = engine.stream(slot);
+  if (stream !== undefined) slot.reply(stream.bytesQueued);
+}
+
+export function waitForClose(slot: EngineSlot, engine: Engine): void {
+  engine.stream(slot)?.waitForClose(slot);
+}
+
+export interface EngineStats {
+  sockets: { connections: number; listeners: number; unbound: number; closing: number };
+  /** Requests waiting in the engine: receives, sends, accepts, waits. */
+  parked: number;
+  /** Bytes received and sent, by every connection of this engine. */
+  bytesIn: number;
+  bytesOut: number;
+  /** How many times the engine was restarted in this process. */
+  engineRestarts: number;
+  /** Caller threads' slots the engine knows. */
+  slots: number;
+  /** The engine thread's JavaScript heap in use, bytes. */
+  heapUsed: number;
+}
+
+/** The engine's figures, as JSON text (not a hot path). */
+export function stats(slot: EngineSlot, engine: Engine, slotCount: number): void {
+  const figures: EngineStats = {
+    sockets: { connections: 0, listeners: 0, unbound: 0, closing: engine.closing.size },
+    parked: 0,
+    bytesIn: engine.bytesIn,
+    bytesOut: engine.bytesOut,
+    engineRestarts: Math.max(0, Atomics.load(engine.registry, Reg.Generation) - 1),
+    slots: slotCount,
+    heapUsed: process.memoryUsage().heapUsed,
+  };
+  for (const entry of engine.table.values()) {
+    if (entry instanceof StreamSocket) {
+      figures.sockets.connections++;
+      figures.parked += entry.parked;
+      figures.bytesIn += entry.socket.bytesRead;
+      figures.bytesOut += entry.socket.bytesWritten;
+    } else if (entry instanceof ListenerSocket) {
+      figures.sockets.listeners++;
+      figures.parked += entry.parked;
+    } else if (entry instanceof UnboundSocket) {
+      figures.sockets.unbound++;
+    }
+  }
+  for (const closing of engine.closing) {
+    figures.bytesIn += closing.socket.bytesRead;
+    figures.bytesOut += closing.socket.bytesWritten;
+  }
+  slot.replyText(0, JSON.stringify(figures));
+}

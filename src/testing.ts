@@ -1,0 +1,26 @@
+/**
+ * Hooks for the project's fault tests: make the engine fail the ways a bug or an
+ * operator would. Not part of the public API (not exported by index.ts).
+ */
+import { openChannel } from './channel/caller.js';
+import { ownEngineWorker } from './channel/engine-host.js';
+import { Op } from './protocol.js';
+
+/** The engine throws from its event loop, as an engine bug would (it dies and reports). */
+export function crashEngine(): number {
+  const channel = openChannel();
+  if (typeof channel === 'number') return channel;
+  return channel.call(Op.Crash, 0);
+}
+
+/** The engine thread is terminated from outside: no chance to report anything. */
+export async function terminateEngine(): Promise<void> {
+  await ownEngineWorker()?.terminate();
+}
+
+/** The engine's event loop stops turning (it neither answers nor beats). */
+export function hangEngine(): number {
+  const channel = openChannel();
+  if (typeof channel === 'number') return channel;
+  return channel.call(Op.Hang, 0);
+}
