@@ -4,7 +4,7 @@
 //
 // Prints its port on the first line of stdout; exits when its stdin closes. Modes:
 //   reset       sends "hello", then resets the connection (RST)
-//   reset-mid   sends 256 KiB, then resets mid-transfer
+//   reset-mid   starts sending 16 MiB, and resets the connection 20 ms into it
 //   half-close  sends "bye" and its FIN at once, keeps reading; prints "got <bytes>" at the end
 //   silent      accepts and never answers (reads and discards)
 //   never-read  accepts and never reads: the sender's buffers fill up
@@ -18,7 +18,8 @@ const behaviours = {
     socket.write('hello', () => setTimeout(() => socket.resetAndDestroy(), 20));
   },
   'reset-mid'(socket) {
-    socket.write(Buffer.alloc(256 * 1024, 7), () => socket.resetAndDestroy());
+    socket.write(Buffer.alloc(16 * 1024 * 1024, 7));
+    setTimeout(() => socket.resetAndDestroy(), 20);
   },
   'half-close'(socket) {
     let got = 0;

@@ -17,6 +17,7 @@ exits when its stdin closes (the test that started it has finished or died). Wit
   source  reads a line "<n>\\n", sends n random bytes then their 32-byte SHA-256, closes
   split   reads a line "<k> <hex>\\n", sends the first k bytes of the decoded payload,
           pauses 100 ms, sends the rest, closes
+  pairs   reads two bytes at a time and answers each pair with "ok"
   stall   listens with backlog 0 and never accepts (full backlog: SYNs get dropped)
 """
 import hashlib
@@ -94,7 +95,18 @@ def split(conn):
     conn.sendall(data[k:])
 
 
-HANDLERS = {"echo": echo, "sink": sink, "source": source, "split": split}
+def pairs(conn):
+    while True:
+        got = b""
+        while len(got) < 2:
+            chunk = conn.recv(2 - len(got))
+            if not chunk:
+                return
+            got += chunk
+        conn.sendall(b"ok")
+
+
+HANDLERS = {"echo": echo, "sink": sink, "source": source, "split": split, "pairs": pairs}
 
 
 def serve(conn, handler, tls):

@@ -1,0 +1,165 @@
+// The option table: each option read back, and the ones with visible effects shown.
+import test from 'ava';
+import {
+  ErrorCode,
+  TCPAvailable,
+  TCPBind,
+  TCPClose,
+  TCPConnect,
+  TCPGetMyAddr,
+  TCPGetMyPort,
+  TCPGetOption,
+  TCPListen,
+  TCPReceive,
+  TCPSend,
+  TCPSetOption,
+  TCPSocket,
+  WebDevSetConfig,
+} from '../src/index.js';
+import { median } from '../bench/stats.js';
+import { startPythonPeer } from './helpers/peers.js';
+import { receiveExactly } from './helpers/receive.js';
+
+/** Median time of a request sent in two small writes, answered once both have come. */
+function twoPartRequests(socket: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const started = performance.now();
+    TCPSend(socket, 'a');
+    TCPSend(socket, 'b');
+    receiveExactly(socket, 2);
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+test.serial('nodelay: on by default; off, Nagle holds the second small write back', async (t) => {
+  const peer = await startPythonPeer('pairs');
+  try {
+    const s = TCPConnect('127.0.0.1', peer.port);
+    t.is(TCPGetOption(s, 'nodelay'), 1);
+    const withNoDelay = twoPartRequests(s);
+    t.is(TCPSetOption(s, 'nodelay', 0), 0);
+    t.is(TCPGetOption(s, 'nodelay'), 0);
+    const withNagle = twoPartRequests(s);
+    t.log(`two-part request: ${withNoDelay.toFixed(2)} ms with nodelay, ${withNagle.toFixed(2)} ms without`);
+    t.true(withNoDelay < 10, `nodelay: ${withNoDelay} ms`);
+    t.true(withNagle > withNoDelay * 3 && withNagle > 10, `Nagle's stall: ${withNagle} ms`);
+    TCPClose(s);
+  } finally {
+    await peer.stop();
+  }
+});
+
+test('keepalive, keepalivedelay, timeout, sndbuf, rcvbuf read back; family of a connection', async (t) => {
+  const peer = await startPythonPeer('echo');
+  try {
+    const s = TCPConnect('127.0.0.1', peer.port);
+    t.is(TCPGetOption(s, 'keepalive'), 0);
+    t.is(TCPSetOption(s, 'keepalive', true), 0, 'booleans are accepted for 0/1 options');
+    t.is(TCPSetOption(s, 'keepalivedelay', 30_000), 0);
+    t.is(TCPGetOption(s, 'keepalive'), 1);
+    t.is(TCPGetOption(s, 'keepalivedelay'), 30_000);
+    t.is(TCPGetOption(s, 'timeout'), 'infinite');
+    t.is(TCPGetOption(s, 'sndbuf'), 1024 * 1024);
+    t.is(TCPGetOption(s, 'rcvbuf'), 2 * 1024 * 1024);
+    t.is(TCPGetOption(s, 'family'), 4);
+    t.is(TCPSetOption(s, 'sndbuf', 100), ErrorCode.InvalidArgument, 'below 4096');
+    t.is(TCPSetOption(s, 'timeout', -5), ErrorCode.InvalidArgument);
+    t.is(TCPSetOption(s, 'timeout', 'forever'), ErrorCode.InvalidArgument);
+    t.is(TCPSetOption(s, 'timeout', {} as unknown as number), ErrorCode.WrongType);
+    t.is(TCPSetOption(s, 'connecttimeout', 100), ErrorCode.InvalidArgument, 'socket 0 only');
+    t.is(TCPSetOption(s, 'reuseaddr', 1), ErrorCode.InvalidArgument, 'listeners only');
+    t.is(TCPSetOption(s, 'queued', 1), ErrorCode.InvalidArgument, 'read-only');
+    t.is(TCPSetOption(s, 'no-such', 1), ErrorCode.UnknownOption);
+    TCPClose(s);
+  } finally {
+    await peer.stop();
+  }
+});
+
+test('rcvbuf bounds what the engine holds unread', async (t) => {
+  const source = await startPythonPeer('source');
+  try {
+    const small = TCPConnect('127.0.0.1', source.port);
+    t.is(TCPSetOption(small, 'rcvbuf', 4096), 0);
+    TCPSend(small, `${8 * 1024 * 1024}\n`);
+    const big = TCPConnect('127.0.0.1', source.port);
+    TCPSend(big, `${8 * 1024 * 1024}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const held = TCPAvailable(small);
+    const heldByDefault = TCPAvailable(big);
+    t.log(`unread bytes held: ${held} with rcvbuf 4096, ${heldByDefault} by default`);
+    t.true(held < 256 * 1024, `rcvbuf 4096 holds ${held}`);
+    t.true(heldByDefault >= 1024 * 1024, `the default holds ${heldByDefault}`);
+    TCPClose(small, 2);
+    TCPClose(big, 2);
+  } finally {
+    await source.stop();
+  }
+});
+
+test('listener options: family 6 listens on IPv6 only, family 4 on IPv4 only; reuseaddr', (t) => {
+  const six = TCPSocket();
+  t.is(TCPSetOption(six, 'family', 6), 0);
+  t.is(TCPSetOption(six, 'family', 5), ErrorCode.InvalidArgument);
+  t.is(TCPGetOption(six, 'reuseaddr'), 1);
+  t.is(TCPSetOption(six, 'reuseaddr', 0), ErrorCode.NotSupported);
+  t.is(TCPSetOption(six, 'reuseaddr', 1), 0);
+  t.is(TCPBind(six, 0), 0);
+  t.is(TCPListen(six), 0);
+  t.is(TCPGetMyAddr(six), '::');
+  const port6 = TCPGetMyPort(six);
+  t.is(TCPConnect('127.0.0.1', port6), ErrorCode.ConnectionRefused, 'no IPv4 on an IPv6-only listener');
+  const ok6 = TCPConnect('::1', port6);
+  t.true(ok6 > 0);
+
+  const four = TCPSocket();
+  t.is(TCPSetOption(four, 'family', 4), 0);
+  t.is(TCPBind(four, 0), 0);
+  t.is(TCPGetMyAddr(four), '0.0.0.0');
+  t.is(TCPConnect('::1', TCPGetMyPort(four)), ErrorCode.ConnectionRefused);
+  t.is(TCPSetOption(four, 'family', 6), ErrorCode.InvalidArgument, 'too late after TCPBind');
+  [ok6, six, four].forEach((n) => TCPClose(n));
+});
+
+test.serial('socket 0: this thread’s defaults for new connections, and its connecttimeout', async (t) => {
+  const echo = await startPythonPeer('echo');
+  const stall = await startPythonPeer('stall');
+  const filled: number[] = [];
+  try {
+    t.is(TCPGetOption(0, 'nodelay'), 1);
+    t.is(TCPGetOption(0, 'timeout'), 'infinite');
+    t.is(TCPSetOption(0, 'keepalive', 1), 0);
+    t.is(TCPSetOption(0, 'timeout', 250), 0);
+    t.is(TCPSetOption(0, 'address', '127.0.0.1'), ErrorCode.InvalidArgument, 'not a connection default');
+    t.is(TCPGetOption(0, 'queued'), ErrorCode.InvalidArgument);
+    const s = TCPConnect('127.0.0.1', echo.port);
+    t.is(TCPGetOption(s, 'keepalive'), 1);
+    t.is(TCPGetOption(s, 'timeout'), 250);
+    t.is(TCPReceive(s, new Uint8Array(4)), ErrorCode.TimedOut, 'the default time-out applies');
+    TCPClose(s);
+
+    // connecttimeout overrides a long comms time-out.
+    WebDevSetConfig(undefined, 30);
+    t.is(TCPSetOption(0, 'connecttimeout', 400), 0);
+    let result = 0;
+    let elapsed = 0;
+    for (let i = 0; i < 8; i++) {
+      const started = Date.now();
+      result = TCPConnect('127.0.0.1', stall.port);
+      elapsed = Date.now() - started;
+      if (result < 0) break;
+      filled.push(result);
+    }
+    t.is(result, ErrorCode.TimedOut);
+    t.true(elapsed >= 350 && elapsed < 3000, `gave up after ${elapsed} ms`);
+    t.is(TCPGetOption(0, 'connecttimeout'), 400);
+  } finally {
+    for (const name of ['keepalive', 'timeout', 'connecttimeout'] as const) TCPSetOption(0, name, name === 'timeout' ? 'infinite' : 0);
+    WebDevSetConfig(undefined, 0);
+    filled.forEach((n) => TCPClose(n, 2));
+    await echo.stop();
+    await stall.stop();
+  }
+});
