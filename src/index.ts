@@ -35,4 +35,12 @@ export {
 export { createPool, Pool, type PoolOptions } from './pool/pool.js';
 export { serve, type ServeOptions, type ServeStats, type TcpServer, type CloseResult } from './pool/serve.js';
 export type { ConnectionHandler, Peer } from './pool/task.js';
-export { acceptAsync, receiveAsync, sendAsync } from './async/calls.js';
+export { acceptAsync, connectAsync, receiveAsync, sendAsync } from './async/calls.js';
+export { TCPConnection, type ConnectionEvents, type ConnectOptions, type ConnectionSettings } from './events/connection.js';
+export {
+  TCPListener,
+  type ListenerEvents,
+  type ListenOptions,
+  type IncomingClient,
+  type ConnectionAnswer,
+} from './events/listener.js';

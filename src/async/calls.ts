@@ -8,8 +8,26 @@ import { ErrorCode } from '../errors.js';
 import { Op, SendFlag } from '../protocol.js';
 import { checkSocket } from '../commands/validate.js';
 import { noteSecureError } from '../commands/secure-error.js';
+import { applyThreadDefaults, connectRequest } from '../commands/connect.js';
 
 const code = (error: number): number => error;
+
+/** TCPConnect, awaited: the same arguments, checks and results. */
+export function connectAsync(
+  hostname: string,
+  serviceOrPort: number | string,
+  secure: boolean | number = false,
+  verify: boolean | number = true,
+): Promise<number> {
+  const request = connectRequest(Math.max(2, arguments.length), hostname, serviceOrPort, secure, verify);
+  if (typeof request === 'number') return Promise.resolve(request);
+  return withAsyncChannel(async (channel) => {
+    const length = channel.data.write(request.host, 0, 'utf8');
+    const socket = noteSecureError(channel, await channel.callAsync(Op.Connect, 0, request.port, request.flags, request.timeoutMs, 0, length));
+    if (socket > 0) applyThreadDefaults(socket);
+    return socket;
+  }, code);
+}
 
 /** TCPAccept, awaited. */
 export async function acceptAsync(listener: number): Promise<number> {

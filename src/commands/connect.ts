@@ -1,5 +1,5 @@
 /** TCPConnect(hostname, serviceOrPort, secure = false, verify = true). */
-import { type Channel, openChannel } from '../channel/caller.js';
+import { openChannel } from '../channel/caller.js';
 import { OptionId } from '../options.js';
 import { ErrorCode } from '../errors.js';
 import { ConnectFlag, Op } from '../protocol.js';
@@ -34,7 +34,22 @@ export function TCPConnect(
   return report('TCPConnect', connect(arguments.length, hostname, serviceOrPort, secure, verify));
 }
 
-function connect(count: number, hostname: unknown, serviceOrPort: unknown, secure: unknown, verify: unknown): number {
+/** A connect request, checked and ready to post: where, how, and for how long. */
+export interface ConnectRequest {
+  host: string;
+  port: number;
+  flags: number;
+  timeoutMs: number;
+}
+
+/** Checks TCPConnect's arguments and folds in socket 0's options; an error code if bad. */
+export function connectRequest(
+  count: number,
+  hostname: unknown,
+  serviceOrPort: unknown,
+  secure: unknown,
+  verify: unknown,
+): ConnectRequest | number {
   const countError = checkCount(count, 2, 4);
   if (countError !== 0) return countError;
   if (typeof hostname !== 'string' || !isFlag(secure) || !isFlag(verify)) return ErrorCode.WrongType;
@@ -44,9 +59,6 @@ function connect(count: number, hostname: unknown, serviceOrPort: unknown, secur
   // Port 0 is no destination: WinSock's connect() says WSAEADDRNOTAVAIL.
   const port = portArgument(serviceOrPort, ErrorCode.AddressNotAvailable);
   if (port < 0) return port;
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  const length = channel.data.write(host, 0, 'utf8');
   const defaults = threadState.connectionDefaults;
   const family = defaults.get(OptionId.family) ?? 0;
   const flags =
@@ -55,13 +67,24 @@ function connect(count: number, hostname: unknown, serviceOrPort: unknown, secur
     (family === 6 ? ConnectFlag.Ipv6 : family === 4 ? ConnectFlag.Ipv4 : 0);
   const connectTimeout = defaults.get(OptionId.connecttimeout) ?? 0;
   const timeoutMs = connectTimeout === 0 ? threadState.commsTimeoutMs : connectTimeout; // INFINITE: no limit
-  const socket = noteSecureError(channel, channel.call(Op.Connect, 0, port, flags, timeoutMs, 0, length));
-  if (socket > 0) applyThreadDefaults(channel, socket);
+  return { host, port, flags, timeoutMs };
+}
+
+function connect(count: number, hostname: unknown, serviceOrPort: unknown, secure: unknown, verify: unknown): number {
+  const request = connectRequest(count, hostname, serviceOrPort, secure, verify);
+  if (typeof request === 'number') return request;
+  const channel = openChannel();
+  if (typeof channel === 'number') return channel;
+  const length = channel.data.write(request.host, 0, 'utf8');
+  const socket = noteSecureError(channel, channel.call(Op.Connect, 0, request.port, request.flags, request.timeoutMs, 0, length));
+  if (socket > 0) applyThreadDefaults(socket);
   return socket;
 }
 
 /** Socket 0's options that concern a connection, applied to a new one. */
-function applyThreadDefaults(channel: Channel, socket: number): void {
+export function applyThreadDefaults(socket: number): void {
+  const channel = openChannel();
+  if (typeof channel === 'number') return;
   for (const [id, value] of threadState.connectionDefaults) {
     if (id !== OptionId.family && id !== OptionId.connecttimeout) channel.call(Op.SetOption, socket, id, value);
   }

@@ -1,0 +1,118 @@
+/**
+ * The event-style listener (4D's TCPListener): each client is offered to `onConnection`,
+ * which answers with the events (and options) of its connection, or refuses it
+ * (null / false: the client is reset), or takes the socket itself ({ detach: true }) —
+ * for instance to hand it to a blocking handler on a pool thread: it is an ordinary
+ * socket number.
+ */
+import { acceptWithPeer } from '../async/calls.js';
+import { TCPGetMyPort } from '../commands/addresses.js';
+import { TCPClose } from '../commands/close.js';
+import { WebDevGetSecureError } from '../commands/config.js';
+import { TCPSetOption } from '../commands/options.js';
+import { TCPBind, TCPListen, TCPSocket } from '../commands/server.js';
+import { TCPErrorText } from '../errors.js';
+import { type ConnectionEvents, type ConnectionSettings, TCPConnection } from './connection.js';
+
+export interface IncomingClient {
+  socket: number;
+  address: string;
+  port: number;
+}
+
+export type ConnectionAnswer = (ConnectionEvents & { options?: ConnectionSettings }) | { detach: true } | null | false;
+
+export interface ListenerEvents {
+  onConnection(listener: TCPListener, client: IncomingClient): ConnectionAnswer;
+  onError?(listener: TCPListener, code: number, message: string): void;
+  onTerminate?(listener: TCPListener): void;
+}
+
+export interface ListenOptions extends ListenerEvents {
+  port?: number | string;
+  address?: string;
+  backlog?: number;
+  family?: 4 | 6;
+  cert?: string;
+  key?: string;
+}
+
+export class TCPListener {
+  readonly port: number;
+  private closing = false;
+  private readonly finished: Promise<void>;
+
+  private constructor(
+    readonly socket: number,
+    private readonly events: ListenerEvents,
+  ) {
+    this.port = TCPGetMyPort(socket);
+    this.finished = this.acceptLoop();
+  }
+
+  /** Listens now (throws, with the code's text, if it cannot); accepts asynchronously. */
+  static listen(options: ListenOptions): TCPListener {
+    const socket = TCPSocket();
+    const settings: Array<[string, string | number | undefined]> = [
+      ['address', options.address],
+      ['backlog', options.backlog],
+      ['family', options.family],
+      ['cert', options.cert],
+      ['key', options.key],
+    ];
+    let result = socket < 0 ? socket : 0;
+    for (const [name, value] of settings) if (result === 0 && value !== undefined) result = TCPSetOption(socket, name, value);
+    if (result === 0) result = TCPBind(socket, options.port ?? 0);
+    if (result === 0) result = TCPListen(socket);
+    if (result < 0) {
+      if (socket > 0) TCPClose(socket);
+      throw new Error(`TCPListener: ${TCPErrorText(result)} (${result})`);
+    }
+    return new TCPListener(socket, options);
+  }
+
+  /** Stops listening; the connections already made go on. */
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    TCPClose(this.socket);
+  }
+
+  /** Resolves when the listener has stopped. */
+  wait(): Promise<void> {
+    return this.finished;
+  }
+
+  private async acceptLoop(): Promise<void> {
+    for (;;) {
+      const accepted = await acceptWithPeer(this.socket);
+      if (typeof accepted === 'number') {
+        if (accepted === -1021) {
+          this.events.onError?.(this, accepted, `${TCPErrorText(accepted)}: ${WebDevGetSecureError()}`);
+          continue;
+        }
+        if (!this.closing) this.events.onError?.(this, accepted, TCPErrorText(accepted));
+        break;
+      }
+      this.offer(accepted);
+    }
+    this.events.onTerminate?.(this);
+  }
+
+  private offer(client: IncomingClient): void {
+    let answer: ConnectionAnswer;
+    try {
+      answer = this.events.onConnection(this, client);
+    } catch (error) {
+      TCPClose(client.socket, 2);
+      this.events.onError?.(this, -10053, `onConnection threw: ${String(error)}`);
+      return;
+    }
+    if (answer === null || answer === false) {
+      TCPClose(client.socket, 2); // refused: the client sees its connection reset
+      return;
+    }
+    if ('detach' in answer) return;
+    TCPConnection.adopt(client.socket, answer, answer.options);
+  }
+}
