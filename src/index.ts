@@ -22,6 +22,7 @@ export { TCPPing } from './commands/ping.js';
 export { TCPSetTrustStore } from './commands/trust.js';
 export { TCPAvailable, TCPWait, TCPStats, type EngineStats } from './commands/inspect.js';
 export { TCPReceiveFull } from './commands/receive-full.js';
+export { TCPSendData, TCPReceiveData } from './commands/data.js';
 export { WebDevSetConfig, WebDevGetSecureError } from './commands/config.js';
 export type { ErrorProc } from './commands/thread-state.js';
 export type { Holder, SendBuffer } from './commands/payload.js';

@@ -6,7 +6,7 @@
 import { TCPErrorText } from '../errors.js';
 import { threadState } from './thread-state.js';
 
-export function report<T extends number | string>(command: string, result: T): T {
+export function report<T>(command: string, result: T): T {
   if (typeof result === 'number' && result < 0) {
     threadState.errorProc?.(TCPErrorText(result), result, command);
   }

@@ -16,7 +16,8 @@ export function TCPSend(socket: number, buffer: SendBuffer): number {
   return report('TCPSend', send(arguments.length, socket, buffer));
 }
 
-function send(count: number, socket: unknown, buffer: unknown): number {
+/** TCPSend without the error procedure (TCPSendData reports once, as itself). */
+export function send(count: number, socket: unknown, buffer: unknown): number {
   const countError = checkCount(count, 2, 2);
   if (countError !== 0) return countError;
   const socketError = checkSocket(socket);

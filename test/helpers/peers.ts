@@ -76,3 +76,7 @@ export function startPythonPeer(mode: string, ...args: string[]): Promise<Peer> 
 export function startHostilePeer(mode: string): Promise<Peer> {
   return startPeer(process.execPath, [`${peersDir}hostile-server.mjs`, mode]);
 }
+
+export function startStructPeer(): Promise<Peer> {
+  return startPeer('python3', [`${peersDir}struct_peer.py`]);
+}
