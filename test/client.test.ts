@@ -1,6 +1,7 @@
 // The client commands against real peers: a Python server process and hostile node:net
 // servers, each started by its test on 127.0.0.1 with port 0.
 import test from 'ava';
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import {
   ErrorCode,
@@ -150,6 +151,27 @@ test('abort resets the connection: the peer sees a reset', async (t) => {
     t.is(TCPClose(s, 2), 0);
     t.is(await peer.nextLine(), 'reset 3');
     t.is(TCPSend(s, 'x'), ErrorCode.InvalidSocket);
+  } finally {
+    await peer.stop();
+  }
+});
+
+test('abort right after a half-close closes the socket, and the process still exits', async (t) => {
+  const peer = await startPythonPeer('echo');
+  try {
+    const child = spawn(process.execPath, ['--import=tsx', 'test/fixtures/half-close-then-abort.ts', String(peer.port)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await exited;
+    clearTimeout(killer);
+    t.is(code, 0, 'the process exited by itself');
+    const { aborted, before, after } = JSON.parse(out) as { aborted: number; before: number; after: number };
+    t.is(aborted, 20);
+    t.true(after <= before + 1, `no descriptor leaked: ${before} before, ${after} after`);
   } finally {
     await peer.stop();
   }

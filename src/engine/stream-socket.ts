@@ -283,9 +283,17 @@ export class StreamSocket {
     for (const slot of this.roomWaiters.splice(0)) slot.reply(this.failure);
   }
 
-  /** An RST to the peer, and the socket destroyed. */
+  /**
+   * An RST to the peer, and the socket destroyed. While a half-close's shutdown is still
+   * pending, libuv refuses the reset (EINVAL) and Node then never closes the handle: the
+   * descriptor leaks and a worker's exit spins forever in its handle clean-up (Node 20,
+   * TCPWrap::Reset). So such a socket is destroyed plainly: its FIN is already on the way.
+   */
   private reset(): void {
-    this.raw.resetAndDestroy();
+    // (Under TLS the TCP handle's shutdown is not visible from here: any half-close counts.)
+    const shutdownMayBePending = this.finSent && (this.raw !== this.socket || !this.socket.writableFinished);
+    if (shutdownMayBePending) this.raw.destroy();
+    else this.raw.resetAndDestroy();
     if (this.raw !== this.socket) this.socket.destroy();
   }
 

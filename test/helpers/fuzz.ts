@@ -1,0 +1,191 @@
+/**
+ * Property-based fuzzing of the commands (fast-check): random sequences of commands with
+ * random, often wrong, arguments. Used by test/fuzz.test.ts on the main thread and by a
+ * worker thread at the same time.
+ *
+ * The property: every call returns a value of its documented kind (a number that is a
+ * count/socket/0 or a code of the error table; a string where the command returns one),
+ * nothing throws, and the sockets a run opened can all be closed afterwards.
+ */
+import fc from 'fast-check';
+import * as tcp from '../../src/index.js';
+import { isErrorCode } from '../../src/errors.js';
+
+export interface FuzzContext {
+  /** A live echo server to connect to. */
+  echoPort: number;
+  /** Sockets this run created (it closes them at the end). */
+  opened: number[];
+}
+
+type Step = { name: string; run: (context: FuzzContext) => unknown; kind: 'number' | 'string|number' | 'array|number' };
+
+const junk = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.constant(NaN),
+  fc.constant(-1),
+  fc.constant(1.5),
+  fc.constant(''),
+  fc.constant({}),
+  fc.constant([]),
+  fc.integer({ min: -100_000, max: 100_000 }),
+  fc.string({ maxLength: 8 }),
+);
+
+/** A socket argument: one this run made (often), a nearby number (another thread's?), or junk. */
+const socketArg = fc.oneof(
+  { weight: 8, arbitrary: fc.nat({ max: 20 }).map((i) => ({ mine: i })) },
+  { weight: 2, arbitrary: fc.integer({ min: 1, max: 400 }).map((n) => ({ number: n })) },
+  { weight: 1, arbitrary: junk.map((value) => ({ junk: value })) },
+);
+
+type SocketArg = { mine: number } | { number: number } | { junk: unknown };
+
+function resolve(arg: SocketArg, context: FuzzContext): unknown {
+  if ('mine' in arg) return context.opened.length === 0 ? 0 : context.opened[arg.mine % context.opened.length];
+  return 'number' in arg ? arg.number : arg.junk;
+}
+
+const payload = fc.oneof(
+  fc.string({ maxLength: 64 }),
+  fc.uint8Array({ maxLength: 4096 }),
+  fc.constant({ value: 'held text' }),
+  junk,
+);
+
+const receiveTarget = fc.oneof(
+  fc.nat({ max: 4096 }).map((n) => new Uint8Array(n)),
+  fc.constant('text').map(() => ({ value: '' })),
+  fc.constant('bytes').map(() => ({ value: new Uint8Array(0) })),
+  junk,
+);
+
+// Not 'timeout': the run's sockets keep a short one, so that no blocking call blocks long.
+const optionName = fc.constantFrom(
+  'nodelay', 'keepalive', 'keepalivedelay', 'sndbuf', 'rcvbuf', 'family', 'reuseaddr',
+  'address', 'backlog', 'secure', 'queued', 'connecttimeout', 'no-such-option', 'NODELAY',
+);
+const optionValue = fc.oneof(fc.integer({ min: -5, max: 70_000 }), fc.constantFrom('infinite', '127.0.0.1', 'x'), fc.boolean(), junk);
+
+const l = (f: unknown): ((...a: unknown[]) => unknown) => f as (...a: unknown[]) => unknown;
+
+/** An echo exchange on one of the run's sockets: the data path under random neighbours. */
+const exchange = fc.record({ s: socketArg, text: fc.string({ minLength: 1, maxLength: 200 }) }).map(
+  ({ s, text }): Step => ({
+    name: 'TCPSend+TCPReceive',
+    kind: 'number',
+    run: (c) => {
+      const socket = resolve(s, c);
+      const sent = l(tcp.TCPSend)(socket, text);
+      if (typeof sent !== 'number' || sent <= 0) return sent;
+      return l(tcp.TCPReceive)(socket, { value: '' });
+    },
+  }),
+);
+
+/** One random command with its arguments. */
+export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 3, arbitrary: exchange },
+  fc.record({
+    port: fc.oneof({ weight: 6, arbitrary: fc.constant('echo-port') }, fc.constant(1), fc.constant(0), fc.constant(70_000), junk),
+    host: fc.oneof({ weight: 6, arbitrary: fc.constant('127.0.0.1') }, fc.constantFrom('::1', 'localhost', '', 'no-such-host.invalid')),
+  }).map(
+    ({ port, host }): Step => ({
+      name: `TCPConnect(${host}, ${String(port)})`,
+      kind: 'number',
+      run: (c) => {
+        const s = l(tcp.TCPConnect)(host, port === 'echo-port' ? c.echoPort : port);
+        if (typeof s === 'number' && s > 0) {
+          c.opened.push(s);
+          tcp.TCPSetOption(s, 'timeout', 30); // no receive in the run may block for long
+        }
+        return s;
+      },
+    }),
+  ),
+  fc.constant<Step>({
+    name: 'TCPSocket()',
+    kind: 'number',
+    run: (c) => {
+      const s = tcp.TCPSocket();
+      if (s > 0) {
+        c.opened.push(s);
+        tcp.TCPSetOption(s, 'timeout', 30);
+        tcp.TCPSetOption(s, 'address', '127.0.0.1');
+      }
+      return s;
+    },
+  }),
+  fc.record({ s: socketArg, port: fc.oneof(fc.constant(0), fc.constant('echo'), fc.constant(70_000), junk) }).map(({ s, port }): Step => ({ name: 'TCPBind', kind: 'number', run: (c) => l(tcp.TCPBind)(resolve(s, c), port) })),
+  socketArg.map((s): Step => ({ name: 'TCPListen', kind: 'number', run: (c) => l(tcp.TCPListen)(resolve(s, c)) })),
+  socketArg.map((s): Step => ({
+    name: 'TCPAccept',
+    kind: 'number',
+    run: (c) => {
+      const a = l(tcp.TCPAccept)(resolve(s, c));
+      if (typeof a === 'number' && a > 0) c.opened.push(a);
+      return a;
+    },
+  })),
+  fc.record({ s: socketArg, data: payload }).map(({ s, data }): Step => ({ name: 'TCPSend', kind: 'number', run: (c) => l(tcp.TCPSend)(resolve(s, c), data) })),
+  fc.record({ s: socketArg, target: receiveTarget, max: fc.oneof(fc.constant(undefined), junk) }).map(
+    ({ s, target, max }): Step => ({ name: 'TCPReceive', kind: 'number', run: (c) => (max === undefined ? l(tcp.TCPReceive)(resolve(s, c), target) : l(tcp.TCPReceive)(resolve(s, c), target, max)) }),
+  ),
+  fc.record({ s: socketArg, option: fc.oneof(fc.constantFrom(0, 1, 2), junk) }).map(({ s, option }): Step => ({ name: 'TCPClose', kind: 'number', run: (c) => l(tcp.TCPClose)(resolve(s, c), option) })),
+  fc.record({ s: socketArg, option: fc.oneof(fc.boolean(), fc.constantFrom(0, 1), junk) }).map(({ s, option }): Step => ({ name: 'TCPBlock', kind: 'number', run: (c) => l(tcp.TCPBlock)(resolve(s, c), option) })),
+  fc.record({ s: socketArg, name: optionName, value: optionValue }).map(({ s, name, value }): Step => ({ name: `TCPSetOption ${name}`, kind: 'number', run: (c) => l(tcp.TCPSetOption)(resolve(s, c), name, value) })),
+  fc.record({ s: socketArg, name: optionName }).map(({ s, name }): Step => ({ name: `TCPGetOption ${name}`, kind: 'string|number', run: (c) => l(tcp.TCPGetOption)(resolve(s, c), name) })),
+  socketArg.map((s): Step => ({ name: 'TCPGetMyAddr', kind: 'string|number', run: (c) => l(tcp.TCPGetMyAddr)(resolve(s, c)) })),
+  socketArg.map((s): Step => ({ name: 'TCPGetRemoteAddr', kind: 'string|number', run: (c) => l(tcp.TCPGetRemoteAddr)(resolve(s, c)) })),
+  socketArg.map((s): Step => ({ name: 'TCPGetMyPort', kind: 'number', run: (c) => l(tcp.TCPGetMyPort)(resolve(s, c)) })),
+  socketArg.map((s): Step => ({ name: 'TCPGetRemotePort', kind: 'number', run: (c) => l(tcp.TCPGetRemotePort)(resolve(s, c)) })),
+  socketArg.map((s): Step => ({ name: 'TCPAvailable', kind: 'number', run: (c) => l(tcp.TCPAvailable)(resolve(s, c)) })),
+  fc.record({ s: socketArg, timeout: fc.oneof(fc.constantFrom(0, 5, 20, -1, 1.5, NaN), fc.constantFrom('x', null, {})) }).map(
+    ({ s, timeout }): Step => ({ name: 'TCPWait', kind: 'number', run: (c) => l(tcp.TCPWait)(resolve(s, c), timeout) }),
+  ),
+  fc.record({ s: socketArg, format: fc.constantFrom('>i', 'b', '2z', 'q', '3', 'y', ''), values: fc.oneof(fc.constant([1]), fc.constant(['a', 'b']), junk) }).map(
+    ({ s, format, values }): Step => ({ name: `TCPSendData ${format}`, kind: 'number', run: (c) => l(tcp.TCPSendData)(resolve(s, c), format, values) }),
+  ),
+  fc.record({ s: socketArg, format: fc.constantFrom('>i', 'b', '4r', 'y') }).map(({ s, format }): Step => ({ name: `TCPReceiveData ${format}`, kind: 'array|number', run: (c) => l(tcp.TCPReceiveData)(resolve(s, c), format) })),
+  fc.oneof(junk, fc.constantFrom('localhost', '127.0.0.1')).map((host): Step => ({ name: 'TCPName2Addr', kind: 'string|number', run: () => l(tcp.TCPName2Addr)(host) })),
+  junk.map((code): Step => ({ name: 'TCPErrorText', kind: 'string|number', run: () => l(tcp.TCPErrorText)(code) })),
+);
+
+/** Whether a result is of the documented kind. */
+export function documented(kind: Step['kind'], result: unknown): boolean {
+  const isCode = (n: unknown): boolean => typeof n === 'number' && Number.isInteger(n) && (n >= 0 || isErrorCode(n));
+  if (kind === 'number') return isCode(result);
+  if (kind === 'string|number') return typeof result === 'string' || isCode(result);
+  return Array.isArray(result) || isCode(result);
+}
+
+/** Runs one sequence; returns the first step that broke the property, or undefined. */
+export function runSequence(steps: Step[], echoPort: number): string | undefined {
+  const context: FuzzContext = { echoPort, opened: [] };
+  try {
+    for (const step of steps) {
+      let result: unknown;
+      try {
+        result = step.run(context);
+      } catch (error) {
+        return `${step.name} threw ${String(error)}`;
+      }
+      if (!documented(step.kind, result)) return `${step.name} returned ${String(result)}`;
+    }
+    return undefined;
+  } finally {
+    for (const s of context.opened) tcp.TCPClose(s, 2);
+  }
+}
+
+/** Runs `runs` random sequences; throws (with fast-check's report) when one breaks the property. */
+export function fuzz(echoPort: number, runs: number, seed?: number): void {
+  fc.assert(
+    fc.property(fc.array(stepArbitrary, { minLength: 5, maxLength: 40 }), (steps) => {
+      const broken = runSequence(steps, echoPort);
+      if (broken !== undefined) throw new Error(broken);
+    }),
+    { numRuns: runs, ...(seed === undefined ? {} : { seed }) },
+  );
+}
