@@ -21,12 +21,20 @@ export function close(slot: EngineSlot, engine: Engine): void {
   // The number is released at once: from here on it is -509 on every thread.
   engine.table.delete(slot.socket);
   if (entry instanceof StreamSocket) {
-    engine.closing.add(entry);
-    entry.socket.once('close', () => {
-      engine.closing.delete(entry);
+    const counted = (): void => {
       engine.bytesIn += entry.socket.bytesRead;
       engine.bytesOut += entry.socket.bytesWritten;
-    });
+    };
+    // A socket both of whose directions had ended is closed already ('close' came and
+    // will not come again): waiting for it would keep the entry in `closing` for ever.
+    if (entry.socket.closed) counted();
+    else {
+      engine.closing.add(entry);
+      entry.socket.once('close', () => {
+        engine.closing.delete(entry);
+        counted();
+      });
+    }
     entry.release(option);
   }
   else if (entry instanceof ListenerSocket) entry.release();
