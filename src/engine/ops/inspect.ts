@@ -29,12 +29,17 @@ export interface EngineStats {
   engineRestarts: number;
   /** Caller threads' slots the engine knows. */
   slots: number;
-  /** The engine thread's JavaScript heap in use, bytes. */
+  /**
+   * The engine thread's JavaScript heap in use, bytes; measured after a full collection
+   * when the process runs with --expose-gc (worker threads inherit it), so that figures
+   * taken at two moments compare what is kept, not garbage not yet collected.
+   */
   heapUsed: number;
 }
 
 /** The engine's figures, as JSON text (not a hot path). */
 export function stats(slot: EngineSlot, engine: Engine, slotCount: number): void {
+  (globalThis as { gc?: () => void }).gc?.();
   const figures: EngineStats = {
     sockets: { connections: 0, listeners: 0, unbound: 0, closing: engine.closing.size },
     parked: 0,
