@@ -4,7 +4,7 @@
  * all alike; each is the median over RUNS runs (BENCH_RUNS, default 5), each run's
  * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
- * Figures: pingpong, pool-pingpong, bulk, serve, idle, first.
+ * Figures: pingpong, pool-pingpong, bulk, serve, idle, first, load, leak.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -12,8 +12,10 @@ import { createInterface } from 'node:readline';
 import { createPool } from '../src/index.js';
 import { BULK_BYTES, nodeNetReceive, nodeNetSend, oursReceive, oursSend, pythonBulk } from './bulk.js';
 import { startEchoServer } from './echo-server.js';
+import { startPythonPeer } from '../test/helpers/peers.js';
 import { firstCommandMs } from './first-command.js';
 import { oursIdle, rawIdle } from './idle.js';
+import { LOAD_CONNECTIONS, LOAD_REQUESTS, leakRun, loadRun, startLoadServers } from './reliability.js';
 import { nodeNetPingPong, oursPingPong, pythonPingPong } from './pingpong.js';
 import { loadGenerator, startOurServer, startRawServer } from './serve-throughput.js';
 import { median, printTable, type Row } from './stats.js';
@@ -158,6 +160,37 @@ async function firstCommand(): Promise<Row[]> {
   }
 }
 
+async function load(): Promise<Row[]> {
+  const [ours, raw] = await startLoadServers();
+  try {
+    const m = await interleaved('load', async () => ({ ours: await loadRun(ours!.port), raw: await loadRun(raw!.port) }));
+    const figure = `serve() under load, 4 threads: ${LOAD_CONNECTIONS} connections at once x ${LOAD_REQUESTS} checksummed requests, nothing lost`;
+    return [{ figure, ours: m.ours!, peers: { 'node:net server': m.raw! }, unit: 'requests/s', better: 'higher' }];
+  } finally {
+    ours!.stop();
+    raw!.stop();
+  }
+}
+
+async function leak(): Promise<Row[]> {
+  const echo = await startPythonPeer('echo');
+  const sink = await startPythonPeer('sink');
+  try {
+    const m = await interleaved('leak', async () => {
+      const run = await leakRun(echo.port, sink.port);
+      return { main: run.mainHeapGrowth / 1024, engine: run.engineHeapGrowth / 1024 };
+    });
+    const figure = '10,000 open/close cycles + 1 GiB sent: heap growth after full GC';
+    return [
+      { figure: `${figure}, caller thread`, ours: m.main!, peers: {}, unit: 'KiB', better: 'lower' },
+      { figure: `${figure}, engine thread`, ours: m.engine!, peers: {}, unit: 'KiB', better: 'lower' },
+    ];
+  } finally {
+    await echo.stop();
+    await sink.stop();
+  }
+}
+
 const figures: Record<string, () => Promise<Row[]>> = {
   pingpong: pingPong,
   'pool-pingpong': poolPingPong,
@@ -165,6 +198,8 @@ const figures: Record<string, () => Promise<Row[]>> = {
   serve: serveThroughput,
   idle,
   first: firstCommand,
+  load,
+  leak,
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

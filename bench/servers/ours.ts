@@ -1,13 +1,14 @@
-// The throughput benchmark's server of ours: serve() with THREADS pool threads (default
-// 2), in a process of its own (as the raw node:net server is). Prints its port; exits
-// when stdin closes.
+// The throughput benchmarks' server of ours: serve() with THREADS pool threads (default
+// 2) and a HANDLER module (default the 64-byte request/response one), in a process of its
+// own (as the raw node:net server is). Prints its port; exits when stdin closes.
+//   node --import=tsx ours.ts [THREADS] [HANDLER_PATH] [BACKLOG]
 import { serve } from '../../src/index.js';
 
 const server = await serve({
-  handler: new URL('../handlers/reqres.ts', import.meta.url),
+  handler: process.argv[3] ?? new URL('../handlers/reqres.ts', import.meta.url),
   address: '127.0.0.1',
   threads: Number(process.argv[2] ?? 2),
-  backlog: 1024,
+  backlog: Number(process.argv[4] ?? 1024),
 });
 console.log(server.port);
 process.stdin.resume();
