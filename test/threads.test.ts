@@ -2,7 +2,7 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { ENGINE_HANDLE_KEY, engineHandle, TCPClose, TCPConnect, TCPSend } from '../src/index.js';
+import { ENGINE_HANDLE_KEY, engineHandle, ErrorCode, TCPClose, TCPConnect, TCPSend } from '../src/index.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { receiveExactly } from './helpers/receive.js';
 import { runFixture } from './helpers/run.js';
@@ -76,6 +76,23 @@ test('a blocked receive on one thread does not stop another thread', async (t) =
   }
 });
 
+
+test('closing a socket wakes a receive blocked on it in another thread with -10053', async (t) => {
+  const peer = await startPythonPeer('echo');
+  try {
+    const quiet = TCPConnect('127.0.0.1', peer.port);
+    const receiver = startWorkerFixture('blocked-receive-worker.ts', { socket: quiet });
+    t.is(await receiver.nextMessage(), 'receiving');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // it is parked in the engine now
+    const started = Date.now();
+    t.is(TCPClose(quiet), 0);
+    t.deepEqual(await receiver.nextMessage(), { n: ErrorCode.ConnectionAborted, text: '' });
+    t.true(Date.now() - started < 2000, 'woken promptly');
+    t.is(await receiver.exited, 0);
+  } finally {
+    await peer.stop();
+  }
+});
 
 test('bytes a script sent just before it ended still reach the peer', async (t) => {
   // The peer stops reading shortly before the end, for a second: when the script ends,
