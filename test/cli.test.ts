@@ -3,6 +3,7 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { startPythonPeer } from './helpers/peers.js';
+import { closedPort } from './helpers/ports.js';
 import { run } from './helpers/run.js';
 
 const tcpcmd = (...args: string[]) => run(process.execPath, ['bin/tcpcmd.mjs', ...args]).done;
@@ -24,7 +25,7 @@ test('tcpcmd connect pipes stdin to a Python echo server and the echo to stdout'
 });
 
 test('tcpcmd connect to a closed port fails with the reason', async (t) => {
-  const result = await tcpcmd('connect', '127.0.0.1', '1');
+  const result = await tcpcmd('connect', '127.0.0.1', String(await closedPort()));
   t.is(result.code, 1);
   t.regex(result.stderr, /Connection refused \(-10061\)/);
 });

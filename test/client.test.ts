@@ -17,6 +17,7 @@ import {
   WebDevSetConfig,
 } from '../src/index.js';
 import { startHostilePeer, startPythonPeer } from './helpers/peers.js';
+import { closedPort } from './helpers/ports.js';
 import { receiveExactly, receiveUntilClosed } from './helpers/receive.js';
 
 test('text and binary round trip through a Python echo server', async (t) => {
@@ -335,11 +336,3 @@ test('socket numbers are never reused', async (t) => {
     await peer.stop();
   }
 });
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -3,6 +3,7 @@
 import test from 'ava';
 import { createPool, ErrorCode, TCPConnection, TCPListener, type IncomingClient } from '../src/index.js';
 import { startHostilePeer, startPythonPeer } from './helpers/peers.js';
+import { closedPort } from './helpers/ports.js';
 import { run } from './helpers/run.js';
 
 const requestScript = new URL('./peers/request.py', import.meta.url).pathname;
@@ -56,7 +57,7 @@ test('error paths: refused, reset by the peer, TLS failure; onError then onTermi
       });
       return c.wait(10_000);
     };
-    await watch('127.0.0.1', 1);
+    await watch('127.0.0.1', await closedPort());
     await watch('127.0.0.1', peer.port);
     await watch('127.0.0.1', echo.port, true); // echoes our hello back: not TLS, the handshake fails
     t.deepEqual(outcomes[0], [`error ${ErrorCode.ConnectionRefused}`, 'terminate']);
