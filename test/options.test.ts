@@ -9,7 +9,9 @@ import {
   TCPGetMyAddr,
   TCPGetMyPort,
   TCPGetOption,
+  TCPGetRemotePort,
   TCPListen,
+  TCPAccept,
   TCPReceive,
   TCPSend,
   TCPSetOption,
@@ -19,6 +21,7 @@ import {
 import { median } from '../bench/stats.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { receiveExactly } from './helpers/receive.js';
+import { KEEPALIVE_TIMER, kernelTimer } from './helpers/kernel-socket.js';
 
 /** Median time of a request sent in two small writes, answered once both have come. */
 function twoPartRequests(socket: number): number {
@@ -48,6 +51,43 @@ test.serial('nodelay: on by default; off, Nagle holds the second small write bac
     TCPClose(s);
   } finally {
     await peer.stop();
+  }
+});
+
+test('keepalive reaches the kernel: /proc/net/tcp shows the keep-alive timer at keepalivedelay', (t) => {
+  const listener = TCPSocket();
+  TCPSetOption(listener, 'address', '127.0.0.1');
+  TCPSetOption(listener, 'keepalive', 1);
+  TCPSetOption(listener, 'keepalivedelay', 20_000);
+  TCPBind(listener, 0);
+  TCPListen(listener);
+  const client = TCPConnect('127.0.0.1', TCPGetMyPort(listener));
+  const accepted = TCPAccept(listener);
+  const timerOf = (s: number) => kernelTimer(TCPGetMyPort(s) as number, TCPGetRemotePort(s) as number);
+  try {
+    t.is(timerOf(client)?.kind, 0, 'an idle connection without keep-alive has no timer');
+
+    t.is(TCPSetOption(client, 'keepalive', 1), 0);
+    t.is(TCPSetOption(client, 'keepalivedelay', 30_000), 0);
+    const on = timerOf(client);
+    t.is(on?.kind, KEEPALIVE_TIMER);
+    t.true(on!.inSeconds > 25 && on!.inSeconds <= 30, `first probe in ${on?.inSeconds} s`);
+
+    t.is(TCPSetOption(client, 'keepalivedelay', 5_000), 0, 'a new delay while keep-alive is on');
+    const sooner = timerOf(client);
+    t.is(sooner?.kind, KEEPALIVE_TIMER);
+    t.true(sooner!.inSeconds > 2 && sooner!.inSeconds <= 5, `first probe in ${sooner?.inSeconds} s`);
+
+    const inherited = timerOf(accepted);
+    t.is(inherited?.kind, KEEPALIVE_TIMER, 'the accepted socket has the listener\'s keep-alive');
+    t.true(inherited!.inSeconds > 15 && inherited!.inSeconds <= 20, `first probe in ${inherited?.inSeconds} s`);
+
+    t.is(TCPSetOption(client, 'keepalive', 0), 0);
+    t.is(timerOf(client)?.kind, 0, 'keep-alive off: the timer is gone');
+  } finally {
+    TCPClose(client);
+    TCPClose(accepted);
+    TCPClose(listener);
   }
 });
 
