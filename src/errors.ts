@@ -41,53 +41,57 @@ export const ErrorCode = {
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-const texts: Record<number, string> = {
-  [ErrorCode.NoReply]: 'No reply within the time-out (TCPPing)',
-  [ErrorCode.WrongType]: 'Parameter of the wrong type',
-  [ErrorCode.WrongCount]: 'Wrong number of parameters',
-  [ErrorCode.InvalidSocket]: 'Invalid socket (unknown, already closed, or the wrong kind for this command)',
-  [ErrorCode.NoAddress]: 'No address given',
-  [ErrorCode.InvalidCloseOption]: 'Invalid TCPClose option (0 complete, 1 half-close, 2 abort)',
-  [ErrorCode.TimedOut]: 'Timed out (comms time-out or the socket time-out)',
-  [ErrorCode.OutOfResources]: 'Out of memory or resource limit reached',
-  [ErrorCode.NotSecure]: 'Secure operation on a socket that is not secure',
-  [ErrorCode.TlsError]: 'TLS error (WebDevGetSecureError() gives the reason)',
-  [ErrorCode.BadDataFormat]: 'Data format error: a bad format string, values that do not fit it, or a record cut short',
-  [ErrorCode.PermissionDenied]: 'Permission denied',
-  [ErrorCode.InvalidArgument]: 'Invalid argument',
-  [ErrorCode.TooManySockets]: 'Too many open sockets',
-  [ErrorCode.WouldBlock]: 'Operation would block (non-blocking socket)',
-  [ErrorCode.UnknownOption]: 'Unknown socket option',
-  [ErrorCode.NotSupported]: 'Operation not supported on this machine (no ping program)',
-  [ErrorCode.AddressInUse]: 'Address already in use',
-  [ErrorCode.AddressNotAvailable]: 'Address not available',
-  [ErrorCode.EngineDown]: 'Socket engine is down (it stopped or could not start)',
-  [ErrorCode.NetworkUnreachable]: 'Network is unreachable',
-  [ErrorCode.ConnectionAborted]: 'Connection aborted locally',
-  [ErrorCode.ConnectionReset]: 'Connection reset by peer',
-  [ErrorCode.NotConnected]: 'Socket is not connected',
-  [ErrorCode.SendAfterShutdown]: 'Cannot send after the socket was half-closed',
-  [ErrorCode.OsTimedOut]: 'Connection timed out (reported by the OS)',
-  [ErrorCode.ConnectionRefused]: 'Connection refused',
-  [ErrorCode.HostUnreachable]: 'Host is unreachable',
-  [ErrorCode.UnknownService]: 'Unknown service name',
-  [ErrorCode.HostNotFound]: 'Host not found',
-  [ErrorCode.TryAgain]: 'Temporary failure in name resolution; try again',
-};
+// A Map, not an object: a look-up by whatever the caller passed must never find
+// Object.prototype's members (TCPErrorText('valueOf') once returned a function).
+const texts = new Map<number, string>([
+  [ErrorCode.NoReply, 'No reply within the time-out (TCPPing)'],
+  [ErrorCode.WrongType, 'Parameter of the wrong type'],
+  [ErrorCode.WrongCount, 'Wrong number of parameters'],
+  [ErrorCode.InvalidSocket, 'Invalid socket (unknown, already closed, or the wrong kind for this command)'],
+  [ErrorCode.NoAddress, 'No address given'],
+  [ErrorCode.InvalidCloseOption, 'Invalid TCPClose option (0 complete, 1 half-close, 2 abort)'],
+  [ErrorCode.TimedOut, 'Timed out (comms time-out or the socket time-out)'],
+  [ErrorCode.OutOfResources, 'Out of memory or resource limit reached'],
+  [ErrorCode.NotSecure, 'Secure operation on a socket that is not secure'],
+  [ErrorCode.TlsError, 'TLS error (WebDevGetSecureError() gives the reason)'],
+  [ErrorCode.BadDataFormat, 'Data format error: a bad format string, values that do not fit it, or a record cut short'],
+  [ErrorCode.PermissionDenied, 'Permission denied'],
+  [ErrorCode.InvalidArgument, 'Invalid argument'],
+  [ErrorCode.TooManySockets, 'Too many open sockets'],
+  [ErrorCode.WouldBlock, 'Operation would block (non-blocking socket)'],
+  [ErrorCode.UnknownOption, 'Unknown socket option'],
+  [ErrorCode.NotSupported, 'Operation not supported on this machine (no ping program)'],
+  [ErrorCode.AddressInUse, 'Address already in use'],
+  [ErrorCode.AddressNotAvailable, 'Address not available'],
+  [ErrorCode.EngineDown, 'Socket engine is down (it stopped or could not start)'],
+  [ErrorCode.NetworkUnreachable, 'Network is unreachable'],
+  [ErrorCode.ConnectionAborted, 'Connection aborted locally'],
+  [ErrorCode.ConnectionReset, 'Connection reset by peer'],
+  [ErrorCode.NotConnected, 'Socket is not connected'],
+  [ErrorCode.SendAfterShutdown, 'Cannot send after the socket was half-closed'],
+  [ErrorCode.OsTimedOut, 'Connection timed out (reported by the OS)'],
+  [ErrorCode.ConnectionRefused, 'Connection refused'],
+  [ErrorCode.HostUnreachable, 'Host is unreachable'],
+  [ErrorCode.UnknownService, 'Unknown service name'],
+  [ErrorCode.HostNotFound, 'Host not found'],
+  [ErrorCode.TryAgain, 'Temporary failure in name resolution; try again'],
+]);
 
 /** The text of any code of the table; an unknown code says so rather than throwing. */
 export function TCPErrorText(code: number): string {
-  return texts[code] ?? `Unknown error code ${String(code)}`;
+  // Legacy code often keeps a code in a text variable: '-10054' is the same code.
+  const key = typeof code === 'string' && /^\s*-?\d+\s*$/.test(code) ? Number(code) : code;
+  return texts.get(key) ?? `Unknown error code ${String(code)}`;
 }
 
 export function isErrorCode(code: number): boolean {
-  return texts[code] !== undefined;
+  return texts.has(code);
 }
 
 /** All codes with their texts, for documentation and tests. */
 export function errorTable(): Array<{ code: number; text: string }> {
-  return Object.entries(texts)
-    .map(([code, text]) => ({ code: Number(code), text }))
+  return [...texts]
+    .map(([code, text]) => ({ code, text }))
     .sort((a, b) => b.code - a.code);
 }
 
@@ -135,7 +139,7 @@ const fromNodeCode: Record<string, number> = {
 export function codeFromError(error: unknown, fallback: number = ErrorCode.ConnectionAborted): number {
   if (typeof error !== 'object' || error === null) return fallback;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && fromNodeCode[code] !== undefined) return fromNodeCode[code];
+  if (typeof code === 'string' && Object.hasOwn(fromNodeCode, code)) return fromNodeCode[code]!;
   const inner = (error as { errors?: unknown }).errors;
   if (Array.isArray(inner) && inner.length > 0) return codeFromError(inner[0], fallback);
   return fallback;

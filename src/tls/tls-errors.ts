@@ -25,6 +25,6 @@ const meanings: Record<string, string> = {
 export function describeTlsError(error: unknown): string {
   const code = String((error as { code?: unknown })?.code ?? '');
   const message = error instanceof Error ? error.message : String(error);
-  const meaning = meanings[code];
+  const meaning = Object.hasOwn(meanings, code) ? meanings[code] : undefined;
   return `${meaning ?? 'TLS error'}: ${message}${code !== '' ? ` [${code}]` : ''}`;
 }

@@ -132,6 +132,9 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ s: socketArg, target: receiveTarget, max: fc.oneof(fc.constant(undefined), junk) }).map(
     ({ s, target, max }): Step => ({ name: 'TCPReceive', kind: 'number', run: (c) => (max === undefined ? l(tcp.TCPReceive)(resolve(s, c), target) : l(tcp.TCPReceive)(resolve(s, c), target, max)) }),
   ),
+  fc.record({ s: socketArg, target: receiveTarget, count: fc.oneof(fc.constantFrom(1, 4, 64, 5000), junk) }).map(
+    ({ s, target, count }): Step => ({ name: 'TCPReceiveFull', kind: 'number', run: (c) => l(tcp.TCPReceiveFull)(resolve(s, c), target, count) }),
+  ),
   fc.record({ s: socketArg, option: fc.oneof(fc.constantFrom(0, 1, 2), junk) }).map(({ s, option }): Step => ({ name: 'TCPClose', kind: 'number', run: (c) => l(tcp.TCPClose)(resolve(s, c), option) })),
   fc.record({ s: socketArg, option: fc.oneof(fc.boolean(), fc.constantFrom(0, 1), junk) }).map(({ s, option }): Step => ({ name: 'TCPBlock', kind: 'number', run: (c) => l(tcp.TCPBlock)(resolve(s, c), option) })),
   fc.record({ s: socketArg, name: optionName, value: optionValue }).map(({ s, name, value }): Step => ({ name: `TCPSetOption ${name}`, kind: 'number', run: (c) => l(tcp.TCPSetOption)(resolve(s, c), name, value) })),
@@ -186,6 +189,6 @@ export function fuzz(echoPort: number, runs: number, seed?: number): void {
       const broken = runSequence(steps, echoPort);
       if (broken !== undefined) throw new Error(broken);
     }),
-    { numRuns: runs, ...(seed === undefined ? {} : { seed }) },
+    { numRuns: runs, includeErrorInReport: true, ...(seed === undefined ? {} : { seed }) },
   );
 }
