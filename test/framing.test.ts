@@ -81,9 +81,12 @@ test('format errors and values that do not fit: -1030; the end of the stream: 0 
       ['4r', [Uint8Array.of(1, 2)]],
       ['z', ['has\0nul']],
       ['s', [5]],
+      ['>f', [1e40]], // as struct: too large for a float32 (not Infinity)
+      ['1000000000r 1000000000r', [new Uint8Array(0), new Uint8Array(0)]], // a record over 1 GiB
     ];
     for (const [format, values] of bad) t.is(TCPSendData(s, format, values), ErrorCode.BadDataFormat, `${format} ${String(values)}`);
     t.is(TCPReceiveData(s, '2y'), ErrorCode.BadDataFormat);
+    t.is(TCPReceiveData(s, '600000000r 600000000r'), ErrorCode.BadDataFormat, 'over 1 GiB: refused before any allocation or read');
     t.is((TCPSendData as (...a: unknown[]) => unknown)(s, 'i'), ErrorCode.WrongCount);
     t.is((TCPSendData as (...a: unknown[]) => unknown)(s, 'i', 5), ErrorCode.WrongType);
     // A record cut short by the end of the stream, then nothing at all.

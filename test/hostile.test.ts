@@ -151,6 +151,7 @@ test('TCPReceiveFull: exactly n bytes, or what came before the end', async (t) =
     t.deepEqual([...holder.value], [...Buffer.from('xyz')]);
     t.is(TCPReceiveFull(s, new Uint8Array(2), 4), ErrorCode.InvalidArgument, 'no room for 4');
     t.is(TCPReceiveFull(s, new Uint8Array(8), 0), ErrorCode.InvalidArgument);
+    t.is(TCPReceiveFull(s, { value: '' }, 2 ** 33), ErrorCode.InvalidArgument, 'a holder over 1 GiB (this threw a RangeError)');
     t.is((TCPReceiveFull as (...a: unknown[]) => unknown)(s, new Uint8Array(8)), ErrorCode.WrongCount);
     TCPClose(s);
   } finally {

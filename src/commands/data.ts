@@ -8,7 +8,7 @@ import { ErrorCode } from '../errors.js';
 import { decodeValues } from '../framing/decode.js';
 import { encodeValues } from '../framing/encode.js';
 import { parseFormat } from '../framing/format.js';
-import { receive } from './receive.js';
+import { receiveExactly } from './receive-full.js';
 import { report } from './report.js';
 import { send } from './send.js';
 import { checkCount, checkSocket } from './validate.js';
@@ -26,7 +26,13 @@ function sendData(count: number, socket: unknown, format: unknown, values: unkno
   if (typeof format !== 'string' || !Array.isArray(values)) return ErrorCode.WrongType;
   const items = parseFormat(format);
   if (!Array.isArray(items)) return ErrorCode.BadDataFormat;
-  const bytes = encodeValues(items, values);
+  let bytes: ReturnType<typeof encodeValues>;
+  try {
+    bytes = encodeValues(items, values);
+  } catch (error) {
+    if (error instanceof RangeError) return ErrorCode.OutOfResources; // a record of up to 1 GiB did not fit in memory
+    throw error;
+  }
   if (!Buffer.isBuffer(bytes)) return ErrorCode.BadDataFormat;
   return send(2, socket, bytes);
 }
@@ -48,16 +54,18 @@ function receiveData(count: number, socket: unknown, format: unknown): unknown[]
   if (typeof format !== 'string') return ErrorCode.WrongType;
   const items = parseFormat(format);
   if (!Array.isArray(items)) return ErrorCode.BadDataFormat;
+  // An error inside a record is returned as it is; the bytes of the record read so far are
+  // gone (README: treat it as the end of the connection).
   const readExactly = (n: number): Uint8Array | number => {
-    const bytes = new Uint8Array(n);
-    let got = 0;
-    while (got < n) {
-      const r = receive(3, socket, bytes.subarray(got), n - got);
-      if (r < 0) return r;
-      if (r === 0) break;
-      got += r;
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(n);
+    } catch (error) {
+      if (error instanceof RangeError) return ErrorCode.OutOfResources; // a record of up to 1 GiB did not fit in memory
+      throw error;
     }
-    return bytes.subarray(0, got);
+    const { got, error } = receiveExactly(socket as number, bytes);
+    return error !== 0 ? error : bytes.subarray(0, got);
   };
   return decodeValues(items, readExactly, ErrorCode.BadDataFormat);
 }

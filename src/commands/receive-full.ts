@@ -6,6 +6,12 @@ import { report } from './report.js';
 import { checkCount, checkSocket, isFiniteNumber } from './validate.js';
 
 /**
+ * The largest `count` a holder takes: its bytes are allocated up front, and one value
+ * larger than this is not a record but a file (-10022: receive it in parts).
+ */
+export const MAX_HOLDER_COUNT = 1024 * 1024 * 1024;
+
+/**
  * Receives until `count` bytes have come (HALCON's receive of a known size), or the peer
  * closed: returns the bytes received, `count` or less at the end of the stream. A
  * Uint8Array must have room for `count`; a holder's value becomes the bytes (or text).
@@ -30,23 +36,37 @@ function receiveFull(argumentCount: number, socket: unknown, buffer: unknown, co
     target = bytesOf(buffer);
     if (target.length < count) return ErrorCode.InvalidArgument;
   } else if (isHolder(buffer)) {
+    if (count > MAX_HOLDER_COUNT) return ErrorCode.InvalidArgument;
     holder = buffer;
-    target = new Uint8Array(count);
+    try {
+      target = new Uint8Array(count);
+    } catch (error) {
+      if (error instanceof RangeError) return ErrorCode.OutOfResources; // memory, not the caller, is short
+      throw error;
+    }
   } else {
     return ErrorCode.WrongType;
   }
-  let got = 0;
-  while (got < count) {
-    const n = receive(2, socket, target.subarray(got, count), undefined);
-    if (n === 0) break;
-    if (n < 0) {
-      if (got === 0) return n;
-      break;
-    }
-    got += n;
-  }
+  const { got, error } = receiveExactly(socket as number, target.subarray(0, count));
+  if (got === 0 && error !== 0) return error;
   if (holder !== undefined) {
     holder.value = typeof holder.value === 'string' ? Buffer.from(target.buffer, 0, got).toString('utf8') : target.subarray(0, got);
   }
   return got;
+}
+
+/**
+ * Fills `target` by as many receives as it takes. `got` < target.length when the stream
+ * ended (`error` 0) or a receive failed (`error` its code) first. Shared by
+ * TCPReceiveFull and TCPReceiveData.
+ */
+export function receiveExactly(socket: number, target: Uint8Array): { got: number; error: number } {
+  let got = 0;
+  while (got < target.length) {
+    const n = receive(2, socket, target.subarray(got), undefined);
+    if (n === 0) return { got, error: 0 };
+    if (n < 0) return { got, error: n };
+    got += n;
+  }
+  return { got, error: 0 };
 }

@@ -1,5 +1,5 @@
 /** Bytes to values, as a format says (format.ts); reads through a `read(n)` of exact sizes. */
-import { type FormatItem, NUMBER_SIZES } from './format.js';
+import { fixedSize, type FormatItem, NUMBER_SIZES } from './format.js';
 
 /** Reads exactly n bytes, or fewer at the end of the stream, or gives an error code. */
 export type ReadExactly = (n: number) => Uint8Array | number;
@@ -15,26 +15,11 @@ export function decodeValues(items: FormatItem[], read: ReadExactly, incomplete:
     first = false;
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   };
-  for (const { kind, count, littleEndian } of items) {
-    const size = NUMBER_SIZES[kind];
-    if (size !== undefined) {
-      const block = exactly(size * count);
-      if (typeof block === 'number') return block;
-      for (let k = 0; k < count; k++) values.push(readNumber(block, k * size, size, kind, littleEndian));
-    } else if (kind === 'x') {
-      const skipped = exactly(count);
-      if (typeof skipped === 'number') return skipped;
-    } else if (kind === 'r') {
-      const block = exactly(count);
-      if (typeof block === 'number') return block;
-      values.push(new Uint8Array(block));
-    } else if (kind === 's' || kind === 'A') {
-      const block = exactly(count);
-      if (typeof block === 'number') return block;
-      const text = block.toString('utf8');
-      values.push(kind === 'A' ? text.replace(/ +$/, '') : text.replace(/\0+$/, ''));
-    } else {
-      for (let k = 0; k < count; k++) {
+  let i = 0;
+  while (i < items.length) {
+    const item = items[i]!;
+    if (item.kind === 'z') {
+      for (let k = 0; k < item.count; k++) {
         const bytes: number[] = [];
         for (;;) {
           const one = exactly(1);
@@ -44,9 +29,33 @@ export function decodeValues(items: FormatItem[], read: ReadExactly, incomplete:
         }
         values.push(Buffer.from(bytes).toString('utf8'));
       }
+      i++;
+      continue;
     }
+    // The fixed-size items up to the next z string come in one read: one wait for the
+    // engine, not one per item.
+    let end = i;
+    let size = 0;
+    while (end < items.length && items[end]!.kind !== 'z') size += fixedSize(items[end++]!);
+    const block = exactly(size);
+    if (typeof block === 'number') return block;
+    for (let at = 0; i < end; i++) at = decodeFixed(block, at, items[i]!, values);
   }
   return values;
+}
+
+/** Decodes one fixed-size item from `block` at `at` into `values`; returns where the next begins. */
+function decodeFixed(block: Buffer, at: number, { kind, count, littleEndian }: FormatItem, values: unknown[]): number {
+  const size = NUMBER_SIZES[kind];
+  if (size !== undefined) {
+    for (let k = 0; k < count; k++) values.push(readNumber(block, at + k * size, size, kind, littleEndian));
+    return at + size * count;
+  }
+  const bytes = block.subarray(at, at + count);
+  if (kind === 'r') values.push(new Uint8Array(bytes));
+  else if (kind === 's') values.push(bytes.toString('utf8').replace(/\0+$/, ''));
+  else if (kind === 'A') values.push(bytes.toString('utf8').replace(/ +$/, ''));
+  return at + count; // x: skipped
 }
 
 function readNumber(block: Buffer, at: number, size: number, kind: string, littleEndian: boolean): number | bigint {

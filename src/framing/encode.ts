@@ -36,6 +36,8 @@ export function encodeValues(items: FormatItem[], values: unknown[]): Buffer | {
         const at = k * size;
         if (kind === 'f' || kind === 'd') {
           if (typeof value !== 'number') return { error: `value ${next} is not a number` };
+          // As struct: a finite value too large for a float32 is an error, not Infinity.
+          if (kind === 'f' && Number.isFinite(value) && !Number.isFinite(Math.fround(value))) return { error: `value ${next} is too large for 'f'` };
           if (kind === 'f') littleEndian ? block.writeFloatLE(value, at) : block.writeFloatBE(value, at);
           else littleEndian ? block.writeDoubleLE(value, at) : block.writeDoubleBE(value, at);
           continue;

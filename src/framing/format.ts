@@ -30,6 +30,8 @@ export interface FormatItem {
 export const NUMBER_SIZES: Partial<Record<ItemKind, number>> = { b: 1, B: 1, h: 2, H: 2, i: 4, I: 4, q: 8, Q: 8, f: 4, d: 8 };
 
 const MAX_COUNT = 64 * 1024 * 1024;
+/** A record is encoded, and received, in one buffer: 1 GiB at most (a z string counts its NUL). */
+const MAX_RECORD_BYTES = 1024 * 1024 * 1024;
 
 /** The items of a format, or a reason why it is not one. */
 export function parseFormat(format: string): FormatItem[] | { error: string } {
@@ -58,10 +60,12 @@ export function parseFormat(format: string): FormatItem[] | { error: string } {
     i++;
   }
   if (items.length === 0) return { error: 'an empty format' };
+  const bytes = items.reduce((sum, item) => sum + fixedSize(item), 0);
+  if (bytes > MAX_RECORD_BYTES) return { error: `a record of ${bytes} bytes or more (at most ${MAX_RECORD_BYTES})` };
   return items;
 }
 
-/** How many values a format's items take or give. */
-export function valueCount(items: FormatItem[]): number {
-  return items.reduce((n, item) => n + (item.kind === 'x' ? 0 : 's Ar'.includes(item.kind) ? 1 : item.count), 0);
+/** Bytes of a fixed-size item (any but z, whose strings end where their NUL is). */
+export function fixedSize({ kind, count }: FormatItem): number {
+  return (NUMBER_SIZES[kind] ?? 1) * count;
 }
