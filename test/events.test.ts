@@ -1,6 +1,7 @@
 // The event-style API: callbacks in their documented order, error paths, a refused
 // client, and a listener that hands a connection to a blocking handler by number.
 import test from 'ava';
+import { runFixture } from './helpers/run.js';
 import { createPool, ErrorCode, TCPConnection, TCPListener, type IncomingClient } from '../src/index.js';
 import { startHostilePeer, startPythonPeer } from './helpers/peers.js';
 import { closedPort } from './helpers/ports.js';
@@ -120,4 +121,24 @@ test('a listener hands a connection to a blocking handler on a pool thread, by n
     await listener.wait();
     await pool.close();
   }
+});
+
+test('callbacks that throw: the connection still ends, the error is rethrown uncaught; a listener ended by an accept error frees its port', async (t) => {
+  const { code, stdout, stderr } = await runFixture('throwing-callbacks.ts').done;
+  t.is(code, 0, stderr);
+  const seen = JSON.parse(stdout) as {
+    connections: Record<string, { over: boolean; onTerminateRan: boolean }>;
+    connectionsLeft: number;
+    uncaught: string[];
+    listener: { over: boolean; error: number; connectAfterwards: number; refused: number };
+  };
+  for (const [which, { over, onTerminateRan }] of Object.entries(seen.connections)) {
+    t.true(over, `${which}: wait() resolved`);
+    t.is(onTerminateRan, which !== 'onTerminate', `${which}: onTerminate ran`);
+  }
+  t.is(seen.connectionsLeft, 0, 'no connection left open');
+  t.deepEqual(seen.uncaught, ['onConnection threw', 'onData threw', 'onError threw', 'onShutdown threw', 'onTerminate threw']);
+  t.true(seen.listener.over, 'the listener ended');
+  t.is(seen.listener.error, -522);
+  t.is(seen.listener.connectAfterwards, seen.listener.refused, 'its port is free: connection refused');
 });

@@ -17,6 +17,7 @@ import { TCPClose } from '../commands/close.js';
 import { WebDevGetSecureError } from '../commands/config.js';
 import { TCPSetOption } from '../commands/options.js';
 import { TCPErrorText } from '../errors.js';
+import { runCallback } from './callbacks.js';
 
 export interface ConnectionEvents {
   onConnection?(connection: TCPConnection): void;
@@ -78,10 +79,13 @@ export class TCPConnection {
     return this.state === 'closed';
   }
 
-  /** Queues bytes (a string goes as UTF-8); before the connection exists they wait for it. */
+  /**
+   * Queues bytes (a string goes as UTF-8); before the connection exists they wait for it.
+   * A Uint8Array is copied: the caller may reuse it at once.
+   */
   send(data: string | Uint8Array): void {
     if (this.state === 'closed' || this.state === 'shutdown' || this.after !== undefined) return;
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
     if (this.socket === 0) this.pending.push(bytes);
     else this.queueSend(bytes);
   }
@@ -128,7 +132,7 @@ export class TCPConnection {
     for (const [name, value] of Object.entries(options ?? {})) {
       if (value !== undefined) TCPSetOption(socket, name, value);
     }
-    this.events.onConnection?.(this);
+    if (!runCallback(() => this.events.onConnection?.(this))) return this.terminate(2);
     for (const bytes of this.pending.splice(0)) this.queueSend(bytes);
     if (this.after === 'shutdown') this.shutdown();
     if (this.after === 'close') this.close();
@@ -149,9 +153,9 @@ export class TCPConnection {
       if (this.state === 'closed') return;
       if (typeof received === 'number') return this.fail(received);
       if (received.length === 0) break;
-      this.events.onData?.(this, received);
+      if (!runCallback(() => this.events.onData?.(this, received))) return this.terminate(2);
     }
-    this.events.onShutdown?.(this);
+    if (!runCallback(() => this.events.onShutdown?.(this))) return this.terminate(2);
     // The peer is done; so are we once our queued sends have gone.
     await this.sending;
     this.terminate(0);
@@ -160,7 +164,7 @@ export class TCPConnection {
   private fail(code: number): void {
     if (this.state === 'closed') return;
     const message = code === -1021 ? `${TCPErrorText(code)}: ${WebDevGetSecureError()}` : TCPErrorText(code);
-    this.events.onError?.(this, code, message);
+    runCallback(() => this.events.onError?.(this, code, message));
     this.terminate(2);
   }
 
@@ -168,7 +172,7 @@ export class TCPConnection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     if (this.socket !== 0) TCPClose(this.socket, closeOption);
-    this.events.onTerminate?.(this);
+    runCallback(() => this.events.onTerminate?.(this));
     this.markTerminated();
   }
 }

@@ -12,6 +12,7 @@ import { WebDevGetSecureError } from '../commands/config.js';
 import { TCPSetOption } from '../commands/options.js';
 import { TCPBind, TCPListen, TCPSocket } from '../commands/server.js';
 import { TCPErrorText } from '../errors.js';
+import { runCallback } from './callbacks.js';
 import { type ConnectionEvents, type ConnectionSettings, TCPConnection } from './connection.js';
 
 export interface IncomingClient {
@@ -88,15 +89,17 @@ export class TCPListener {
       const accepted = await acceptWithPeer(this.socket);
       if (typeof accepted === 'number') {
         if (accepted === -1021) {
-          this.events.onError?.(this, accepted, `${TCPErrorText(accepted)}: ${WebDevGetSecureError()}`);
+          runCallback(() => this.events.onError?.(this, accepted, `${TCPErrorText(accepted)}: ${WebDevGetSecureError()}`));
           continue;
         }
-        if (!this.closing) this.events.onError?.(this, accepted, TCPErrorText(accepted));
+        if (!this.closing) runCallback(() => this.events.onError?.(this, accepted, TCPErrorText(accepted)));
         break;
       }
       this.offer(accepted);
     }
-    this.events.onTerminate?.(this);
+    // An accept error ends the listener too: release its port (close() may not come).
+    if (!this.closing) this.close();
+    runCallback(() => this.events.onTerminate?.(this));
   }
 
   private offer(client: IncomingClient): void {
@@ -105,7 +108,7 @@ export class TCPListener {
       answer = this.events.onConnection(this, client);
     } catch (error) {
       TCPClose(client.socket, 2);
-      this.events.onError?.(this, -10053, `onConnection threw: ${String(error)}`);
+      runCallback(() => this.events.onError?.(this, -10053, `onConnection threw: ${String(error)}`));
       return;
     }
     if (answer === null || answer === false) {
