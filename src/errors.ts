@@ -60,7 +60,7 @@ const texts = new Map<number, string>([
   [ErrorCode.TooManySockets, 'Too many open sockets'],
   [ErrorCode.WouldBlock, 'Operation would block (non-blocking socket)'],
   [ErrorCode.UnknownOption, 'Unknown socket option'],
-  [ErrorCode.NotSupported, 'Operation not supported on this machine (no ping program)'],
+  [ErrorCode.NotSupported, 'Operation not supported here (no ping program; an option value node cannot set)'],
   [ErrorCode.AddressInUse, 'Address already in use'],
   [ErrorCode.AddressNotAvailable, 'Address not available'],
   [ErrorCode.EngineDown, 'Socket engine is down (it stopped or could not start)'],

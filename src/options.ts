@@ -18,6 +18,8 @@ export interface OptionSpec {
   readonly kind: (typeof OptionKind)[keyof typeof OptionKind];
   readonly min?: number;
   readonly max?: number;
+  /** A further test of a number within [min, max] (a set of values, a range with a hole). */
+  readonly accepts?: (value: number) => boolean;
   /** Only TCPGetOption reads it; TCPSetOption gives -10022. */
   readonly readOnly?: boolean;
   /** On socket 0, this thread's default for the connections it makes (TCPConnect). */
@@ -105,9 +107,13 @@ export const OPTIONS = {
     id: 13,
     kind: OptionKind.Integer,
     min: 0,
-    max: 0x7fffffff,
+    // The kernel takes whole seconds up to 32767 (TCP_KEEPIDLE) and node passes ms / 1000
+    // rounded down: 1..999 would silently mean the system default, more than 32767 s
+    // would be refused by the kernel with nobody told.
+    max: 32_767_000,
+    accepts: (ms) => ms === 0 || ms >= 1000,
     threadDefault: true,
-    doc: 'idle time before the first keep-alive probe, ms (0, the default: the system default)',
+    doc: 'idle time before the first keep-alive probe, ms: 0 (the default: the system default) or 1000..32767000, in whole seconds',
   },
   timeout: {
     id: 14,
@@ -126,6 +132,7 @@ export const OPTIONS = {
     kind: OptionKind.Integer,
     min: 0,
     max: 6,
+    accepts: (family) => family === 0 || family === 4 || family === 6,
     threadDefault: true,
     doc: '4 or 6: IPv4 or IPv6 only, for TCPBind (then all interfaces are 0.0.0.0 or ::, IPv6 only) and, on socket 0, for the addresses TCPConnect tries; 0 (the default): both',
   },

@@ -82,6 +82,13 @@ test('keepalive reaches the kernel: /proc/net/tcp shows the keep-alive timer at 
     t.is(inherited?.kind, KEEPALIVE_TIMER, 'the accepted socket has the listener\'s keep-alive');
     t.true(inherited!.inSeconds > 15 && inherited!.inSeconds <= 20, `first probe in ${inherited?.inSeconds} s`);
 
+    // The kernel's limits, which it would enforce silently: whole seconds up to 32767.
+    t.is(TCPSetOption(client, 'keepalivedelay', 32_767_000), 0);
+    t.is(Math.round(timerOf(client)!.inSeconds), 32_767, 'the longest delay the kernel takes');
+    t.is(TCPSetOption(client, 'keepalivedelay', 32_768_000), ErrorCode.InvalidArgument, 'the kernel would refuse it');
+    t.is(TCPSetOption(client, 'keepalivedelay', 999), ErrorCode.InvalidArgument, 'node would pass 0 s: the system default');
+    t.is(TCPGetOption(client, 'keepalivedelay'), 32_767_000, 'refused values change nothing');
+
     t.is(TCPSetOption(client, 'keepalive', 0), 0);
     t.is(timerOf(client)?.kind, 0, 'keep-alive off: the timer is gone');
   } finally {
@@ -108,6 +115,7 @@ test('keepalive, keepalivedelay, timeout, sndbuf, rcvbuf read back; family of a 
     t.is(TCPSetOption(s, 'timeout', -5), ErrorCode.InvalidArgument);
     t.is(TCPSetOption(s, 'timeout', 'forever'), ErrorCode.InvalidArgument);
     t.is(TCPSetOption(s, 'timeout', {} as unknown as number), ErrorCode.WrongType);
+    t.is(TCPSetOption(s, 'timeout', true), ErrorCode.WrongType, 'true is a switch, not 1 ms');
     t.is(TCPSetOption(s, 'connecttimeout', 100), ErrorCode.InvalidArgument, 'socket 0 only');
     t.is(TCPSetOption(s, 'reuseaddr', 1), ErrorCode.InvalidArgument, 'listeners only');
     t.is(TCPSetOption(s, 'queued', 1), ErrorCode.InvalidArgument, 'read-only');
@@ -174,6 +182,7 @@ test.serial('socket 0: this thread’s defaults for new connections, and its con
     t.is(TCPSetOption(0, 'timeout', 250), 0);
     t.is(TCPSetOption(0, 'address', '127.0.0.1'), ErrorCode.InvalidArgument, 'not a connection default');
     t.is(TCPGetOption(0, 'queued'), ErrorCode.InvalidArgument);
+    t.is(TCPSetOption(0, 'family', 5), ErrorCode.InvalidArgument, 'socket 0 checks family against the table too');
     const s = TCPConnect('127.0.0.1', echo.port);
     t.is(TCPGetOption(s, 'keepalive'), 1);
     t.is(TCPGetOption(s, 'timeout'), 250);

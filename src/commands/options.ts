@@ -26,11 +26,13 @@ function encodeValue(option: OptionSpec, value: unknown): number | string | { er
   if (option.kind === OptionKind.Timeout && typeof value === 'string') {
     return value.trim().toLowerCase() === 'infinite' ? INFINITE : { error: ErrorCode.InvalidArgument };
   }
-  const number = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  // true/false stand for 1/0 in switches, not for a number of milliseconds.
+  const number = typeof value === 'boolean' && option.kind === OptionKind.Integer ? (value ? 1 : 0) : value;
   if (!isFiniteNumber(number)) return { error: ErrorCode.WrongType };
   const min = option.kind === OptionKind.Timeout ? 0 : (option.min ?? 0);
   const max = option.kind === OptionKind.Timeout ? 0x7fffffff : (option.max ?? 0x7fffffff);
   if (!Number.isInteger(number) || number < min || number > max) return { error: ErrorCode.InvalidArgument };
+  if (option.accepts !== undefined && !option.accepts(number)) return { error: ErrorCode.InvalidArgument };
   return number;
 }
 
@@ -58,7 +60,6 @@ function setOption(count: number, socket: unknown, name: unknown, value: unknown
   if (typeof encoded === 'object') return encoded.error;
   if (socket === 0) {
     if (option.threadDefault !== true || typeof encoded !== 'number') return ErrorCode.InvalidArgument;
-    if (option === optionNamed('family') && ![0, 4, 6].includes(encoded)) return ErrorCode.InvalidArgument;
     threadState.connectionDefaults.set(option.id, encoded);
     return 0;
   }

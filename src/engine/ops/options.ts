@@ -65,8 +65,8 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
       unbound.backlog = slot.arg1;
       return slot.reply(0);
     case OptionId.family:
-      if (unbound === undefined || ![0, 4, 6].includes(slot.arg1)) return slot.reply(ErrorCode.InvalidArgument);
-      unbound.family = slot.arg1;
+      if (unbound === undefined) return slot.reply(ErrorCode.InvalidArgument);
+      unbound.family = slot.arg1; // 0, 4 or 6: the caller checked it against the table
       return slot.reply(0);
     case OptionId.reuseaddr:
       if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
