@@ -9,7 +9,8 @@
 import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { INFINITE, OptionKind, type OptionSpec, optionNamed, TEXT_VALUE } from '../options.js';
-import { Op } from '../protocol.js';
+import { defaultConnectionOptions } from '../engine/connection-options.js';
+import { NO_TIMEOUT, Op } from '../protocol.js';
 import { report } from './report.js';
 import { noteSecureError } from './secure-error.js';
 import { threadState } from './thread-state.js';
@@ -101,10 +102,13 @@ function getOption(count: number, socket: unknown, name: unknown): number | stri
   return channel.replyArg === TEXT_VALUE ? channel.replyText() : result;
 }
 
-/** What socket 0 reads when the thread set nothing: the engine's own defaults. */
+/** What socket 0 reads when the thread set nothing: the engine's own defaults, from where they are set. */
+const engineDefaults = defaultConnectionOptions();
 const THREAD_DEFAULTS: Record<number, number> = {
-  [optionNamed('nodelay')!.id]: 1,
-  [optionNamed('timeout')!.id]: INFINITE,
-  [optionNamed('sndbuf')!.id]: 1024 * 1024,
-  [optionNamed('rcvbuf')!.id]: 2 * 1024 * 1024,
+  [optionNamed('nodelay')!.id]: engineDefaults.noDelay ? 1 : 0,
+  [optionNamed('keepalive')!.id]: engineDefaults.keepAlive ? 1 : 0,
+  [optionNamed('keepalivedelay')!.id]: engineDefaults.keepAliveDelayMs,
+  [optionNamed('timeout')!.id]: engineDefaults.timeoutMs === NO_TIMEOUT ? INFINITE : engineDefaults.timeoutMs,
+  [optionNamed('sndbuf')!.id]: engineDefaults.sendBufferBytes,
+  [optionNamed('rcvbuf')!.id]: engineDefaults.receiveBufferBytes,
 };
