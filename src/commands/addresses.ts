@@ -4,6 +4,7 @@ import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { Op } from '../protocol.js';
 import { report } from './report.js';
+import { callOnSocket } from './socket-call.js';
 import { checkCount, checkSocket, isFlag } from './validate.js';
 
 /**
@@ -42,22 +43,13 @@ function addressOf(op: number, socket: unknown, flags: number): string | number 
   return result < 0 ? result : channel.replyText();
 }
 
-function portOf(op: number, count: number, socket: unknown): number {
-  const countError = checkCount(count, 1, 1);
-  if (countError !== 0) return countError;
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return socketError;
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  return channel.call(op, socket as number);
-}
 
 export function TCPGetMyPort(socket: number): number {
-  return report('TCPGetMyPort', portOf(Op.LocalPort, arguments.length, socket));
+  return report('TCPGetMyPort', callOnSocket(Op.LocalPort, arguments.length, socket));
 }
 
 export function TCPGetRemotePort(socket: number): number {
-  return report('TCPGetRemotePort', portOf(Op.RemotePort, arguments.length, socket));
+  return report('TCPGetRemotePort', callOnSocket(Op.RemotePort, arguments.length, socket));
 }
 
 /** The peer's address of a connected socket. */

@@ -4,12 +4,13 @@ import type { EngineStats } from '../engine/ops/inspect.js';
 import { ErrorCode } from '../errors.js';
 import { Op } from '../protocol.js';
 import { report } from './report.js';
-import { checkCount, checkSocket, isFiniteNumber } from './validate.js';
+import { callOnSocket } from './socket-call.js';
+import { checkCount, isFiniteNumber } from './validate.js';
 
 /** Bytes received on a connection and not read yet (a read of that many will not block). */
 export function TCPAvailable(socket: number): number {
   const count = arguments.length;
-  return report('TCPAvailable', onConnection(Op.Available, count, socket, 0));
+  return report('TCPAvailable', callOnSocket(Op.Available, count, socket));
 }
 
 /**
@@ -30,18 +31,9 @@ function wait(count: number, socket: unknown, timeout: unknown): number {
     if (!Number.isInteger(timeout) || timeout < 0 || timeout > 0x7fffffff) return ErrorCode.InvalidArgument;
     ms = timeout;
   }
-  return onConnection(Op.Wait, 1, socket, ms);
+  return callOnSocket(Op.Wait, 1, socket, ms);
 }
 
-function onConnection(op: number, count: number, socket: unknown, arg0: number): number {
-  const countError = checkCount(count, 1, 1);
-  if (countError !== 0) return countError;
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return socketError;
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  return channel.call(op, socket as number, arg0);
-}
 
 export type { EngineStats };
 
