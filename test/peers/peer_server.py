@@ -25,8 +25,9 @@ import os
 import socket
 import ssl
 import sys
-import threading
 import time
+
+from accept_threads import serve_until_stdin_closes
 
 
 def read_line(conn):
@@ -128,7 +129,6 @@ def main():
     server = socket.socket(family, socket.SOCK_STREAM)
     server.bind((host, 0))
     server.listen(0 if mode == "stall" else 256)
-    print(server.getsockname()[1], flush=True)
     tls = None
     if "--tls" in sys.argv:
         at = sys.argv.index("--tls")
@@ -136,14 +136,7 @@ def main():
         tls.minimum_version = ssl.TLSVersion.TLSv1_2
         tls.load_cert_chain(sys.argv[at + 1], sys.argv[at + 2])
 
-    def accept_loop():
-        while True:
-            conn, _ = server.accept()
-            threading.Thread(target=serve, args=(conn, HANDLERS[mode], tls), daemon=True).start()
-
-    if mode != "stall":
-        threading.Thread(target=accept_loop, daemon=True).start()
-    sys.stdin.read()  # until the test closes our stdin or dies
+    serve_until_stdin_closes(server, lambda conn: serve(conn, HANDLERS[mode], tls), accept=mode != "stall")
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ packed by struct on its own. In JSON, 64-bit integers are strings and raw bytes 
 import json
 import socket
 import struct
-import sys
-import threading
+
+from accept_threads import serve_until_stdin_closes
 
 ORDERS = {">": ">", "!": ">", "<": "<", "=": "="}
 
@@ -125,15 +125,7 @@ def main():
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(16)
-    print(server.getsockname()[1], flush=True)
-
-    def accept_loop():
-        while True:
-            conn, _ = server.accept()
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    threading.Thread(target=accept_loop, daemon=True).start()
-    sys.stdin.read()
+    serve_until_stdin_closes(server, serve)
 
 
 if __name__ == "__main__":
