@@ -24,6 +24,7 @@ import {
 } from '../index.js';
 import { newServeCounters, ServeCounter } from './counters.js';
 import { moduleUrl, Pool } from './pool.js';
+import { serveProcesses } from '../scale/processes.js';
 
 export interface ServeOptions {
   /** The handler module: its default export is called as handler(socket, { address, port }). */
@@ -44,6 +45,17 @@ export interface ServeOptions {
   key?: string;
   /** A pool to share: `threads` of its threads are taken for as long as the server runs. */
   pool?: Pool;
+  /** Each connection starts with a PROXY protocol header from a load balancer (README "Scaling out"). */
+  proxy?: boolean;
+  /**
+   * Run N processes sharing the port, each with its own engine and `threads` pool threads;
+   * this process only supervises them (src/scale/). Omitted: everything in this process.
+   */
+  processes?: number;
+  /** With `processes`: how long a draining process (reload, close) may finish its connections, ms (default 10 s). */
+  graceMs?: number;
+  /** An inherited descriptor of a bound socket to listen on instead of binding (set by `processes` in each child). */
+  listenFd?: number;
   /** Where failures are reported (a handler that threw, a failed TLS handshake). Default: stderr. */
   log?: (message: string) => void;
 }
@@ -75,6 +87,8 @@ export interface TcpServer {
   readonly port: number;
   readonly address: string;
   stats(): ServeStats;
+  /** With `processes`: new processes with the handler loaded afresh, then the old ones drain (SIGHUP in tcpcmd serve). */
+  reload?(): Promise<void>;
   /** Stops accepting, waits up to `timeoutMs` (default 10 s) for running handlers. */
   close(timeoutMs?: number): Promise<CloseResult>;
 }
@@ -183,6 +197,7 @@ class Server implements TcpServer {
 
 /** Starts serving; resolves once listening (port 0: read the chosen port from `.port`). */
 export async function serve(options: ServeOptions): Promise<TcpServer> {
+  if (options.processes !== undefined) return serveProcesses(options);
   const listener = TCPSocket();
   if (listener < 0) throw new Error(`serve: TCPSocket failed: ${TCPErrorText(listener)}`);
   const settings: Array<[string, string | number | undefined]> = [
@@ -190,6 +205,8 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
     ['backlog', options.backlog ?? 64],
     ['cert', options.cert],
     ['key', options.key],
+    ['proxy', options.proxy === true ? 1 : undefined],
+    ['listenfd', options.listenFd],
   ];
   for (const [name, value] of settings) {
     if (value === undefined) continue;
