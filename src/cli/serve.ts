@@ -15,7 +15,7 @@ export const serveCommand: Subcommand = {
   name: 'serve',
   summary: 'listen and hand each connection to a handler module on a pool thread',
   usage: `tcpcmd serve --handler FILE [--port N] [--address ADDR] [--threads N] [--backlog N]
-              [--cert FILE --key FILE]
+              [--cert FILE --key FILE] [--processes N [--grace S]] [--proxy]
 
   --handler FILE   module whose default export is called as handler(socket, { address, port })
   --port N         port number or service name (default 0: the OS chooses; printed at start)
@@ -23,9 +23,14 @@ export const serveCommand: Subcommand = {
   --threads N      pool threads (default 2)
   --backlog N      connections waiting for a thread before new ones are refused (default 64)
   --cert, --key    serve TLS with this certificate and key (file names; relative to certs/)
+  --processes N    N serving processes sharing the port, each with its own engine and
+                   --threads threads; SIGHUP reloads them gracefully (README "Scaling out")
+  --grace S        seconds a draining process may finish its connections (default 10)
+  --proxy          each connection starts with a PROXY protocol v1/v2 header (HAProxy's
+                   send-proxy / send-proxy-v2): handlers see the client's address
 
   Prints "listening on ADDR:PORT"; on SIGINT or SIGTERM stops accepting, waits up to 10 s
-  for running handlers and prints the counts.`,
+  (--grace) for running handlers and prints the counts.`,
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -37,6 +42,9 @@ export const serveCommand: Subcommand = {
         backlog: { type: 'string' },
         cert: { type: 'string' },
         key: { type: 'string' },
+        processes: { type: 'string' },
+        grace: { type: 'string' },
+        proxy: { type: 'boolean' },
       },
     });
     if (values.handler === undefined) throw new UsageError('--handler FILE is required');
@@ -45,6 +53,9 @@ export const serveCommand: Subcommand = {
     const port = /^\d+$/.test(values.port) ? Number(values.port) : values.port;
     const threads = whole('threads', values.threads, 1);
     const backlog = whole('backlog', values.backlog, 1);
+    const processes = whole('processes', values.processes, 1);
+    const grace = whole('grace', values.grace, 0);
+    if (grace !== undefined && processes === undefined) throw new UsageError('--grace goes with --processes');
     let server;
     try {
       server = await serve({
@@ -55,12 +66,25 @@ export const serveCommand: Subcommand = {
         backlog,
         cert: values.cert,
         key: values.key,
+        proxy: values.proxy,
+        processes,
+        graceMs: grace === undefined ? undefined : grace * 1000,
       });
     } catch (error) {
       console.error(`tcpcmd serve: ${(error as Error).message}`);
       return EXIT_FAILED;
     }
-    console.log(`listening on ${server.address}:${server.port}`);
+    console.log(`listening on ${server.address}:${server.port}${processes === undefined ? '' : ` (${processes} processes)`}`);
+    const reload = server.reload?.bind(server);
+    if (reload !== undefined) {
+      process.on('SIGHUP', () => {
+        console.log('SIGHUP: reloading');
+        reload().then(
+          () => console.log('reloaded'),
+          (error: Error) => console.error(`tcpcmd serve: reload failed, the old processes go on: ${error.message}`),
+        );
+      });
+    }
     const signal = await new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
