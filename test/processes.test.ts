@@ -98,9 +98,9 @@ test.serial('processes: a client loop through reload() sees no error; the new pr
   const versionFile = join(dir, 'version');
   writeFileSync(versionFile, 'one');
   process.env.TCP_TEST_VERSION_FILE = versionFile;
-  const server = (await serve({ handler, processes: 2, threads: 2, address: '127.0.0.1', graceMs: 10_000 })) as ProcessesServer;
+  const server = (await serve({ handler, processes: 2, threads: 1, address: '127.0.0.1', graceMs: 10_000 })) as ProcessesServer;
   t.teardown(() => delete process.env.TCP_TEST_VERSION_FILE); // new processes inherit it at fork
-  const CLIENTS = 6;
+  const CLIENTS = 8;
   let phase: 'before' | 'during' | 'after' = 'before';
   let stop = false;
   const counts = { before: 0, during: 0, after: 0 };
@@ -108,7 +108,9 @@ test.serial('processes: a client loop through reload() sees no error; the new pr
   const versions = { before: new Set<string>(), after: new Set<string>() };
   const pidsBefore = new Set<number>();
   const pidsAfter = new Set<number>();
-  const loops = Array.from({ length: CLIENTS }, async (_, id) => {
+  let started = 0;
+  const startLoops = (): Array<Promise<void>> => Array.from({ length: CLIENTS }, async () => {
+    const id = started++;
     for (let i = 0; !stop; i++) {
       const result = await request(server.port, `c${id}-${i}`);
       const at = phase;
@@ -123,12 +125,33 @@ test.serial('processes: a client loop through reload() sees no error; the new pr
       }
     }
   });
+  const loops = startLoops();
   try {
     await until(() => counts.before >= 50);
+    // Four connections held open across the reload (greeted or waiting, no request yet):
+    // with one thread per process, two run and two wait in the old engines' queues.
+    stop = true;
+    await Promise.all(loops.splice(0));
+    stop = false;
+    const held = Array.from({ length: 4 }, () => lineClient(server.port));
+    await until(() => server.stats().running === 2 && server.stats().running + server.stats().queued === 4);
+    loops.push(...startLoops());
     writeFileSync(versionFile, 'two');
     phase = 'during';
-    await server.reload();
+    const reloaded = server.reload();
+    // Once the old processes drain, the held connections ask: the old ones must still serve
+    // them all, those waiting in their queues included.
+    await until(() => server.stats().draining === 2);
+    const heldAnswers = await Promise.all(
+      held.map(async (client) => {
+        const answer = await client.ask('held');
+        client.close(); // its thread is then free for the next one waiting
+        return answer;
+      }),
+    );
+    await reloaded;
     phase = 'after';
+    t.deepEqual(heldAnswers.filter((answer) => !answer.endsWith(' one held')), []);
     const reloadedAt = counts.during;
     await until(() => counts.after >= 50);
     stop = true;

@@ -21,6 +21,8 @@ const KILL_AFTER_GRACE_MS = 5_000;
 export interface ProcessesStats extends ServeStats {
   /** Serving processes accepting now. */
   processes: number;
+  /** Old processes finishing their connections (reload, close). */
+  draining: number;
   /** Processes restarted after dying. */
   restarts: number;
   /** Connections a dying process had taken (running or waiting): the kernel closed them. */
@@ -158,14 +160,16 @@ export class ProcessesServer implements TcpServer {
   stats(): ProcessesStats {
     const total = { ...this.retired };
     let processes = 0;
+    let draining = 0;
     for (const serving of this.live) {
+      if (serving.draining) draining++;
       for (const key of CUMULATIVE) total[key] += serving.stats[key];
       total.running += serving.stats.running;
       total.queued += serving.stats.queued;
       if (serving.ready && !serving.draining) processes++;
     }
     // A process that died took its running connections with it: they count as failed.
-    return { ...total, failed: total.failed + this.lost, processes, restarts: this.restarts, lost: this.lost };
+    return { ...total, failed: total.failed + this.lost, processes, draining, restarts: this.restarts, lost: this.lost };
   }
 
   /**
