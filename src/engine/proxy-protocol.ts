@@ -81,6 +81,7 @@ export function presentAs(socket: Socket, peer: ProxiedPeer): void {
 
 /** A TLS socket over a proxied one reports the same client (it has its own getters). */
 export function inheritProxiedPeer(secure: Socket, raw: Socket): void {
-  const own = Object.getOwnPropertyDescriptor(raw, 'remoteAddress');
-  if (own !== undefined) presentAs(secure, { address: String(own.value), port: Number(raw.remotePort), family: raw.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4' });
+  if (Object.hasOwn(raw, 'remoteAddress')) {
+    presentAs(secure, { address: String(raw.remoteAddress), port: Number(raw.remotePort), family: raw.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4' });
+  }
 }

@@ -50,6 +50,8 @@ class ServingProcess {
   constructor(
     readonly child: ChildProcess,
     readonly generation: number,
+    /** Started in place of one that died. */
+    readonly replacement: boolean,
   ) {
     this.started = new Promise((resolve, reject) => (this.readyWaiter = { resolve, reject }));
     this.started.catch(() => {});
@@ -92,7 +94,10 @@ export class ProcessesServer implements TcpServer {
   private abandoned = 0;
   private restarts = 0;
   private lost = 0;
+  /** The generation serving (restarted when one of its processes dies). */
   private generation = 0;
+  /** The newest generation started (a reload's, while it starts). */
+  private newest = 0;
   private closing: Promise<CloseResult> | undefined;
   private readonly backoff = new RestartBackoff();
   private readonly restartTimers = new Set<NodeJS.Timeout>();
@@ -108,13 +113,18 @@ export class ProcessesServer implements TcpServer {
     this.address = shared.address;
   }
 
-  /** Starts a generation of `count` processes; resolves when all accept, rejects (and stops them) if one cannot. */
-  async startGeneration(): Promise<ServingProcess[]> {
-    const generation = ++this.generation;
-    const started = Array.from({ length: this.count }, () => this.spawn(generation));
+  /**
+   * Starts `count` processes of a new generation; once all accept, it is the generation
+   * that is restarted when one dies. Rejects (and stops them) if one cannot start.
+   */
+  async startGeneration(): Promise<number> {
+    const generation = this.newest + 1;
+    this.newest = generation;
+    const started = Array.from({ length: this.count }, () => this.spawn(generation, false));
     try {
       await Promise.all(started.map((p) => p.started));
-      return started;
+      this.generation = generation;
+      return generation;
     } catch (error) {
       for (const p of started) p.child.kill('SIGKILL');
       await Promise.all(started.map((p) => p.exited));
@@ -122,10 +132,10 @@ export class ProcessesServer implements TcpServer {
     }
   }
 
-  private spawn(generation: number): ServingProcess {
+  private spawn(generation: number, replacement: boolean): ServingProcess {
     // The shared socket becomes the child's descriptor 3; the IPC channel follows.
     const child = fork(ENTRY, [], { stdio: ['inherit', 'inherit', 'inherit', this.shared.fd, 'ipc'] });
-    const serving = new ServingProcess(child, generation);
+    const serving = new ServingProcess(child, generation, replacement);
     this.live.add(serving);
     child.on('message', (message: FromChild) => serving.onMessage(message, this.log));
     child.on('error', () => {}); // a failed send to a dying child: its 'exit' follows
@@ -140,8 +150,9 @@ export class ProcessesServer implements TcpServer {
   private onExit(serving: ServingProcess, code: number | null, signal: string | null): void {
     this.live.delete(serving);
     if (serving.final !== undefined) this.abandoned += serving.final.abandoned;
-    const died = serving.ready && serving.final === undefined;
-    if (died) this.lost += serving.stats.running + serving.stats.queued;
+    // A replacement that could not even start is replaced again, after a longer wait.
+    const died = (serving.ready || serving.replacement) && serving.final === undefined;
+    if (serving.ready && serving.final === undefined) this.lost += serving.stats.running + serving.stats.queued;
     for (const key of CUMULATIVE) this.retired[key] += serving.stats[key];
     if (!died || this.closing !== undefined || serving.draining || serving.generation !== this.generation) return;
     const delay = this.backoff.next(serving.startedAt);
@@ -150,7 +161,7 @@ export class ProcessesServer implements TcpServer {
       this.restartTimers.delete(timer);
       if (this.closing !== undefined || serving.generation !== this.generation) return;
       this.restarts++;
-      const replacement = this.spawn(this.generation);
+      const replacement = this.spawn(this.generation, true);
       // One that cannot even start (its handler broke meanwhile) dies again: the back-off grows.
       replacement.started.catch((error: Error) => this.log(`serve: restart failed: ${error.message}`));
     }, delay);
@@ -179,9 +190,8 @@ export class ProcessesServer implements TcpServer {
    */
   async reload(): Promise<void> {
     if (this.closing !== undefined) throw new Error('serve: reload after close');
-    const old = [...this.live].filter((p) => !p.draining);
-    await this.startGeneration();
-    await this.drain(old, this.graceMs);
+    const generation = await this.startGeneration();
+    await this.drain([...this.live].filter((p) => p.generation < generation && !p.draining), this.graceMs);
   }
 
   private async drain(processes: ServingProcess[], graceMs: number): Promise<void> {
