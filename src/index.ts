@@ -35,6 +35,7 @@ export {
 } from './channel/engine-host.js';
 export { createPool, Pool, type PoolOptions } from './pool/pool.js';
 export { serve, type ServeOptions, type ServeStats, type TcpServer, type CloseResult } from './pool/serve.js';
+export type { ProcessesServer, ProcessesStats } from './scale/processes.js';
 export type { ConnectionHandler, Peer } from './pool/task.js';
 export { acceptAsync, connectAsync, receiveAsync, sendAsync } from './async/calls.js';
 export { TCPConnection, type ConnectionEvents, type ConnectOptions, type ConnectionSettings } from './events/connection.js';
