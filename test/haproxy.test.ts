@@ -97,6 +97,7 @@ if (haproxyMissing) console.log('haproxy.test.ts: SKIPPED: no `haproxy` on this 
 haproxyTest('HAProxy with send-proxy-v2 over two tcpcmd serve machines: one killed under load', async (t) => {
   t.timeout(300_000);
   const machines = [await startMachine(), await startMachine()] as const;
+  t.teardown(() => machines.forEach((machine) => machine.child.kill('SIGKILL')));
   const frontend = await freePort();
   const haproxy = start('haproxy', ['-f', config, '-db'], {
     ...process.env,
@@ -104,6 +105,7 @@ haproxyTest('HAProxy with send-proxy-v2 over two tcpcmd serve machines: one kill
     TCPCMD_MACHINE1: `127.0.0.1:${machines[0].port}`,
     TCPCMD_MACHINE2: `127.0.0.1:${machines[1].port}`,
   });
+  t.teardown(() => haproxy.child.kill('SIGKILL'));
   try {
     // Both machines in service: answers come from both.
     const seen = new Set<number>();

@@ -40,6 +40,7 @@ async function request(port: number, text: string): Promise<{ pid: number; versi
 test.serial('processes: 2 share the port, each serves, the counts add up', async (t) => {
   t.timeout(300_000); // a loaded 2-core machine: each process starts its engine and threads
   const server = (await serve({ handler, processes: 2, threads: 1, address: '127.0.0.1' })) as ProcessesServer;
+  t.teardown(() => server.close()); // also when the test times out: no serving process left behind
   try {
     const pids = new Set<number>();
     let requests = 0;
@@ -66,6 +67,7 @@ test.serial('processes: one that dies is restarted; the connections it held are 
   t.timeout(300_000); // a loaded 2-core machine: each process starts its engine and threads
   const logs: string[] = [];
   const server = (await serve({ handler, processes: 2, threads: 1, address: '127.0.0.1', log: (line) => logs.push(line) })) as ProcessesServer;
+  t.teardown(() => server.close()); // also when the test times out: no serving process left behind
   try {
     // Four connections held open (greeted, no request yet): two running, two queued in the engines.
     const clients = Array.from({ length: 4 }, () => lineClient(server.port));
@@ -77,10 +79,15 @@ test.serial('processes: one that dies is restarted; the connections it held are 
     const { lost } = server.stats();
     t.true(lost >= 1, `lost ${lost}`);
     // Every client asks now: those of the dead process find their connection gone.
-    const answers = await Promise.all(clients.map((client) => client.ask('after')));
+    const answers = await Promise.all(
+      clients.map(async (client) => {
+        const answer = await client.ask('after');
+        client.close(); // its thread is then free for one waiting in the same process
+        return answer;
+      }),
+    );
     const failed = answers.filter((answer) => answer.startsWith('error:'));
     t.is(failed.length, lost, answers.join(' | '));
-    for (const client of clients) client.close();
     t.true(logs.some((line) => line.includes(`process ${victim} died`)));
     // New connections are served, and never by the dead process.
     const after = await request(server.port, 'new');
@@ -99,6 +106,7 @@ test.serial('processes: a client loop through reload() sees no error; the new pr
   writeFileSync(versionFile, 'one');
   process.env.TCP_TEST_VERSION_FILE = versionFile;
   const server = (await serve({ handler, processes: 2, threads: 1, address: '127.0.0.1', graceMs: 10_000 })) as ProcessesServer;
+  t.teardown(() => server.close()); // also when the test times out: no serving process left behind
   t.teardown(() => delete process.env.TCP_TEST_VERSION_FILE); // new processes inherit it at fork
   const CLIENTS = 8;
   let phase: 'before' | 'during' | 'after' = 'before';
@@ -180,6 +188,7 @@ test.serial('tcpcmd serve --processes 2: SIGHUP reloads, SIGTERM drains a connec
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  t.teardown(() => child.kill('SIGKILL')); // its serving processes drain and exit when it is gone
   try {
     await until(() => /listening on /.test(output));
     const port = Number(/listening on [^ ]+:(\d+)/.exec(output)![1]);
