@@ -108,10 +108,13 @@ haproxyTest('HAProxy with send-proxy-v2 over two tcpcmd serve machines: one kill
   t.teardown(() => haproxy.child.kill('SIGKILL'));
   try {
     // Both machines in service: answers come from both.
+    // (HAProxy may still be starting: refused connections are retried for a while.)
     const seen = new Set<number>();
-    for (let i = 0; seen.size < 2 && i < 200; i++) {
+    const deadline = Date.now() + 120_000;
+    for (let i = 0; seen.size < 2 && Date.now() < deadline; i++) {
       const outcome = await session(frontend, `warm${i}`);
       if (outcome.machine !== undefined) seen.add(outcome.machine);
+      else await new Promise((resolve) => setTimeout(resolve, 50));
     }
     t.deepEqual([...seen].sort(), [machines[0].port, machines[1].port].sort());
 
