@@ -80,3 +80,8 @@ export function startHostilePeer(mode: string): Promise<Peer> {
 export function startStructPeer(): Promise<Peer> {
   return startPeer('python3', [`${peersDir}struct_peer.py`]);
 }
+
+/** test/peers/protocol_peer.py: chunks, frames, echo (see its docstring). */
+export function startProtocolPeer(mode: string): Promise<Peer> {
+  return startPeer('python3', [`${peersDir}protocol_peer.py`, mode]);
+}
