@@ -13,6 +13,8 @@ Prints its port first, serves each connection on a thread, exits when stdin clos
           whole (two records interleaved fail), then answers "ok <records>" or
           "bad <record> <why>" and prints the same line
   echo    sends back what it receives (bytes as they are: the encodings tests read them)
+  codec   reads a first line naming a Python codec, then answers each line (decoded with
+          that codec) in upper case, encoded with it, and prints the line it decoded
 """
 import hashlib
 import socket
@@ -89,6 +91,19 @@ def echo(conn):
         conn.sendall(data)
 
 
+def codec(conn):
+    reader = Reader(conn)
+    name = reader.line().decode("ascii").strip()
+    while True:
+        try:
+            line = reader.line()
+        except EOFError:
+            return
+        text = line.decode(name)
+        print(text, flush=True)
+        conn.sendall((text.upper() + "\n").encode(name))
+
+
 def serve(conn, handler):
     try:
         with conn:
@@ -99,7 +114,7 @@ def serve(conn, handler):
 
 
 def main():
-    handler = {"chunks": chunks, "frames": frames, "echo": echo}[sys.argv[1]]
+    handler = {"chunks": chunks, "frames": frames, "echo": echo, "codec": codec}[sys.argv[1]]
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))
     server.listen(64)
