@@ -85,3 +85,8 @@ export function startStructPeer(): Promise<Peer> {
 export function startProtocolPeer(mode: string): Promise<Peer> {
   return startPeer('python3', [`${peersDir}protocol_peer.py`, mode]);
 }
+
+/** test/peers/smtp_peer.py: an SMTP server answering STARTTLS with Python's ssl, presenting cert/key. */
+export function startSmtpPeer(cert: string, key: string): Promise<Peer> {
+  return startPeer('python3', [`${peersDir}smtp_peer.py`, cert, key]);
+}
