@@ -90,3 +90,8 @@ export function startProtocolPeer(mode: string): Promise<Peer> {
 export function startSmtpPeer(cert: string, key: string): Promise<Peer> {
   return startPeer('python3', [`${peersDir}smtp_peer.py`, cert, key]);
 }
+
+/** test/peers/http11_server.py: Python's http.server over HTTP/1.1 (/fixed, /chunked). */
+export function startHttp11Server(): Promise<Peer> {
+  return startPeer('python3', [`${peersDir}http11_server.py`]);
+}
