@@ -5,10 +5,12 @@
  *   queue where the bytes are; nothing past it is taken. It waits until the delimiter,
  *   `maxbytes` bytes, or the end of the stream is there.
  * - Character fields (ReceiveFlag.Utf8, of either receive): the reply holds whole
- *   characters of the socket's encoding only. When `maxbytes` cuts a character, its
- *   first bytes are consumed (the count says so) and held by the socket, in front of the
- *   next Character read, whichever thread makes it; a cut that waiting can mend (the rest
- *   is still on its way) is left in the queue instead.
+ *   characters of the socket's encoding only. A character cut at the end of a read
+ *   (by `maxbytes`, or because its rest is still on its way) stays queued for the next
+ *   read, as long as the read has at least one whole character to give. When `maxbytes`
+ *   is smaller than the first character, its first bytes are consumed (the count says
+ *   so) and held by the socket, in front of the next Character read, whichever thread
+ *   makes it; `value` is '' until it completes.
  *
  * Reply: result = bytes consumed from the stream; ReplyLength = bytes in the data area
  * (the text, with held bytes in front); ReplyArg = the encoding of the text.
@@ -52,9 +54,10 @@ export function tryShapedReceive(stream: StreamSocket, slot: EngineSlot): boolea
   const atEnd = stream.ended || stream.failure !== 0; // no more bytes will come
   let n = Math.min(max, queued);
   let final = n === max; // the caller's bound cut it: waiting cannot change it
+  let delimited = false;
   if (slot.op === Op.ReceiveUntil) {
     const end = queue.indexOf(delimiters.get(slot) ?? NOTHING, n);
-    if (end >= 0) [n, final] = [end, true];
+    if (end >= 0) [n, final, delimited] = [end, true, true];
     else if (!final && !atEnd) return false;
   }
   if (!text) {
@@ -71,10 +74,12 @@ export function tryShapedReceive(stream: StreamSocket, slot: EngineSlot): boolea
   let consumed = taken;
   if (whole === total) {
     stream.heldText = NOTHING;
-  } else if (final) {
-    stream.heldText = Buffer.from(slot.data.subarray(whole, total)); // consumed, kept for the next read
+  } else if (final && (whole === 0 || delimited)) {
+    // Not one whole character fits in maxbytes (or the delimiter ends inside one): the
+    // bytes are consumed and kept for the next Character read.
+    stream.heldText = Buffer.from(slot.data.subarray(whole, total));
   } else if (whole > 0) {
-    // The rest of the cut character is still on its way: it stays queued.
+    // The whole characters go now; the cut one stays queued for the next read.
     queue.putBack(Buffer.from(slot.data.subarray(whole, total)));
     consumed = taken - (total - whole);
     stream.heldText = NOTHING;
