@@ -190,3 +190,20 @@ test.serial('server: cert without key is -1021 with the reason; a listener with 
   TCPClose(tlsAccepted);
   TCPClose(secureListener);
 });
+
+test('bad arguments: documented codes, nothing thrown', (t) => {
+  const listener = TCPSocket();
+  TCPBind(listener, 0);
+  TCPListen(listener);
+  const s = TCPConnect('127.0.0.1', TCPGetMyPort(listener));
+  const loose = TCPStartTLS as (...args: unknown[]) => number;
+  t.is(loose(), -503);
+  t.is(loose(s, true, 'x', 4), -503);
+  t.is(loose(s, 'yes'), -501);
+  t.is(loose(s, true, 5), -501);
+  t.is(TCPStartTLS(s, true, 'bad\nname'), -10022);
+  t.is(TCPStartTLS(0x7ffffff0), -509);
+  t.is(TCPStartTLS(listener), -10057, 'a listener is not a connection');
+  TCPClose(s);
+  TCPClose(listener);
+});
