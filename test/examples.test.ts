@@ -9,6 +9,17 @@ import { copyFileSync } from 'node:fs';
 import { makeTestPki } from './helpers/certs.js';
 import { startHostilePeer, startHttp11Server, startPythonPeer, startSmtpPeer } from './helpers/peers.js';
 import { run } from './helpers/run.js';
+import { createServer } from 'node:net';
+
+/** A port nobody listens on now (redis-server takes a port number, not 0). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 const tsx = (...args: string[]) => run(process.execPath, ['--import=tsx', ...args]).done;
 
@@ -33,6 +44,27 @@ test('http11-client.ts: headers by TCPReceiveUntil, bodies by Content-Length and
     );
   } finally {
     await server.stop();
+  }
+});
+
+test('redis-client.ts: a 1 MiB SET as one gathered send, replies by TCPReceiveUntil, against redis-server', async (t) => {
+  const port = await freePort();
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('redis-server did not start')), 20_000);
+      createInterface({ input: server.stdout }).on('line', (line) => {
+        if (/Ready to accept connections/.test(line)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const result = await tsx('examples/redis-client.ts', '127.0.0.1', String(port));
+    t.is(result.code, 0, result.stderr);
+    t.is(result.stdout, 'SET: OK\nGET: 1048576 bytes, the same\nDEL: 1\nGET: undefined\n');
+  } finally {
+    server.kill();
   }
 });
 
