@@ -147,3 +147,26 @@ test('the encoding option: default, names, socket 0, unknown ones', async (t) =>
     await peer.stop();
   }
 });
+
+test('a string larger than a send buffer, re-encoded in windows-1252, arrives whole (cut between characters)', async (t) => {
+  const peer = await startProtocolPeer('echo');
+  try {
+    const s = TCPConnect('127.0.0.1', peer.port);
+    t.is(TCPSetOption(s, 'encoding', 'windows-1252'), 0);
+    const text = 'é€'.repeat(150_000) + '\n'; // 600 KB of UTF-8: three send buffers, 300 KB in 1252
+    t.is(TCPSend(s, text), 300_001);
+    const back = new Uint8Array(300_001);
+    let got = 0;
+    while (got < back.length) {
+      const n = TCPReceive(s, back.subarray(got));
+      if (n <= 0) break;
+      got += n;
+    }
+    t.is(got, 300_001);
+    t.deepEqual(Buffer.from(back.subarray(0, 4)), Buffer.from([0xe9, 0x80, 0xe9, 0x80]));
+    t.true(back.subarray(0, 300_000).every((byte, i) => byte === (i % 2 === 0 ? 0xe9 : 0x80)), 'no character was split or garbled');
+    t.is(TCPClose(s), 0);
+  } finally {
+    await peer.stop();
+  }
+});
