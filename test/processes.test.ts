@@ -69,9 +69,9 @@ test.serial('processes: one that dies is restarted; the connections it held are 
   const server = (await serve({ handler, processes: 2, threads: 1, address: '127.0.0.1', log: (line) => logs.push(line) })) as ProcessesServer;
   t.teardown(() => server.close()); // also when the test times out: no serving process left behind
   try {
-    // Four connections held open (greeted, no request yet): two running, two queued in the engines.
+    // Four connections held open (greeted, no request yet): running, or queued in the engines.
     const clients = Array.from({ length: 4 }, () => lineClient(server.port));
-    await until(() => server.stats().running === 2 && server.stats().running + server.stats().queued === 4);
+    await until(() => server.stats().running + server.stats().queued === 4); // however the engines shared them
     const greeted = await Promise.race([clients[0]!.greeting, clients[1]!.greeting, clients[2]!.greeting, clients[3]!.greeting]);
     const victim = Number(greeted.split(' ')[1]);
     process.kill(victim, 'SIGKILL');
@@ -137,12 +137,12 @@ test.serial('processes: a client loop through reload() sees no error; the new pr
   try {
     await until(() => counts.before >= 50);
     // Four connections held open across the reload (greeted or waiting, no request yet):
-    // with one thread per process, two run and two wait in the old engines' queues.
+    // with one thread per process, at least two of them wait in the old engines' queues.
     stop = true;
     await Promise.all(loops.splice(0));
     stop = false;
     const held = Array.from({ length: 4 }, () => lineClient(server.port));
-    await until(() => server.stats().running === 2 && server.stats().running + server.stats().queued === 4);
+    await until(() => server.stats().running + server.stats().queued === 4); // however the engines shared them
     loops.push(...startLoops());
     writeFileSync(versionFile, 'two');
     phase = 'during';
