@@ -2,8 +2,9 @@
 // requests, holding no thread), time-outs, handler modules that cannot load, threads that
 // die. Real clients: redis-benchmark, ab, node:net sockets, on loopback.
 import anyTest, { type ExecutionContext } from 'ava';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
+import { createInterface } from 'node:readline';
 import { serve, type TcpServer } from '../src/index.js';
 import { run } from './helpers/run.js';
 
@@ -244,4 +245,27 @@ test("connection handlers: the per-connection time-out (default on) ends a recei
   } finally {
     await server.close();
   }
+});
+
+test('tcpcmd serve: a request handler driven by a real client, counts on SIGUSR1; a broken handler exits 1 with its message', async (t) => {
+  const child = spawn(process.execPath, ['bin/tcpcmd.mjs', 'serve', '--handler', 'test/fixtures/handlers/request-echo64.mjs', '--address', '127.0.0.1', '--threads', '2', '--idle-timeout', '20000']);
+  const lines = createInterface({ input: child.stdout });
+  const nextLine = (): Promise<string> => new Promise((resolve) => lines.once('line', resolve));
+  try {
+    const match = /^listening on 127\.0\.0\.1:(\d+)$/.exec(await nextLine());
+    t.truthy(match);
+    const c = await client({ port: Number(match![1]) } as TcpServer);
+    t.deepEqual(await c.ask(request64('via tcpcmd'), 64), request64('via tcpcmd'));
+    child.kill('SIGUSR1');
+    t.regex(await nextLine(), /^stats: request handler, busy threads 0, idle connections 1, waiting for a thread 0, requests 1, accepted 1,/);
+    c.socket.destroy();
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  const broken = await run(process.execPath, ['bin/tcpcmd.mjs', 'serve', '--handler', 'test/fixtures/handlers/syntax-error.mjs']).done;
+  t.is(broken.code, 1);
+  t.regex(broken.stderr, /^tcpcmd serve: serve: handler .*syntax-error\.mjs cannot be used: Unexpected token/);
+  t.regex(broken.stderr, /syntax-error\.mjs:3/);
+  t.notRegex(broken.stderr + broken.stdout, /\[object Object\]|listening/);
 });
