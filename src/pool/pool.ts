@@ -8,7 +8,8 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina } from 'piscina';
 import { engineHandle } from '../channel/engine-host.js';
 import { asError } from './load-module.js';
 import type { ServeLoopTask } from './serve-loop.js';
@@ -21,6 +22,16 @@ export interface PoolOptions {
   queue?: number;
   /** piscina's idleTimeout (default 60 s). The pool never shrinks below `threads` anyway. */
   idleTimeoutMs?: number;
+}
+
+/**
+ * piscina, loaded when the first pool is made: every pool thread loads this library
+ * (its handler imports 'tcp-commands'), and piscina costs a thread tens of ms of start.
+ */
+let piscinaClass: typeof Piscina | undefined;
+function loadPiscina(): typeof Piscina {
+  piscinaClass ??= (createRequire(import.meta.url)('piscina') as { Piscina: typeof Piscina }).Piscina;
+  return piscinaClass;
 }
 
 const workerEntry = new URL('../../workers/pool-worker.mjs', import.meta.url);
@@ -40,7 +51,8 @@ export class Pool {
   constructor(options: PoolOptions = {}) {
     this.threads = Math.max(1, Math.floor(options.threads ?? Math.max(2, availableParallelism())));
     this.queue = Math.max(0, Math.floor(options.queue ?? this.threads * 16));
-    this.piscina = new Piscina({
+    const PiscinaPool = loadPiscina();
+    this.piscina = new PiscinaPool({
       filename: workerEntry.href,
       minThreads: this.threads,
       maxThreads: this.threads,
