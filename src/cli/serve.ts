@@ -1,5 +1,4 @@
 /** tcpcmd serve: serve() from the command line, until SIGINT or SIGTERM. */
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { serve, type ServeStats, type TcpServer } from '../pool/serve.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
@@ -70,7 +69,6 @@ export const serveCommand: Subcommand = {
       },
     });
     if (values.handler === undefined) throw new UsageError('--handler FILE is required');
-    if (!existsSync(values.handler)) throw new UsageError(`no such handler: ${values.handler}`);
     if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
     const port = /^\d+$/.test(values.port) ? Number(values.port) : values.port;
     const threads = whole('threads', values.threads, 1);
