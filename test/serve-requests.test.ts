@@ -5,7 +5,7 @@ import anyTest, { type ExecutionContext } from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
-import { serve, type TcpServer } from '../src/index.js';
+import { createPool, serve, type TcpServer } from '../src/index.js';
 import { run } from './helpers/run.js';
 
 // One at a time: each test runs real threads and real load clients on a 2-core machine.
@@ -268,4 +268,20 @@ test('tcpcmd serve: a request handler driven by a real client, counts on SIGUSR1
   t.regex(broken.stderr, /^tcpcmd serve: serve: handler .*syntax-error\.mjs cannot be used: Unexpected token/);
   t.regex(broken.stderr, /syntax-error\.mjs:3/);
   t.notRegex(broken.stderr + broken.stdout, /\[object Object\]|listening/);
+});
+
+test('pool.run rejects with real Errors: a syntax error with its place, a missing module, a thread that exits', async (t) => {
+  const pool = createPool({ threads: 1 });
+  const script = (name: string): URL => new URL(`./fixtures/scripts/${name}`, import.meta.url);
+  try {
+    const syntax = await t.throwsAsync(pool.run(script('syntax-error.mjs')), { instanceOf: Error });
+    t.regex(syntax!.message, /Unexpected token[\s\S]*syntax-error\.mjs:2/);
+    const missing = await t.throwsAsync(pool.run(script('no-such-script.mjs')), { instanceOf: Error });
+    t.regex(missing!.message, /Cannot find module .*no-such-script\.mjs/);
+    const exits = await t.throwsAsync(pool.run(script('exits.mjs')), { instanceOf: Error });
+    t.regex(exits!.message, /exited with code: 7/);
+    for (const error of [syntax, missing, exits]) t.notRegex(error!.message, /\[object Object\]|^\{/);
+  } finally {
+    await pool.destroy();
+  }
 });

@@ -79,6 +79,18 @@ function syntaxErrorLocation(url: string): string | undefined {
   return lines.slice(at, at + 3).join('\n');
 }
 
+/**
+ * A task's failure as a plain Error that survives the trip to the pool's thread: some of
+ * Node's own errors (ERR_MODULE_NOT_FOUND) arrive there as objects without a message.
+ */
+export function transferableError(thrown: unknown): Error {
+  const error = asError(thrown);
+  const plain = new Error(error.message);
+  plain.name = error.name;
+  if (error.stack !== undefined) plain.stack = error.stack;
+  return plain;
+}
+
 /** A task's failure, as an Error with a message whatever was thrown (never "[object Object]"). */
 export function asError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;

@@ -5,7 +5,7 @@
  * from dist/ when built); its commands share the process's engine through the handle in
  * the pool's workerData.
  */
-import { asError, loadModule } from './load-module.js';
+import { loadModule, transferableError } from './load-module.js';
 import { runRequestLoop } from './request-loop.js';
 import { runServeLoop, type ServeLoopTask } from './serve-loop.js';
 
@@ -68,8 +68,8 @@ export default async function runTask(task: ScriptTask | CheckTask | ServeLoopTa
     if (task.kind === 'check') return (await loadHandler(task.module)).kind;
     return await runServe(task);
   } catch (error) {
-    // piscina passes what a task threw through structured clone: an Error keeps its
-    // message; anything else is made one here, so no caller ever prints [object Object].
-    throw asError(error);
+    // piscina passes what a task threw through structured clone, where some errors lose
+    // their message: a plain Error with it is sent, so no caller prints [object Object].
+    throw transferableError(error);
   }
 }
