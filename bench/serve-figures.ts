@@ -97,7 +97,9 @@ async function keepAliveRun(server: ServerProcess): Promise<KeepAliveRun> {
 export async function keepAlive(interleaved: Interleaved): Promise<Row[]> {
   const figures: Record<string, KeepAliveRun[]> = { ours: [], raw: [] };
   const m = await interleaved('keep-alive', async () => {
-    const ours = await startOurServer(4, REQUEST_HANDLER);
+    // Opening 5,000 connections on a busy 2-core machine can take longer than the default
+    // idleTimeout (60 s): the first ones would be closed before the figure starts.
+    const ours = await startOurServer(4, REQUEST_HANDLER, 600_000);
     let oursRun: KeepAliveRun;
     try {
       oursRun = await keepAliveRun(ours);

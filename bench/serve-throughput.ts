@@ -25,9 +25,11 @@ export async function startServerProcess(args: string[]): Promise<ServerProcess>
   return { port, pid: child.pid!, stop: () => child.stdin.end() };
 }
 
-export function startOurServer(threads = 2, handler?: string): Promise<ServerProcess> {
+export function startOurServer(threads = 2, handler?: string, idleTimeoutMs?: number): Promise<ServerProcess> {
   const args = ['--import=tsx', new URL('./servers/ours.ts', import.meta.url).pathname, String(threads)];
-  return startServerProcess(handler === undefined ? args : [...args, handler]);
+  if (handler !== undefined) args.push(handler);
+  if (idleTimeoutMs !== undefined) args.push('1024', String(idleTimeoutMs));
+  return startServerProcess(args);
 }
 
 /** The request-handler form of the same work (bench/handlers/reqres-request.mjs). */
