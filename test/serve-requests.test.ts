@@ -189,6 +189,7 @@ test('a handler that closes its connection ends it; the server goes on', async (
     const d = await client(server);
     t.deepEqual(await d.ask(request64('next'), 64), request64('next'));
     d.socket.destroy();
+    await until(() => server.stats().requests === 2); // counted after the call returns, maybe after the client has its answer
     t.like(server.stats(), { requests: 2, failed: 0 });
   } finally {
     await server.close();
@@ -241,6 +242,7 @@ test("connection handlers: the per-connection time-out (default on) ends a recei
     const answer = await c.ask('', 'receive gave -522\n'.length);
     t.is(answer.toString(), 'receive gave -522\n');
     await c.closed;
+    await until(() => server.stats().completed === 1); // counted after the close the client saw
     t.like(server.stats(), { handler: 'connection', completed: 1, busyThreads: 0 });
   } finally {
     await server.close();
