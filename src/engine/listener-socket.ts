@@ -21,6 +21,7 @@ import type { ConnectionOptions } from './connection-options.js';
 import { removeItem } from './list.js';
 import { plainAddress } from './ops/addresses.js';
 import { inheritProxiedPeer, type ProxySettings } from './proxy-protocol.js';
+import type { RequestServer } from './request-server.js';
 import type { ServerTls } from './server-tls.js';
 import type { EngineSlot } from './slot.js';
 import type { SocketTable } from './socket-table.js';
@@ -56,6 +57,8 @@ export class ListenerSocket {
   private readonly acceptors: EngineSlot[] = [];
   private handshaking = 0;
   private closed = false;
+  /** serve()'s request handlers: connections go to this watch instead of TCPAccept. */
+  requests: RequestServer | undefined;
 
   constructor(
     readonly server: Server,
@@ -126,6 +129,11 @@ export class ListenerSocket {
       if (arrival instanceof StreamSocket) arrival.release(2);
       return;
     }
+    if (this.requests !== undefined) {
+      if (arrival instanceof StreamSocket) return this.requests.arrive(arrival);
+      this.requests.handshakeFailures++;
+      return;
+    }
     if (arrival instanceof StreamSocket) {
       // A client that gives up before being accepted leaves the queue.
       arrival.socket.once('close', () => removeItem(this.waiting, arrival));
@@ -176,6 +184,7 @@ export class ListenerSocket {
   release(): void {
     this.closed = true;
     this.server.close();
+    this.requests?.release();
     for (const slot of this.acceptors.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     for (const arrival of this.waiting.splice(0)) if (arrival instanceof StreamSocket) arrival.release(2);
   }

@@ -64,7 +64,7 @@ async function drain(graceMs: number): Promise<void> {
 /** After close: the running/queued are gone, the totals are final. */
 function finalCounts(s: TcpServer, before: ChildStats): Partial<ChildStats> {
   const after = s.stats();
-  return { accepted: after.accepted, completed: after.completed, failed: after.failed, running: 0, queued: 0, refused: Math.max(before.refused, after.refused) };
+  return { accepted: after.accepted, completed: after.completed, failed: after.failed, running: 0, busyThreads: 0, queued: 0, idle: 0, refused: Math.max(before.refused, after.refused) };
 }
 
 // The supervisor coordinates: a terminal's Ctrl-C or a service manager's SIGTERM to the

@@ -31,10 +31,12 @@ export interface ProcessesStats extends ServeStats {
   proxyRefused: number;
 }
 
-const CUMULATIVE = ['accepted', 'refused', 'failed', 'completed', 'handshakeFailures', 'proxyRefused'] as const;
+const CUMULATIVE = ['accepted', 'refused', 'failed', 'completed', 'handshakeFailures', 'proxyRefused', 'requests'] as const;
+/** Counts of the moment, added up over the live processes only. */
+const CURRENT = ['running', 'busyThreads', 'queued', 'idle'] as const;
 
 function zero(): ChildStats {
-  return { accepted: 0, running: 0, queued: 0, refused: 0, failed: 0, completed: 0, handshakeFailures: 0, proxyRefused: 0 };
+  return { handler: 'connection', accepted: 0, running: 0, busyThreads: 0, queued: 0, idle: 0, requests: 0, refused: 0, failed: 0, completed: 0, handshakeFailures: 0, proxyRefused: 0 };
 }
 
 class ServingProcess {
@@ -175,8 +177,8 @@ export class ProcessesServer implements TcpServer {
     for (const serving of this.live) {
       if (serving.draining) draining++;
       for (const key of CUMULATIVE) total[key] += serving.stats[key];
-      total.running += serving.stats.running;
-      total.queued += serving.stats.queued;
+      for (const key of CURRENT) total[key] += serving.stats[key];
+      total.handler = serving.stats.handler;
       if (serving.ready && !serving.draining) processes++;
     }
     // A process that died took its running connections with it: they count as failed.
