@@ -25,6 +25,7 @@ import {
   SlotState,
 } from '../protocol.js';
 import { currentRegistry, ensureEngine, EXIT_FLUSH_MS, onExitFlush } from './engine-host.js';
+import { lifelineAddress } from './lifeline.js';
 import { EngineWatch } from './liveness.js';
 import { caughtWhileSpinning, parkedAfterSpinning, spinBudget } from './spin.js';
 import { WAIT_SLICE_MS, waitForWord } from './wait.js';
@@ -185,7 +186,7 @@ export function registerChannel(dataBytes: number): Channel | number {
   const id = Atomics.add(registry, Reg.NextSlot, 1);
   header[Slot.SlotId] = id;
   const announce = new BroadcastChannel(registrationChannelName(registry));
-  announce.postMessage({ id, sab, threadId });
+  announce.postMessage({ id, sab, threadId, lifeline: lifelineAddress() });
   announce.close();
   const accepted = waitForWord(header, Slot.Registered, (g) => g === generation, REGISTER_DEADLINE_MS);
   return accepted ? new Channel(registry, id, generation, sab) : ErrorCode.EngineDown;

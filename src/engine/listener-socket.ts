@@ -147,6 +147,11 @@ export class ListenerSocket {
     while (this.acceptors.length > 0 && this.waiting.length > 0) this.tryAccept(this.acceptors.shift()!);
   }
 
+  /** Its thread ended: a TCPAccept it had parked is dropped (Engine.forgetSlot). */
+  forget(slot: EngineSlot): void {
+    removeItem(this.acceptors, slot);
+  }
+
   /** TCPClose: stop listening, reset connections never accepted, wake parked accepts. */
   release(): void {
     this.closed = true;

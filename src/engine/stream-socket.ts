@@ -273,6 +273,21 @@ export class StreamSocket {
     }
   }
 
+  // ---- a caller thread ended ----------------------------------------------------------------
+
+  /**
+   * The thread of `slot` has ended (Engine.forgetSlot): what it had parked here goes,
+   * taking no data (the queue stays for the next reader), and if it held the send lock
+   * in the middle of a multi-part send, the lock passes to the next sender. The parts
+   * it had sent stay sent: the peer sees the dead send cut short at a part boundary
+   * (a multiple of 256 KiB for TCPSend, 64 KiB for sendAsync), then the next send whole.
+   */
+  forget(slot: EngineSlot): void {
+    for (const list of [this.receivers, this.senders, this.roomWaiters, this.closeWaiters]) removeItem(list, slot);
+    if (this.sendOwner === slot) this.releaseSendLock();
+    this.serveReceivers(); // the one behind it may take what it was waiting to complete
+  }
+
   // ---- failure and close ------------------------------------------------------------------
 
   private fail(code: number): void {
