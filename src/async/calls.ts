@@ -8,6 +8,7 @@ import { ErrorCode } from '../errors.js';
 import { Op, SendFlag } from '../protocol.js';
 import { checkSocket } from '../commands/validate.js';
 import { noteSecureError } from '../commands/secure-error.js';
+import { sendPayload } from '../commands/payload.js';
 import { applyThreadDefaults, connectRequest } from '../commands/connect.js';
 
 const code = (error: number): number => error;
@@ -57,9 +58,12 @@ export function receiveAsync(socket: number, maxbytes = 65536): Promise<Uint8Arr
 }
 
 /** TCPSend, awaited: bytes sent or an error code. Parts hold the send lock as TCPSend's do. */
-export function sendAsync(socket: number, bytes: Uint8Array): Promise<number> {
+export function sendAsync(socket: number, buffer: Uint8Array): Promise<number> {
   const socketError = checkSocket(socket);
   if (socketError !== 0) return Promise.resolve(socketError);
+  // A Uint8Array (or any view); one over a detached buffer is -10022, as for TCPSend.
+  const bytes = ArrayBuffer.isView(buffer) ? sendPayload(buffer) : ErrorCode.WrongType;
+  if (typeof bytes !== 'object') return Promise.resolve(typeof bytes === 'number' ? bytes : ErrorCode.WrongType);
   return withAsyncChannel(async (channel) => {
     let sent = 0;
     do {

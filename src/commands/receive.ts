@@ -2,7 +2,7 @@
 import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { Op, ReceiveFlag, SLOT_GENERAL_BYTES } from '../protocol.js';
-import { bytesOf, type Holder, isHolder } from './payload.js';
+import { assignHolder, bytesOf, type Holder, holderWritable, isHolder } from './payload.js';
 import { report } from './report.js';
 import { checkCount, checkSocket, isFiniteNumber } from './validate.js';
 
@@ -39,6 +39,7 @@ export function receive(count: number, socket: unknown, buffer: unknown, maxbyte
     if (target.length === 0) return ErrorCode.InvalidArgument;
     limit = Math.min(limit, target.length);
   } else if (isHolder(buffer)) {
+    if (!holderWritable(buffer)) return ErrorCode.InvalidArgument; // before any byte is taken
     holder = buffer;
   } else {
     return ErrorCode.WrongType;
@@ -51,9 +52,10 @@ export function receive(count: number, socket: unknown, buffer: unknown, maxbyte
   if (target !== undefined) {
     target.set(channel.data.subarray(0, result));
   } else if (holder !== undefined) {
-    holder.value = asText
+    const value = asText
       ? channel.data.toString('utf8', 0, result)
       : new Uint8Array(channel.data.subarray(0, result)); // a copy: the area is reused
+    if (!assignHolder(holder, value)) return ErrorCode.InvalidArgument;
   }
   return result;
 }

@@ -23,7 +23,7 @@ export function send(count: number, socket: unknown, buffer: unknown): number {
   const socketError = checkSocket(socket);
   if (socketError !== 0) return socketError;
   const payload = sendPayload(buffer);
-  if (payload === undefined) return ErrorCode.WrongType;
+  if (typeof payload === 'number') return payload;
   const channel = openChannel();
   if (typeof channel === 'number') return channel;
   // The common case, a string that surely fits, is encoded straight into shared memory.
