@@ -17,6 +17,7 @@ import { ReceiveFlag, SendFlag } from '../protocol.js';
 import { ReceiveQueue } from './receive-queue.js';
 import { type ConnectionOptions, defaultConnectionOptions } from './connection-options.js';
 import { removeItem } from './list.js';
+import { mayResumeReading, mayTakeAnotherRead } from './receive-bound.js';
 import type { EngineSlot } from './slot.js';
 
 /** After a complete close, how long arriving data is drained before the socket is destroyed. */
@@ -172,14 +173,14 @@ export class StreamSocket {
     if (this.released) return; // closing: what still arrives is discarded
     this.queue.push(chunk);
     this.serveReceivers();
-    if (!this.paused && this.queue.length > this.options.receiveBufferBytes) {
+    if (!this.paused && !mayTakeAnotherRead(this.queue.length, this.options.receiveBufferBytes)) {
       this.paused = true;
       this.socket.pause();
     }
   }
 
   private resumeIfDrained(): void {
-    if (this.paused && this.queue.length <= this.options.receiveBufferBytes / 2) {
+    if (this.paused && mayResumeReading(this.queue.length, this.options.receiveBufferBytes)) {
       this.paused = false;
       this.socket.resume();
     }
