@@ -155,6 +155,8 @@ export const Op = {
   ReloadTrust: 21,
   /** Answer when every socket has written what it was given (Arg0: time limit, ms). */
   Flush: 23,
+  /** TCPFlush: answer when the socket's sent bytes have left node for the kernel (Arg0: time limit, ms, -1 none). */
+  FlushSocket: 70,
   /** Test hook: makes the engine throw from its event loop, to prove callers survive it. */
   Crash: 99,
   /** Test hook: the engine's event loop stops turning (an endless loop), silently. */

@@ -24,7 +24,7 @@ import {
   SLOT_HEADER_BYTES,
   SlotState,
 } from '../protocol.js';
-import { currentRegistry, ensureEngine, EXIT_FLUSH_MS, onExitFlush } from './engine-host.js';
+import { currentRegistry, ensureEngine, exitTimeoutMs, onExitFlush } from './engine-host.js';
 import { lifelineAddress } from './lifeline.js';
 import { EngineWatch } from './liveness.js';
 import { caughtWhileSpinning, parkedAfterSpinning, spinBudget } from './spin.js';
@@ -207,7 +207,14 @@ export function openChannel(): Channel | number {
     // engine go out before the process ends (ops/flush.ts).
     onExitFlush(() => {
       const current = openChannel();
-      if (typeof current !== 'number') current.call(Op.Flush, 0, EXIT_FLUSH_MS);
+      if (typeof current === 'number') return;
+      const left = current.call(Op.Flush, 0, exitTimeoutMs());
+      if (left > 0) {
+        process.stderr.write(
+          `tcp-commands: at exit, ${left} connection(s) still had sent bytes not handed to the kernel after ` +
+            `TCP_COMMANDS_EXIT_TIMEOUT (${exitTimeoutMs()} ms); those bytes are not delivered (TCPFlush waits for them)\n`,
+        );
+      }
     });
   }
   return opened;

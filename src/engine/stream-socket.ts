@@ -80,6 +80,11 @@ export class StreamSocket {
     return this.queue.length;
   }
 
+  /** The error that ended the connection, 0 while healthy. */
+  get failed(): number {
+    return this.failure;
+  }
+
   get timeoutMs(): number {
     return this.options.timeoutMs;
   }
