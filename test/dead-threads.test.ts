@@ -4,7 +4,7 @@
 import test from 'ava';
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { TCPClose, TCPConnect, TCPReceive, TCPSend, TCPSetOption, TCPStats } from '../src/index.js';
+import { TCPAccept, TCPBind, TCPClose, TCPConnect, TCPGetMyPort, TCPListen, TCPReceive, TCPSend, TCPSetOption, TCPSocket, TCPStats } from '../src/index.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { startWorkerFixture } from './helpers/worker.js';
 
@@ -119,4 +119,41 @@ test.serial('a worker ending by process.exit() or an uncaught throw is forgotten
     await worker.exited.catch(() => undefined);
   }
   t.true(await waitFor(() => stats().slots <= baseline), `slots back to ${baseline} (now ${stats().slots})`);
+});
+
+test.serial("a terminated worker's async receives and blocked TCPAccept are dropped too", async (t) => {
+  const peer = await startPythonPeer('echo');
+  try {
+    const s = TCPConnect('127.0.0.1', peer.port);
+    TCPSetOption(s, 'timeout', 15_000);
+    const before = stats();
+    const asyncWorker = startWorkerFixture('parked-async-worker.ts', { socket: s });
+    t.is(await asyncWorker.nextMessage(), 'receiving');
+    t.true(await waitFor(() => stats().parked === before.parked + 2), 'two async receives parked');
+
+    const listener = TCPSocket();
+    TCPSetOption(listener, 'address', '127.0.0.1');
+    TCPSetOption(listener, 'timeout', 15_000);
+    t.is(TCPBind(listener, 0), 0);
+    t.is(TCPListen(listener), 0);
+    const acceptor = startWorkerFixture('accept-worker.ts', { listener });
+    t.is(await acceptor.nextMessage(), 'accepting');
+    t.true(await waitFor(() => stats().parked === before.parked + 3), 'and an accept');
+
+    await Promise.all([asyncWorker.worker.terminate(), acceptor.worker.terminate()]);
+    t.true(await waitFor(() => stats().parked === before.parked), 'all dropped');
+    t.true(await waitFor(() => stats().slots <= before.slots), 'every slot of both threads forgotten');
+
+    // The data and the next client go to this thread.
+    t.is(TCPSend(s, 'echo me'), 7);
+    const holder = { value: '' };
+    t.is(TCPReceive(s, holder), 7);
+    t.is(holder.value, 'echo me');
+    const client = TCPConnect('127.0.0.1', TCPGetMyPort(listener));
+    const served = TCPAccept(listener);
+    t.true(served > 0, `accepted here: ${served}`);
+    [client, served, listener, s].forEach((n) => TCPClose(n));
+  } finally {
+    await peer.stop();
+  }
 });
