@@ -4,7 +4,7 @@
 import test from 'ava';
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { TCPAccept, TCPBind, TCPClose, TCPConnect, TCPGetMyPort, TCPListen, TCPReceive, TCPSend, TCPSetOption, TCPSocket, TCPStats } from '../src/index.js';
+import { createPool, TCPAccept, TCPBind, TCPClose, TCPConnect, TCPGetMyPort, TCPListen, TCPReceive, TCPSend, TCPSetOption, TCPSocket, TCPStats } from '../src/index.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { startWorkerFixture } from './helpers/worker.js';
 
@@ -154,6 +154,29 @@ test.serial("a terminated worker's async receives and blocked TCPAccept are drop
     t.true(served > 0, `accepted here: ${served}`);
     [client, served, listener, s].forEach((n) => TCPClose(n));
   } finally {
+    await peer.stop();
+  }
+});
+
+test.serial('a pool thread destroyed while blocked in TCPReceive: its receive is dropped', async (t) => {
+  const peer = await startPythonPeer('echo');
+  const pool = createPool({ threads: 1 });
+  try {
+    const s = TCPConnect('127.0.0.1', peer.port);
+    TCPSetOption(s, 'timeout', 15_000);
+    const before = stats();
+    const task = pool.run(new URL('./fixtures/scripts/receive-on.ts', import.meta.url), s).catch(() => 'abandoned');
+    t.true(await waitFor(() => stats().parked === before.parked + 1, 30_000), 'the pool thread is parked');
+    await pool.destroy();
+    t.is(await task, 'abandoned');
+    t.true(await waitFor(() => stats().parked === before.parked), 'its receive is dropped');
+    t.is(TCPSend(s, 'mine'), 4);
+    const holder = { value: '' };
+    t.is(TCPReceive(s, holder), 4);
+    t.is(holder.value, 'mine');
+    t.is(TCPClose(s), 0);
+  } finally {
+    await pool.destroy();
     await peer.stop();
   }
 });
