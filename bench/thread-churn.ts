@@ -55,7 +55,14 @@ async function settle(): Promise<{ slots: number; engineRestarts: number; rssMiB
 const started = Date.now();
 await serve(warmup);
 const afterWarmup = await settle();
-await serve(sessions - warmup);
+// In batches of 100, with a progress line each (slots and RSS so far) on stderr.
+for (let served = warmup; served < sessions; ) {
+  const batch = Math.min(100, sessions - served);
+  await serve(batch);
+  served += batch;
+  const now = await settle();
+  console.error(JSON.stringify({ served, ...now, seconds: (Date.now() - started) / 1000 }));
+}
 console.error(await done);
 const afterAll = await settle();
 TCPClose(listener);

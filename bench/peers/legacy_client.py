@@ -22,7 +22,7 @@ def read_line(conn):
 
 
 def session(i):
-    with socket.create_connection(("127.0.0.1", port), timeout=60) as conn:
+    with socket.create_connection(("127.0.0.1", port), timeout=300) as conn:
         read_line(conn)
         conn.sendall(f"session {i}\n".encode())
         assert read_line(conn) == f"echo: session {i}\r\n".encode()
