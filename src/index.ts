@@ -23,6 +23,7 @@ export { TCPName2Addr, TCPAddr2Name } from './commands/names.js';
 export { TCPPing } from './commands/ping.js';
 export { TCPSetTrustStore } from './commands/trust.js';
 export { TCPAvailable, TCPWait, TCPStats, type EngineStats } from './commands/inspect.js';
+export { TCPFlush } from './commands/flush.js';
 export { TCPReceiveFull } from './commands/receive-full.js';
 export { TCPSendData, TCPReceiveData } from './commands/data.js';
 export { WebDevSetConfig, WebDevGetSecureError } from './commands/config.js';

@@ -180,6 +180,11 @@ export class ListenerSocket {
     this.server.close();
   }
 
+  /** Its thread ended: a TCPAccept it had parked is dropped (Engine.forgetSlot). */
+  forget(slot: EngineSlot): void {
+    removeItem(this.acceptors, slot);
+  }
+
   /** TCPClose: stop listening, reset connections never accepted, wake parked accepts. */
   release(): void {
     this.closed = true;
