@@ -5,6 +5,7 @@
  */
 import { type ConnectionOptions, defaultConnectionOptions } from './connection-options.js';
 import { ServerTls } from './server-tls.js';
+import { defaultHandshakeLimits } from './tls-handshakes.js';
 
 export const DEFAULT_BACKLOG = 511;
 
@@ -21,4 +22,6 @@ export class UnboundSocket {
   binding = false;
   /** The 'cert' and 'key' options: given both, the listener speaks TLS. */
   readonly tls = new ServerTls();
+  /** The 'handshakes' and 'handshaketimeout' options, shared with the listener it becomes. */
+  readonly handshakeLimits = defaultHandshakeLimits();
 }

@@ -78,6 +78,12 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
       const problem = entry.tls.set(id === OptionId.cert ? 'cert' : 'key', slot.text());
       return problem === undefined ? slot.reply(0) : slot.replyText(ErrorCode.TlsError, problem);
     }
+    case OptionId.handshakes:
+    case OptionId.handshaketimeout:
+      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
+      if (id === OptionId.handshakes) entry.handshakeLimits.maxInFlight = slot.arg1;
+      else entry.handshakeLimits.timeoutMs = slot.arg1;
+      return slot.reply(0);
     default:
       // connecttimeout belongs to socket 0 (the thread's defaults), read-only ones to nobody.
       return slot.reply(ErrorCode.InvalidArgument);
@@ -119,6 +125,14 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
     case OptionId.refused:
       if (!(entry instanceof ListenerSocket)) return slot.reply(ErrorCode.InvalidArgument);
       return slot.reply(id === OptionId.queued ? entry.queued : entry.refused);
+    case OptionId.handshakes:
+    case OptionId.handshaketimeout:
+      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
+      return slot.reply(id === OptionId.handshakes ? entry.handshakeLimits.maxInFlight : entry.handshakeLimits.timeoutMs);
+    case OptionId.handshaking:
+    case OptionId.abandoned:
+      if (!(entry instanceof ListenerSocket)) return slot.reply(ErrorCode.InvalidArgument);
+      return slot.reply(id === OptionId.handshaking ? entry.handshakes.inProgress : entry.handshakes.abandoned);
     default:
       return slot.reply(ErrorCode.InvalidArgument);
   }

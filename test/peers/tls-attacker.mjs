@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Hostile TLS clients in a process of their own, against a TLS listener on 127.0.0.1:
+//   node tls-attacker.mjs PORT MODE COUNT [SECONDS]
+// MODE close: COUNT clients at a time connect and close (FIN) before any ClientHello;
+//   each one closed is replaced at once, for SECONDS (default: one wave only).
+// MODE reset: the same, ending with an RST instead of a FIN.
+// MODE stall: COUNT clients connect and send the first half of a ClientHello, then
+//   stall; one the server drops is replaced at once (renewing the attack) for SECONDS
+//   (default: one wave, never replaced).
+// Prints 'ready' once COUNT clients have connected (and sent what they send), then, at the
+// end, one JSON line { connections, droppedByServer }. Stops itself after SECONDS (one
+// wave: after 120 s at most, or when stdin closes).
+import net from 'node:net';
+
+const [port, mode, count] = [Number(process.argv[2]), process.argv[3], Number(process.argv[4])];
+const seconds = process.argv[5] === undefined ? undefined : Number(process.argv[5]);
+const renew = seconds !== undefined;
+const deadline = Date.now() + (seconds ?? 120) * 1000;
+// A TLS record header (handshake, TLS 1.0 record version, 512 bytes announced) and the
+// start of a ClientHello: the server waits for the remaining bytes that never come.
+const HALF_HELLO = Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]);
+
+let connections = 0;
+let droppedByServer = 0;
+let connected = 0;
+let announced = false;
+const live = new Set();
+
+function attacker() {
+  if (Date.now() >= deadline) return;
+  const socket = net.connect({ port, host: '127.0.0.1' });
+  live.add(socket);
+  let ours = false;
+  socket.on('error', () => {});
+  socket.once('connect', () => {
+    connections++;
+    if (mode === 'stall') {
+      socket.write(HALF_HELLO);
+    } else {
+      ours = true;
+      if (mode === 'reset') socket.resetAndDestroy();
+      else socket.end();
+    }
+    if (++connected === count && !announced) {
+      announced = true;
+      process.stdout.write('ready\n');
+    }
+  });
+  // A FIN from the server: answer it (our side of a closed connection must not linger).
+  socket.on('end', () => socket.end());
+  socket.once('close', () => {
+    live.delete(socket);
+    if (!ours) droppedByServer++;
+    if (renew) setImmediate(attacker);
+  });
+}
+
+for (let i = 0; i < count; i++) attacker();
+
+function finish() {
+  for (const socket of live) socket.destroy();
+  process.stdout.write(`${JSON.stringify({ connections, droppedByServer })}\n`);
+  process.exit(0);
+}
+setTimeout(finish, Math.max(0, deadline - Date.now()));
+process.stdin.on('end', finish);
+process.stdin.resume();
