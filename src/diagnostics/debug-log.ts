@@ -21,7 +21,8 @@ const prefix = `${DEBUG_SECTION.toUpperCase()} ${process.pid}: `;
 
 function writeLine(line: string): void {
   try {
-    writeSync(2, `${prefix}${line}\n`);
+    // One event, one line: node's TLS messages carry newlines of their own.
+    writeSync(2, `${prefix}${line.replace(/\s*\n\s*/g, ' ')}\n`);
   } catch {
     // stderr closed or full: a diagnostic line is not worth failing for
   }

@@ -45,7 +45,7 @@ export class RepeatLimiter {
     const window = this.windows.get(kind);
     this.windows.delete(kind);
     if (window === undefined || window.suppressed === 0) return;
-    const seconds = Math.round(this.windowMs / 1000);
+    const seconds = Math.round(this.windowMs / 100) / 10;
     this.write(`${window.suppressed.toLocaleString('en-US')} more ${kind} in the last ${seconds} s`);
   }
 }
