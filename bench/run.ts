@@ -4,7 +4,7 @@
  * all alike; each is the median over RUNS runs (BENCH_RUNS, default 5), each run's
  * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
- * Figures: pingpong, pool-pingpong, bulk, serve, idle, first, load, leak.
+ * Figures: pingpong, pool-pingpong, bulk, serve, idle, first, load, leak, tlsattack.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -19,6 +19,7 @@ import { LOAD_CONNECTIONS, LOAD_REQUESTS, leakRun, loadRun, startLoadServers } f
 import { nodeNetPingPong, oursPingPong, pythonPingPong } from './pingpong.js';
 import { loadGenerator, startOurServer, startRawServer } from './serve-throughput.js';
 import { median, printTable, type Row } from './stats.js';
+import { ATTACKERS, latencyUnderAttack, startTlsServers } from './tls-attack.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 20_000);
@@ -191,6 +192,39 @@ async function leak(): Promise<Row[]> {
   }
 }
 
+/** Good TLS clients' connect-to-first-byte under attack (tls-attack.ts): p50 and p99 over BENCH_TLS_VISITS visits. */
+async function tlsAttack(): Promise<Row[]> {
+  const visits = Number(process.env.BENCH_TLS_VISITS ?? 200);
+  const servers = await startTlsServers();
+  const rows: Row[] = [];
+  const conditions = [
+    ['none', 'no attack'],
+    ['close', `${ATTACKERS} clients connecting and closing before their hello`],
+    ['stall', `${ATTACKERS} clients stalled mid-hello`],
+  ] as const;
+  try {
+    for (const [attack, label] of conditions) {
+      const ours = await latencyUnderAttack(servers.ours.port, servers.ca, attack, visits);
+      const node = await latencyUnderAttack(servers.node.port, servers.ca, attack, visits);
+      progress(`tlsattack ${attack}: ours ${JSON.stringify(ours)}, node:tls ${JSON.stringify(node)}`);
+      const failures = `failed: ours ${ours.failed}/${visits}, node:tls ${node.failed}/${visits}`;
+      for (const p of ['p50', 'p99'] as const) {
+        rows.push({
+          figure: `TLS connect-to-first-byte ${p}, serve({cert,key}), ${label} (${failures})`,
+          ours: ours[p],
+          peers: { 'node:tls server': node[p] },
+          unit: 'ms',
+          better: 'lower',
+        });
+      }
+    }
+  } finally {
+    servers.ours.stop();
+    servers.node.stop();
+  }
+  return rows;
+}
+
 const figures: Record<string, () => Promise<Row[]>> = {
   pingpong: pingPong,
   'pool-pingpong': poolPingPong,
@@ -200,6 +234,7 @@ const figures: Record<string, () => Promise<Row[]>> = {
   first: firstCommand,
   load,
   leak,
+  tlsattack: tlsAttack,
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

@@ -165,7 +165,7 @@ export const OPTIONS = {
     kind: OptionKind.Integer,
     min: 1,
     max: 65535,
-    doc: 'a TLS listener: TLS handshakes in flight at most (apart from `backlog`, which counts only finished ones); a client beyond it displaces the oldest handshake. Default 128',
+    doc: 'a TLS listener: TLS handshakes in flight at most (apart from `backlog`, which counts only finished ones); a client beyond it displaces the oldest handshake whose ClientHello is incomplete (else the oldest). Default 256',
   },
   handshaketimeout: {
     id: 81,

@@ -125,10 +125,28 @@ test.serial('handshakes full: the oldest handshake gives way to a new client; a 
     const visit = await goodClient(server.port, pki.caPem, 10_000);
     t.true(visit.ok, visit.text);
     t.true(await until(() => TCPGetOption(server.listener, 'handshaking') === 0, 8000), 'stalled ones time out');
+    await sleep(500); // the resets on their way to the attacker process
     const seen = await attack.stop();
     t.is(seen.droppedByServer, 20, 'each stalled client was dropped by the server');
     t.is(TCPGetOption(server.listener, 'abandoned'), 20);
     t.deepEqual(server.acceptErrors, [], 'stalled clients are no accept errors');
+  } finally {
+    server.stop();
+  }
+});
+
+test.serial('handshakes full: a client whose hello we answered is displaced after those whose hello is incomplete', async (t) => {
+  const server = greetingListener({ handshakes: 8, handshaketimeout: 60_000 });
+  try {
+    const answered = await startAttack(server.port, 'hello', 4);
+    t.true(await until(() => TCPGetOption(server.listener, 'handshaking') === 4));
+    const stalled = await startAttack(server.port, 'stall', 20);
+    t.true(await until(() => TCPGetOption(server.listener, 'abandoned') === 16), String(TCPGetOption(server.listener, 'abandoned')));
+    await sleep(300); // time for a wrong drop to reach the attackers
+    const seenStalled = await stalled.stop();
+    const seenAnswered = await answered.stop();
+    t.is(seenStalled.droppedByServer, 16, 'the 4 newest incomplete hellos keep their places with the 4 answered ones');
+    t.is(seenAnswered.droppedByServer, 0, 'the answered clients, though older, were not displaced');
   } finally {
     server.stop();
   }
@@ -139,7 +157,7 @@ test.serial('the handshake options: defaults, ranges, listeners only (a real han
   t.is(TCPSetOption(s, 'handshakes', 0), ErrorCode.InvalidArgument);
   t.is(TCPSetOption(s, 'handshaketimeout', 50), ErrorCode.InvalidArgument);
   t.is(TCPSetOption(s, 'handshaking', 1), ErrorCode.InvalidArgument, 'read-only');
-  t.is(TCPGetOption(s, 'handshakes'), 128);
+  t.is(TCPGetOption(s, 'handshakes'), 256);
   t.is(TCPGetOption(s, 'handshaketimeout'), 10_000);
   t.is(TCPGetOption(s, 'abandoned'), ErrorCode.InvalidArgument, 'a listener only');
   TCPClose(s);

@@ -10,10 +10,13 @@
  *   therefore a client gone, and is settled here; waiting for 'close' kept such clients
  *   counting until the time-out;
  * - a handshake is bounded in time (`handshaketimeout`);
- * - at most `handshakes` are in flight; a new client beyond that displaces the OLDEST
- *   handshake. A good client finishes in milliseconds, so the oldest is the likeliest
- *   staller; refusing the new client instead would lock good clients out for as long as
- *   stalled ones keep the slots (the whole time-out, renewed by the attacker).
+ * - at most `handshakes` are in flight; a new client beyond that displaces the oldest
+ *   handshake whose ClientHello is still incomplete (we have not answered it: nothing
+ *   written yet), else the oldest of all. A good client sends its whole hello at once and
+ *   is answered within milliseconds, so an old unanswered handshake is the likeliest
+ *   staller, and a good client in progress is displaced last. Refusing the new client
+ *   instead would lock good clients out for as long as stalled ones keep the slots (the
+ *   whole time-out, renewed by the attacker).
  *
  * Clients that went away, stalled past the time-out or were displaced are counted
  * (`abandoned`), never handed to TCPAccept: there is nothing to accept and no one to tell.
@@ -26,7 +29,8 @@ import { debugEvent } from '../diagnostics/debug-log.js';
 import { MIN_TLS_VERSION } from '../tls/folders.js';
 import { describeTlsError } from '../tls/tls-errors.js';
 
-export const DEFAULT_HANDSHAKES = 128;
+/** Far above the handshakes a busy listener has in flight, below common descriptor limits (1024). */
+export const DEFAULT_HANDSHAKES = 256;
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** The 'handshakes' and 'handshaketimeout' options of a listener (set before or after TCPBind). */
@@ -73,8 +77,7 @@ export class HandshakeGate {
 
   start(raw: Socket, context: tls.SecureContext, outcome: HandshakeOutcome): void {
     while (this.inFlight.size >= Math.max(1, this.limits.maxInFlight)) {
-      const oldest = this.inFlight.values().next().value as Handshake;
-      this.abandon(oldest, 'displaced by a newer client (handshakes full)');
+      this.abandon(this.displaceable(), 'displaced by a newer client (handshakes full)');
     }
     const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: context, minVersion: MIN_TLS_VERSION });
     const timer = setTimeout(() => this.abandon(handshake, 'stalled past handshaketimeout'), this.limits.timeoutMs);
@@ -106,6 +109,14 @@ export class HandshakeGate {
       this.settle(handshake);
       outcome.secure(secure);
     });
+  }
+
+  /** The oldest handshake not answered yet (its ClientHello incomplete), else the oldest. */
+  private displaceable(): Handshake {
+    for (const handshake of this.inFlight) {
+      if (handshake.raw.bytesWritten === 0) return handshake;
+    }
+    return this.inFlight.values().next().value as Handshake;
   }
 
   /** The listener closes: every handshake in flight ends now. */

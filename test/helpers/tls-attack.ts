@@ -8,7 +8,7 @@ import tls from 'node:tls';
 
 const attackerScript = new URL('../peers/tls-attacker.mjs', import.meta.url).pathname;
 
-export type AttackMode = 'close' | 'reset' | 'stall';
+export type AttackMode = 'close' | 'reset' | 'stall' | 'hello';
 
 export interface Attack {
   /** Ends the attack; what the attackers saw. */

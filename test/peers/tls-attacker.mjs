@@ -7,10 +7,13 @@
 // MODE stall: COUNT clients connect and send the first half of a ClientHello, then
 //   stall; one the server drops is replaced at once (renewing the attack) for SECONDS
 //   (default: one wave, never replaced).
+// MODE hello: as stall, but with a whole ClientHello (a real one, recorded from node:tls
+//   at start), then nothing: the server answers it and waits for the client's next flight.
 // Prints 'ready' once COUNT clients have connected (and sent what they send), then, at the
 // end, one JSON line { connections, droppedByServer }. Stops itself after SECONDS (one
 // wave: after 120 s at most, or when stdin closes).
 import net from 'node:net';
+import tls from 'node:tls';
 
 const [port, mode, count] = [Number(process.argv[2]), process.argv[3], Number(process.argv[4])];
 const seconds = process.argv[5] === undefined ? undefined : Number(process.argv[5]);
@@ -19,6 +22,20 @@ const deadline = Date.now() + (seconds ?? 120) * 1000;
 // A TLS record header (handshake, TLS 1.0 record version, 512 bytes announced) and the
 // start of a ClientHello: the server waits for the remaining bytes that never come.
 const HALF_HELLO = Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]);
+
+/** A real ClientHello: what node:tls sends first, recorded on a throwaway local server. */
+async function recordClientHello() {
+  const recorder = net.createServer();
+  await new Promise((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+  const hello = new Promise((resolve) => recorder.once('connection', (socket) => socket.once('data', resolve)));
+  const client = tls.connect({ port: recorder.address().port, host: '127.0.0.1', servername: 'localhost' });
+  client.on('error', () => {});
+  const bytes = await hello;
+  client.destroy();
+  recorder.close();
+  return bytes;
+}
+const FULL_HELLO = mode === 'hello' ? await recordClientHello() : undefined;
 
 let connections = 0;
 let droppedByServer = 0;
@@ -34,8 +51,8 @@ function attacker() {
   socket.on('error', () => {});
   socket.once('connect', () => {
     connections++;
-    if (mode === 'stall') {
-      socket.write(HALF_HELLO);
+    if (mode === 'stall' || mode === 'hello') {
+      socket.write(mode === 'stall' ? HALF_HELLO : FULL_HELLO);
     } else {
       ours = true;
       if (mode === 'reset') socket.resetAndDestroy();
