@@ -19,7 +19,7 @@ import { LOAD_CONNECTIONS, LOAD_REQUESTS, leakRun, loadRun, startLoadServers } f
 import { nodeNetPingPong, oursPingPong, pythonPingPong } from './pingpong.js';
 import { loadGenerator, startOurServer, startRawServer } from './serve-throughput.js';
 import { median, printTable, type Row } from './stats.js';
-import { ATTACKERS, latencyUnderAttack, startTlsServers } from './tls-attack.js';
+import { ATTACKERS, latencyUnderAttack, OVER_LIMIT, startTlsServers } from './tls-attack.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 20_000);
@@ -198,15 +198,16 @@ async function tlsAttack(): Promise<Row[]> {
   const servers = await startTlsServers();
   const rows: Row[] = [];
   const conditions = [
-    ['none', 'no attack'],
-    ['close', `${ATTACKERS} clients connecting and closing before their hello`],
-    ['stall', `${ATTACKERS} clients stalled mid-hello`],
+    ['none', 0, 'no attack'],
+    ['close', ATTACKERS, `${ATTACKERS} clients connecting and closing before their hello`],
+    ['stall', ATTACKERS, `${ATTACKERS} clients stalled mid-hello`],
+    ['stall', OVER_LIMIT, `${OVER_LIMIT} clients stalled mid-hello (over the 256 handshake places)`],
   ] as const;
   try {
-    for (const [attack, label] of conditions) {
-      const ours = await latencyUnderAttack(servers.ours.port, servers.ca, attack, visits);
-      const node = await latencyUnderAttack(servers.node.port, servers.ca, attack, visits);
-      progress(`tlsattack ${attack}: ours ${JSON.stringify(ours)}, node:tls ${JSON.stringify(node)}`);
+    for (const [attack, attackers, label] of conditions) {
+      const ours = await latencyUnderAttack(servers.ours.port, servers.ca, attack, attackers, visits);
+      const node = await latencyUnderAttack(servers.node.port, servers.ca, attack, attackers, visits);
+      progress(`tlsattack ${attack} ${attackers}: ours ${JSON.stringify(ours)}, node:tls ${JSON.stringify(node)}`);
       const failures = `failed: ours ${ours.failed}/${visits}, node:tls ${node.failed}/${visits}`;
       for (const p of ['p50', 'p99'] as const) {
         rows.push({

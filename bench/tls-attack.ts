@@ -3,7 +3,8 @@
  * latency (TCP connect, TLS handshake, the server's greeting) while 200 attackers connect
  * and close before their ClientHello (each replaced at once), and while 200 stall with half
  * a ClientHello (each one the server drops replaced at once), against the same with no
- * attack. Ours: serve({ cert, key }) with its defaults; the peer: node's tls.createServer.
+ * attack; and 400 stalled, more than serve()'s 256 handshake places, so that they keep
+ * displacing each other. Ours: serve({ cert, key }) with its defaults; the peer: node's tls.createServer.
  * Servers and attackers are processes of their own; the good client is node:tls here.
  */
 import { makeTestPki } from '../test/helpers/certs.js';
@@ -11,6 +12,8 @@ import { type AttackMode, goodClient, startAttack } from '../test/helpers/tls-at
 import { startServerProcess, type ServerProcess } from './serve-throughput.js';
 
 export const ATTACKERS = 200;
+/** More stalled clients than the default 'handshakes' (256). */
+export const OVER_LIMIT = 400;
 
 export interface LatencyFigures {
   p50: number;
@@ -40,8 +43,8 @@ export async function startTlsServers(): Promise<TlsServers> {
 }
 
 /** `visits` good clients one after another against `port`, under `attack` (or none). */
-export async function latencyUnderAttack(port: number, ca: string, attack: AttackMode | 'none', visits: number): Promise<LatencyFigures> {
-  const running = attack === 'none' ? undefined : await startAttack(port, attack, ATTACKERS, 600);
+export async function latencyUnderAttack(port: number, ca: string, attack: AttackMode | 'none', attackers: number, visits: number): Promise<LatencyFigures> {
+  const running = attack === 'none' ? undefined : await startAttack(port, attack, attackers, 600);
   const times: number[] = [];
   let failed = 0;
   try {
