@@ -66,8 +66,6 @@ export class HandshakeGate {
   private readonly inFlight = new Set<Handshake>();
   /** Clients that went away, stalled past the time-out, or were displaced by a newer one. */
   abandoned = 0;
-  /** Handshakes that failed (each one a -1021 at TCPAccept). */
-  failed = 0;
 
   constructor(private readonly limits: HandshakeLimits) {}
 
@@ -97,7 +95,6 @@ export class HandshakeGate {
       if (GONE.has(error.code ?? '')) return this.abandon(handshake, `went away (${error.code})`);
       this.settle(handshake);
       secure.destroy();
-      this.failed++;
       const reason = describeTlsError(error);
       debugEvent('TLS handshake failures', () => `TLS handshake failed from ${peerOf(raw)}: ${reason}`);
       outcome.failed(reason);
