@@ -30,9 +30,14 @@ export async function startAttack(port: number, mode: AttackMode, count: number,
     received.push(line);
     notify?.();
   });
-  const nextLine = async (): Promise<string> => {
+  const nextLine = async (timeoutMs = 60_000): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
     while (received.length === 0) {
       if (child.exitCode !== null) throw new Error('the attacker process ended early');
+      if (Date.now() > deadline) {
+        child.kill();
+        throw new Error('no answer from the attacker process');
+      }
       await new Promise<void>((resolve) => {
         notify = resolve;
         setTimeout(resolve, 200);

@@ -9,7 +9,8 @@
 //   (default: one wave, never replaced).
 // MODE hello: as stall, but with a whole ClientHello (a real one, recorded from node:tls
 //   at start), then nothing: the server answers it and waits for the client's next flight.
-// Prints 'ready' once COUNT clients have connected (and sent what they send), then, at the
+// Prints 'ready' once each of the first COUNT clients has connected (and sent what it sends)
+// or been refused or reset before its connect was seen (a loaded machine), then, at the
 // end, one JSON line { connections, droppedByServer }. Stops itself after SECONDS (one
 // wave: after 120 s at most, or when stdin closes).
 import net from 'node:net';
@@ -39,12 +40,17 @@ const FULL_HELLO = mode === 'hello' ? await recordClientHello() : undefined;
 
 let connections = 0;
 let droppedByServer = 0;
-let connected = 0;
-let announced = false;
+let firstWaveSettled = 0;
 const live = new Set();
 
-function attacker() {
+function attacker(firstWave = false) {
   if (Date.now() >= deadline) return;
+  let settled = !firstWave;
+  const settle = () => {
+    if (settled) return;
+    settled = true;
+    if (++firstWaveSettled === count) process.stdout.write('ready\n');
+  };
   const socket = net.connect({ port, host: '127.0.0.1' });
   live.add(socket);
   let ours = false;
@@ -58,21 +64,19 @@ function attacker() {
       if (mode === 'reset') socket.resetAndDestroy();
       else socket.end();
     }
-    if (++connected === count && !announced) {
-      announced = true;
-      process.stdout.write('ready\n');
-    }
+    settle();
   });
   // A FIN from the server: answer it (our side of a closed connection must not linger).
   socket.on('end', () => socket.end());
   socket.once('close', () => {
+    settle();
     live.delete(socket);
     if (!ours) droppedByServer++;
     if (renew) setImmediate(attacker);
   });
 }
 
-for (let i = 0; i < count; i++) attacker();
+for (let i = 0; i < count; i++) attacker(true);
 
 function finish() {
   for (const socket of live) socket.destroy();
