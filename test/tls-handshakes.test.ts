@@ -85,7 +85,7 @@ test.serial('8 clients that connect and close before their hello, against backlo
       const attack = await startAttack(server.port, mode, 8);
       // A client gone stops counting at once (it used to count until a 30 s time-out).
       t.true(await until(() => TCPGetOption(server.listener, 'handshaking') === 0, 5000), `${mode}: ${String(TCPGetOption(server.listener, 'handshaking'))} still counted`);
-      const visit = await goodClient(server.port, pki.caPem, 10_000);
+      const visit = await goodClient(server.port, pki.caPem, 30_000);
       t.true(visit.ok, `${mode}: ${visit.text}`);
       t.is(visit.text, 'hello\n');
       await attack.stop();
@@ -102,7 +102,7 @@ test.serial('100 stalled handshakes (half a ClientHello) keep no good client out
   const attack = await startAttack(server.port, 'stall', 100);
   try {
     t.true(await until(() => TCPGetOption(server.listener, 'handshaking') === 100), 'the stalled clients are in flight');
-    const visit = await goodClient(server.port, pki.caPem, 10_000);
+    const visit = await goodClient(server.port, pki.caPem, 30_000);
     t.true(visit.ok, visit.text);
     t.is(visit.text, 'hello\n');
     const sClient = await runSClient(server.port, pki.file('ca.pem'), '').done;
@@ -122,7 +122,7 @@ test.serial('handshakes full: the oldest handshake gives way to a new client; a 
   try {
     const attack = await startAttack(server.port, 'stall', 20);
     t.true(TCPGetOption(server.listener, 'handshaking') as number <= 8);
-    const visit = await goodClient(server.port, pki.caPem, 10_000);
+    const visit = await goodClient(server.port, pki.caPem, 30_000);
     t.true(visit.ok, visit.text);
     t.true(await until(() => TCPGetOption(server.listener, 'handshaking') === 0, 8000), 'stalled ones time out');
     await sleep(500); // the resets on their way to the attacker process
@@ -177,7 +177,7 @@ test.serial('serve({ cert, key }): 100 stalled handshakes and a stream of connec
     for (const [mode, seconds] of [['stall', undefined], ['close', 30]] as const) {
       const attack = await startAttack(server.port, mode, 100, seconds);
       for (let i = 0; i < 3; i++) {
-        const visit = await goodClient(server.port, pki.caPem, 10_000);
+        const visit = await goodClient(server.port, pki.caPem, 30_000);
         t.true(visit.ok, `${mode}: ${visit.text}`);
         t.is(visit.text, 'hello\n');
       }
