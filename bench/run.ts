@@ -4,7 +4,7 @@
  * all alike; each is the median over RUNS runs (BENCH_RUNS, default 5), each run's
  * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
- * Figures: pingpong, pool-pingpong, bulk, serve, keepalive, serve-start, processes, idle, first, load, leak.
+ * Figures: pingpong, pool-pingpong, bulk, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -20,6 +20,7 @@ import { nodeNetPingPong, oursPingPong, pythonPingPong } from './pingpong.js';
 import { keepAlive, serveStart, serveThroughput } from './serve-figures.js';
 import { loadGenerator, startOurProcesses, startOurServer } from './serve-throughput.js';
 import { median, printTable, type Row } from './stats.js';
+import { ATTACKERS, latencyUnderAttack, OVER_LIMIT, startTlsServers } from './tls-attack.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SERVE_SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 3);
@@ -197,6 +198,40 @@ async function processesThroughput(): Promise<Row[]> {
   }
 }
 
+/** Good TLS clients' connect-to-first-byte under attack (tls-attack.ts): p50 and p99 over BENCH_TLS_VISITS visits. */
+async function tlsAttack(): Promise<Row[]> {
+  const visits = Number(process.env.BENCH_TLS_VISITS ?? 200);
+  const servers = await startTlsServers();
+  const rows: Row[] = [];
+  const conditions = [
+    ['none', 0, 'no attack'],
+    ['close', ATTACKERS, `${ATTACKERS} clients connecting and closing before their hello`],
+    ['stall', ATTACKERS, `${ATTACKERS} clients stalled mid-hello`],
+    ['stall', OVER_LIMIT, `${OVER_LIMIT} clients stalled mid-hello (over the 256 handshake places)`],
+  ] as const;
+  try {
+    for (const [attack, attackers, label] of conditions) {
+      const ours = await latencyUnderAttack(servers.ours.port, servers.ca, attack, attackers, visits);
+      const node = await latencyUnderAttack(servers.node.port, servers.ca, attack, attackers, visits);
+      progress(`tlsattack ${attack} ${attackers}: ours ${JSON.stringify(ours)}, node:tls ${JSON.stringify(node)}`);
+      const failures = `failed: ours ${ours.failed}/${visits}, node:tls ${node.failed}/${visits}`;
+      for (const p of ['p50', 'p99'] as const) {
+        rows.push({
+          figure: `TLS connect-to-first-byte ${p}, serve({cert,key}), ${label} (${failures})`,
+          ours: ours[p],
+          peers: { 'node:tls server': node[p] },
+          unit: 'ms',
+          better: 'lower',
+        });
+      }
+    }
+  } finally {
+    servers.ours.stop();
+    servers.node.stop();
+  }
+  return rows;
+}
+
 const figures: Record<string, () => Promise<Row[]>> = {
   pingpong: pingPong,
   'pool-pingpong': poolPingPong,
@@ -209,6 +244,7 @@ const figures: Record<string, () => Promise<Row[]>> = {
   first: firstCommand,
   load,
   leak,
+  tlsattack: tlsAttack,
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

@@ -209,6 +209,33 @@ export const OPTIONS = {
     max: 1,
     doc: 'a listener: 1 while it takes new connections; set 0 to stop taking them (its descriptor closes in this process) while those already waiting stay for TCPAccept: a draining process',
   },
+  // Ids 80-89: TLS listener handshakes (tls-handshakes.ts).
+  handshakes: {
+    id: 80,
+    kind: OptionKind.Integer,
+    min: 1,
+    max: 65535,
+    doc: 'a TLS listener: TLS handshakes in flight at most (apart from `backlog`, which counts only finished ones); a client beyond it displaces the oldest handshake whose ClientHello is incomplete (else the oldest). Default 256',
+  },
+  handshaketimeout: {
+    id: 81,
+    kind: OptionKind.Integer,
+    min: 100,
+    max: 3_600_000,
+    doc: 'a TLS listener: ms a client may take to finish its TLS handshake before it is dropped (counted in `abandoned`, not returned by TCPAccept). Default 10000',
+  },
+  handshaking: {
+    id: 82,
+    kind: OptionKind.Integer,
+    readOnly: true,
+    doc: 'a TLS listener: TLS handshakes in flight now',
+  },
+  abandoned: {
+    id: 83,
+    kind: OptionKind.Integer,
+    readOnly: true,
+    doc: 'a TLS listener: clients so far that went away, stalled past `handshaketimeout`, or were displaced before finishing their handshake (never seen by TCPAccept)',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;

@@ -175,11 +175,17 @@ export const Op = {
   ServeRequests: 40,
   NextRequest: 41,
   RequestCounts: 42,
-  /** Test hook: makes the engine throw from its event loop, to prove callers survive it. */
+  /** Test hook (only with TEST_HOOKS_ENV): makes the engine throw from its event loop, to prove callers survive it. */
   Crash: 99,
-  /** Test hook: the engine's event loop stops turning (an endless loop), silently. */
+  /** Test hook (only with TEST_HOOKS_ENV): the engine's event loop stops turning (an endless loop), silently. */
   Hang: 98,
 } as const;
+
+/**
+ * Op.Crash and Op.Hang exist only in an engine started with this environment variable set
+ * to '1' (src/testing.ts sets it for the fault tests); otherwise they are unknown operations.
+ */
+export const TEST_HOOKS_ENV = 'TCP_COMMANDS_TEST_HOOKS';
 
 export type OpCode = (typeof Op)[keyof typeof Op];
 

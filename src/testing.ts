@@ -1,10 +1,18 @@
 /**
  * Hooks for the project's fault tests: make the engine fail the ways a bug or an
  * operator would. Not part of the public API (not exported by index.ts).
+ *
+ * crashEngine and hangEngine need an engine started after enableTestHooks(); in any other
+ * engine their operations do not exist (-10022, and the engine goes on).
  */
 import { openChannel } from './channel/caller.js';
 import { ownEngineWorker } from './channel/engine-host.js';
-import { Op } from './protocol.js';
+import { Op, TEST_HOOKS_ENV } from './protocol.js';
+
+/** Engines started from now on (the engine thread inherits the environment) have the test hooks. */
+export function enableTestHooks(): void {
+  process.env[TEST_HOOKS_ENV] = '1';
+}
 
 /** The engine throws from its event loop, as an engine bug would (it dies and reports). */
 export function crashEngine(): number {

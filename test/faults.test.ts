@@ -3,10 +3,12 @@
 // Serial: every test here kills the process's engine.
 import test from 'ava';
 import { ErrorCode, TCPClose, TCPConnect, TCPReceive, TCPSend, TCPStats } from '../src/index.js';
-import { crashEngine, hangEngine, terminateEngine } from '../src/testing.js';
+import { crashEngine, enableTestHooks, hangEngine, terminateEngine } from '../src/testing.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { receiveExactly } from './helpers/receive.js';
 import { startWorkerFixture } from './helpers/worker.js';
+
+enableTestHooks(); // before the first command starts this process's engine
 
 async function faultUnderBlockedCaller(t: import('ava').ExecutionContext, fault: () => unknown): Promise<void> {
   const echo = await startPythonPeer('echo');

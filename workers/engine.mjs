@@ -4,7 +4,8 @@
 // process is fast: a worker that loads tsx takes 175-255 ms to start, plain JS ~35 ms.
 // When dist/ is missing or older than src/ (a developer edited src/ and did not run
 // `npm run build`), it falls back to loading the TypeScript through tsx.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeSync } from 'node:fs';
+import { debuglog } from 'node:util';
 import { workerData } from 'node:worker_threads';
 
 const root = new URL('../', import.meta.url);
@@ -41,6 +42,10 @@ try {
   const registry = new Int32Array(workerData.registry);
   Atomics.store(registry, 0, 3);
   Atomics.notify(registry, 0);
-  process.stderr.write(`tcp-commands: socket engine could not start: ${error?.stack ?? error}\n`);
+  // Nothing unasked: the caller gets -10050; the reason goes where NODE_DEBUG=tcp-commands
+  // sends every engine event (src/diagnostics/debug-log.ts, which could not be loaded here).
+  if (debuglog('tcp-commands').enabled) {
+    writeSync(2, `TCP-COMMANDS ${process.pid}: socket engine could not start: ${error?.stack ?? error}\n`);
+  }
   process.exit(1);
 }

@@ -11,6 +11,7 @@ import { randomInt } from 'node:crypto';
 import { EngineState, initRing, Reg, REGISTRY_BYTES } from '../protocol.js';
 import { waitForWord } from './wait.js';
 import { ErrorCode } from '../errors.js';
+import { publishEngineEvent } from '../diagnostics/channels.js';
 
 /** The key under which a worker's `workerData` carries the engine handle. */
 export const ENGINE_HANDLE_KEY = 'tcpCommandsEngine';
@@ -122,6 +123,7 @@ function spawnEngine(reg: Int32Array): void {
   // process exits and the OS closes the engine's sockets.
   worker.unref();
   ownEngine = { worker, generation, startedAt: Date.now() };
+  publishEngineEvent({ event: 'start', generation });
   const markDead = (): void => {
     Atomics.compareExchange(reg, Reg.State, EngineState.Ready, EngineState.Dead);
     Atomics.compareExchange(reg, Reg.State, EngineState.Starting, EngineState.Failed);
@@ -130,7 +132,8 @@ function spawnEngine(reg: Int32Array): void {
     // The engine reports its own errors; this listener keeps an engine crash from
     // becoming an uncaught 'error' event in this thread.
   });
-  worker.on('exit', () => {
+  worker.on('exit', (exitCode) => {
+    publishEngineEvent({ event: 'exit', generation, exitCode });
     if (Atomics.load(reg, Reg.Generation) !== generation) return;
     markDead();
     const age = Date.now() - (ownEngine?.startedAt ?? 0);

@@ -6,10 +6,12 @@
  *   -509 a socket argument that cannot be a socket number (0, negative, fractional);
  *   -10022 a number of the right type but out of range.
  */
+import { noteCommandStart, noteCommandSocket } from '../diagnostics/channels.js';
 import { ErrorCode } from '../errors.js';
 
 /** 0 when `count` is within [min, max], else -503. */
 export function checkCount(count: number, min: number, max: number): number {
+  noteCommandStart(); // every command checks its count first: its start, for 'tcp-commands:command'
   return count < min || count > max ? ErrorCode.WrongCount : 0;
 }
 
@@ -21,6 +23,7 @@ export function isFiniteNumber(value: unknown): value is number {
 export function checkSocket(socket: unknown): number {
   if (!isFiniteNumber(socket)) return ErrorCode.WrongType;
   if (!Number.isInteger(socket) || socket < 1 || socket > 0x7fffffff) return ErrorCode.InvalidSocket;
+  noteCommandSocket(socket);
   return 0;
 }
 

@@ -4,7 +4,7 @@
  * the engine (and every other thread's sockets) down with it.
  */
 import { codeFromError, ErrorCode } from '../errors.js';
-import { Op } from '../protocol.js';
+import { Op, TEST_HOOKS_ENV } from '../protocol.js';
 import type { Engine } from './engine.js';
 import { localAddress, localPort, remoteAddress, remotePort } from './ops/addresses.js';
 import { block, close } from './ops/close.js';
@@ -21,6 +21,7 @@ import { startTls } from './ops/start-tls.js';
 import { receive, send } from './ops/transfer.js';
 import { setTrustStore } from './ops/trust.js';
 import type { EngineSlot } from './slot.js';
+import { crash, hang } from './test-hooks.js';
 
 type Handler = (slot: EngineSlot, engine: Engine) => void;
 
@@ -59,9 +60,14 @@ const handlers = new Map<number, Handler>([
   [Op.ServeRequests, serveRequests],
   [Op.NextRequest, nextRequest],
   [Op.RequestCounts, requestCounts],
-  [Op.Crash, crash],
-  [Op.Hang, hang],
 ]);
+
+// Any thread holding the engine's handle could freeze every socket of the process with
+// these: they exist only in an engine started for the fault tests.
+if (process.env[TEST_HOOKS_ENV] === '1') {
+  handlers.set(Op.Crash, crash);
+  handlers.set(Op.Hang, hang);
+}
 
 export function dispatch(slot: EngineSlot, engine: Engine): void {
   const handler = handlers.get(slot.op);
@@ -71,20 +77,4 @@ export function dispatch(slot: EngineSlot, engine: Engine): void {
   } catch (error) {
     slot.reply(codeFromError(error, ErrorCode.InvalidArgument));
   }
-}
-
-/** Test hook: an exception thrown from the event loop, as a bug in the engine would be. */
-function crash(slot: EngineSlot): void {
-  slot.reply(0);
-  setImmediate(() => {
-    throw new Error('socket engine crash requested by a test');
-  });
-}
-
-/** Test hook: the event loop stops turning for good, as a stuck engine's would. */
-function hang(slot: EngineSlot): void {
-  slot.reply(0);
-  setImmediate(() => {
-    for (;;);
-  });
 }

@@ -10,13 +10,11 @@
  * With server-side TLS ('cert' and 'key' options), a connection joins the queue once its
  * handshake is over: as a connected socket, or as that client's -1021 failure, which the
  * next TCPAccept returns (with the reason for WebDevGetSecureError) while the listener
- * goes on.
+ * goes on. Handshakes in flight are bounded apart from the queue (tls-handshakes.ts).
  */
 import type { Server, Socket } from 'node:net';
-import tls from 'node:tls';
+import { debugEvent } from '../diagnostics/debug-log.js';
 import { ErrorCode } from '../errors.js';
-import { MIN_TLS_VERSION } from '../tls/folders.js';
-import { describeTlsError } from '../tls/tls-errors.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { removeItem } from './list.js';
 import { plainAddress } from './ops/addresses.js';
@@ -26,10 +24,8 @@ import type { ServerTls } from './server-tls.js';
 import type { EngineSlot } from './slot.js';
 import type { SocketTable } from './socket-table.js';
 import { StreamSocket } from './stream-socket.js';
+import { HandshakeGate, type HandshakeLimits } from './tls-handshakes.js';
 import type { UnboundSocket } from './unbound-socket.js';
-
-/** A client that has not finished its TLS handshake by then is dropped. */
-const HANDSHAKE_TIMEOUT_MS = 30_000;
 
 /** A client whose TLS handshake failed: what TCPAccept returns for it. */
 interface HandshakeFailure {
@@ -53,9 +49,11 @@ export class ListenerSocket {
   refused = 0;
   /** False once told to stop taking connections (stopAccepting). */
   accepting = true;
+  /** TLS handshakes in flight, bounded by the 'handshakes' and 'handshaketimeout' options. */
+  readonly handshakes: HandshakeGate;
+  readonly handshakeLimits: HandshakeLimits;
   private readonly waiting: Arrival[] = [];
   private readonly acceptors: EngineSlot[] = [];
-  private handshaking = 0;
   private closed = false;
   /** serve()'s request handlers: connections go to this watch instead of TCPAccept. */
   requests: RequestServer | undefined;
@@ -71,6 +69,8 @@ export class ListenerSocket {
     this.family = from.family;
     this.tls = from.tls;
     this.proxy = from.proxy;
+    this.handshakeLimits = from.handshakeLimits;
+    this.handshakes = new HandshakeGate(from.handshakeLimits);
     server.on('connection', (socket: Socket) => this.onConnection(socket));
     server.on('error', () => {}); // accept errors (EMFILE) are retried by node; nothing to hand out
   }
@@ -93,35 +93,31 @@ export class ListenerSocket {
         if (this.tls.context === undefined) socket.resume();
       });
     }
-    if (this.closed || this.waiting.length + this.handshaking >= this.backlog) {
-      if (!this.closed) this.refused++;
-      socket.on('error', () => {});
-      socket.resetAndDestroy();
-      return;
-    }
+    if (this.closed || this.waiting.length >= this.backlog) return this.refuse(socket);
     const context = this.tls.context;
     if (context === undefined) return this.arrive(new StreamSocket(socket, false, socket, this.connection));
-    this.handshaking++;
-    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context, minVersion: MIN_TLS_VERSION });
-    inheritProxiedPeer(secure, socket);
-    let settled = false;
-    const settle = (arrival: Arrival | undefined): void => {
-      if (settled) return;
-      settled = true;
-      this.handshaking--;
-      clearTimeout(timer);
-      if (arrival !== undefined) this.arrive(arrival);
-    };
-    const timer = setTimeout(() => {
-      settle({ reason: describeTlsError({ code: 'ERR_TLS_HANDSHAKE_TIMEOUT', message: 'no handshake' }) });
-      secure.destroy();
-    }, HANDSHAKE_TIMEOUT_MS);
-    secure.once('secure', () => settle(new StreamSocket(secure, true, socket, this.connection)));
-    secure.once('error', (error) => {
-      secure.destroy();
-      settle({ reason: describeTlsError(error) });
+    this.handshakes.start(socket, context, {
+      secure: (secure) => {
+        inheritProxiedPeer(secure, socket);
+        // The queue may have filled while this client shook hands.
+        if (this.waiting.length >= this.backlog && !this.closed) return this.refuse(socket, secure);
+        this.arrive(new StreamSocket(secure, true, socket, this.connection));
+      },
+      failed: (reason) => {
+        if (this.waiting.length < this.backlog) this.arrive({ reason });
+      },
     });
-    secure.once('close', () => settle(undefined)); // gone before finishing: nothing to accept
+  }
+
+  /** Resets a connection the queue has no place for (as a full kernel backlog would refuse it). */
+  private refuse(socket: Socket, secure?: Socket): void {
+    if (!this.closed) {
+      this.refused++;
+      debugEvent('refused connections', () => `refused ${socket.remoteAddress}:${socket.remotePort}: ${this.backlog} already waiting (backlog)`);
+    }
+    socket.on('error', () => {});
+    socket.resetAndDestroy();
+    secure?.destroy();
   }
 
   private arrive(arrival: Arrival): void {
@@ -190,6 +186,7 @@ export class ListenerSocket {
     this.closed = true;
     this.server.close();
     this.requests?.release();
+    this.handshakes.closeAll();
     for (const slot of this.acceptors.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     for (const arrival of this.waiting.splice(0)) if (arrival instanceof StreamSocket) arrival.release(2);
   }

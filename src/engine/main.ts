@@ -8,6 +8,7 @@
  * waitAsync does not); the Worker object itself is unref'd by its starter.
  */
 import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
+import { debugEvent } from '../diagnostics/debug-log.js';
 import { ErrorCode } from '../errors.js';
 import {
   EngineState,
@@ -60,7 +61,8 @@ function superseded(): boolean {
 }
 
 /** Stops this engine: every waiting caller is answered -10050 now, not at its next check. */
-function die(): never {
+function die(why: string): never {
+  debugEvent('engine stops', `socket engine (generation ${generation}) stops: ${why}`);
   if (Atomics.load(registry, Reg.Generation) === generation) {
     Atomics.store(registry, Reg.State, EngineState.Dead);
   }
@@ -69,12 +71,12 @@ function die(): never {
 }
 
 process.on('uncaughtException', (error) => {
-  process.stderr.write(`tcp-commands: socket engine failed: ${String(error?.stack ?? error)}\n`);
-  die();
+  // The callers learn of it as -10050; the reason is for whoever asked (NODE_DEBUG=tcp-commands).
+  die(`failed: ${String(error?.stack ?? error)}`);
 });
 
 setInterval(() => {
-  if (superseded()) die(); // a caller declared us dead (we were silent too long)
+  if (superseded()) die('superseded (declared dead by a caller: it was silent too long)');
   Atomics.add(registry, Reg.Heartbeat, 1);
 }, HEARTBEAT_INTERVAL_MS).unref();
 
@@ -82,3 +84,4 @@ Atomics.store(registry, Reg.EngineThreadId, threadId);
 Atomics.store(registry, Reg.State, EngineState.Ready);
 Atomics.notify(registry, Reg.State);
 ring.serve();
+debugEvent('engine starts', `socket engine (generation ${generation}) ready on thread ${threadId}`);

@@ -10,6 +10,7 @@
  * catches requests and halves while it does not, so an idle engine stops spinning, and
  * it never holds the event loop (socket I/O, timers) for longer than YIELD_AFTER_MS.
  */
+import { debugEvent } from '../diagnostics/debug-log.js';
 import { Reg, ringEntry } from '../protocol.js';
 import type { EngineSlot } from './slot.js';
 
@@ -97,7 +98,7 @@ export class RequestRing {
       return false;
     }
     if (now - this.stuckSince < STUCK_ENTRY_MS) return false;
-    process.stderr.write(`tcp-commands: request ring entry ${this.head} never committed; skipped\n`);
+    debugEvent('skipped ring entries', `request ring entry ${this.head} never committed; skipped`);
     // Read as not committed: the slot id word is whatever it is; mark it so it is never taken.
     Atomics.store(this.registry, ringEntry(this.head), 0);
     return true;

@@ -8,6 +8,7 @@
  * first command of a process that never speaks TLS should not pay.
  */
 import tls from 'node:tls';
+import { debugEvent } from '../diagnostics/debug-log.js';
 import { defaultTrustFolder, MIN_TLS_VERSION } from '../tls/folders.js';
 import { folderSignature, loadTrustStore, type TrustStore } from '../tls/trust-store.js';
 
@@ -24,7 +25,8 @@ function build(): NonNullable<typeof current> {
     const key = `${problem.file}|${signature}`;
     if (reported.has(key)) continue;
     reported.add(key);
-    process.stderr.write(`tcp-commands: trust store ${folder}: skipped ${problem.file}: ${problem.reason}\n`);
+    // Also listed by `tcpcmd certs` and returned by TCPSetTrustStore's store.
+    debugEvent('skipped trust store files', `trust store ${folder}: skipped ${problem.file}: ${problem.reason}`);
   }
   const ca = [...(folderOnly ? [] : tls.rootCertificates), ...store.certificates.map((c) => c.pem)];
   return { signature, store, context: tls.createSecureContext({ ca, minVersion: MIN_TLS_VERSION }) };

@@ -6,6 +6,7 @@
 import { type ConnectionOptions, defaultConnectionOptions } from './connection-options.js';
 import { ProxySettings } from './proxy-protocol.js';
 import { ServerTls } from './server-tls.js';
+import { defaultHandshakeLimits } from './tls-handshakes.js';
 
 export const DEFAULT_BACKLOG = 511;
 
@@ -26,4 +27,6 @@ export class UnboundSocket {
   readonly proxy = new ProxySettings();
   /** The 'listenfd' option: TCPBind listens on this inherited, bound descriptor instead. */
   listenFd: number | undefined;
+  /** The 'handshakes' and 'handshaketimeout' options, shared with the listener it becomes. */
+  readonly handshakeLimits = defaultHandshakeLimits();
 }

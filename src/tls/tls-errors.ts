@@ -14,6 +14,7 @@ const meanings: Record<string, string> = {
   CERT_SIGNATURE_FAILURE: "the server's certificate has a bad signature",
   CERT_REVOKED: "the server's certificate was revoked",
   ERR_SSL_WRONG_VERSION_NUMBER: 'the peer does not speak TLS',
+  ERR_SSL_HTTP_REQUEST: 'the peer sent plain HTTP, not TLS',
   ERR_SSL_UNSUPPORTED_PROTOCOL: 'the peer offers only TLS versions older than 1.2',
   ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: 'the peer refused our TLS version (1.2 or newer)',
   ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'the peer refused the handshake (no common cipher or protocol)',

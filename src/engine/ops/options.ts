@@ -98,6 +98,12 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
       if (!(entry instanceof ListenerSocket) || (slot.arg1 === 1 && !entry.accepting)) return slot.reply(ErrorCode.InvalidArgument);
       if (slot.arg1 === 0 && entry.accepting) entry.stopAccepting();
       return slot.reply(0);
+    case OptionId.handshakes:
+    case OptionId.handshaketimeout:
+      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
+      if (id === OptionId.handshakes) entry.handshakeLimits.maxInFlight = slot.arg1;
+      else entry.handshakeLimits.timeoutMs = slot.arg1;
+      return slot.reply(0);
     default:
       // connecttimeout belongs to socket 0 (the thread's defaults), read-only ones to nobody.
       return slot.reply(ErrorCode.InvalidArgument);
@@ -150,6 +156,14 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
     case OptionId.refused:
       if (!(entry instanceof ListenerSocket)) return slot.reply(ErrorCode.InvalidArgument);
       return slot.reply(id === OptionId.queued ? entry.queued : entry.refused);
+    case OptionId.handshakes:
+    case OptionId.handshaketimeout:
+      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
+      return slot.reply(id === OptionId.handshakes ? entry.handshakeLimits.maxInFlight : entry.handshakeLimits.timeoutMs);
+    case OptionId.handshaking:
+    case OptionId.abandoned:
+      if (!(entry instanceof ListenerSocket)) return slot.reply(ErrorCode.InvalidArgument);
+      return slot.reply(id === OptionId.handshaking ? entry.handshakes.inProgress : entry.handshakes.abandoned);
     default:
       return slot.reply(ErrorCode.InvalidArgument);
   }
