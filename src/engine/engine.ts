@@ -19,6 +19,9 @@ export class Engine {
   /** Bytes received and sent by connections that are gone (TCPStats adds the live ones). */
   bytesIn = 0;
   bytesOut = 0;
+  /** Direct reads and writes of connections that are gone (direct-link.ts). */
+  directReads = 0;
+  directWrites = 0;
 
   constructor(
     readonly registry: Int32Array,

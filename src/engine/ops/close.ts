@@ -22,8 +22,10 @@ export function close(slot: EngineSlot, engine: Engine): void {
   engine.table.delete(slot.socket);
   if (entry instanceof StreamSocket) {
     const counted = (): void => {
-      engine.bytesIn += entry.socket.bytesRead;
-      engine.bytesOut += entry.socket.bytesWritten;
+      engine.bytesIn += entry.bytesIn;
+      engine.bytesOut += entry.bytesOut;
+      engine.directReads += entry.directCalls.reads;
+      engine.directWrites += entry.directCalls.writes;
     };
     // A socket both of whose directions had ended is closed already ('close' came and
     // will not come again): waiting for it would keep the entry in `closing` for ever.
