@@ -16,14 +16,16 @@ export interface ServerProcess {
 }
 
 /** A server script in a process of its own; it prints its port and exits when stdin closes. */
-export async function startServerProcess(args: string[]): Promise<ServerProcess> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args);
+export async function startServerProcess(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ServerProcess> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, { env });
   const port = Number(await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve)));
   return { port, stop: () => child.stdin.end() };
 }
 
-export function startOurServer(threads = 2): Promise<ServerProcess> {
-  return startServerProcess(['--import=tsx', new URL('./servers/ours.ts', import.meta.url).pathname, String(threads)]);
+/** `engineOnly`: the server process runs with TCP_COMMANDS_DIRECT=0 (the forced engine path). */
+export function startOurServer(threads = 2, engineOnly = false): Promise<ServerProcess> {
+  const env = engineOnly ? { ...process.env, TCP_COMMANDS_DIRECT: '0' } : process.env;
+  return startServerProcess(['--import=tsx', new URL('./servers/ours.ts', import.meta.url).pathname, String(threads)], env);
 }
 
 export function startRawServer(): Promise<ServerProcess> {
