@@ -8,6 +8,9 @@ import { codeFromError, ErrorCode } from '../../errors.js';
 import { Direct, DirectFlag, releaseDirectLock } from '../../direct-layout.js';
 import { addCount, entryOf, isWouldBlock, stillOpen, TAKEN, takeLock, tableWords } from './table.js';
 
+/** How long a blocking send retries a full kernel buffer before the engine takes the rest. */
+const SEND_SPIN_US = 150;
+
 function writeOnce(fd: number, bytes: Uint8Array, offset: number): number | 'again' {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
@@ -54,9 +57,20 @@ export function sendDirect(socket: number, bytes: Uint8Array, holder: number, se
   const fd = Atomics.load(w, base + Direct.Fd);
   let sent = 0;
   let error = 0;
+  let stalledSince = 0;
   while (sent < bytes.length) {
     const n = writeOnce(fd, bytes, sent);
-    if (n === 'again') break;
+    if (n === 'again') {
+      // The kernel's buffer is full. A reading peer empties it within microseconds:
+      // retrying a little beats handing the rest to the engine (after which every send
+      // waits behind node's buffer). A peer that does not read gets the engine's wait.
+      if (nonBlocking) break;
+      const now = performance.now();
+      if (stalledSince === 0) stalledSince = now;
+      if ((now - stalledSince) * 1000 < SEND_SPIN_US) continue;
+      break;
+    }
+    stalledSince = 0;
     if (n < 0) {
       // After our own FIN the kernel says EPIPE: that is TCPClose 1's -10058, not a failure.
       const finSent = (Atomics.load(w, base + Direct.Flags) & DirectFlag.FinSent) !== 0;
