@@ -225,7 +225,7 @@ test.serial('closing a socket while another thread calls on it directly never to
       TCPBlock(s, 1);
       const calls = Atomics.load(words, 2);
       Atomics.store(words, 0, s);
-      await waitFor(() => Atomics.load(words, 2) >= calls + 3);
+      await waitFor(() => Atomics.load(words, 2) >= calls + 3, 60_000);
       TCPClose(s, 2); // an abort closes the descriptor at once
       // The descriptor number just freed is the lowest: a file takes it. A direct write
       // into it after the close would land in this file.
