@@ -59,7 +59,7 @@ test.serial('a ping-pong takes the direct path: the calling thread reads and wri
     const s = TCPConnect('127.0.0.1', peer.port);
     for (let i = 0; i < 200; i++) {
       const text = `ping ${i}`;
-      t.is(TCPSend(s, text), text.length);
+      t.is(TCPSend(s, Buffer.from(text)), text.length); // bytes: text goes through the engine (its encoding)
       t.is(Buffer.from(receiveExactly(s, text.length)).toString(), text);
     }
     const after = directCalls();
@@ -325,7 +325,7 @@ test.serial('TCP_COMMANDS_DIRECT=0 keeps every command on the engine path', asyn
       const s = TCPConnect('127.0.0.1', ${peer.port});
       const b = new Uint8Array(4);
       let ok = 0;
-      for (let i = 0; i < 50; i++) { TCPSend(s, 'ping'); let got = 0; while (got < 4) got += TCPReceive(s, b.subarray(got)); ok++; }
+      for (let i = 0; i < 50; i++) { TCPSend(s, Buffer.from('ping')); let got = 0; while (got < 4) got += TCPReceive(s, b.subarray(got)); ok++; }
       const stats = TCPStats();
       TCPClose(s);
       console.log(JSON.stringify({ ok, reads: stats.directReads, writes: stats.directWrites }));`;

@@ -28,9 +28,6 @@ export function learnFromPark(): void {
   if (since !== 0) cameAfterParking((performance.now() - since) * 1000);
 }
 
-/** Scratch for encoding strings sent directly (one per thread). */
-const scratch = Buffer.allocUnsafe(64 * 1024);
-
 /** TCPSend's direct path; undefined when the engine must take the whole send. */
 export function sendDirectly(
   channel: Channel,
@@ -38,11 +35,10 @@ export function sendDirectly(
   payload: string | Uint8Array,
   sendRest: (channel: Channel, socket: number, rest: Uint8Array) => number,
 ): number | undefined {
-  if (entryOf(socket) < 0) return undefined;
-  let bytes: Uint8Array;
-  if (typeof payload !== 'string') bytes = payload;
-  else if (payload.length * 3 <= scratch.length) bytes = scratch.subarray(0, scratch.write(payload, 0, 'utf8'));
-  else bytes = Buffer.from(payload, 'utf8');
+  // Text goes in the socket's `encoding`, which only the engine knows for sure (another
+  // thread may change it): Character sends take the engine path (send-text.ts).
+  if (typeof payload === 'string' || entryOf(socket) < 0) return undefined;
+  const bytes: Uint8Array = payload;
   if (bytes.length === 0) return undefined; // the engine answers an empty send as it always did
   return sendDirect(socket, bytes, channel.id, (rest) => sendRest(channel, socket, rest));
 }
