@@ -5,6 +5,7 @@
 // When dist/ is missing or older than src/ (a developer edited src/ and did not run
 // `npm run build`), it falls back to loading the TypeScript through tsx.
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { workerData } from 'node:worker_threads';
 
 const root = new URL('../', import.meta.url);
@@ -22,8 +23,10 @@ function newestSource(dir) {
 }
 
 function builtIsCurrent() {
+  // Installed as a package: no sources (and no build stamp, which is not shipped), so
+  // dist is all there is.
+  if (!existsSync(sources)) return true;
   if (!existsSync(built) || !existsSync(stamp)) return false;
-  if (!existsSync(sources)) return true; // installed without sources: dist is all there is
   return statSync(stamp).mtimeMs >= newestSource(sources);
 }
 
@@ -41,6 +44,6 @@ try {
   const registry = new Int32Array(workerData.registry);
   Atomics.store(registry, 0, 3);
   Atomics.notify(registry, 0);
-  process.stderr.write(`tcp-commands: socket engine could not start: ${error?.stack ?? error}\n`);
+  process.stderr.write(`tcp-commands: socket engine could not start: ${error?.stack ?? inspect(error)}\n`);
   process.exit(1);
 }

@@ -8,6 +8,7 @@
  * waitAsync does not); the Worker object itself is unref'd by its starter.
  */
 import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
+import { describeError } from '../describe-error.js';
 import { ErrorCode } from '../errors.js';
 import {
   EngineState,
@@ -66,7 +67,7 @@ function die(): never {
 }
 
 process.on('uncaughtException', (error) => {
-  process.stderr.write(`tcp-commands: socket engine failed: ${String(error?.stack ?? error)}\n`);
+  process.stderr.write(`tcp-commands: socket engine failed: ${describeError(error)}\n`);
   die();
 });
 
