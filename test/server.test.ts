@@ -30,6 +30,7 @@ import {
 } from '../src/index.js';
 import { run, runFixture } from './helpers/run.js';
 import { startPythonPeer } from './helpers/peers.js';
+import { testWithPing } from './helpers/ping.js';
 import { receiveExactly } from './helpers/receive.js';
 import { startWorkerFixture } from './helpers/worker.js';
 const clientsScript = new URL('./peers/clients.py', import.meta.url).pathname;
@@ -270,7 +271,7 @@ test('name look-ups of localhost both ways, and unknown hosts', (t) => {
   t.is((TCPAddr2Name as (...a: unknown[]) => unknown)(7), ErrorCode.WrongType);
 });
 
-test('TCPPing: a round trip in ms, -1 on time-out, -11001 unknown host, -10045 without ping', async (t) => {
+testWithPing('TCPPing: a round trip in ms, -1 on time-out, -11001 unknown host', (t) => {
   const rtt = TCPPing('127.0.0.1');
   t.true(typeof rtt === 'number' && rtt >= 0 && rtt < 1000, `ping gave ${rtt}`);
   t.true(TCPPing('localhost', 100000) >= 0, 'size is clamped to 16384');
@@ -281,6 +282,9 @@ test('TCPPing: a round trip in ms, -1 on time-out, -11001 unknown host, -10045 w
   t.is(TCPPing('no-such-host.invalid', 56, 1000), ErrorCode.HostNotFound);
   t.is(TCPPing('127.0.0.1', 56, 0), ErrorCode.InvalidArgument);
   t.is(TCPPing('-f'), ErrorCode.HostNotFound, 'a host is never taken for a flag');
+});
+
+test('TCPPing: -10045 without a ping program', async (t) => {
   const missing = await runFixture('ping-missing.ts', [], { ...process.env, TCP_COMMANDS_PING: '/nonexistent/ping' }).done;
   t.is(missing.stdout.trim(), String(ErrorCode.NotSupported));
 });
