@@ -32,6 +32,7 @@ import { run, runFixture } from './helpers/run.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { testWithPing } from './helpers/ping.js';
 import { receiveExactly } from './helpers/receive.js';
+import { parkedInEngine, waitFor } from './helpers/wait-for.js';
 import { startWorkerFixture } from './helpers/worker.js';
 const clientsScript = new URL('./peers/clients.py', import.meta.url).pathname;
 
@@ -226,11 +227,12 @@ test('non-blocking accept: -10035 when none is queued; accepted sockets inherit 
   [c, a, c2, a2, listener].forEach((n) => TCPClose(n));
 });
 
-test('closing a listener wakes a TCPAccept blocked on another thread with -10053', async (t) => {
+// Serial: the engine's parked count is then this test's alone.
+test.serial('closing a listener wakes a TCPAccept blocked on another thread with -10053', async (t) => {
   const [listener] = listenOnLoopback();
   const { nextMessage } = startWorkerFixture('accept-worker.ts', { listener });
   t.is(await nextMessage(), 'accepting');
-  await new Promise((resolve) => setTimeout(resolve, 100)); // let it block
+  await waitFor(() => parkedInEngine() > 0, 'the accept is parked in the engine');
   const started = Date.now();
   t.is(TCPClose(listener), 0);
   t.deepEqual(await nextMessage(), { socket: ErrorCode.ConnectionAborted });
