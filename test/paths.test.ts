@@ -3,6 +3,7 @@
 // child process with its own working directory: the default trust store is that folder's
 // certs/cacerts, TCP_COMMANDS_CACERTS and TCPSetTrustStore(folder) move it, and a
 // listener's 'cert'/'key' file names are found there. tcpcmd certs says which folder.
+// Serial: six processes loading TLS at once starve each other's engine on a small machine.
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -37,7 +38,7 @@ function inFolder(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Pro
   delete environment.TCP_COMMANDS_CACERTS; // the parent's setting is no part of the case
   Object.assign(environment, env);
   return new Promise((done) => {
-    execFile(process.execPath, args, { cwd, env: environment, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, args, { cwd, env: environment, timeout: 240_000 }, (error, stdout, stderr) => {
       done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
     });
   });
@@ -49,7 +50,8 @@ async function runApp(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv =
   return JSON.parse(result.stdout) as Record<string, unknown>;
 }
 
-test('relative cert/key names and the default trust store are the working directory\'s', async (t) => {
+test.serial('relative cert/key names and the default trust store are the working directory\'s', async (t) => {
+  t.timeout(240_000); // child processes start slowly on a loaded machine
   const result = await runApp(trusting);
   t.is(result.cert, 0, String(result.certError));
   t.is(result.key, 0);
@@ -57,25 +59,29 @@ test('relative cert/key names and the default trust store are the working direct
   t.is(result.received, 'hello over verified TLS');
 });
 
-test('another working directory without certs/cacerts does not trust that CA', async (t) => {
+test.serial('another working directory without certs/cacerts does not trust that CA', async (t) => {
+  t.timeout(240_000); // child processes start slowly on a loaded machine
   const result = await runApp(plain);
   t.is(result.cert, 0, 'server.pem is found in this folder too');
   t.is(result.connect, -1021);
   t.regex(String(result.connectError), /issuer|self.signed|verify/i);
 });
 
-test('TCP_COMMANDS_CACERTS, relative, resolves against the working directory', async (t) => {
+test.serial('TCP_COMMANDS_CACERTS, relative, resolves against the working directory', async (t) => {
+  t.timeout(240_000); // child processes start slowly on a loaded machine
   const result = await runApp(plain, [], { TCP_COMMANDS_CACERTS: '../trusting/certs/cacerts' });
   t.is(result.connect, 'ok', String(result.connectError));
 });
 
-test('TCPSetTrustStore(relative folder) resolves against the working directory', async (t) => {
+test.serial('TCPSetTrustStore(relative folder) resolves against the working directory', async (t) => {
+  t.timeout(240_000); // child processes start slowly on a loaded machine
   const result = await runApp(plain, ['../trusting/certs/cacerts']);
   t.is(result.trustStore, 1, 'one certificate read');
   t.is(result.connect, 'ok', String(result.connectError));
 });
 
-test('tcpcmd certs folder says which folder it uses and why', async (t) => {
+test.serial('tcpcmd certs folder says which folder it uses and why', async (t) => {
+  t.timeout(240_000); // child processes start slowly on a loaded machine
   const byDefault = await inFolder(trusting, [tcpcmd, 'certs', 'folder']);
   t.is(byDefault.code, 0, byDefault.stderr);
   t.is(byDefault.stdout, `trust store ${join(trusting, 'certs', 'cacerts')} (from the default: certs/cacerts under the working directory)\n`);
@@ -85,7 +91,8 @@ test('tcpcmd certs folder says which folder it uses and why', async (t) => {
   t.regex(listed.stdout, new RegExp(`^trust store ${join(trusting, 'certs', 'cacerts')}: 1 certificate`));
 });
 
-test('tcpcmd certs add in a new application makes its certs/cacerts', async (t) => {
+test.serial('tcpcmd certs add in a new application makes its certs/cacerts', async (t) => {
+  t.timeout(240_000); // child processes start slowly on a loaded machine
   const fresh = join(root, 'fresh');
   mkdirSync(fresh);
   const added = await inFolder(fresh, [tcpcmd, 'certs', 'add', pki.file('ca.der')]);

@@ -91,15 +91,14 @@ function check(folder: string, target: string, only: boolean, timeout: number | 
     console.error(`cannot read the trust store ${folder}: ${TCPErrorText(loaded)}`);
     return EXIT_FAILED;
   }
-  console.log(`trust store ${folder}`);
   const socket = TCPConnect(host, port, true, true);
   if (socket < 0) {
     const reason = socket === -1021 ? WebDevGetSecureError() : TCPErrorText(socket);
-    console.log(`failed: ${host}:${port}: ${reason} (${socket})`);
+    console.log(`failed: ${host}:${port}: ${reason} (${socket}); trust store ${folder}`);
     return EXIT_FAILED;
   }
   const details = ['tlsversion', 'cipher', 'peercert'].map((option) => TCPGetOption(socket, option));
-  console.log(`ok: ${host}:${port} verified (${details[0]}, ${details[1]}); server certificate ${details[2]}`);
+  console.log(`ok: ${host}:${port} verified (${details[0]}, ${details[1]}); server certificate ${details[2]}; trust store ${folder}`);
   TCPClose(socket);
   return EXIT_OK;
 }

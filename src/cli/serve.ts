@@ -22,7 +22,7 @@ export const serveCommand: Subcommand = {
   --address ADDR   local address (default: all interfaces; 127.0.0.1 for loopback only)
   --threads N      pool threads (default 2)
   --backlog N      connections waiting for a thread before new ones are refused (default 64)
-  --cert, --key    serve TLS with this certificate and key (file names; relative to certs/)
+  --cert, --key    serve TLS with this certificate and key (file names; relative to the working directory)
 
   Prints "listening on ADDR:PORT"; on SIGINT or SIGTERM stops accepting, waits up to 10 s
   for running handlers and prints the counts.`,
