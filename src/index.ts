@@ -8,6 +8,8 @@
 export { TCPConnect } from './commands/connect.js';
 export { TCPSend } from './commands/send.js';
 export { TCPReceive, type ReceiveBuffer } from './commands/receive.js';
+export { TCPReceiveUntil, type Delimiter } from './commands/receive-until.js';
+export { TCPStartTLS } from './commands/start-tls.js';
 export { TCPClose, TCPBlock } from './commands/close.js';
 export {
   TCPGetMyAddr,
@@ -36,7 +38,7 @@ export {
 export { createPool, Pool, type PoolOptions } from './pool/pool.js';
 export { serve, type ServeOptions, type ServeStats, type TcpServer, type CloseResult } from './pool/serve.js';
 export type { ConnectionHandler, Peer } from './pool/task.js';
-export { acceptAsync, connectAsync, receiveAsync, sendAsync } from './async/calls.js';
+export { acceptAsync, connectAsync, receiveAsync, receiveUntilAsync, sendAsync } from './async/calls.js';
 export { TCPConnection, type ConnectionEvents, type ConnectOptions, type ConnectionSettings } from './events/connection.js';
 export {
   TCPListener,

@@ -4,6 +4,8 @@
  * (which applies them). A new option is one row here plus its case in the engine's
  * src/engine/ops/options.ts.
  */
+import { encodingId, encodingName } from './text/encodings.js';
+
 export const OptionKind = {
   /** A whole number within [min, max]. */
   Integer: 1,
@@ -11,6 +13,8 @@ export const OptionKind = {
   Text: 2,
   /** Milliseconds (a whole number >= 0) or 'infinite' (travels as -1). */
   Timeout: 3,
+  /** A name from a set (an encoding), travelling as its id: `idOf` / `nameOf` convert. */
+  Named: 4,
 } as const;
 
 export interface OptionSpec {
@@ -24,6 +28,9 @@ export interface OptionSpec {
   readonly readOnly?: boolean;
   /** On socket 0, this thread's default for the connections it makes (TCPConnect). */
   readonly threadDefault?: boolean;
+  /** Named options: the id of a name (undefined: not one of the set), and back. */
+  readonly idOf?: (name: string) => number | undefined;
+  readonly nameOf?: (id: number) => string;
   /** What the README's option table says of it. */
   readonly doc: string;
 }
@@ -158,6 +165,14 @@ export const OPTIONS = {
     max: 64 * 1024 * 1024,
     threadDefault: true,
     doc: 'received bytes the engine holds before it stops reading (default 2 MiB; then TCP flow control holds the peer)',
+  },
+  encoding: {
+    id: 20,
+    kind: OptionKind.Named,
+    idOf: encodingId,
+    nameOf: encodingName,
+    threadDefault: true,
+    doc: "Character fields' text encoding, both ways (holders with a string value, string sends, TCPReceiveUntil's string delimiter): 'utf-8' (the default), 'latin1', 'windows-1252', 'utf-16le', 'utf-16be', and every single-byte table of iconv-lite (windows-125x, iso-8859-x, cp437, cp850, cp866, koi8-r, macintosh, ...), by any alias iconv-lite knows; another name (the multi-byte CJK encodings among them) gives -10022",
   },
 } as const satisfies Record<string, OptionSpec>;
 

@@ -155,6 +155,13 @@ export const Op = {
   ReloadTrust: 21,
   /** Answer when every socket has written what it was given (Arg0: time limit, ms). */
   Flush: 23,
+  /**
+   * TCPReceiveUntil: like Receive (Arg0 limit, Arg1 ReceiveFlag), up to and including the
+   * delimiter in the data area (DataLength bytes, at most MAX_DELIMITER_BYTES).
+   */
+  ReceiveUntil: 30,
+  /** TCPStartTLS: Arg0 StartTlsFlag, Arg2 time limit (ms); the data area: the server name, if any. */
+  StartTls: 31,
   /** Test hook: makes the engine throw from its event loop, to prove callers survive it. */
   Crash: 99,
   /** Test hook: the engine's event loop stops turning (an endless loop), silently. */
@@ -169,12 +176,31 @@ export const SendFlag = {
   More: 1,
   /** The bytes are in send buffer Arg1 (0/1), lent: the engine clears its busy word when done. */
   Lent: 2,
+  /** The bytes are text as UTF-8: the engine re-encodes them in the socket's `encoding`. */
+  Text: 4,
 } as const;
+
+/**
+ * A Send reply's ReplyArg when the part was text re-encoded into the socket's encoding
+ * (SendFlag.Text) and taken whole: the count is of the encoded bytes then, not comparable
+ * with the part's UTF-8 length.
+ */
+export const SEND_TAKEN_WHOLE = 1;
 
 /** Flags of Op.Receive (Arg1). */
 export const ReceiveFlag = {
-  /** Character field: end on a whole UTF-8 character, hold a split one back for the next read. */
+  /** Character field: whole characters of the socket's encoding only (src/engine/receive-shaped.ts). */
   Utf8: 1,
+  /** ReceiveUntil: the delimiter is UTF-8 text, to be encoded in the socket's `encoding`. */
+  TextDelimiter: 2,
+} as const;
+
+/** The longest delimiter TCPReceiveUntil takes. */
+export const MAX_DELIMITER_BYTES = 64;
+
+/** Flags of Op.StartTls (Arg0). */
+export const StartTlsFlag = {
+  Verify: 1,
 } as const;
 
 /** Flags of Op.Connect (Arg1). */

@@ -5,10 +5,91 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startHostilePeer, startPythonPeer } from './helpers/peers.js';
+import { copyFileSync } from 'node:fs';
+import { makeTestPki } from './helpers/certs.js';
+import { startHostilePeer, startHttp11Server, startPythonPeer, startSmtpPeer } from './helpers/peers.js';
 import { run } from './helpers/run.js';
+import { createServer } from 'node:net';
+
+/** A port nobody listens on now (redis-server takes a port number, not 0). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 const tsx = (...args: string[]) => run(process.execPath, ['--import=tsx', ...args]).done;
+
+test('http11-client.ts: headers by TCPReceiveUntil, bodies by Content-Length and by chunks, one connection', async (t) => {
+  const server = await startHttp11Server();
+  try {
+    const result = await tsx('examples/http11-client.ts', `http://127.0.0.1:${server.port}/fixed`, '/chunked', '/fixed', '/missing');
+    t.is(result.code, 0, result.stderr);
+    t.is(
+      result.stdout,
+      [
+        '/fixed: HTTP/1.1 200 OK',
+        '  29 bytes by Content-Length: a fixed bödy of known length',
+        '/chunked: HTTP/1.1 200 OK',
+        '  29 bytes by 3 chunks: chunked bödy in three pieces',
+        '/fixed: HTTP/1.1 200 OK',
+        '  29 bytes by Content-Length: a fixed bödy of known length',
+        '/missing: HTTP/1.1 404 Not Found',
+        '  9 bytes by Content-Length: not found',
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await server.stop();
+  }
+});
+
+test('redis-client.ts: a 1 MiB SET as one gathered send, replies by TCPReceiveUntil, against redis-server', async (t) => {
+  const port = await freePort();
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('redis-server did not start')), 20_000);
+      createInterface({ input: server.stdout }).on('line', (line) => {
+        if (/Ready to accept connections/.test(line)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const result = await tsx('examples/redis-client.ts', '127.0.0.1', String(port));
+    t.is(result.code, 0, result.stderr);
+    t.is(result.stdout, 'SET: OK\nGET: 1048576 bytes, the same\nDEL: 1\nGET: undefined\n');
+  } finally {
+    server.kill();
+  }
+});
+
+test('smtp-starttls.ts sends a mail over STARTTLS to a Python SMTP server, verified against our CA', async (t) => {
+  const pki = makeTestPki();
+  const cacerts = mkdtempSync(join(tmpdir(), 'tcp-cacerts-'));
+  copyFileSync(pki.file('ca.pem'), join(cacerts, 'ca.pem'));
+  const server = await startSmtpPeer(pki.file('server.pem'), pki.file('server.key'));
+  try {
+    const result = await run(
+      process.execPath,
+      ['--import=tsx', 'examples/smtp-starttls.ts', 'localhost', String(server.port), 'a@example.com', 'b@example.com', 'Over TLS'],
+      { ...process.env, TCP_COMMANDS_CACERTS: cacerts },
+    ).done;
+    t.is(result.code, 0, result.stderr);
+    t.is(result.stdout, 'mail from a@example.com to b@example.com sent over TLS\n');
+    const mail = JSON.parse(await server.nextLine()) as { from: string; to: string[]; tls: string; body: string };
+    t.is(mail.from, '<a@example.com>');
+    t.deepEqual(mail.to, ['<b@example.com>']);
+    t.regex(mail.tls, /^TLSv1\.[23]$/);
+    t.regex(mail.body, /Subject: Over TLS\r\n\r\nSent over STARTTLS by tcp-commands\.$/);
+  } finally {
+    await server.stop();
+  }
+});
 
 test('http-get.ts fetches a page from a Python http.server', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tcp-www-'));

@@ -9,6 +9,7 @@ import { Op, SendFlag } from '../protocol.js';
 import { checkSocket } from '../commands/validate.js';
 import { noteSecureError } from '../commands/secure-error.js';
 import { applyThreadDefaults, connectRequest } from '../commands/connect.js';
+import { postReceiveUntil } from '../commands/receive-until.js';
 
 const code = (error: number): number => error;
 
@@ -52,6 +53,21 @@ export function receiveAsync(socket: number, maxbytes = 65536): Promise<Uint8Arr
   if (!Number.isInteger(maxbytes) || maxbytes < 1) return Promise.resolve(ErrorCode.InvalidArgument);
   return withAsyncChannel<Uint8Array | number>(async (channel) => {
     const result = await channel.callAsync(Op.Receive, socket, Math.min(maxbytes, channel.data.length));
+    return result < 0 ? result : new Uint8Array(channel.data.subarray(0, result));
+  }, code);
+}
+
+/**
+ * TCPReceiveUntil, awaited: the bytes up to and including the delimiter (a new array;
+ * without it at the end of the stream or at `maxbytes`; empty at the end), or an error code.
+ */
+export function receiveUntilAsync(socket: number, delimiter: string | Uint8Array = '\n', maxbytes = 65536): Promise<Uint8Array | number> {
+  const socketError = checkSocket(socket);
+  if (socketError !== 0) return Promise.resolve(socketError);
+  if (!Number.isInteger(maxbytes) || maxbytes < 1) return Promise.resolve(ErrorCode.InvalidArgument);
+  return withAsyncChannel<Uint8Array | number>(async (channel) => {
+    const limit = Math.min(maxbytes, channel.data.length);
+    const result = await postReceiveUntil(channel, socket, delimiter, limit, 0, channel.callAsync.bind(channel));
     return result < 0 ? result : new Uint8Array(channel.data.subarray(0, result));
   }, code);
 }

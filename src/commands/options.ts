@@ -24,6 +24,10 @@ export type OptionValue = number | string | boolean;
  */
 function encodeValue(option: OptionSpec, value: unknown): number | string | { error: number } {
   if (option.kind === OptionKind.Text) return typeof value === 'string' ? value.trim() : { error: ErrorCode.WrongType };
+  if (option.kind === OptionKind.Named) {
+    if (typeof value !== 'string') return { error: ErrorCode.WrongType };
+    return option.idOf?.(value.trim()) ?? { error: ErrorCode.InvalidArgument };
+  }
   if (option.kind === OptionKind.Timeout && typeof value === 'string') {
     return value.trim().toLowerCase() === 'infinite' ? INFINITE : { error: ErrorCode.InvalidArgument };
   }
@@ -93,12 +97,14 @@ function getOption(count: number, socket: unknown, name: unknown): number | stri
   if (socket === 0) {
     if (option.threadDefault !== true) return ErrorCode.InvalidArgument;
     const value = threadState.connectionDefaults.get(option.id) ?? THREAD_DEFAULTS[option.id] ?? 0;
+    if (option.nameOf !== undefined) return option.nameOf(value);
     return value === INFINITE ? 'infinite' : value;
   }
   const channel = openChannel();
   if (typeof channel === 'number') return channel;
   const result = channel.call(Op.GetOption, socket as number, option.id);
   if (result < 0) return result;
+  if (option.nameOf !== undefined) return option.nameOf(result);
   return channel.replyArg === TEXT_VALUE ? channel.replyText() : result;
 }
 

@@ -3,6 +3,7 @@ import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { Op, ReceiveFlag, SLOT_GENERAL_BYTES } from '../protocol.js';
 import { bytesOf, type Holder, isHolder } from './payload.js';
+import { deliver } from './receive-delivery.js';
 import { report } from './report.js';
 import { checkCount, checkSocket, isFiniteNumber } from './validate.js';
 
@@ -11,7 +12,8 @@ export type ReceiveBuffer = ArrayBufferView | Holder;
 /**
  * Receives into a Uint8Array (from offset 0, at most min(length, maxbytes) bytes; no
  * allocation), or into a holder `{ value }`: a string value makes it a Character field
- * (UTF-8, never ending inside a character), a Uint8Array value a Binary field (replaced
+ * (in the socket's `encoding`, never part of a character: see receive-shaped.ts), a
+ * Uint8Array value a Binary field (replaced
  * by the bytes received). A blocking socket waits for *some* data; a non-blocking one
  * answers -10035 when there is none. Returns the count of bytes, 0 when the peer has
  * closed and nothing is left. At most 512 KiB is returned per call.
@@ -48,12 +50,6 @@ export function receive(count: number, socket: unknown, buffer: unknown, maxbyte
   const asText = typeof holder?.value === 'string';
   const result = channel.call(Op.Receive, socket as number, limit, asText ? ReceiveFlag.Utf8 : 0);
   if (result < 0) return result;
-  if (target !== undefined) {
-    target.set(channel.data.subarray(0, result));
-  } else if (holder !== undefined) {
-    holder.value = asText
-      ? channel.data.toString('utf8', 0, result)
-      : new Uint8Array(channel.data.subarray(0, result)); // a copy: the area is reused
-  }
+  deliver(channel, result, target, holder);
   return result;
 }

@@ -4,15 +4,17 @@ import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { Op, SEND_BUFFER_BYTES, SendFlag } from '../protocol.js';
 import { type SendBuffer, sendPayload } from './payload.js';
+import { gatherParts, sendParts } from './send-parts.js';
 import { report } from './report.js';
 import { checkCount, checkSocket } from './validate.js';
 
 /**
- * Sends a string (as UTF-8), bytes, or a holder's value. Blocking sockets send it all
+ * Sends a string (in the socket's `encoding`, UTF-8 by default), bytes, a holder's value,
+ * or an array of strings and bytes as one atomic send (send-parts.ts). Blocking sockets send it all
  * (returning when the kernel has the last byte); non-blocking ones may send a part, or
  * answer -10035 when nothing could go. Returns the count of bytes sent.
  */
-export function TCPSend(socket: number, buffer: SendBuffer): number {
+export function TCPSend(socket: number, buffer: SendBuffer | ReadonlyArray<string | ArrayBufferView>): number {
   return report('TCPSend', send(arguments.length, socket, buffer));
 }
 
@@ -22,6 +24,7 @@ export function send(count: number, socket: unknown, buffer: unknown): number {
   if (countError !== 0) return countError;
   const socketError = checkSocket(socket);
   if (socketError !== 0) return socketError;
+  if (Array.isArray(buffer)) return sendGathered(socket as number, buffer);
   const payload = sendPayload(buffer);
   if (payload === undefined) return ErrorCode.WrongType;
   const channel = openChannel();
@@ -31,10 +34,21 @@ export function send(count: number, socket: unknown, buffer: unknown): number {
     const lent = channel.takeSendBuffer();
     const target = lent?.buffer ?? channel.data;
     const length = target.write(payload, 0, 'utf8');
-    return channel.call(Op.Send, socket as number, lent ? SendFlag.Lent : 0, lent?.index ?? 0, 0, 0, length);
+    const flags = (lent ? SendFlag.Lent : 0) | SendFlag.Text; // the engine re-encodes it if need be
+    return channel.call(Op.Send, socket as number, flags, lent?.index ?? 0, 0, 0, length);
   }
-  const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
-  return sendBytes(channel, socket as number, bytes);
+  if (typeof payload === 'string') return sendParts(channel, socket as number, [payload]);
+  return sendBytes(channel, socket as number, payload);
+}
+
+/** TCPSend(socket, [part, ...]): one atomic send of several strings and byte arrays (send-parts.ts). */
+function sendGathered(socket: number, buffer: unknown[]): number {
+  const parts = gatherParts(buffer);
+  if (parts === undefined) return ErrorCode.WrongType;
+  if (parts.length === 0) return 0;
+  const channel = openChannel();
+  if (typeof channel === 'number') return channel;
+  return sendParts(channel, socket, parts);
 }
 
 /**

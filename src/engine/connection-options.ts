@@ -16,6 +16,8 @@ export interface ConnectionOptions {
   sendBufferBytes: number;
   /** Received bytes held in the engine before it stops reading. */
   receiveBufferBytes: number;
+  /** Character fields' encoding, an id of src/text/encodings.ts (0: UTF-8). */
+  encoding: number;
 }
 
 export function defaultConnectionOptions(): ConnectionOptions {
@@ -26,5 +28,6 @@ export function defaultConnectionOptions(): ConnectionOptions {
     timeoutMs: NO_TIMEOUT,
     sendBufferBytes: 1024 * 1024,
     receiveBufferBytes: 2 * 1024 * 1024,
+    encoding: 0,
   };
 }

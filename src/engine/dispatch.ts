@@ -14,6 +14,8 @@ import { available, stats, waitForClose } from './ops/inspect.js';
 import { addr2name, name2addr } from './ops/names.js';
 import { getOption, setOption } from './ops/options.js';
 import { accept, bind, listen, socket } from './ops/server.js';
+import { receiveUntil } from './ops/receive-until.js';
+import { startTls } from './ops/start-tls.js';
 import { receive, send } from './ops/transfer.js';
 import { setTrustStore } from './ops/trust.js';
 import type { EngineSlot } from './slot.js';
@@ -46,6 +48,8 @@ const handlers = new Map<number, Handler>([
   [Op.Addr2Name, addr2name],
   [Op.ReloadTrust, setTrustStore],
   [Op.Flush, flush],
+  [Op.ReceiveUntil, receiveUntil],
+  [Op.StartTls, startTls],
   [Op.Available, available],
   [Op.Wait, waitForClose],
   [Op.Stats, (slot, engine) => stats(slot, engine, slotCount())],

@@ -3,6 +3,8 @@
  * them (no copying on arrival). Reads copy straight from the chunks into the reader's
  * shared data area.
  */
+import { delimiterEnd } from './delimiter-search.js';
+
 export class ReceiveQueue {
   private readonly chunks: Buffer[] = [];
   /** Bytes of chunks[0] already read. */
@@ -67,5 +69,21 @@ export class ReceiveQueue {
     const lead = this.byteAt(start);
     const size = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
     return start + size <= n ? n : start;
+  }
+
+  /** The end (exclusive) of the first `delimiter` within the first `within` unread bytes, or -1. */
+  indexOf(delimiter: Uint8Array, within: number): number {
+    return delimiterEnd(this.chunks, this.offset, delimiter, Math.min(within, this.length));
+  }
+
+  /** Puts bytes back in front of the unread ones (a read that took more than it could use). */
+  putBack(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    if (this.offset > 0) {
+      this.chunks[0] = this.chunks[0]!.subarray(this.offset);
+      this.offset = 0;
+    }
+    this.chunks.unshift(bytes);
+    this.length += bytes.length;
   }
 }

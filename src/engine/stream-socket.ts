@@ -13,10 +13,13 @@
  */
 import type { Socket } from 'node:net';
 import { codeFromError, ErrorCode } from '../errors.js';
-import { ReceiveFlag, SendFlag } from '../protocol.js';
+import { Op, ReceiveFlag, SEND_TAKEN_WHOLE, SendFlag } from '../protocol.js';
 import { ReceiveQueue } from './receive-queue.js';
 import { type ConnectionOptions, defaultConnectionOptions } from './connection-options.js';
 import { removeItem } from './list.js';
+import { tryShapedReceive } from './receive-shaped.js';
+import { reencodedPayload } from './send-text.js';
+import type { ServerTls } from './server-tls.js';
 import type { EngineSlot } from './slot.js';
 
 /** After a complete close, how long arriving data is drained before the socket is destroyed. */
@@ -29,7 +32,12 @@ export class StreamSocket {
   /** Its options: nodelay, keep-alive, its own time-out, the engine's buffer sizes. */
   readonly options: ConnectionOptions;
 
-  private readonly queue = new ReceiveQueue();
+  readonly queue = new ReceiveQueue();
+  /** Bytes of a character a Character read consumed but could not hand out yet (receive-shaped.ts). */
+  heldText: Buffer = Buffer.alloc(0);
+  /** Its own 'cert' and 'key', for a server-side TCPStartTLS; the host TCPConnect named, for a client-side one. */
+  serverTls: ServerTls | undefined;
+  host: string | undefined;
   private readonly receivers: EngineSlot[] = [];
   /** Sends waiting for the send lock (another thread's multi-part send holds it). */
   private readonly senders: EngineSlot[] = [];
@@ -39,9 +47,9 @@ export class StreamSocket {
   private readonly closeWaiters: EngineSlot[] = [];
   private sendOwner: EngineSlot | undefined;
   /** The peer sent FIN: reads return 0 once the queue is empty. */
-  private ended = false;
+  ended = false;
   /** The error that ended the connection, 0 while healthy. */
-  private failure = 0;
+  failure = 0;
   /** We sent FIN (TCPClose option 1): sends give -10058. */
   private finSent = false;
   private released = false;
@@ -53,26 +61,59 @@ export class StreamSocket {
    *   a TLSSocket cannot send an RST itself
    */
   constructor(
-    readonly socket: Socket,
-    readonly secure: boolean,
-    private readonly raw: Socket = socket,
+    /** Changes once, from the TCP socket to a TLSSocket over it, at TCPStartTLS. */
+    public socket: Socket,
+    public secure: boolean,
+    readonly raw: Socket = socket,
     options: ConnectionOptions = defaultConnectionOptions(),
   ) {
     this.options = { ...options };
     // Sockets start with nodelay and no keep-alive; only other settings cost a call.
     if (!options.noDelay || options.keepAlive) this.applyOptions();
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('end', () => {
-      this.ended = true;
-      this.serveReceivers();
-      this.serveCloseWaiters();
-    });
-    socket.on('error', (error: Error) => this.fail(codeFromError(error)));
-    socket.on('close', () => {
-      // A close after the peer's FIN is the normal end; any other close aborted the stream.
-      if (this.ended) this.serveReceivers();
-      else this.fail(ErrorCode.ConnectionAborted);
-    });
+    this.listen(socket);
+  }
+
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    this.serveReceivers();
+    this.serveCloseWaiters();
+  };
+
+  private readonly onError = (error: Error): void => this.fail(codeFromError(error));
+
+  private readonly onClose = (): void => {
+    // A close after the peer's FIN is the normal end; any other close aborted the stream.
+    if (this.ended) this.serveReceivers();
+    else this.fail(ErrorCode.ConnectionAborted);
+  };
+
+  private listen(socket: Socket): void {
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('error', this.onError);
+    socket.on('close', this.onClose);
+  }
+
+  /**
+   * TCPStartTLS, first half: stops reading the plain socket and returns what it received
+   * that nobody read (the peer's first TLS bytes, when its handshake came early).
+   */
+  detachForUpgrade(): Buffer {
+    for (const [event, handler] of [['data', this.onData], ['end', this.onEnd], ['error', this.onError], ['close', this.onClose]] as const) {
+      this.socket.off(event, handler);
+    }
+    this.socket.pause();
+    this.paused = false;
+    const unread = Buffer.alloc(this.queue.length);
+    this.queue.take(unread, unread.length);
+    return unread;
+  }
+
+  /** TCPStartTLS, second half: the connection goes on over `secured`, made over the same TCP socket. */
+  upgradeTo(secured: Socket): void {
+    this.socket = secured;
+    this.secure = true;
+    this.listen(secured);
   }
 
   get bytesQueued(): number {
@@ -137,17 +178,11 @@ export class StreamSocket {
   }
 
   private tryReceive(slot: EngineSlot): boolean {
+    // Character fields and TCPReceiveUntil shape what they take (receive-shaped.ts).
+    if ((slot.arg1 & ReceiveFlag.Utf8) !== 0 || slot.op === Op.ReceiveUntil) return tryShapedReceive(this, slot);
     const queued = this.queue.length;
     if (queued > 0) {
-      const max = Math.min(slot.arg0, slot.replyRoom);
-      let n = Math.min(max, queued);
-      if ((slot.arg1 & ReceiveFlag.Utf8) !== 0) {
-        const whole = this.queue.wholeCharacters(n);
-        // A first character still arriving is waited for; one longer than maxbytes, or
-        // cut by the end of the stream, is given as it is (nothing else can be done).
-        if (whole === 0 && n === queued && n < max && !this.ended && this.failure === 0) return false;
-        if (whole > 0) n = whole;
-      }
+      const n = Math.min(slot.arg0, slot.replyRoom, queued);
       const taken = this.queue.take(slot.data, n);
       this.resumeIfDrained();
       slot.reply(taken);
@@ -168,7 +203,12 @@ export class StreamSocket {
     while (this.receivers.length > 0 && this.tryReceive(this.receivers[0]!)) this.receivers.shift();
   }
 
-  private onData(chunk: Buffer): void {
+  /** After a read took bytes from the queue. */
+  afterTake(): void {
+    this.resumeIfDrained();
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
     if (this.released) return; // closing: what still arrives is discarded
     this.queue.push(chunk);
     this.serveReceivers();
@@ -176,7 +216,7 @@ export class StreamSocket {
       this.paused = true;
       this.socket.pause();
     }
-  }
+  };
 
   private resumeIfDrained(): void {
     if (this.paused && this.queue.length <= this.options.receiveBufferBytes / 2) {
@@ -228,11 +268,13 @@ export class StreamSocket {
    * non-blocking one takes what fits. Write errors come back on the next command.
    */
   private accept(slot: EngineSlot): void {
-    const payload = slot.sendPayload();
-    const length = this.blocking || this.secure ? payload.length : Math.min(payload.length, this.room);
+    // Text in another encoding than UTF-8 goes as a re-encoded copy, taken whole.
+    const reencoded = reencodedPayload(slot, this.options.encoding);
+    const payload = reencoded ?? slot.sendPayload();
+    const length = this.blocking || this.secure || reencoded ? payload.length : Math.min(payload.length, this.room);
     const more = (slot.arg0 & SendFlag.More) !== 0 && length === payload.length;
     this.sendOwner = more ? slot : undefined;
-    const lent = slot.lentSendBuffer;
+    const lent = reencoded ? -1 : slot.lentSendBuffer;
     if (lent >= 0 && !this.secure) {
       // Written straight from the caller's send buffer, which it will not touch again
       // until we give it back: when node has written it (at once, when the kernel takes
@@ -248,8 +290,8 @@ export class StreamSocket {
       if (before === 0 && this.socket.writableLength === 0) giveBack();
     } else {
       // A copy: TLS encrypts later, and an async caller reuses its area at once.
-      const copy = Buffer.from(payload.subarray(0, length));
-      slot.reply(length);
+      const copy = reencoded ?? Buffer.from(payload.subarray(0, length));
+      slot.reply(length, 0, reencoded ? SEND_TAKEN_WHOLE : 0);
       this.socket.write(copy, this.afterWrite);
     }
     if (!more) this.releaseSendLock();

@@ -80,3 +80,18 @@ export function startHostilePeer(mode: string): Promise<Peer> {
 export function startStructPeer(): Promise<Peer> {
   return startPeer('python3', [`${peersDir}struct_peer.py`]);
 }
+
+/** test/peers/protocol_peer.py: chunks, frames, echo (see its docstring). */
+export function startProtocolPeer(mode: string): Promise<Peer> {
+  return startPeer('python3', [`${peersDir}protocol_peer.py`, mode]);
+}
+
+/** test/peers/smtp_peer.py: an SMTP server answering STARTTLS with Python's ssl, presenting cert/key. */
+export function startSmtpPeer(cert: string, key: string): Promise<Peer> {
+  return startPeer('python3', [`${peersDir}smtp_peer.py`, cert, key]);
+}
+
+/** test/peers/http11_server.py: Python's http.server over HTTP/1.1 (/fixed, /chunked). */
+export function startHttp11Server(): Promise<Peer> {
+  return startPeer('python3', [`${peersDir}http11_server.py`]);
+}

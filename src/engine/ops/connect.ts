@@ -36,7 +36,9 @@ export function connect(slot: EngineSlot, engine: Engine): void {
   raw.once('connect', () => {
     if (tlsContext === undefined) {
       raw.off('error', onError);
-      return reply(engine.table.add(new StreamSocket(raw, false)));
+      const stream = new StreamSocket(raw, false);
+      stream.host = host; // what a later TCPStartTLS verifies the server's certificate against
+      return reply(engine.table.add(stream));
     }
     void tlsContext.then(({ clientContext }) => handshake(clientContext()));
   });

@@ -10,6 +10,7 @@ import { INFINITE, OptionId, TEXT_VALUE } from '../../options.js';
 import type { ConnectionOptions } from '../connection-options.js';
 import type { Engine } from '../engine.js';
 import { ListenerSocket } from '../listener-socket.js';
+import { ServerTls } from '../server-tls.js';
 import type { EngineSlot } from '../slot.js';
 import type { SocketEntry } from '../socket-table.js';
 import { StreamSocket } from '../stream-socket.js';
@@ -23,6 +24,7 @@ const connectionOptions: Record<number, (value: number) => Partial<ConnectionOpt
   [OptionId.timeout]: (value) => ({ timeoutMs: value }),
   [OptionId.sndbuf]: (value) => ({ sendBufferBytes: value }),
   [OptionId.rcvbuf]: (value) => ({ receiveBufferBytes: value }),
+  [OptionId.encoding]: (value) => ({ encoding: value }),
 };
 
 function readConnectionOption(id: number, options: ConnectionOptions): number {
@@ -37,6 +39,8 @@ function readConnectionOption(id: number, options: ConnectionOptions): number {
       return options.timeoutMs;
     case OptionId.sndbuf:
       return options.sendBufferBytes;
+    case OptionId.encoding:
+      return options.encoding;
     default:
       return options.receiveBufferBytes;
   }
@@ -74,8 +78,10 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
       return slot.reply(slot.arg1 === 1 ? 0 : ErrorCode.NotSupported);
     case OptionId.cert:
     case OptionId.key: {
-      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
-      const problem = entry.tls.set(id === OptionId.cert ? 'cert' : 'key', slot.text());
+      // A connection's own certificate and key are for a server-side TCPStartTLS.
+      if (entry instanceof StreamSocket && entry.secure) return slot.reply(ErrorCode.InvalidArgument);
+      const tls = entry instanceof StreamSocket ? (entry.serverTls ??= new ServerTls()) : entry.tls;
+      const problem = tls.set(id === OptionId.cert ? 'cert' : 'key', slot.text());
       return problem === undefined ? slot.reply(0) : slot.replyText(ErrorCode.TlsError, problem);
     }
     default:
@@ -105,9 +111,11 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
     case OptionId.reuseaddr:
       return entry instanceof StreamSocket ? slot.reply(ErrorCode.InvalidArgument) : slot.reply(1);
     case OptionId.cert:
-    case OptionId.key:
-      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
-      return slot.replyText(0, id === OptionId.cert ? entry.tls.certSource : entry.tls.keySource, TEXT_VALUE);
+    case OptionId.key: {
+      const tls = entry instanceof StreamSocket ? entry.serverTls : entry.tls;
+      if (tls === undefined) return slot.reply(ErrorCode.InvalidArgument);
+      return slot.replyText(0, id === OptionId.cert ? tls.certSource : tls.keySource, TEXT_VALUE);
+    }
     case OptionId.secure:
       if (entry instanceof StreamSocket) return slot.reply(entry.secure ? 1 : 0);
       return slot.reply(entry.tls.context === undefined ? 0 : 1);

@@ -1,0 +1,21 @@
+/** Where a receive's reply goes: a Uint8Array, or a holder's value (Character or Binary). */
+import type { Channel } from '../channel/caller.js';
+import { decodeText } from '../text/encodings.js';
+import type { Holder } from './payload.js';
+
+/**
+ * Copies a reply of `result` bytes out of the channel's data area. A Character holder's
+ * text is what the engine put there (ReplyLength bytes of whole characters, in the
+ * encoding ReplyArg names), which may differ from the count of bytes consumed: held
+ * bytes of a cut character come in front of the next read's text, not this one's.
+ */
+export function deliver(channel: Channel, result: number, target: Uint8Array | undefined, holder: Holder | undefined): void {
+  if (target !== undefined) {
+    target.set(channel.data.subarray(0, result));
+  } else if (holder !== undefined) {
+    holder.value =
+      typeof holder.value === 'string'
+        ? decodeText(channel.data.subarray(0, channel.replyLength), channel.replyArg)
+        : new Uint8Array(channel.data.subarray(0, result)); // a copy: the area is reused
+  }
+}

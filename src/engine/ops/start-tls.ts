@@ -1,0 +1,87 @@
+/**
+ * TCPStartTLS: a connected plain socket goes on as TLS, over the same TCP connection and
+ * under the same number. As the server when the socket has its own 'cert' and 'key'
+ * options, else as the client (verify: the chain must lead to the trust store and the
+ * certificate must name the server: `servername`, else the host TCPConnect was given,
+ * else the peer's address). A failure is -1021 with the reason as the reply's text, as
+ * TCPConnect's; the connection is then unusable (close it).
+ *
+ * What the peer sent that nobody read is handed to the TLS layer as its first bytes:
+ * once a protocol says "go ahead", everything after it is TLS (a client's ClientHello
+ * often arrives before the server's TCPStartTLS). So read every plain byte the protocol
+ * has before the upgrade; plain text a peer slips in after its STARTTLS fails the
+ * handshake instead of passing for something that came encrypted.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { ErrorCode } from '../../errors.js';
+import { StartTlsFlag } from '../../protocol.js';
+import { MIN_TLS_VERSION } from '../../tls/folders.js';
+import { describeTlsError } from '../../tls/tls-errors.js';
+import type { Engine } from '../engine.js';
+import type { EngineSlot } from '../slot.js';
+import type { StreamSocket } from '../stream-socket.js';
+import { loadTlsContext } from '../tls-loader.js';
+
+export function startTls(slot: EngineSlot, engine: Engine): void {
+  const stream = engine.stream(slot);
+  if (stream === undefined) return;
+  if (stream.secure) return slot.reply(ErrorCode.InvalidArgument);
+  if (stream.failure !== 0) return slot.reply(stream.failure);
+  const serverTls = stream.serverTls;
+  if (serverTls !== undefined && serverTls.context === undefined) {
+    return slot.replyText(ErrorCode.TlsError, "a server-side TCPStartTLS needs both the 'cert' and the 'key' option");
+  }
+  const reply = slot.replier();
+  const replyText = slot.textReplier();
+  const servername = slot.text();
+  const verify = (slot.arg0 & StartTlsFlag.Verify) !== 0;
+  const timeoutMs = slot.arg2;
+  let secured: tls.TLSSocket | undefined;
+  slot.park(timeoutMs, () => secured?.destroy());
+  const begin = (clientContext: tls.SecureContext | undefined): void => {
+    if (!slot.busy) return; // timed out while the context loaded
+    const unread = stream.detachForUpgrade();
+    const raw = stream.raw;
+    // Given back to the TCP socket's buffer: the TLSSocket reads those first.
+    if (unread.length > 0) raw.unshift(unread);
+    secured =
+      serverTls?.context !== undefined
+        ? new tls.TLSSocket(raw, { isServer: true, secureContext: serverTls.context, minVersion: MIN_TLS_VERSION })
+        : clientSocket(stream, raw, clientContext!, servername, verify);
+    const socket = secured;
+    const onTlsError = (error: Error): void => {
+      replyText(ErrorCode.TlsError, describeTlsError(error));
+      socket.destroy();
+    };
+    socket.once('error', onTlsError);
+    socket.once(serverTls?.context !== undefined ? 'secure' : 'secureConnect', () => {
+      socket.off('error', onTlsError);
+      reply(0);
+    });
+    stream.upgradeTo(socket);
+  };
+  if (serverTls?.context !== undefined) return begin(undefined);
+  loadTlsContext().then(
+    (module) => begin(module.clientContext()),
+    (error: unknown) => replyText(ErrorCode.TlsError, describeTlsError(error)),
+  );
+}
+
+function clientSocket(
+  stream: StreamSocket,
+  raw: net.Socket,
+  secureContext: tls.SecureContext,
+  servername: string,
+  verify: boolean,
+): tls.TLSSocket {
+  const host = servername !== '' ? servername : (stream.host ?? raw.remoteAddress ?? '');
+  return tls.connect({
+    socket: raw,
+    host, // what the certificate is checked against (IP literals against IP SANs)
+    servername: net.isIP(host) === 0 ? host : undefined, // SNI takes names, not addresses
+    secureContext,
+    rejectUnauthorized: verify,
+    minVersion: MIN_TLS_VERSION,
+  });
+}

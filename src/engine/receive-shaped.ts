@@ -1,0 +1,93 @@
+/**
+ * The receives that shape what they take, beyond TCPReceive's "some bytes":
+ *
+ * - TCPReceiveUntil (Op.ReceiveUntil): up to and including a delimiter, searched in the
+ *   queue where the bytes are; nothing past it is taken. It waits until the delimiter,
+ *   `maxbytes` bytes, or the end of the stream is there.
+ * - Character fields (ReceiveFlag.Utf8, of either receive): the reply holds whole
+ *   characters of the socket's encoding only. A character cut at the end of a read
+ *   (by `maxbytes`, or because its rest is still on its way) stays queued for the next
+ *   read, as long as the read has at least one whole character to give. When `maxbytes`
+ *   is smaller than the first character, its first bytes are consumed (the count says
+ *   so) and held by the socket, in front of the next Character read, whichever thread
+ *   makes it; `value` is '' until it completes.
+ *
+ * Reply: result = bytes consumed from the stream; ReplyLength = bytes in the data area
+ * (the text, with held bytes in front); ReplyArg = the encoding of the text.
+ */
+import { ErrorCode } from '../errors.js';
+import { MAX_DELIMITER_BYTES, Op, ReceiveFlag } from '../protocol.js';
+import { encodeText, wholeLength } from '../text/encodings.js';
+import type { EngineSlot } from './slot.js';
+import type { StreamSocket } from './stream-socket.js';
+
+const NOTHING = Buffer.alloc(0);
+
+/** The delimiter of each ReceiveUntil request, read before the reply overwrites the data area. */
+const delimiters = new WeakMap<EngineSlot, Buffer>();
+
+/** Reads a ReceiveUntil request's delimiter; false (after answering -10022) when it has none. */
+export function takeDelimiter(slot: EngineSlot, encoding: number): boolean {
+  let delimiter: Buffer = Buffer.from(slot.data.subarray(0, slot.dataLength));
+  if ((slot.arg1 & ReceiveFlag.TextDelimiter) !== 0) delimiter = encodeText(delimiter.toString('utf8'), encoding);
+  if (delimiter.length === 0 || delimiter.length > MAX_DELIMITER_BYTES) {
+    slot.reply(ErrorCode.InvalidArgument);
+    return false;
+  }
+  delimiters.set(slot, delimiter);
+  return true;
+}
+
+/** One try at answering a shaped receive; false when it must wait for more bytes. */
+export function tryShapedReceive(stream: StreamSocket, slot: EngineSlot): boolean {
+  const queue = stream.queue;
+  const text = (slot.arg1 & ReceiveFlag.Utf8) !== 0;
+  const held = text ? stream.heldText : NOTHING;
+  const queued = queue.length;
+  if (queued === 0) {
+    if (stream.failure !== 0) slot.reply(stream.failure);
+    else if (stream.ended) slot.reply(0);
+    else return false;
+    return true;
+  }
+  const max = Math.max(1, Math.min(slot.arg0, slot.replyRoom - held.length));
+  const atEnd = stream.ended || stream.failure !== 0; // no more bytes will come
+  let n = Math.min(max, queued);
+  let final = n === max; // the caller's bound cut it: waiting cannot change it
+  let delimited = false;
+  if (slot.op === Op.ReceiveUntil) {
+    const end = queue.indexOf(delimiters.get(slot) ?? NOTHING, n);
+    if (end >= 0) [n, final, delimited] = [end, true, true];
+    else if (!final && !atEnd) return false;
+  }
+  if (!text) {
+    const taken = queue.take(slot.data, n);
+    stream.afterTake();
+    slot.reply(taken, taken);
+    return true;
+  }
+  held.copy(slot.data, 0);
+  const taken = queue.take(slot.data.subarray(held.length), n);
+  const total = held.length + taken;
+  const encoding = stream.options.encoding;
+  const whole = atEnd && queue.length === 0 ? total : wholeLength(slot.data, total, encoding);
+  let consumed = taken;
+  if (whole === total) {
+    stream.heldText = NOTHING;
+  } else if (final && (whole === 0 || delimited)) {
+    // Not one whole character fits in maxbytes (or the delimiter ends inside one): the
+    // bytes are consumed and kept for the next Character read.
+    stream.heldText = Buffer.from(slot.data.subarray(whole, total));
+  } else if (whole > 0) {
+    // The whole characters go now; the cut one stays queued for the next read.
+    queue.putBack(Buffer.from(slot.data.subarray(whole, total)));
+    consumed = taken - (total - whole);
+    stream.heldText = NOTHING;
+  } else {
+    queue.putBack(Buffer.from(slot.data.subarray(held.length, total)));
+    return false; // not one whole character yet: wait for its rest
+  }
+  stream.afterTake();
+  slot.reply(consumed, whole, encoding);
+  return true;
+}
