@@ -4,7 +4,7 @@
  * all alike; each is the median over RUNS runs (BENCH_RUNS, default 5), each run's
  * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
- * Figures: pingpong, pool-pingpong, bulk, serve, idle, first, load, leak.
+ * Figures: pingpong, pool-pingpong, bulk, serve, keepalive, serve-start, idle, first, load, leak.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -17,13 +17,12 @@ import { firstCommandMs } from './first-command.js';
 import { oursIdle, rawIdle } from './idle.js';
 import { LOAD_CONNECTIONS, LOAD_REQUESTS, leakRun, loadRun, startLoadServers } from './reliability.js';
 import { nodeNetPingPong, oursPingPong, pythonPingPong } from './pingpong.js';
-import { loadGenerator, startOurServer, startRawServer } from './serve-throughput.js';
+import { keepAlive, serveStart, serveThroughput } from './serve-figures.js';
 import { median, printTable, type Row } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 20_000);
 const IDLE_CONNECTIONS = Number(process.env.BENCH_IDLE ?? 10_000);
-const SERVE_SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 3);
 
 function progress(text: string): void {
   process.stderr.write(`${text}\n`);
@@ -103,33 +102,6 @@ async function bulk(): Promise<Row[]> {
   }
 }
 
-async function serveThroughput(): Promise<Row[]> {
-  const ours = await startOurServer(2);
-  // The same with 8 threads: what bounds serve() is how many connections are being
-  // served at once (one per thread, each mostly waiting for its client), not CPU.
-  const ours8 = await startOurServer(8);
-  const raw = await startRawServer();
-  try {
-    for (const server of [ours, ours8, raw]) await loadGenerator(server.port, 1, 1); // warm up
-    const m = await interleaved('serve', async () => ({
-      ours1: await loadGenerator(ours.port, 1, SERVE_SECONDS),
-      raw1: await loadGenerator(raw.port, 1, SERVE_SECONDS),
-      ours10: await loadGenerator(ours.port, 10, SERVE_SECONDS),
-      raw10: await loadGenerator(raw.port, 10, SERVE_SECONDS),
-      eight10: await loadGenerator(ours8.port, 10, SERVE_SECONDS),
-    }));
-    return [
-      { figure: 'serve(), 2 threads, 64 clients, 1 request per connection', ours: m.ours1!, peers: { 'node:net server': m.raw1! }, unit: 'requests/s', better: 'higher' },
-      { figure: 'serve(), 2 threads, 64 clients, 10 requests per connection', ours: m.ours10!, peers: { 'node:net server': m.raw10! }, unit: 'requests/s', better: 'higher' },
-      { figure: 'serve(), 8 threads, 64 clients, 10 requests per connection', ours: m.eight10!, peers: { 'node:net server': m.raw10!, 'serve(), 2 threads': m.ours10! }, unit: 'requests/s', better: 'higher' },
-    ];
-  } finally {
-    ours.stop();
-    ours8.stop();
-    raw.stop();
-  }
-}
-
 async function idle(): Promise<Row[]> {
   const holder = spawn(process.execPath, [new URL('./peers/holder.mjs', import.meta.url).pathname]);
   const holderPort = Number(await new Promise<string>((resolve) => createInterface({ input: holder.stdout }).once('line', resolve)));
@@ -195,7 +167,9 @@ const figures: Record<string, () => Promise<Row[]>> = {
   pingpong: pingPong,
   'pool-pingpong': poolPingPong,
   bulk,
-  serve: serveThroughput,
+  serve: () => serveThroughput(interleaved),
+  keepalive: () => keepAlive(interleaved),
+  'serve-start': () => serveStart(interleaved),
   idle,
   first: firstCommand,
   load,

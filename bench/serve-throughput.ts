@@ -1,9 +1,11 @@
 /**
- * serve() request/response throughput: 2 pool threads serving 64 concurrent client
- * connections from a load generator in another process, against a raw async node:net
- * server doing the same work (64-byte requests echoed), also in a process of its own.
- * Two client patterns: one request per connection (connect, ask, close: how legacy
- * request handlers are mostly used) and ten requests per connection.
+ * serve() request/response throughput: pool threads serving 64 concurrent client
+ * connections from a load generator in another process, against peers doing the same
+ * work (64-byte requests echoed), each in a process of its own: a raw async node:net
+ * server, and Python's socketserver.ThreadingTCPServer (blocking sockets, a thread per
+ * connection). Two client patterns: one request per connection (connect, ask, close) and
+ * ten requests per connection. Ours as a request handler (connections wait in the engine
+ * between requests) and as a connection handler (a thread per connection for its life).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -12,6 +14,7 @@ const CONNECTIONS = 64;
 
 export interface ServerProcess {
   port: number;
+  pid: number;
   stop(): void;
 }
 
@@ -19,11 +22,24 @@ export interface ServerProcess {
 export async function startServerProcess(args: string[]): Promise<ServerProcess> {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args);
   const port = Number(await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve)));
-  return { port, stop: () => child.stdin.end() };
+  return { port, pid: child.pid!, stop: () => child.stdin.end() };
 }
 
-export function startOurServer(threads = 2): Promise<ServerProcess> {
-  return startServerProcess(['--import=tsx', new URL('./servers/ours.ts', import.meta.url).pathname, String(threads)]);
+export function startOurServer(threads = 2, handler?: string, idleTimeoutMs?: number): Promise<ServerProcess> {
+  const args = ['--import=tsx', new URL('./servers/ours.ts', import.meta.url).pathname, String(threads)];
+  if (handler !== undefined) args.push(handler);
+  if (idleTimeoutMs !== undefined) args.push('1024', String(idleTimeoutMs));
+  return startServerProcess(args);
+}
+
+/** The request-handler form of the same work (bench/handlers/reqres-request.mjs). */
+export const REQUEST_HANDLER = new URL('./handlers/reqres-request.mjs', import.meta.url).pathname;
+
+/** Python's ThreadingTCPServer doing the same work. */
+export async function startPythonThreadingServer(): Promise<ServerProcess> {
+  const child = spawn('python3', [new URL('./peers/threading_echo_server.py', import.meta.url).pathname]);
+  const port = Number(await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve)));
+  return { port, pid: child.pid!, stop: () => child.stdin.end() };
 }
 
 export function startRawServer(): Promise<ServerProcess> {

@@ -162,6 +162,17 @@ export const Op = {
   ReceiveUntil: 30,
   /** TCPStartTLS: Arg0 StartTlsFlag, Arg2 time limit (ms); the data area: the server name, if any. */
   StartTls: 31,
+  /**
+   * serve()'s request handlers (40-49). ServeRequests: the listener (Socket) hands its
+   * connections to the engine's watch instead of TCPAccept; Arg0: idle time-out, ms, or
+   * NO_TIMEOUT. NextRequest: hand back connection Arg0 (0: none) to be watched again,
+   * then wait for the listener's next connection with bytes to read (reply: its number,
+   * text: peer address, reply arg: peer port). RequestCounts: text "idle ready
+   * handshakeFailures arrived" of the listener's watch.
+   */
+  ServeRequests: 40,
+  NextRequest: 41,
+  RequestCounts: 42,
   /** Test hook: makes the engine throw from its event loop, to prove callers survive it. */
   Crash: 99,
   /** Test hook: the engine's event loop stops turning (an endless loop), silently. */

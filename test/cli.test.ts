@@ -60,7 +60,7 @@ test('tcpcmd serve, then a client, then SIGTERM: counts printed, exit 0', async 
   child.kill('SIGTERM');
   const code = await new Promise((resolve) => child.once('exit', resolve));
   t.is(code, 0);
-  t.deepEqual(output, ['SIGTERM: closing', 'accepted 1, completed 1, failed 0, refused 0, abandoned 0']);
+  t.deepEqual(output, ['SIGTERM: closing', 'accepted 1, requests 0, completed 1, failed 0, refused 0, abandoned 0']);
 });
 
 testWithPing('tcpcmd ping', async (t) => {

@@ -1,7 +1,7 @@
 // The throughput benchmarks' server of ours: serve() with THREADS pool threads (default
 // 2) and a HANDLER module (default the 64-byte request/response one), in a process of its
 // own (as the raw node:net server is). Prints its port; exits when stdin closes.
-//   node --import=tsx ours.ts [THREADS] [HANDLER_PATH] [BACKLOG]
+//   node --import=tsx ours.ts [THREADS] [HANDLER_PATH] [BACKLOG] [IDLE_TIMEOUT_MS]
 import { serve } from '../../src/index.js';
 
 const server = await serve({
@@ -9,6 +9,7 @@ const server = await serve({
   address: '127.0.0.1',
   threads: Number(process.argv[2] ?? 2),
   backlog: Number(process.argv[4] ?? 1024),
+  ...(process.argv[5] === undefined ? {} : { idleTimeout: Number(process.argv[5]) }),
 });
 console.log(server.port);
 process.stdin.resume();

@@ -1,7 +1,6 @@
 /** tcpcmd serve: serve() from the command line, until SIGINT or SIGTERM. */
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { serve } from '../pool/serve.js';
+import { serve, type ServeStats, type TcpServer } from '../pool/serve.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
 
 function whole(name: string, value: string | undefined, min: number): number | undefined {
@@ -11,21 +10,49 @@ function whole(name: string, value: string | undefined, min: number): number | u
   return number;
 }
 
+function timeoutFlag(name: string, value: string | undefined): number | 'infinite' | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim().toLowerCase() === 'infinite') return 'infinite';
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 0x7fffffff) throw new UsageError(`--${name} must be a whole number of ms or 'infinite'`);
+  return number;
+}
+
+/** One line of live counts, for SIGUSR1 and --stats-interval. */
+export function statsLine(stats: ServeStats): string {
+  return (
+    `stats: ${stats.handler} handler, busy threads ${stats.busyThreads}, idle connections ${stats.idle}, ` +
+    `waiting for a thread ${stats.queued}, requests ${stats.requests}, accepted ${stats.accepted}, ` +
+    `completed ${stats.completed}, failed ${stats.failed}, refused ${stats.refused}, handshake failures ${stats.handshakeFailures}`
+  );
+}
+
 export const serveCommand: Subcommand = {
   name: 'serve',
-  summary: 'listen and hand each connection to a handler module on a pool thread',
+  summary: 'listen and serve connections with a handler module on pool threads',
   usage: `tcpcmd serve --handler FILE [--port N] [--address ADDR] [--threads N] [--backlog N]
-              [--cert FILE --key FILE]
+              [--timeout MS] [--idle-timeout MS] [--stats-interval S] [--cert FILE --key FILE]
 
-  --handler FILE   module whose default export is called as handler(socket, { address, port })
-  --port N         port number or service name (default 0: the OS chooses; printed at start)
-  --address ADDR   local address (default: all interfaces; 127.0.0.1 for loopback only)
-  --threads N      pool threads (default 2)
-  --backlog N      connections waiting for a thread before new ones are refused (default 64)
-  --cert, --key    serve TLS with this certificate and key (file names; relative to the working directory)
+  --handler FILE      module exporting request(socket, { address, port }) (called when a
+                      connection has bytes; between requests it waits without a thread) or
+                      a default export (called once per connection, owning it)
+  --port N            port number or service name (default 0: the OS chooses; printed at start)
+  --address ADDR      local address (default: all interfaces; 127.0.0.1 for loopback only)
+  --threads N         pool threads (default 2)
+  --backlog N         connections waiting for a thread before new ones are refused (default 64;
+                      connection handlers)
+  --timeout MS        each connection's time-out for a receive or send inside the handler
+                      (default 30000; 'infinite' for none): the command gives -522
+  --idle-timeout MS   request handlers: a connection idle this long between requests is
+                      closed (default 60000; 'infinite' for none)
+  --stats-interval S  print the live counts every S seconds (also on SIGUSR1)
+  --cert, --key       serve TLS with this certificate and key (file names; relative to the
+                      working directory)
 
-  Prints "listening on ADDR:PORT"; on SIGINT or SIGTERM stops accepting, waits up to 10 s
-  for running handlers and prints the counts.`,
+  Prints "listening on ADDR:PORT" once every thread has loaded the handler; a handler that
+  cannot be loaded is reported and the exit code is 1. On SIGUSR1 prints the live counts;
+  on SIGINT or SIGTERM stops accepting, waits up to 10 s for running handlers and prints
+  the counts.`,
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -35,17 +62,22 @@ export const serveCommand: Subcommand = {
         address: { type: 'string' },
         threads: { type: 'string' },
         backlog: { type: 'string' },
+        timeout: { type: 'string' },
+        'idle-timeout': { type: 'string' },
+        'stats-interval': { type: 'string' },
         cert: { type: 'string' },
         key: { type: 'string' },
       },
     });
     if (values.handler === undefined) throw new UsageError('--handler FILE is required');
-    if (!existsSync(values.handler)) throw new UsageError(`no such handler: ${values.handler}`);
     if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
     const port = /^\d+$/.test(values.port) ? Number(values.port) : values.port;
     const threads = whole('threads', values.threads, 1);
     const backlog = whole('backlog', values.backlog, 1);
-    let server;
+    const timeout = timeoutFlag('timeout', values.timeout);
+    const idleTimeout = timeoutFlag('idle-timeout', values['idle-timeout']);
+    const statsInterval = whole('stats-interval', values['stats-interval'], 1);
+    let server: TcpServer;
     try {
       server = await serve({
         handler: values.handler,
@@ -53,23 +85,30 @@ export const serveCommand: Subcommand = {
         address: values.address,
         threads,
         backlog,
+        timeout,
+        idleTimeout,
         cert: values.cert,
         key: values.key,
       });
     } catch (error) {
-      console.error(`tcpcmd serve: ${(error as Error).message}`);
+      console.error(`tcpcmd serve: ${error instanceof Error ? error.message : String(error)}`);
       return EXIT_FAILED;
     }
     console.log(`listening on ${server.address}:${server.port}`);
+    const printStats = (): void => console.log(statsLine(server.stats()));
+    process.on('SIGUSR1', printStats);
+    const ticker = statsInterval === undefined ? undefined : setInterval(printStats, statsInterval * 1000);
     const signal = await new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
+    clearInterval(ticker);
+    process.off('SIGUSR1', printStats);
     console.log(`${signal}: closing`);
     const closed = await server.close();
     const stats = server.stats();
     console.log(
-      `accepted ${stats.accepted}, completed ${closed.completed}, failed ${stats.failed}, refused ${stats.refused}, abandoned ${closed.abandoned}`,
+      `accepted ${stats.accepted}, requests ${stats.requests}, completed ${closed.completed}, failed ${stats.failed}, refused ${stats.refused}, abandoned ${closed.abandoned}`,
     );
     return EXIT_OK;
   },

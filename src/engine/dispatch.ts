@@ -14,6 +14,7 @@ import { available, stats, waitForClose } from './ops/inspect.js';
 import { addr2name, name2addr } from './ops/names.js';
 import { getOption, setOption } from './ops/options.js';
 import { accept, bind, listen, socket } from './ops/server.js';
+import { nextRequest, requestCounts, serveRequests } from './ops/requests.js';
 import { receiveUntil } from './ops/receive-until.js';
 import { startTls } from './ops/start-tls.js';
 import { receive, send } from './ops/transfer.js';
@@ -53,6 +54,9 @@ const handlers = new Map<number, Handler>([
   [Op.Available, available],
   [Op.Wait, waitForClose],
   [Op.Stats, (slot, engine) => stats(slot, engine, slotCount())],
+  [Op.ServeRequests, serveRequests],
+  [Op.NextRequest, nextRequest],
+  [Op.RequestCounts, requestCounts],
   [Op.Crash, crash],
   [Op.Hang, hang],
 ]);

@@ -20,6 +20,7 @@ import { describeTlsError } from '../tls/tls-errors.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { removeItem } from './list.js';
 import { plainAddress } from './ops/addresses.js';
+import type { RequestServer } from './request-server.js';
 import type { ServerTls } from './server-tls.js';
 import type { EngineSlot } from './slot.js';
 import type { SocketTable } from './socket-table.js';
@@ -51,6 +52,8 @@ export class ListenerSocket {
   private readonly acceptors: EngineSlot[] = [];
   private handshaking = 0;
   private closed = false;
+  /** serve()'s request handlers: connections go to this watch instead of TCPAccept. */
+  requests: RequestServer | undefined;
 
   constructor(
     readonly server: Server,
@@ -111,6 +114,11 @@ export class ListenerSocket {
       if (arrival instanceof StreamSocket) arrival.release(2);
       return;
     }
+    if (this.requests !== undefined) {
+      if (arrival instanceof StreamSocket) return this.requests.arrive(arrival);
+      this.requests.handshakeFailures++;
+      return;
+    }
     if (arrival instanceof StreamSocket) {
       // A client that gives up before being accepted leaves the queue.
       arrival.socket.once('close', () => removeItem(this.waiting, arrival));
@@ -151,6 +159,7 @@ export class ListenerSocket {
   release(): void {
     this.closed = true;
     this.server.close();
+    this.requests?.release();
     for (const slot of this.acceptors.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     for (const arrival of this.waiting.splice(0)) if (arrival instanceof StreamSocket) arrival.release(2);
   }

@@ -54,6 +54,11 @@ export class StreamSocket {
   private finSent = false;
   private released = false;
   private paused = false;
+  /**
+   * Told when bytes, the peer's FIN or an error arrive: serve()'s watch of a request
+   * handler's connection that waits without a thread (request-server.ts).
+   */
+  watcher: (() => void) | undefined;
 
   /**
    * @param socket what the commands read and write: a net.Socket, or a TLSSocket
@@ -77,6 +82,7 @@ export class StreamSocket {
     this.ended = true;
     this.serveReceivers();
     this.serveCloseWaiters();
+    this.watcher?.();
   };
 
   private readonly onError = (error: Error): void => this.fail(codeFromError(error));
@@ -118,6 +124,11 @@ export class StreamSocket {
 
   get bytesQueued(): number {
     return this.queue.length;
+  }
+
+  /** Nothing more will ever be read: the peer closed and the queue is empty, or it failed. */
+  get finished(): boolean {
+    return this.failure !== 0 || (this.ended && this.queue.length === 0);
   }
 
   get timeoutMs(): number {
@@ -212,6 +223,7 @@ export class StreamSocket {
     if (this.released) return; // closing: what still arrives is discarded
     this.queue.push(chunk);
     this.serveReceivers();
+    this.watcher?.();
     if (!this.paused && this.queue.length > this.options.receiveBufferBytes) {
       this.paused = true;
       this.socket.pause();
@@ -321,6 +333,7 @@ export class StreamSocket {
     if (this.failure === 0) this.failure = code;
     this.serveReceivers();
     this.serveCloseWaiters();
+    this.watcher?.();
     for (const slot of this.senders.splice(0)) slot.reply(this.failure);
     for (const slot of this.roomWaiters.splice(0)) slot.reply(this.failure);
   }

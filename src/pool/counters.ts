@@ -11,6 +11,8 @@ export const ServeCounter = {
   Failed: 2,
   /** TLS clients whose handshake failed (never handed to a handler). */
   HandshakeFailures: 3,
+  /** Calls of a request handler that returned. */
+  Requests: 4,
   /** Word FirstLoop + i: the socket loop i serves now, 0 between connections. */
   FirstLoop: 8,
 } as const;

@@ -8,10 +8,12 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina } from 'piscina';
 import { engineHandle } from '../channel/engine-host.js';
+import { asError } from './load-module.js';
 import type { ServeLoopTask } from './serve-loop.js';
-import type { ScriptTask } from './task.js';
+import type { CheckTask, HandlerKind, ScriptTask } from './task.js';
 
 export interface PoolOptions {
   /** Threads (default: the machine's cores, at least 2). All are started at once and kept warm. */
@@ -20,6 +22,16 @@ export interface PoolOptions {
   queue?: number;
   /** piscina's idleTimeout (default 60 s). The pool never shrinks below `threads` anyway. */
   idleTimeoutMs?: number;
+}
+
+/**
+ * piscina, loaded when the first pool is made: every pool thread loads this library
+ * (its handler imports 'tcp-commands'), and piscina costs a thread tens of ms of start.
+ */
+let piscinaClass: typeof Piscina | undefined;
+function loadPiscina(): typeof Piscina {
+  piscinaClass ??= (createRequire(import.meta.url)('piscina') as { Piscina: typeof Piscina }).Piscina;
+  return piscinaClass;
 }
 
 const workerEntry = new URL('../../workers/pool-worker.mjs', import.meta.url);
@@ -39,7 +51,8 @@ export class Pool {
   constructor(options: PoolOptions = {}) {
     this.threads = Math.max(1, Math.floor(options.threads ?? Math.max(2, availableParallelism())));
     this.queue = Math.max(0, Math.floor(options.queue ?? this.threads * 16));
-    this.piscina = new Piscina({
+    const PiscinaPool = loadPiscina();
+    this.piscina = new PiscinaPool({
       filename: workerEntry.href,
       minThreads: this.threads,
       maxThreads: this.threads,
@@ -48,18 +61,34 @@ export class Pool {
       // 200 ms, so threads are kept warm.
       idleTimeout: options.idleTimeoutMs ?? 60_000,
       workerData: engineHandle(),
+      // Not this process's `--import tsx` (tests and tools run under it): a thread loads
+      // tsx itself, only for a TypeScript module on a Node without type stripping
+      // (load-module.ts). Plain JavaScript threads start in tens of ms, not hundreds.
+      execArgv: lightExecArgv(process.execArgv),
     });
   }
 
   /** Runs a script module's default export with `args` on a pool thread; resolves with its result. */
   run<T = unknown>(script: string | URL, ...args: unknown[]): Promise<T> {
     const task: ScriptTask = { kind: 'script', module: moduleUrl(script), args };
-    return this.piscina.run(task) as Promise<T>;
+    return (this.piscina.run(task) as Promise<T>).catch((error: unknown) => {
+      throw asError(error);
+    });
   }
 
-  /** One of serve()'s accept loops: it holds a thread until its listener closes. */
+  /** Loads a handler module on a thread: which kind it is, or its load error. */
+  checkHandler(module: string): Promise<HandlerKind> {
+    const task: CheckTask = { kind: 'check', module };
+    return (this.piscina.run(task) as Promise<HandlerKind>).catch((error: unknown) => {
+      throw asError(error);
+    });
+  }
+
+  /** One of serve()'s loops: it holds a thread until its listener closes. */
   serveLoop(task: ServeLoopTask): Promise<void> {
-    return this.piscina.run(task, { transferList: [task.log] }) as Promise<void>;
+    return (this.piscina.run(task, { transferList: [task.log] }) as Promise<void>).catch((error: unknown) => {
+      throw asError(error);
+    });
   }
 
   /** Tasks waiting for a thread. */
@@ -76,6 +105,20 @@ export class Pool {
   async destroy(): Promise<void> {
     await this.piscina.destroy();
   }
+}
+
+/** Node flags for pool threads: the process's own, without the ones that load tsx. */
+export function lightExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    const takesValue = arg === '--import' || arg === '--loader' || arg === '--experimental-loader' || arg === '--require' || arg === '-r';
+    const value = takesValue ? (execArgv[i + 1] ?? '') : arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : '';
+    const loadsTsx = /^tsx(?:\/|$)/.test(value) || /node_modules\/tsx\//.test(value);
+    if (takesValue) i++;
+    if (!loadsTsx) kept.push(...(takesValue ? [arg, value] : [arg]));
+  }
+  return kept;
 }
 
 export function createPool(options: PoolOptions = {}): Pool {

@@ -10,8 +10,13 @@ import { TCPClose, TCPErrorText, WebDevGetSecureError } from '../index.js';
 import { ServeCounter } from './counters.js';
 import type { ConnectionHandler } from './task.js';
 
+/** What a loop posts to the serving thread: a log line, or that its handler is loaded. */
+export type LoopMessage = string | { ready: true };
+
 export interface ServeLoopTask {
   kind: 'serve';
+  /** Which loop: accept connections for a default export, or take ready ones for `request`. */
+  mode: 'connection' | 'request';
   module: string;
   listener: number;
   /** This loop's index among the server's loops (its word in the counters). */
@@ -33,6 +38,7 @@ export async function runServeLoop(task: ServeLoopTask, handler: ConnectionHandl
         log(`serve: TLS handshake failed: ${WebDevGetSecureError()}`);
         continue;
       }
+      if (accepted === -522) continue; // the listener's `timeout` bounds TCPAccept too: accept again
       if (typeof accepted === 'number') {
         // -10053 / -509: the listener was closed (close()); anything else ends this loop too.
         if (accepted !== -10053 && accepted !== -509) log(`serve: accept failed: ${TCPErrorText(accepted)} (${accepted})`);

@@ -1,13 +1,19 @@
 /**
- * serve(): listen, and serve each connection with a handler module on a pool thread,
- * in blocking style, while the other threads go on.
+ * serve(): listen, and serve connections with a handler module on pool threads, in
+ * blocking style, while the other threads go on. Two kinds of handler module:
  *
- * Each pool thread runs an accept loop (serve-loop.ts), as the processes of a
- * pre-forked server do: the engine hands a new connection straight to a thread blocked
- * in TCPAccept, with no hop through this thread. Connections wait in the listener while
- * every thread is busy; beyond `backlog` waiting, new ones are reset (refused) and
- * counted. This thread only starts the loops, restarts one whose thread died, relays
- * their log lines, and closes.
+ * - A request handler (`export function request(socket, peer)`) is called when a
+ *   connection has bytes to read, once per request; between requests the connection
+ *   waits in the engine holding no thread (request-loop.ts, engine/request-server.ts).
+ *   Any number of keep-alive connections share the threads.
+ * - A connection handler (the default export) owns its connection for its life, as a
+ *   pre-forked server's process does: each thread runs an accept loop (serve-loop.ts); the
+ *   engine hands a new connection straight to a thread blocked in TCPAccept. Connections
+ *   wait in the listener while every thread is busy; beyond `backlog`, new ones are reset.
+ *
+ * The module is loaded and checked on a pool thread before the server listens; serve()
+ * resolves once every thread has loaded it. This thread only starts the loops, restarts
+ * one whose thread died (with back-off), relays their log lines, and closes.
  */
 import { MessageChannel } from 'node:worker_threads';
 import {
@@ -24,9 +30,21 @@ import {
 } from '../index.js';
 import { newServeCounters, ServeCounter } from './counters.js';
 import { moduleUrl, Pool } from './pool.js';
+import { watchConnections, watchCounts } from './request-calls.js';
+import { RestartBackoff } from './restart-backoff.js';
+import type { LoopMessage } from './serve-loop.js';
+import type { HandlerKind } from './task.js';
+
+/** The default per-connection time-out (idle receive, stalled send inside a handler), ms. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** The default time a request handler's connection may wait for its next request, ms. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 export interface ServeOptions {
-  /** The handler module: its default export is called as handler(socket, { address, port }). */
+  /**
+   * The handler module: `export function request(socket, { address, port })` (called per
+   * request; it wins when both are exported) or a default export (called per connection).
+   */
   handler: string | URL;
   /** Port number or service name; 0 (the default) lets the OS choose. */
   port?: number | string;
@@ -34,12 +52,24 @@ export interface ServeOptions {
   address?: string;
   /**
    * Connections that may wait for a free thread (the listen backlog, default 64); beyond
-   * them, new connections are refused (reset) and counted.
+   * them, new connections are refused (reset) and counted. (Connection handlers; request
+   * handlers' connections wait in the engine, without this bound.)
    */
   backlog?: number;
   /** Pool threads serving connections (default 2); with `pool`, that many of its threads. */
   threads?: number;
-  /** Server-side TLS: certificate and key, PEM text or file names (relative to certs/). */
+  /**
+   * Every connection's own time-out, ms (the socket option `timeout`): a TCPReceive that
+   * waits, or a TCPSend that stalls, longer gives -522 in the handler. Default 30 s;
+   * 'infinite' for none.
+   */
+  timeout?: number | 'infinite';
+  /**
+   * Request handlers: how long a connection may wait in the engine for its next request,
+   * ms; then the engine closes it (no thread involved). Default 60 s; 'infinite' for none.
+   */
+  idleTimeout?: number | 'infinite';
+  /** Server-side TLS: certificate and key, PEM text or file names. */
   cert?: string;
   key?: string;
   /** A pool to share: `threads` of its threads are taken for as long as the server runs. */
@@ -49,17 +79,25 @@ export interface ServeOptions {
 }
 
 export interface ServeStats {
-  /** Connections handed to a handler. */
+  /** Which kind of handler the module exports. */
+  handler: HandlerKind;
+  /** Connections accepted (handed to a connection handler, or put under the engine's watch). */
   accepted: number;
-  /** Handlers running now. */
+  /** Handlers running now (threads busy in a call). */
   running: number;
-  /** Connections waiting for a free thread. */
+  /** The same: threads busy in a handler call now. */
+  busyThreads: number;
+  /** Connections waiting for a free thread (request handlers: with bytes to read). */
   queued: number;
+  /** Request handlers: connections waiting in the engine for their next request, no thread held. */
+  idle: number;
+  /** Request handlers: calls that returned. */
+  requests: number;
   /** Connections reset because `backlog` of them were already waiting. */
   refused: number;
   /** Handlers that threw (their sockets were reset), or whose thread died. */
   failed: number;
-  /** Handlers that returned. */
+  /** Connection handlers that returned. */
   completed: number;
   /** TLS clients whose handshake failed (never handed to a handler). */
   handshakeFailures: number;
@@ -88,29 +126,56 @@ class Server implements TcpServer {
   private threadDeaths = 0;
   private closing = false;
   /** The listener's counts, kept when it closes. */
-  private final: { queued: number; refused: number } | undefined;
+  private final: Omit<ServeStats, 'handler' | 'running' | 'busyThreads' | 'requests' | 'failed' | 'completed'> | undefined;
+  private readonly restarts: RestartBackoff;
+  private readonly loaded: Promise<void>;
+  private readyLoops = 0;
 
   constructor(
     private readonly listener: number,
     private readonly pool: Pool,
     private readonly ownPool: boolean,
     private readonly handler: string,
+    private readonly kind: HandlerKind,
     threads: number,
     private readonly log: (message: string) => void,
   ) {
     this.port = TCPGetMyPort(listener);
     this.address = String(TCPGetMyAddr(listener));
     this.counters = newServeCounters(threads);
-    for (let loop = 0; loop < threads; loop++) this.loops.push(this.runLoop(loop));
+    this.restarts = new RestartBackoff(log);
+    let allLoaded!: () => void;
+    let loadFailed!: (error: Error) => void;
+    this.loaded = new Promise<void>((resolve, reject) => {
+      allLoaded = resolve;
+      loadFailed = reject;
+    });
+    const onReady = (): void => {
+      if (++this.readyLoops === threads) allLoaded();
+    };
+    for (let loop = 0; loop < threads; loop++) this.loops.push(this.runLoop(loop, onReady, loadFailed));
   }
 
-  private async runLoop(loop: number): Promise<void> {
+  /** Resolves when every loop's thread has loaded the handler; rejects with the first load failure. */
+  ready(): Promise<void> {
+    return this.loaded;
+  }
+
+  private async runLoop(loop: number, onReady: () => void, loadFailed: (error: Error) => void): Promise<void> {
+    let everReady = false;
     while (!this.closing) {
       const { port1, port2 } = new MessageChannel();
-      port1.on('message', (line: string) => this.log(line));
+      port1.on('message', (message: LoopMessage) => {
+        if (typeof message === 'string') return this.log(message);
+        if (!everReady) {
+          everReady = true;
+          onReady();
+        }
+      });
       try {
         await this.pool.serveLoop({
           kind: 'serve',
+          mode: this.kind,
           module: this.handler,
           listener: this.listener,
           loop,
@@ -120,12 +185,14 @@ class Server implements TcpServer {
         return; // the listener closed
       } catch (error) {
         if (this.closing) return;
+        if (!everReady) return loadFailed(error as Error); // serve() rejects with it
         // The thread died under a handler (process.exit, a crash): its connection is
         // reset, and a new loop takes its place.
         const socket = Atomics.exchange(this.counters, ServeCounter.FirstLoop + loop, 0);
         if (socket !== 0) TCPClose(socket, 2);
         this.threadDeaths++;
-        this.log(`serve: a handler's thread died: ${String(error)}; starting another`);
+        const delay = this.restarts.died((error as Error).message);
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       } finally {
         port1.close();
       }
@@ -136,27 +203,36 @@ class Server implements TcpServer {
     const count = (word: number): number => Atomics.load(this.counters, word);
     let running = 0;
     for (let i = ServeCounter.FirstLoop; i < this.counters.length; i++) if (Atomics.load(this.counters, i) !== 0) running++;
-    const listener = this.final ?? {
-      queued: Number(TCPGetOption(this.listener, 'queued')),
-      refused: Number(TCPGetOption(this.listener, 'refused')),
-    };
+    const live = this.final ?? this.liveCounts();
     return {
-      accepted: count(ServeCounter.Accepted),
+      handler: this.kind,
+      ...live,
+      accepted: this.kind === 'request' ? live.accepted : count(ServeCounter.Accepted),
+      handshakeFailures: live.handshakeFailures + count(ServeCounter.HandshakeFailures),
       running,
-      queued: Math.max(0, listener.queued),
-      refused: Math.max(0, listener.refused),
+      busyThreads: running,
+      requests: count(ServeCounter.Requests),
       failed: count(ServeCounter.Failed) + this.threadDeaths,
       completed: count(ServeCounter.Completed),
-      handshakeFailures: count(ServeCounter.HandshakeFailures),
     };
+  }
+
+  /** What the engine knows: the listener's queue and refusals, the watch's counts. */
+  private liveCounts(): NonNullable<Server['final']> {
+    const refused = Math.max(0, Number(TCPGetOption(this.listener, 'refused')));
+    if (this.kind === 'connection') {
+      const queued = Math.max(0, Number(TCPGetOption(this.listener, 'queued')));
+      return { accepted: 0, queued, idle: 0, refused, handshakeFailures: 0 };
+    }
+    const watch = watchCounts(this.listener) ?? { idle: 0, ready: 0, handshakeFailures: 0, accepted: 0 };
+    return { accepted: watch.accepted, queued: watch.ready, idle: watch.idle, refused, handshakeFailures: watch.handshakeFailures };
   }
 
   async close(timeoutMs = 10_000): Promise<CloseResult> {
     if (!this.closing) {
-      const { queued, refused } = this.stats();
-      this.final = { queued, refused };
+      this.final = this.liveCounts();
       this.closing = true;
-      TCPClose(this.listener); // every loop's TCPAccept wakes with -10053 and the loop ends
+      TCPClose(this.listener); // every loop's wait wakes with -10053 and the loop ends
     }
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
@@ -164,6 +240,7 @@ class Server implements TcpServer {
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
     ]);
     clearTimeout(timer);
+    this.restarts.flush();
     let abandoned = 0;
     if (!finished) {
       // Reset what is still being served: the handler's next command fails, and its
@@ -177,17 +254,50 @@ class Server implements TcpServer {
       }
     }
     if (this.ownPool) await (finished ? this.pool.close() : this.pool.destroy());
-    return { completed: Atomics.load(this.counters, ServeCounter.Completed), abandoned };
+    const completed = Atomics.load(this.counters, ServeCounter.Completed) + Atomics.load(this.counters, ServeCounter.Requests);
+    return { completed, abandoned };
   }
 }
 
-/** Starts serving; resolves once listening (port 0: read the chosen port from `.port`). */
+/** A time-out option as the socket option takes it. */
+function timeoutValue(name: string, value: number | 'infinite' | undefined, fallback: number): number | 'infinite' {
+  if (value === undefined) return fallback;
+  if (value === 'infinite' || value === Infinity) return 'infinite';
+  if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
+    throw new RangeError(`serve: ${name} must be a whole number of ms (0..2147483647) or 'infinite'`);
+  }
+  return value;
+}
+
+/**
+ * Starts serving; resolves once listening with every thread ready (port 0: read the
+ * chosen port from `.port`). Rejects when the handler module cannot be loaded or exports
+ * no handler (with the module's own error), or the address cannot be listened on.
+ */
 export async function serve(options: ServeOptions): Promise<TcpServer> {
+  const timeout = timeoutValue('timeout', options.timeout, DEFAULT_TIMEOUT_MS);
+  const idleTimeout = timeoutValue('idleTimeout', options.idleTimeout, DEFAULT_IDLE_TIMEOUT_MS);
+  const threads = Math.max(1, Math.floor(options.threads ?? 2));
+  const pool = options.pool ?? new Pool({ threads });
+  const ownPool = options.pool === undefined;
+  const module = moduleUrl(options.handler);
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const giveUp = async (message: string): Promise<never> => {
+    if (ownPool) await pool.destroy();
+    throw new Error(message);
+  };
+  let kind: HandlerKind;
+  try {
+    kind = await pool.checkHandler(module);
+  } catch (error) {
+    return giveUp(`serve: handler ${String(options.handler)} cannot be used: ${(error as Error).message}`);
+  }
   const listener = TCPSocket();
-  if (listener < 0) throw new Error(`serve: TCPSocket failed: ${TCPErrorText(listener)}`);
+  if (listener < 0) return giveUp(`serve: TCPSocket failed: ${TCPErrorText(listener)}`);
   const settings: Array<[string, string | number | undefined]> = [
     ['address', options.address],
     ['backlog', options.backlog ?? 64],
+    ['timeout', timeout],
     ['cert', options.cert],
     ['key', options.key],
   ];
@@ -197,17 +307,24 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
     if (result < 0) {
       TCPClose(listener);
       const detail = result === -1021 ? WebDevGetSecureError() : TCPErrorText(result);
-      throw new Error(`serve: option ${name}: ${detail}`);
+      return giveUp(`serve: option ${name}: ${detail}`);
     }
   }
   let result = TCPBind(listener, options.port ?? 0);
   if (result === 0) result = TCPListen(listener);
+  if (result === 0 && kind === 'request') {
+    result = watchConnections(listener, idleTimeout === 'infinite' ? undefined : idleTimeout);
+  }
   if (result < 0) {
     TCPClose(listener);
-    throw new Error(`serve: cannot listen on ${options.address ?? '*'}:${String(options.port ?? 0)}: ${TCPErrorText(result)} (${result})`);
+    return giveUp(`serve: cannot listen on ${options.address ?? '*'}:${String(options.port ?? 0)}: ${TCPErrorText(result)} (${result})`);
   }
-  const threads = Math.max(1, Math.floor(options.threads ?? 2));
-  const pool = options.pool ?? new Pool({ threads });
-  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
-  return new Server(listener, pool, options.pool === undefined, moduleUrl(options.handler), threads, log);
+  const server = new Server(listener, pool, ownPool, module, kind, threads, log);
+  try {
+    await server.ready();
+  } catch (error) {
+    await server.close(0);
+    throw new Error(`serve: handler ${String(options.handler)} cannot be used: ${(error as Error).message}`);
+  }
+  return server;
 }

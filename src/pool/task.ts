@@ -1,10 +1,12 @@
 /**
- * What a pool thread does with a task: run a script module's default export, or run one
- * of serve()'s accept loops with a handler module. Runs on piscina's worker threads
- * (workers/pool-worker.mjs); its commands share the process's engine through the handle
- * in the pool's workerData.
+ * What a pool thread does with a task: run a script module's default export, check a
+ * handler module (serve() does that once before it listens), or run one of serve()'s
+ * loops with a handler module. Runs on piscina's worker threads (workers/pool-worker.mjs,
+ * from dist/ when built); its commands share the process's engine through the handle in
+ * the pool's workerData.
  */
-import { pathToFileURL } from 'node:url';
+import { loadModule, transferableError } from './load-module.js';
+import { runRequestLoop } from './request-loop.js';
 import { runServeLoop, type ServeLoopTask } from './serve-loop.js';
 
 export interface ScriptTask {
@@ -13,43 +15,61 @@ export interface ScriptTask {
   args: unknown[];
 }
 
+/** Loads a handler module and answers which kind of handler it exports. */
+export interface CheckTask {
+  kind: 'check';
+  module: string;
+}
+
 export interface Peer {
   address: string;
   port: number;
 }
 
-/** The signature of a serve() handler module's default export. */
+/** The signature of a serve() handler module's default export: it owns the connection. */
 export type ConnectionHandler = (socket: number, peer: Peer) => unknown;
+/** The signature of a request handler (`export function request`): one request, then return. */
+export type RequestHandler = (socket: number, peer: Peer) => unknown;
 
-/**
- * Each module's default export, loaded once per thread. Not just import()'s own cache:
- * with tsx's loader hooks, every import() of even a loaded module asks the hooks thread
- * to resolve it again, which costs a cross-thread round trip per task.
- */
-const defaultExports = new Map<string, Promise<unknown>>();
+export type HandlerKind = 'request' | 'connection';
 
-function defaultExport(module: string): Promise<unknown> {
-  const url = module.startsWith('file:') ? module : pathToFileURL(module).href;
-  let loaded = defaultExports.get(url);
-  if (loaded === undefined) {
-    loaded = import(url).then((namespace: { default?: unknown }) => namespace.default);
-    defaultExports.set(url, loaded);
-  }
-  return loaded;
+interface Handler {
+  kind: HandlerKind;
+  run: ConnectionHandler | RequestHandler;
+}
+
+/** `request` when the module exports one (it wins over a default export), else the default export. */
+async function loadHandler(module: string): Promise<Handler> {
+  const namespace = await loadModule(module);
+  if (typeof namespace.request === 'function') return { kind: 'request', run: namespace.request as RequestHandler };
+  if (typeof namespace.default === 'function') return { kind: 'connection', run: namespace.default as ConnectionHandler };
+  throw new TypeError(
+    `${module} has no handler: export function request(socket, peer) (called per request) or a default export function (called per connection)`,
+  );
 }
 
 async function runScript(task: ScriptTask): Promise<unknown> {
-  const main = await defaultExport(task.module);
+  const { default: main } = await loadModule(task.module);
   // A script without a default export did its work when it was imported.
-  return typeof main === 'function' ? await main(...task.args) : undefined;
+  return typeof main === 'function' ? await (main as (...args: unknown[]) => unknown)(...task.args) : undefined;
 }
 
 async function runServe(task: ServeLoopTask): Promise<void> {
-  const handler = await defaultExport(task.module);
-  if (typeof handler !== 'function') throw new TypeError(`${task.module} has no default export function`);
-  await runServeLoop(task, handler as ConnectionHandler);
+  const handler = await loadHandler(task.module);
+  if (handler.kind !== task.mode) throw new TypeError(`${task.module} changed its handler kind while serving`);
+  task.log.postMessage({ ready: true });
+  if (handler.kind === 'request') await runRequestLoop(task, handler.run);
+  else await runServeLoop(task, handler.run);
 }
 
-export default function runTask(task: ScriptTask | ServeLoopTask): Promise<unknown> {
-  return task.kind === 'script' ? runScript(task) : runServe(task);
+export default async function runTask(task: ScriptTask | CheckTask | ServeLoopTask): Promise<unknown> {
+  try {
+    if (task.kind === 'script') return await runScript(task);
+    if (task.kind === 'check') return (await loadHandler(task.module)).kind;
+    return await runServe(task);
+  } catch (error) {
+    // piscina passes what a task threw through structured clone, where some errors lose
+    // their message: a plain Error with it is sent, so no caller prints [object Object].
+    throw transferableError(error);
+  }
 }

@@ -18,27 +18,37 @@ export function close(slot: EngineSlot, engine: Engine): void {
     entry.halfClose();
     return slot.reply(0);
   }
-  // The number is released at once: from here on it is -509 on every thread.
-  engine.table.delete(slot.socket);
-  if (entry instanceof StreamSocket) {
-    const counted = (): void => {
-      engine.bytesIn += entry.socket.bytesRead;
-      engine.bytesOut += entry.socket.bytesWritten;
-    };
-    // A socket both of whose directions had ended is closed already ('close' came and
-    // will not come again): waiting for it would keep the entry in `closing` for ever.
-    if (entry.socket.closed) counted();
-    else {
-      engine.closing.add(entry);
-      entry.socket.once('close', () => {
-        engine.closing.delete(entry);
-        counted();
-      });
-    }
-    entry.release(option);
+  if (entry instanceof StreamSocket) closeConnection(engine, slot.socket, entry, option);
+  else {
+    // The number is released at once: from here on it is -509 on every thread.
+    engine.table.delete(slot.socket);
+    if (entry instanceof ListenerSocket) entry.release();
   }
-  else if (entry instanceof ListenerSocket) entry.release();
   slot.reply(0);
+}
+
+/**
+ * Closes connection `number` (option 0: FIN and drain; 2: reset): TCPClose's work, also
+ * done by the engine itself for a served connection whose peer left or stayed idle.
+ */
+export function closeConnection(engine: Engine, number: number, entry: StreamSocket, option: number): void {
+  // The number is released at once: from here on it is -509 on every thread.
+  engine.table.delete(number);
+  const counted = (): void => {
+    engine.bytesIn += entry.socket.bytesRead;
+    engine.bytesOut += entry.socket.bytesWritten;
+  };
+  // A socket both of whose directions had ended is closed already ('close' came and
+  // will not come again): waiting for it would keep the entry in `closing` for ever.
+  if (entry.socket.closed) counted();
+  else {
+    engine.closing.add(entry);
+    entry.socket.once('close', () => {
+      engine.closing.delete(entry);
+      counted();
+    });
+  }
+  entry.release(option);
 }
 
 export function block(slot: EngineSlot, engine: Engine): void {

@@ -1,0 +1,37 @@
+# The throughput benchmark's Python peer: socketserver.ThreadingTCPServer, a thread per
+# connection with blocking sockets, doing the same work as the others (64-byte requests,
+# each answered with the same 64 bytes, until the client closes). Prints its port; exits
+# when stdin closes.
+import socket
+import socketserver
+import sys
+import threading
+
+SIZE = 64
+
+
+class Echo64(socketserver.BaseRequestHandler):
+    def handle(self):
+        sock = self.request
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        while True:
+            data = b''
+            while len(data) < SIZE:
+                chunk = sock.recv(SIZE - len(data))
+                if not chunk:
+                    return
+                data += chunk
+            sock.sendall(data)
+
+
+class Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 1024
+
+
+server = Server(('127.0.0.1', 0), Echo64)
+print(server.server_address[1], flush=True)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+sys.stdin.read()
+server.shutdown()

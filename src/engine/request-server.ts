@@ -1,0 +1,154 @@
+/**
+ * serve()'s request handlers, the engine's half: a listener's connections wait here,
+ * holding no thread, until they have bytes to read; then they join a FIFO of ready
+ * connections, from which pool threads blocked in NextRequest take them one at a time.
+ *
+ * A connection is in exactly one state:
+ *   idle   watched: its bytes make it ready; the peer's close, an error or the idle
+ *          time-out close it here (no thread is ever called for that)
+ *   ready  has bytes, waits for a thread (in `ready`, first come first served)
+ *   busy   a thread's request() has it; it comes back with that thread's next
+ *          NextRequest, or never if the handler closed it
+ * So one connection is never in two calls at once, and bytes a pipelining client sent
+ * beyond what the handler read make it ready again as soon as it is handed back.
+ */
+import { ErrorCode } from '../errors.js';
+import { NO_TIMEOUT } from '../protocol.js';
+import { removeItem } from './list.js';
+import { plainAddress } from './ops/addresses.js';
+import type { EngineSlot } from './slot.js';
+import type { SocketTable } from './socket-table.js';
+import type { StreamSocket } from './stream-socket.js';
+
+type State = 'idle' | 'ready' | 'busy';
+
+interface Served {
+  readonly number: number;
+  readonly stream: StreamSocket;
+  state: State;
+  idleTimer: NodeJS.Timeout | undefined;
+}
+
+/** Closes a connection the way TCPClose does (ops/close.ts), given to us to avoid a cycle. */
+export type CloseConnection = (number: number, stream: StreamSocket, option: number) => void;
+
+export class RequestServer {
+  /** Connections handed out and not yet back, by number (a thread hands back a number). */
+  private readonly busy = new Map<number, Served>();
+  private readonly ready: Served[] = [];
+  /** NextRequest calls parked until a connection is ready. */
+  private readonly takers: EngineSlot[] = [];
+  private readonly idle = new Set<Served>();
+  private closed = false;
+  handshakeFailures = 0;
+  /** Connections that arrived (after their TLS handshake, if any). */
+  private arrived = 0;
+
+  constructor(
+    private readonly table: SocketTable,
+    private readonly closeConnection: CloseConnection,
+    /** ms a connection may stay idle between requests, or NO_TIMEOUT. */
+    private readonly idleTimeoutMs: number,
+  ) {}
+
+  /** A new connection (after its TLS handshake): numbered, then watched. */
+  arrive(stream: StreamSocket): void {
+    if (this.closed) return stream.release(2);
+    this.arrived++;
+    const served: Served = { number: this.table.add(stream), stream, state: 'busy', idleTimer: undefined };
+    stream.watcher = () => {
+      if (served.state === 'idle') this.check(served);
+    };
+    // A busy connection closed by someone else than its handler's thread (serve() closes
+    // the connection of a thread that died) is never handed back: forget it then.
+    stream.socket.once('close', () => {
+      if (this.table.get(served.number) !== stream) this.busy.delete(served.number);
+    });
+    this.watch(served);
+  }
+
+  /** NextRequest: hand back connection `arg0` (if any), then take the next ready one or park. */
+  next(slot: EngineSlot): void {
+    const handedBack = slot.arg0 !== 0 ? this.busy.get(slot.arg0) : undefined;
+    if (handedBack !== undefined) {
+      this.busy.delete(handedBack.number);
+      // Closed by its handler (TCPClose): the table no longer has it; nothing to watch.
+      if (this.table.get(handedBack.number) === handedBack.stream) this.watch(handedBack);
+    }
+    if (this.closed) return slot.reply(ErrorCode.ConnectionAborted);
+    for (;;) {
+      const served = this.ready.shift();
+      if (served === undefined) break;
+      if (this.table.get(served.number) !== served.stream) continue; // closed meanwhile by someone else
+      return this.handOut(served, slot);
+    }
+    this.takers.push(slot);
+    slot.park(NO_TIMEOUT, () => removeItem(this.takers, slot));
+  }
+
+  /** "idle ready handshakeFailures arrived", for RequestCounts. */
+  counts(): string {
+    return `${this.idle.size} ${this.ready.length} ${this.handshakeFailures} ${this.arrived}`;
+  }
+
+  /** The listener closed: takers wake with -10053; connections not in a call are closed. */
+  release(): void {
+    this.closed = true;
+    for (const slot of this.takers.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
+    for (const served of this.ready.splice(0)) this.close(served, 0);
+    for (const served of [...this.idle]) this.close(served, 0);
+  }
+
+  /** Watches a connection that no call has: ready at once if it has bytes already. */
+  private watch(served: Served): void {
+    if (this.closed) return this.close(served, 0);
+    served.state = 'idle';
+    this.idle.add(served);
+    if (this.check(served)) return;
+    if (this.idleTimeoutMs !== NO_TIMEOUT) {
+      served.idleTimer = setTimeout(() => {
+        if (served.state === 'idle') this.close(served, 0);
+      }, this.idleTimeoutMs);
+    }
+  }
+
+  /** An idle connection with news: ready (bytes), or closed (peer gone). True when it left idle. */
+  private check(served: Served): boolean {
+    if (served.stream.bytesQueued > 0) {
+      this.leaveIdle(served);
+      const taker = this.takers.shift();
+      if (taker !== undefined) this.handOut(served, taker);
+      else {
+        served.state = 'ready';
+        this.ready.push(served);
+      }
+      return true;
+    }
+    if (served.stream.finished) {
+      this.close(served, 0);
+      return true;
+    }
+    return false;
+  }
+
+  private leaveIdle(served: Served): void {
+    if (served.state !== 'idle') return;
+    this.idle.delete(served);
+    if (served.idleTimer !== undefined) clearTimeout(served.idleTimer);
+    served.idleTimer = undefined;
+  }
+
+  private handOut(served: Served, slot: EngineSlot): void {
+    served.state = 'busy';
+    this.busy.set(served.number, served);
+    const { remoteAddress, remotePort } = served.stream.socket;
+    slot.replyText(served.number, plainAddress(remoteAddress ?? ''), remotePort ?? 0);
+  }
+
+  private close(served: Served, option: number): void {
+    this.leaveIdle(served);
+    served.state = 'busy'; // out of every list: nothing will hand it out again
+    served.stream.watcher = undefined;
+    if (this.table.get(served.number) === served.stream) this.closeConnection(served.number, served.stream, option);
+  }
+}

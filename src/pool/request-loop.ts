@@ -1,0 +1,46 @@
+/**
+ * A serve() loop for a request handler (`export function request(socket, peer)`), run on
+ * a pool thread: take the next connection that has bytes to read from the engine, call
+ * the handler once, hand the connection back (in the same engine call that takes the
+ * next one) unless the handler closed it. Between requests a connection holds no thread:
+ * it waits in the engine (src/engine/request-server.ts).
+ */
+import { TCPClose, TCPErrorText } from '../index.js';
+import { ServeCounter } from './counters.js';
+import { nextReadyConnection } from './request-calls.js';
+import type { ServeLoopTask } from './serve-loop.js';
+import type { RequestHandler } from './task.js';
+
+export async function runRequestLoop(task: ServeLoopTask, handler: RequestHandler): Promise<void> {
+  const counters = new Int32Array(task.counters);
+  const current = ServeCounter.FirstLoop + task.loop;
+  let handBack = 0;
+  try {
+    for (;;) {
+      const ready = nextReadyConnection(task.listener, handBack);
+      handBack = 0;
+      if (typeof ready === 'number') {
+        // -10053 / -509: the listener was closed (close()); anything else ends this loop too.
+        if (ready !== -10053 && ready !== -509) task.log.postMessage(`serve: waiting for requests failed: ${TCPErrorText(ready)} (${ready})`);
+        return;
+      }
+      const { socket, address, port } = ready;
+      Atomics.store(counters, current, socket);
+      try {
+        const result = handler(socket, { address, port });
+        if (result instanceof Promise) await result; // a sync handler costs no microtask turn
+        Atomics.add(counters, ServeCounter.Requests, 1);
+        handBack = socket; // closed by the handler: the engine knows, and ignores it
+      } catch (error) {
+        TCPClose(socket, 2); // a failed handler's connection is reset, not left half-served
+        Atomics.add(counters, ServeCounter.Failed, 1);
+        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        task.log.postMessage(`serve: request handler failed for ${address}:${port}: ${text}`);
+      } finally {
+        Atomics.store(counters, current, 0);
+      }
+    }
+  } finally {
+    task.log.close();
+  }
+}

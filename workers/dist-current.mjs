@@ -1,0 +1,21 @@
+// Whether dist/ holds a build of the current src/ (or is all there is, as in an installed
+// package): the pool's threads run the compiled task runner then, without tsx.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = new URL(entry.name + (entry.isDirectory() ? '/' : ''), dir);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** `root`: the package folder URL; `built`: a file of dist/ that must exist. */
+export function distIsCurrent(root, built) {
+  const stamp = new URL('dist/.build-stamp', root);
+  if (!existsSync(built) || !existsSync(stamp)) return false;
+  const sources = new URL('src/', root);
+  if (!existsSync(sources)) return true; // installed without sources: dist is all there is
+  return statSync(stamp).mtimeMs >= newestSource(sources);
+}
