@@ -4,7 +4,7 @@
  * all alike; each is the median over RUNS runs (BENCH_RUNS, default 5), each run's
  * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
- * Figures: pingpong, pool-pingpong, bulk, serve, keepalive, serve-start, idle, first, load, leak.
+ * Figures: pingpong, pool-pingpong, bulk, serve, keepalive, serve-start, processes, idle, first, load, leak.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -18,9 +18,11 @@ import { oursIdle, rawIdle } from './idle.js';
 import { LOAD_CONNECTIONS, LOAD_REQUESTS, leakRun, loadRun, startLoadServers } from './reliability.js';
 import { nodeNetPingPong, oursPingPong, pythonPingPong } from './pingpong.js';
 import { keepAlive, serveStart, serveThroughput } from './serve-figures.js';
+import { loadGenerator, startOurProcesses, startOurServer } from './serve-throughput.js';
 import { median, printTable, type Row } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SERVE_SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 3);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 20_000);
 const IDLE_CONNECTIONS = Number(process.env.BENCH_IDLE ?? 10_000);
 
@@ -163,6 +165,38 @@ async function leak(): Promise<Row[]> {
   }
 }
 
+/**
+ * serve({ processes: 2 }) against processes: 1 (2 threads in each process) and against one
+ * process with 4 threads (as many threads as 2 x 2, one engine): what a second engine
+ * thread, in a second process, buys on this machine.
+ */
+async function processesThroughput(): Promise<Row[]> {
+  const one = await startOurProcesses(1);
+  const two = await startOurProcesses(2);
+  const fourThreads = await startOurServer(4);
+  try {
+    for (const server of [one, two, fourThreads]) await loadGenerator(server.port, 10, 1); // warm up every process's threads
+    const m = await interleaved('processes', async () => ({
+      one: await loadGenerator(one.port, 10, SERVE_SECONDS),
+      two: await loadGenerator(two.port, 10, SERVE_SECONDS),
+      four: await loadGenerator(fourThreads.port, 10, SERVE_SECONDS),
+    }));
+    return [
+      {
+        figure: 'serve({ processes: 2 }), 2 threads each, 64 clients, 10 requests per connection',
+        ours: m.two!,
+        peers: { 'processes: 1, 2 threads': m.one!, 'one process, 4 threads': m.four! },
+        unit: 'requests/s',
+        better: 'higher',
+      },
+    ];
+  } finally {
+    one.stop();
+    two.stop();
+    fourThreads.stop();
+  }
+}
+
 const figures: Record<string, () => Promise<Row[]>> = {
   pingpong: pingPong,
   'pool-pingpong': poolPingPong,
@@ -170,6 +204,7 @@ const figures: Record<string, () => Promise<Row[]>> = {
   serve: () => serveThroughput(interleaved),
   keepalive: () => keepAlive(interleaved),
   'serve-start': () => serveStart(interleaved),
+  processes: processesThroughput,
   idle,
   first: firstCommand,
   load,

@@ -42,6 +42,11 @@ export async function startPythonThreadingServer(): Promise<ServerProcess> {
   return { port, pid: child.pid!, stop: () => child.stdin.end() };
 }
 
+/** serve({ processes }) with `threads` in each process. */
+export function startOurProcesses(processes: number, threads = 2): Promise<ServerProcess> {
+  return startServerProcess(['--import=tsx', new URL('./servers/ours.ts', import.meta.url).pathname, String(threads), '', '', '', String(processes)]);
+}
+
 export function startRawServer(): Promise<ServerProcess> {
   return startServerProcess([new URL('./servers/raw-node.mjs', import.meta.url).pathname]);
 }

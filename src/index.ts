@@ -23,6 +23,7 @@ export { TCPName2Addr, TCPAddr2Name } from './commands/names.js';
 export { TCPPing } from './commands/ping.js';
 export { TCPSetTrustStore } from './commands/trust.js';
 export { TCPAvailable, TCPWait, TCPStats, type EngineStats } from './commands/inspect.js';
+export { TCPFlush } from './commands/flush.js';
 export { TCPReceiveFull } from './commands/receive-full.js';
 export { TCPSendData, TCPReceiveData } from './commands/data.js';
 export { WebDevSetConfig, WebDevGetSecureError } from './commands/config.js';
@@ -37,6 +38,7 @@ export {
 } from './channel/engine-host.js';
 export { createPool, Pool, type PoolOptions } from './pool/pool.js';
 export { serve, type ServeOptions, type ServeStats, type TcpServer, type CloseResult } from './pool/serve.js';
+export type { ProcessesServer, ProcessesStats } from './scale/processes.js';
 export type { ConnectionHandler, Peer } from './pool/task.js';
 export { acceptAsync, connectAsync, receiveAsync, receiveUntilAsync, sendAsync } from './async/calls.js';
 export { TCPConnection, type ConnectionEvents, type ConnectOptions, type ConnectionSettings } from './events/connection.js';

@@ -174,6 +174,41 @@ export const OPTIONS = {
     threadDefault: true,
     doc: "Character fields' text encoding, both ways (holders with a string value, string sends, TCPReceiveUntil's string delimiter): 'utf-8' (the default), 'latin1', 'windows-1252', 'utf-16le', 'utf-16be', and every single-byte table of iconv-lite (windows-125x, iso-8859-x, cp437, cp850, cp866, koi8-r, macintosh, ...), by any alias iconv-lite knows; another name (the multi-byte CJK encodings among them) gives -10022",
   },
+  // Ids 50-59: scaling out (issue 18).
+  proxy: {
+    id: 50,
+    kind: OptionKind.Integer,
+    min: 0,
+    max: 1,
+    doc: 'a listener: 1 to require a PROXY protocol header (v1 or v2, from a load balancer) on each connection, read before TLS; TCPGetRemoteAddr/Port then give the client. A connection without a valid one is reset and counted (`proxyrefused`). Default 0',
+  },
+  proxytimeout: {
+    id: 51,
+    kind: OptionKind.Integer,
+    min: 1,
+    max: 3_600_000,
+    doc: 'a listener with `proxy`: ms a client may take to send its PROXY header before it is reset (default 10000)',
+  },
+  proxyrefused: {
+    id: 52,
+    kind: OptionKind.Integer,
+    readOnly: true,
+    doc: 'a listener with `proxy`: connections reset so far for want of a valid PROXY header (bad, truncated, too slow)',
+  },
+  listenfd: {
+    id: 53,
+    kind: OptionKind.Integer,
+    min: 0,
+    max: 1_048_576,
+    doc: 'set before TCPBind: an inherited descriptor of a bound socket; TCPBind then listens on it (its port argument is ignored). How the processes of serve({ processes }) share one port',
+  },
+  accepting: {
+    id: 54,
+    kind: OptionKind.Integer,
+    min: 0,
+    max: 1,
+    doc: 'a listener: 1 while it takes new connections; set 0 to stop taking them (its descriptor closes in this process) while those already waiting stay for TCPAccept: a draining process',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;

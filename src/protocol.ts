@@ -155,6 +155,8 @@ export const Op = {
   ReloadTrust: 21,
   /** Answer when every socket has written what it was given (Arg0: time limit, ms). */
   Flush: 23,
+  /** TCPFlush: answer when the socket's sent bytes have left node for the kernel (Arg0: time limit, ms, -1 none). */
+  FlushSocket: 70,
   /**
    * TCPReceiveUntil: like Receive (Arg0 limit, Arg1 ReceiveFlag), up to and including the
    * delimiter in the data area (DataLength bytes, at most MAX_DELIMITER_BYTES).

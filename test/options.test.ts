@@ -1,5 +1,6 @@
 // The option table: each option read back, and the ones with visible effects shown.
 import test from 'ava';
+import { createHash } from 'node:crypto';
 import {
   ErrorCode,
   TCPAvailable,
@@ -150,6 +151,51 @@ test('rcvbuf bounds what the engine holds unread', async (t) => {
     t.true(heldByDefault >= 1024 * 1024, `the default holds ${heldByDefault}`);
     TCPClose(small, 2);
     TCPClose(big, 2);
+  } finally {
+    await source.stop();
+  }
+});
+
+test('rcvbuf is the most TCPAvailable ever holds (at least one 64 KiB read), and no byte is lost', async (t) => {
+  const source = await startPythonPeer('source');
+  try {
+    for (const rcvbuf of [64 * 1024, 256 * 1024]) {
+      const s = TCPConnect('127.0.0.1', source.port);
+      t.is(TCPSetOption(s, 'rcvbuf', rcvbuf), 0);
+      const total = 4 * 1024 * 1024;
+      TCPSend(s, `${total}\n`);
+      // The peer has sent far more than rcvbuf: let the engine read all it will.
+      let held = 0;
+      for (let i = 0, same = 0; i < 200 && (held === 0 || same < 5); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const now = TCPAvailable(s);
+        same = now === held ? same + 1 : 0;
+        held = now;
+      }
+      t.log(`rcvbuf ${rcvbuf}: ${held} bytes held unread`);
+      t.true(held > 0 && held <= rcvbuf, `rcvbuf ${rcvbuf} holds ${held}`);
+      // Read it all: every byte arrives, and the digest the peer sent matches.
+      const hash = createHash('sha256');
+      const buffer = new Uint8Array(64 * 1024);
+      let got = 0;
+      while (got < total) {
+        const n = TCPReceive(s, buffer, Math.min(buffer.length, total - got));
+        if (n <= 0) break;
+        hash.update(buffer.subarray(0, n));
+        got += n;
+        t.true(TCPAvailable(s) <= rcvbuf);
+      }
+      t.is(got, total);
+      const digest = new Uint8Array(32);
+      let d = 0;
+      while (d < 32) {
+        const n = TCPReceive(s, digest.subarray(d));
+        if (n <= 0) break;
+        d += n;
+      }
+      t.is(Buffer.from(digest).toString('hex'), hash.digest('hex'));
+      TCPClose(s);
+    }
   } finally {
     await source.stop();
   }

@@ -8,6 +8,7 @@ import { ErrorCode } from '../errors.js';
 import { Op, SendFlag } from '../protocol.js';
 import { checkSocket } from '../commands/validate.js';
 import { noteSecureError } from '../commands/secure-error.js';
+import { sendPayload } from '../commands/payload.js';
 import { applyThreadDefaults, connectRequest } from '../commands/connect.js';
 import { postReceiveUntil } from '../commands/receive-until.js';
 
@@ -73,9 +74,12 @@ export function receiveUntilAsync(socket: number, delimiter: string | Uint8Array
 }
 
 /** TCPSend, awaited: bytes sent or an error code. Parts hold the send lock as TCPSend's do. */
-export function sendAsync(socket: number, bytes: Uint8Array): Promise<number> {
+export function sendAsync(socket: number, buffer: Uint8Array): Promise<number> {
   const socketError = checkSocket(socket);
   if (socketError !== 0) return Promise.resolve(socketError);
+  // A Uint8Array (or any view); one over a detached buffer is -10022, as for TCPSend.
+  const bytes = ArrayBuffer.isView(buffer) ? sendPayload(buffer) : ErrorCode.WrongType;
+  if (typeof bytes !== 'object') return Promise.resolve(typeof bytes === 'number' ? bytes : ErrorCode.WrongType);
   return withAsyncChannel(async (channel) => {
     let sent = 0;
     do {

@@ -24,7 +24,8 @@ import {
   SLOT_HEADER_BYTES,
   SlotState,
 } from '../protocol.js';
-import { currentRegistry, ensureEngine, EXIT_FLUSH_MS, onExitFlush } from './engine-host.js';
+import { currentRegistry, ensureEngine, exitTimeoutMs, onExitFlush } from './engine-host.js';
+import { lifelineAddress } from './lifeline.js';
 import { EngineWatch } from './liveness.js';
 import { caughtWhileSpinning, parkedAfterSpinning, spinBudget } from './spin.js';
 import { WAIT_SLICE_MS, waitForWord } from './wait.js';
@@ -185,7 +186,7 @@ export function registerChannel(dataBytes: number): Channel | number {
   const id = Atomics.add(registry, Reg.NextSlot, 1);
   header[Slot.SlotId] = id;
   const announce = new BroadcastChannel(registrationChannelName(registry));
-  announce.postMessage({ id, sab, threadId });
+  announce.postMessage({ id, sab, threadId, lifeline: lifelineAddress() });
   announce.close();
   const accepted = waitForWord(header, Slot.Registered, (g) => g === generation, REGISTER_DEADLINE_MS);
   return accepted ? new Channel(registry, id, generation, sab) : ErrorCode.EngineDown;
@@ -206,7 +207,14 @@ export function openChannel(): Channel | number {
     // engine go out before the process ends (ops/flush.ts).
     onExitFlush(() => {
       const current = openChannel();
-      if (typeof current !== 'number') current.call(Op.Flush, 0, EXIT_FLUSH_MS);
+      if (typeof current === 'number') return;
+      const left = current.call(Op.Flush, 0, exitTimeoutMs());
+      if (left > 0) {
+        process.stderr.write(
+          `tcp-commands: at exit, ${left} connection(s) still had sent bytes not handed to the kernel after ` +
+            `TCP_COMMANDS_EXIT_TIMEOUT (${exitTimeoutMs()} ms); those bytes are not delivered (TCPFlush waits for them)\n`,
+        );
+      }
     });
   }
   return opened;

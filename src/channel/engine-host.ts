@@ -81,8 +81,21 @@ export function engineHandle(): EngineHandle {
   return { [ENGINE_HANDLE_KEY]: reg.buffer as SharedArrayBuffer };
 }
 
-/** At process exit, how long the engine may take to write out what it was given. */
-const EXIT_FLUSH_MS = 2_000;
+/**
+ * At process exit, how long the engine may take to hand what it was given to the kernel
+ * (whose buffers outlive the process): TCP_COMMANDS_EXIT_TIMEOUT, ms or 'infinite', 30 s
+ * by default. A peer that reads slowly gets everything within it; one that never reads
+ * cannot hold the exit for longer. What is left then is reported on stderr, never dropped
+ * silently (README "Reliability").
+ */
+export const DEFAULT_EXIT_TIMEOUT_MS = 30_000;
+
+export function exitTimeoutMs(): number {
+  const setting = process.env.TCP_COMMANDS_EXIT_TIMEOUT;
+  if (setting === undefined || setting === '') return DEFAULT_EXIT_TIMEOUT_MS;
+  if (setting.toLowerCase() === 'infinite') return -1;
+  return /^\d+$/.test(setting) && Number(setting) <= 0x7fffffff ? Number(setting) : DEFAULT_EXIT_TIMEOUT_MS;
+}
 let flushAtExit: (() => void) | undefined;
 
 /** Registers the exit-time flush (ops/flush.ts) once, on the thread that started the engine. */
@@ -92,7 +105,6 @@ export function onExitFlush(flushEngine: () => void): void {
   process.once('exit', flushAtExit);
 }
 
-export { EXIT_FLUSH_MS };
 
 function spawnEngine(reg: Int32Array): void {
   // A previous engine declared dead may still run (stuck in a loop, say): stop it.

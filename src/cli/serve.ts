@@ -32,6 +32,7 @@ export const serveCommand: Subcommand = {
   summary: 'listen and serve connections with a handler module on pool threads',
   usage: `tcpcmd serve --handler FILE [--port N] [--address ADDR] [--threads N] [--backlog N]
               [--timeout MS] [--idle-timeout MS] [--stats-interval S] [--cert FILE --key FILE]
+              [--processes N [--grace S]] [--proxy]
 
   --handler FILE      module exporting request(socket, { address, port }) (called when a
                       connection has bytes; between requests it waits without a thread) or
@@ -48,10 +49,16 @@ export const serveCommand: Subcommand = {
   --stats-interval S  print the live counts every S seconds (also on SIGUSR1)
   --cert, --key       serve TLS with this certificate and key (file names; relative to the
                       working directory)
+  --processes N       N serving processes sharing the port, each with its own engine and
+                      --threads threads; SIGHUP reloads them gracefully (README "Scaling out")
+  --grace S           seconds a draining process may finish its connections (default 10)
+  --proxy             each connection starts with a PROXY protocol v1/v2 header (HAProxy's
+                      send-proxy / send-proxy-v2): handlers see the client's address
 
   Prints "listening on ADDR:PORT" once every thread has loaded the handler; a handler that
   cannot be loaded is reported and the exit code is 1. On SIGUSR1 prints the live counts;
-  on SIGINT or SIGTERM stops accepting, waits up to 10 s for running handlers and prints
+  on SIGINT or SIGTERM stops accepting, waits up to 10 s (--grace)
+  for running handlers and prints
   the counts.`,
   async run(args) {
     const { values } = parseArgs({
@@ -67,6 +74,9 @@ export const serveCommand: Subcommand = {
         'stats-interval': { type: 'string' },
         cert: { type: 'string' },
         key: { type: 'string' },
+        processes: { type: 'string' },
+        grace: { type: 'string' },
+        proxy: { type: 'boolean' },
       },
     });
     if (values.handler === undefined) throw new UsageError('--handler FILE is required');
@@ -74,6 +84,9 @@ export const serveCommand: Subcommand = {
     const port = /^\d+$/.test(values.port) ? Number(values.port) : values.port;
     const threads = whole('threads', values.threads, 1);
     const backlog = whole('backlog', values.backlog, 1);
+    const processes = whole('processes', values.processes, 1);
+    const grace = whole('grace', values.grace, 0);
+    if (grace !== undefined && processes === undefined) throw new UsageError('--grace goes with --processes');
     const timeout = timeoutFlag('timeout', values.timeout);
     const idleTimeout = timeoutFlag('idle-timeout', values['idle-timeout']);
     const statsInterval = whole('stats-interval', values['stats-interval'], 1);
@@ -89,15 +102,28 @@ export const serveCommand: Subcommand = {
         idleTimeout,
         cert: values.cert,
         key: values.key,
+        proxy: values.proxy,
+        processes,
+        graceMs: grace === undefined ? undefined : grace * 1000,
       });
     } catch (error) {
       console.error(`tcpcmd serve: ${error instanceof Error ? error.message : String(error)}`);
       return EXIT_FAILED;
     }
-    console.log(`listening on ${server.address}:${server.port}`);
+    console.log(`listening on ${server.address}:${server.port}${processes === undefined ? '' : ` (${processes} processes)`}`);
     const printStats = (): void => console.log(statsLine(server.stats()));
     process.on('SIGUSR1', printStats);
     const ticker = statsInterval === undefined ? undefined : setInterval(printStats, statsInterval * 1000);
+    const reload = server.reload?.bind(server);
+    if (reload !== undefined) {
+      process.on('SIGHUP', () => {
+        console.log('SIGHUP: reloading');
+        reload().then(
+          () => console.log('reloaded'),
+          (error: Error) => console.error(`tcpcmd serve: reload failed, the old processes go on: ${error.message}`),
+        );
+      });
+    }
     const signal = await new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));

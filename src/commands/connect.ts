@@ -8,15 +8,7 @@ import { noteSecureError } from './secure-error.js';
 import { portArgument } from './services.js';
 import { threadState } from './thread-state.js';
 import { checkCount, isFlag } from './validate.js';
-
-/** Longer than any DNS name (253) or address literal; a longer "host" is not one. */
-const MAX_HOST_BYTES = 1024;
-
-/** '[::1]' is how URLs write an IPv6 literal; node:net wants it bare. */
-export function bareHost(host: string): string {
-  const trimmed = host.trim();
-  return trimmed.startsWith('[') && trimmed.endsWith(']') ? trimmed.slice(1, -1) : trimmed;
-}
+import { hostArgument } from './host-name.js';
 
 /**
  * Connects to `hostname` (name, IPv4 or IPv6 literal) on a port number or service name.
@@ -53,9 +45,8 @@ export function connectRequest(
   const countError = checkCount(count, 2, 4);
   if (countError !== 0) return countError;
   if (typeof hostname !== 'string' || !isFlag(secure) || !isFlag(verify)) return ErrorCode.WrongType;
-  const host = bareHost(hostname);
-  if (host === '') return ErrorCode.NoAddress;
-  if (Buffer.byteLength(host) > MAX_HOST_BYTES) return ErrorCode.HostNotFound;
+  const host = hostArgument(hostname);
+  if (typeof host === 'number') return host;
   // Port 0 is no destination: WinSock's connect() says WSAEADDRNOTAVAIL.
   const port = portArgument(serviceOrPort, ErrorCode.AddressNotAvailable);
   if (port < 0) return port;

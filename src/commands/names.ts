@@ -3,12 +3,10 @@ import { isIP } from 'node:net';
 import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { Op } from '../protocol.js';
-import { bareHost } from './connect.js';
+import { hostArgument } from './host-name.js';
 import { report } from './report.js';
 import { threadState } from './thread-state.js';
 import { checkCount, isFlag } from './validate.js';
-
-const MAX_NAME_BYTES = 1024;
 
 /** The address of a host name: IPv4, or IPv6 when `ipv6`. Unknown host: -11001. */
 export function TCPName2Addr(hostname: string, ipv6: boolean | number = false): string | number {
@@ -19,9 +17,8 @@ function name2addr(count: number, hostname: unknown, ipv6: unknown): string | nu
   const countError = checkCount(count, 1, 2);
   if (countError !== 0) return countError;
   if (typeof hostname !== 'string' || !isFlag(ipv6)) return ErrorCode.WrongType;
-  const host = bareHost(hostname);
-  if (host === '') return ErrorCode.NoAddress;
-  if (Buffer.byteLength(host) > MAX_NAME_BYTES) return ErrorCode.HostNotFound;
+  const host = hostArgument(hostname);
+  if (typeof host === 'number') return host;
   return lookup(Op.Name2Addr, host, ipv6 ? 1 : 0);
 }
 
@@ -34,8 +31,8 @@ function addr2name(count: number, address: unknown): string | number {
   const countError = checkCount(count, 1, 1);
   if (countError !== 0) return countError;
   if (typeof address !== 'string') return ErrorCode.WrongType;
-  const bare = bareHost(address);
-  if (bare === '') return ErrorCode.NoAddress;
+  const bare = hostArgument(address);
+  if (typeof bare === 'number') return bare;
   if (isIP(bare) === 0) return ErrorCode.InvalidArgument;
   return lookup(Op.Addr2Name, bare, 0);
 }

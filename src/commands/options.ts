@@ -8,7 +8,8 @@
  */
 import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
-import { INFINITE, OptionKind, type OptionSpec, optionNamed, TEXT_VALUE } from '../options.js';
+import { hostArgument } from './host-name.js';
+import { INFINITE, OPTIONS, OptionKind, type OptionSpec, optionNamed, TEXT_VALUE } from '../options.js';
 import { defaultConnectionOptions } from '../engine/connection-options.js';
 import { NO_TIMEOUT, Op } from '../protocol.js';
 import { report } from './report.js';
@@ -29,7 +30,8 @@ function encodeValue(option: OptionSpec, value: unknown): number | string | { er
     return option.idOf?.(value.trim()) ?? { error: ErrorCode.InvalidArgument };
   }
   if (option.kind === OptionKind.Timeout && typeof value === 'string') {
-    return value.trim().toLowerCase() === 'infinite' ? INFINITE : { error: ErrorCode.InvalidArgument };
+    // Exactly the word (any case): ' infinite' is as wrong as ' 80' for a port.
+    return value.toLowerCase() === 'infinite' ? INFINITE : { error: ErrorCode.InvalidArgument };
   }
   // true/false stand for 1/0 in switches, not for a number of milliseconds.
   const number = typeof value === 'boolean' && option.kind === OptionKind.Integer ? (value ? 1 : 0) : value;
@@ -63,6 +65,10 @@ function setOption(count: number, socket: unknown, name: unknown, value: unknown
   if (option.readOnly === true) return ErrorCode.InvalidArgument;
   const encoded = encodeValue(option, value);
   if (typeof encoded === 'object') return encoded.error;
+  if (option.id === OPTIONS.address.id && typeof value === 'string' && value.trim() !== '') {
+    const host = hostArgument(value); // TCPBind's address: the host checks of TCPConnect
+    if (typeof host === 'number') return host;
+  }
   if (socket === 0) {
     if (option.threadDefault !== true || typeof encoded !== 'number') return ErrorCode.InvalidArgument;
     threadState.connectionDefaults.set(option.id, encoded);

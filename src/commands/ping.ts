@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { ErrorCode } from '../errors.js';
-import { bareHost } from './connect.js';
+import { hostArgument } from './host-name.js';
 import { report } from './report.js';
 import { threadState } from './thread-state.js';
 import { checkCount, isFiniteNumber } from './validate.js';
@@ -29,8 +29,8 @@ function ping(count: number, hostname: unknown, size: unknown, timeout: unknown)
   if (countError !== 0) return countError;
   if (typeof hostname !== 'string' || !isFiniteNumber(size)) return ErrorCode.WrongType;
   if (timeout !== undefined && !isFiniteNumber(timeout)) return ErrorCode.WrongType;
-  const host = bareHost(hostname);
-  if (host === '') return ErrorCode.NoAddress;
+  const host = hostArgument(hostname);
+  if (typeof host === 'number') return host;
   if (host.startsWith('-')) return ErrorCode.HostNotFound; // never let a "host" become a flag
   const timeoutMs = timeout === undefined ? threadState.commsTimeoutMs : timeout;
   if (timeoutMs <= 0) return ErrorCode.InvalidArgument;

@@ -1,6 +1,6 @@
 /** TCPReceiveFull(socket, buffer, count): exactly `count` bytes, or all there was before the end. */
 import { ErrorCode } from '../errors.js';
-import { bytesOf, type Holder, isHolder } from './payload.js';
+import { assignHolder, bytesOf, type Holder, holderWritable, isHolder } from './payload.js';
 import { receive } from './receive.js';
 import { report } from './report.js';
 import { checkCount, checkSocket, isFiniteNumber } from './validate.js';
@@ -32,12 +32,14 @@ function receiveFull(argumentCount: number, socket: unknown, buffer: unknown, co
   if (!Number.isInteger(count) || count < 1) return ErrorCode.InvalidArgument;
   let target: Uint8Array;
   let holder: Holder | undefined;
+  let asText = false;
   if (ArrayBuffer.isView(buffer)) {
     target = bytesOf(buffer);
     if (target.length < count) return ErrorCode.InvalidArgument;
   } else if (isHolder(buffer)) {
-    if (count > MAX_HOLDER_COUNT) return ErrorCode.InvalidArgument;
+    if (count > MAX_HOLDER_COUNT || !holderWritable(buffer)) return ErrorCode.InvalidArgument;
     holder = buffer;
+    asText = typeof buffer.value === 'string';
     try {
       target = new Uint8Array(count);
     } catch (error) {
@@ -50,7 +52,8 @@ function receiveFull(argumentCount: number, socket: unknown, buffer: unknown, co
   const { got, error } = receiveExactly(socket as number, target.subarray(0, count));
   if (got === 0 && error !== 0) return error;
   if (holder !== undefined) {
-    holder.value = typeof holder.value === 'string' ? Buffer.from(target.buffer, 0, got).toString('utf8') : target.subarray(0, got);
+    const value = asText ? Buffer.from(target.buffer, 0, got).toString('utf8') : target.subarray(0, got);
+    if (!assignHolder(holder, value)) return ErrorCode.InvalidArgument;
   }
   return got;
 }

@@ -3,7 +3,7 @@ import type { Channel } from '../channel/caller.js';
 import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { MAX_DELIMITER_BYTES, Op, ReceiveFlag, SLOT_GENERAL_BYTES } from '../protocol.js';
-import { bytesOf, type Holder, isHolder } from './payload.js';
+import { bytesOf, type Holder, holderWritable, isHolder } from './payload.js';
 import { deliver } from './receive-delivery.js';
 import type { ReceiveBuffer } from './receive.js';
 import { report } from './report.js';
@@ -43,6 +43,7 @@ function receiveUntil(count: number, socket: unknown, buffer: unknown, delimiter
     if (target.length === 0) return ErrorCode.InvalidArgument;
     limit = Math.min(limit, target.length);
   } else if (isHolder(buffer)) {
+    if (!holderWritable(buffer)) return ErrorCode.InvalidArgument; // before any byte is taken
     holder = buffer;
   } else {
     return ErrorCode.WrongType;
@@ -52,7 +53,7 @@ function receiveUntil(count: number, socket: unknown, buffer: unknown, delimiter
   const flags = typeof holder?.value === 'string' ? ReceiveFlag.Utf8 : 0;
   const result = postReceiveUntil(channel, socket as number, delimiter, limit, flags, channel.call.bind(channel));
   if (result < 0) return result;
-  deliver(channel, result, target, holder);
+  if (!deliver(channel, result, target, holder)) return ErrorCode.InvalidArgument;
   return result;
 }
 

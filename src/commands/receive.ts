@@ -2,7 +2,7 @@
 import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { Op, ReceiveFlag, SLOT_GENERAL_BYTES } from '../protocol.js';
-import { bytesOf, type Holder, isHolder } from './payload.js';
+import { bytesOf, type Holder, holderWritable, isHolder } from './payload.js';
 import { deliver } from './receive-delivery.js';
 import { report } from './report.js';
 import { checkCount, checkSocket, isFiniteNumber } from './validate.js';
@@ -41,6 +41,7 @@ export function receive(count: number, socket: unknown, buffer: unknown, maxbyte
     if (target.length === 0) return ErrorCode.InvalidArgument;
     limit = Math.min(limit, target.length);
   } else if (isHolder(buffer)) {
+    if (!holderWritable(buffer)) return ErrorCode.InvalidArgument; // before any byte is taken
     holder = buffer;
   } else {
     return ErrorCode.WrongType;
@@ -50,6 +51,6 @@ export function receive(count: number, socket: unknown, buffer: unknown, maxbyte
   const asText = typeof holder?.value === 'string';
   const result = channel.call(Op.Receive, socket as number, limit, asText ? ReceiveFlag.Utf8 : 0);
   if (result < 0) return result;
-  deliver(channel, result, target, holder);
+  if (!deliver(channel, result, target, holder)) return ErrorCode.InvalidArgument; // a holder that refused after all
   return result;
 }

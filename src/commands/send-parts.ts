@@ -17,12 +17,12 @@ import { sendPayload } from './payload.js';
 /** A string that surely fits this many bytes is encoded in place, without a copy. */
 const UTF8_MAX_BYTES_PER_UNIT = 3;
 
-/** The parts as strings and bytes; undefined when one is neither (-501). */
-export function gatherParts(parts: readonly unknown[]): Array<string | Uint8Array> | undefined {
+/** The parts as strings and bytes; the error code when one is neither (-501) or a detached view (-10022). */
+export function gatherParts(parts: readonly unknown[]): Array<string | Uint8Array> | number {
   const payloads: Array<string | Uint8Array> = [];
   for (const part of parts) {
     const payload = sendPayload(part);
-    if (payload === undefined) return undefined;
+    if (typeof payload === 'number') return payload;
     if (payload.length > 0) payloads.push(payload);
   }
   return payloads;

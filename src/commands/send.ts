@@ -26,7 +26,7 @@ export function send(count: number, socket: unknown, buffer: unknown): number {
   if (socketError !== 0) return socketError;
   if (Array.isArray(buffer)) return sendGathered(socket as number, buffer);
   const payload = sendPayload(buffer);
-  if (payload === undefined) return ErrorCode.WrongType;
+  if (typeof payload === 'number') return payload;
   const channel = openChannel();
   if (typeof channel === 'number') return channel;
   // The common case, a string that surely fits, is encoded straight into shared memory.
@@ -44,7 +44,7 @@ export function send(count: number, socket: unknown, buffer: unknown): number {
 /** TCPSend(socket, [part, ...]): one atomic send of several strings and byte arrays (send-parts.ts). */
 function sendGathered(socket: number, buffer: unknown[]): number {
   const parts = gatherParts(buffer);
-  if (parts === undefined) return ErrorCode.WrongType;
+  if (typeof parts === 'number') return parts;
   if (parts.length === 0) return 0;
   const channel = openChannel();
   if (typeof channel === 'number') return channel;

@@ -28,6 +28,9 @@ function loadServices(): Map<string, number> {
   return services;
 }
 
+/** What a service name looks like (every name in /etc/services does): a letter, then letters, digits, '.', '_', '-', '+'. */
+const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9._+-]*$/;
+
 /** The TCP port of a service name, or undefined when the database does not know it. */
 export function servicePort(name: string): number | undefined {
   tcpServices ??= loadServices();
@@ -41,9 +44,11 @@ export function servicePort(name: string): number | undefined {
  */
 export function portArgument(value: unknown, zeroCode: number): number {
   if (typeof value === 'string') {
-    const name = value.trim();
-    if (/^\d+$/.test(name)) return portArgument(Number(name), zeroCode);
-    return servicePort(name) ?? ErrorCode.UnknownService;
+    if (/^\d+$/.test(value)) return portArgument(Number(value), zeroCode);
+    // Neither digits nor a name a services database could hold (' 80', '80 ', '+80',
+    // '-1', '', control characters): -10022, the same for every such form.
+    if (!SERVICE_NAME.test(value)) return ErrorCode.InvalidArgument;
+    return servicePort(value) ?? ErrorCode.UnknownService;
   }
   if (!isFiniteNumber(value)) return ErrorCode.WrongType;
   if (!Number.isInteger(value) || value < 0 || value > 65535) return ErrorCode.InvalidArgument;

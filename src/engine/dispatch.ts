@@ -10,6 +10,7 @@ import { localAddress, localPort, remoteAddress, remotePort } from './ops/addres
 import { block, close } from './ops/close.js';
 import { connect } from './ops/connect.js';
 import { flush } from './ops/flush.js';
+import { flushSocket } from './ops/flush-socket.js';
 import { available, stats, waitForClose } from './ops/inspect.js';
 import { addr2name, name2addr } from './ops/names.js';
 import { getOption, setOption } from './ops/options.js';
@@ -49,6 +50,7 @@ const handlers = new Map<number, Handler>([
   [Op.Addr2Name, addr2name],
   [Op.ReloadTrust, setTrustStore],
   [Op.Flush, flush],
+  [Op.FlushSocket, flushSocket],
   [Op.ReceiveUntil, receiveUntil],
   [Op.StartTls, startTls],
   [Op.Available, available],

@@ -27,6 +27,18 @@ export class Engine {
     this.table = new SocketTable(registry);
   }
 
+  /**
+   * A caller thread has ended (caller-threads.ts): every socket drops what this slot had
+   * parked on it, without taking any data, and releases any lock it held; then the slot
+   * is closed for good. The one place a dead thread's claims on sockets end.
+   */
+  forgetSlot(slot: EngineSlot): void {
+    for (const entry of this.table.values()) {
+      if (entry instanceof StreamSocket || entry instanceof ListenerSocket) entry.forget(slot);
+    }
+    slot.forget();
+  }
+
   /** Any socket the request names, or undefined after answering -509. */
   entry(slot: EngineSlot): SocketEntry | undefined {
     const entry = this.table.get(slot.socket);

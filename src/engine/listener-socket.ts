@@ -20,6 +20,7 @@ import { describeTlsError } from '../tls/tls-errors.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { removeItem } from './list.js';
 import { plainAddress } from './ops/addresses.js';
+import { inheritProxiedPeer, type ProxySettings } from './proxy-protocol.js';
 import type { RequestServer } from './request-server.js';
 import type { ServerTls } from './server-tls.js';
 import type { EngineSlot } from './slot.js';
@@ -44,10 +45,14 @@ export class ListenerSocket {
   readonly backlog: number;
   readonly family: number;
   readonly tls: ServerTls;
+  /** The 'proxy' option: a PROXY protocol header is read first (proxy-protocol.ts). */
+  readonly proxy: ProxySettings;
   /** TCPListen was called: TCPAccept may take connections. */
   listening = false;
   /** Connections reset because `backlog` of them were already waiting. */
   refused = 0;
+  /** False once told to stop taking connections (stopAccepting). */
+  accepting = true;
   private readonly waiting: Arrival[] = [];
   private readonly acceptors: EngineSlot[] = [];
   private handshaking = 0;
@@ -65,6 +70,7 @@ export class ListenerSocket {
     this.backlog = from.backlog;
     this.family = from.family;
     this.tls = from.tls;
+    this.proxy = from.proxy;
     server.on('connection', (socket: Socket) => this.onConnection(socket));
     server.on('error', () => {}); // accept errors (EMFILE) are retried by node; nothing to hand out
   }
@@ -78,7 +84,15 @@ export class ListenerSocket {
     return this.acceptors.length;
   }
 
-  private onConnection(socket: Socket): void {
+  private onConnection(socket: Socket, headerRead = false): void {
+    if (this.proxy.enabled && !headerRead) {
+      // The header comes before anything else, TLS included; the plain stream was left
+      // paused with the bytes behind the header, for the StreamSocket made here to read.
+      return this.proxy.read(socket, () => {
+        this.onConnection(socket, true);
+        if (this.tls.context === undefined) socket.resume();
+      });
+    }
     if (this.closed || this.waiting.length + this.handshaking >= this.backlog) {
       if (!this.closed) this.refused++;
       socket.on('error', () => {});
@@ -89,6 +103,7 @@ export class ListenerSocket {
     if (context === undefined) return this.arrive(new StreamSocket(socket, false, socket, this.connection));
     this.handshaking++;
     const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context, minVersion: MIN_TLS_VERSION });
+    inheritProxiedPeer(secure, socket);
     let settled = false;
     const settle = (arrival: Arrival | undefined): void => {
       if (settled) return;
@@ -153,6 +168,21 @@ export class ListenerSocket {
 
   private serveAcceptors(): void {
     while (this.acceptors.length > 0 && this.waiting.length > 0) this.tryAccept(this.acceptors.shift()!);
+  }
+
+  /**
+   * The 'accepting' option set to 0: take no more connections from the kernel (this
+   * process's descriptor of the port closes; other processes sharing it go on), while
+   * those already here stay for TCPAccept. How a draining process lets go of its port.
+   */
+  stopAccepting(): void {
+    this.accepting = false;
+    this.server.close();
+  }
+
+  /** Its thread ended: a TCPAccept it had parked is dropped (Engine.forgetSlot). */
+  forget(slot: EngineSlot): void {
+    removeItem(this.acceptors, slot);
   }
 
   /** TCPClose: stop listening, reset connections never accepted, wake parked accepts. */

@@ -17,6 +17,7 @@ import {
   registrationChannelName,
   Slot,
 } from '../protocol.js';
+import { CallerThreads } from './caller-threads.js';
 import { countSlotsWith, dispatch } from './dispatch.js';
 import { Engine } from './engine.js';
 import { RequestRing } from './request-ring.js';
@@ -31,19 +32,21 @@ interface SlotAnnouncement {
   id: number;
   sab: SharedArrayBuffer;
   threadId: number;
+  /** The thread's lifeline (channel/lifeline.ts); absent for the main thread. */
+  lifeline?: string;
 }
 
 const { registry: registryBuffer, generation } = workerData as EngineWorkerData;
 const registry = new Int32Array(registryBuffer);
 const engine = new Engine(registry, generation);
-const slots = new Map<number, EngineSlot>();
+const slots = new CallerThreads((slot) => engine.forgetSlot(slot));
 countSlotsWith(() => slots.size);
 
 const announcements = new BroadcastChannel(registrationChannelName(registry));
 announcements.onmessage = (event: unknown) => {
-  const { id, sab, threadId: owner } = (event as { data: SlotAnnouncement }).data;
+  const { id, sab, threadId: owner, lifeline } = (event as { data: SlotAnnouncement }).data;
   const slot = new EngineSlot(id, owner, sab);
-  slots.set(id, slot);
+  slots.add(slot, lifeline);
   Atomics.store(slot.header, Slot.Registered, generation);
   Atomics.notify(slot.header, Slot.Registered);
 };

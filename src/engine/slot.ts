@@ -31,6 +31,8 @@ export class EngineSlot {
   timer: NodeJS.Timeout | undefined;
   /** What to undo when a parked request ends early (its socket closed, its time-out). */
   cancel: ((code: number) => void) | undefined;
+  /** Its thread has ended (caller-threads.ts): nothing is read from or written into it again. */
+  forgotten = false;
 
   seq = 0;
   op = 0;
@@ -54,7 +56,7 @@ export class EngineSlot {
   /** Reads the posted request; false when there is none or one is already being served. */
   begin(): boolean {
     const h = this.header;
-    if (this.busy || Atomics.load(h, Slot.State) !== SlotState.Request) return false;
+    if (this.busy || this.forgotten || Atomics.load(h, Slot.State) !== SlotState.Request) return false;
     this.busy = true;
     this.seq = h[Slot.Seq]!;
     this.op = h[Slot.Op]!;
@@ -106,7 +108,7 @@ export class EngineSlot {
 
   /** Answers the current request; a second answer to the same request is ignored. */
   reply(result: number, replyLength = 0, replyArg = 0): void {
-    if (!this.busy) return;
+    if (!this.busy || this.forgotten) return;
     this.busy = false;
     this.unpark();
     const h = this.header;
@@ -157,6 +159,16 @@ export class EngineSlot {
       this.timer = undefined;
     }
     this.cancel = undefined;
+  }
+
+  /**
+   * Its thread has ended: the request it was serving (if any) is dropped unanswered.
+   * The sockets have already let go of it (Engine.forgetSlot).
+   */
+  forget(): void {
+    this.forgotten = true;
+    this.unpark();
+    this.busy = false;
   }
 
   /** Ends a parked request early with an error code. */

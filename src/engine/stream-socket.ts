@@ -17,6 +17,7 @@ import { Op, ReceiveFlag, SEND_TAKEN_WHOLE, SendFlag } from '../protocol.js';
 import { ReceiveQueue } from './receive-queue.js';
 import { type ConnectionOptions, defaultConnectionOptions } from './connection-options.js';
 import { removeItem } from './list.js';
+import { mayResumeReading, mayTakeAnotherRead } from './receive-bound.js';
 import { tryShapedReceive } from './receive-shaped.js';
 import { reencodedPayload } from './send-text.js';
 import type { ServerTls } from './server-tls.js';
@@ -131,6 +132,11 @@ export class StreamSocket {
     return this.failure !== 0 || (this.ended && this.queue.length === 0);
   }
 
+  /** The error that ended the connection, 0 while healthy. */
+  get failed(): number {
+    return this.failure;
+  }
+
   get timeoutMs(): number {
     return this.options.timeoutMs;
   }
@@ -224,14 +230,14 @@ export class StreamSocket {
     this.queue.push(chunk);
     this.serveReceivers();
     this.watcher?.();
-    if (!this.paused && this.queue.length > this.options.receiveBufferBytes) {
+    if (!this.paused && !mayTakeAnotherRead(this.queue.length, this.options.receiveBufferBytes)) {
       this.paused = true;
       this.socket.pause();
     }
   };
 
   private resumeIfDrained(): void {
-    if (this.paused && this.queue.length <= this.options.receiveBufferBytes / 2) {
+    if (this.paused && mayResumeReading(this.queue.length, this.options.receiveBufferBytes)) {
       this.paused = false;
       this.socket.resume();
     }
@@ -325,6 +331,21 @@ export class StreamSocket {
       next.unpark(); // its wait for the lock is over; the send itself parks anew if need be
       this.startSend(next);
     }
+  }
+
+  // ---- a caller thread ended ----------------------------------------------------------------
+
+  /**
+   * The thread of `slot` has ended (Engine.forgetSlot): what it had parked here goes,
+   * taking no data (the queue stays for the next reader), and if it held the send lock
+   * in the middle of a multi-part send, the lock passes to the next sender. The parts
+   * it had sent stay sent: the peer sees the dead send cut short at a part boundary
+   * (a multiple of 256 KiB for TCPSend, 64 KiB for sendAsync), then the next send whole.
+   */
+  forget(slot: EngineSlot): void {
+    for (const list of [this.receivers, this.senders, this.roomWaiters, this.closeWaiters]) removeItem(list, slot);
+    if (this.sendOwner === slot) this.releaseSendLock();
+    this.serveReceivers(); // the one behind it may take what it was waiting to complete
   }
 
   // ---- failure and close ------------------------------------------------------------------

@@ -4,6 +4,7 @@
  * listening socket comes to life: see listener-socket.ts.
  */
 import { type ConnectionOptions, defaultConnectionOptions } from './connection-options.js';
+import { ProxySettings } from './proxy-protocol.js';
 import { ServerTls } from './server-tls.js';
 
 export const DEFAULT_BACKLOG = 511;
@@ -21,4 +22,8 @@ export class UnboundSocket {
   binding = false;
   /** The 'cert' and 'key' options: given both, the listener speaks TLS. */
   readonly tls = new ServerTls();
+  /** The 'proxy' and 'proxytimeout' options. */
+  readonly proxy = new ProxySettings();
+  /** The 'listenfd' option: TCPBind listens on this inherited, bound descriptor instead. */
+  listenFd: number | undefined;
 }

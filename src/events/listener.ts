@@ -37,6 +37,8 @@ export interface ListenOptions extends ListenerEvents {
   family?: 4 | 6;
   cert?: string;
   key?: string;
+  /** Each connection starts with a PROXY protocol header from a load balancer (the `proxy` option). */
+  proxy?: boolean;
 }
 
 export class TCPListener {
@@ -61,6 +63,7 @@ export class TCPListener {
       ['family', options.family],
       ['cert', options.cert],
       ['key', options.key],
+      ['proxy', options.proxy === true ? 1 : undefined],
     ];
     let result = socket < 0 ? socket : 0;
     for (const [name, value] of settings) if (result === 0 && value !== undefined) result = TCPSetOption(socket, name, value);

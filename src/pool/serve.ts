@@ -30,6 +30,7 @@ import {
 } from '../index.js';
 import { newServeCounters, ServeCounter } from './counters.js';
 import { moduleUrl, Pool } from './pool.js';
+import { serveProcesses } from '../scale/processes.js';
 import { watchConnections, watchCounts } from './request-calls.js';
 import { RestartBackoff } from './restart-backoff.js';
 import type { LoopMessage } from './serve-loop.js';
@@ -74,6 +75,17 @@ export interface ServeOptions {
   key?: string;
   /** A pool to share: `threads` of its threads are taken for as long as the server runs. */
   pool?: Pool;
+  /** Each connection starts with a PROXY protocol header from a load balancer (README "Scaling out"). */
+  proxy?: boolean;
+  /**
+   * Run N processes sharing the port, each with its own engine and `threads` pool threads;
+   * this process only supervises them (src/scale/). Omitted: everything in this process.
+   */
+  processes?: number;
+  /** With `processes`: how long a draining process (reload, close) may finish its connections, ms (default 10 s). */
+  graceMs?: number;
+  /** An inherited descriptor of a bound socket to listen on instead of binding (set by `processes` in each child). */
+  listenFd?: number;
   /** Where failures are reported (a handler that threw, a failed TLS handshake). Default: stderr. */
   log?: (message: string) => void;
 }
@@ -113,6 +125,8 @@ export interface TcpServer {
   readonly port: number;
   readonly address: string;
   stats(): ServeStats;
+  /** With `processes`: new processes with the handler loaded afresh, then the old ones drain (SIGHUP in tcpcmd serve). */
+  reload?(): Promise<void>;
   /** Stops accepting, waits up to `timeoutMs` (default 10 s) for running handlers. */
   close(timeoutMs?: number): Promise<CloseResult>;
 }
@@ -275,6 +289,7 @@ function timeoutValue(name: string, value: number | 'infinite' | undefined, fall
  * no handler (with the module's own error), or the address cannot be listened on.
  */
 export async function serve(options: ServeOptions): Promise<TcpServer> {
+  if (options.processes !== undefined) return serveProcesses(options);
   const timeout = timeoutValue('timeout', options.timeout, DEFAULT_TIMEOUT_MS);
   const idleTimeout = timeoutValue('idleTimeout', options.idleTimeout, DEFAULT_IDLE_TIMEOUT_MS);
   const threads = Math.max(1, Math.floor(options.threads ?? 2));
@@ -300,6 +315,8 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
     ['timeout', timeout],
     ['cert', options.cert],
     ['key', options.key],
+    ['proxy', options.proxy === true ? 1 : undefined],
+    ['listenfd', options.listenFd],
   ];
   for (const [name, value] of settings) {
     if (value === undefined) continue;

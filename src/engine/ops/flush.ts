@@ -25,7 +25,7 @@ export function flush(slot: EngineSlot, engine: Engine): void {
     ...[...engine.closing].map((s) => s.socket),
   ];
   const reply = slot.replier();
-  const deadline = Date.now() + slot.arg0;
+  const deadline = slot.arg0 < 0 ? Infinity : Date.now() + slot.arg0;
   const check = (): void => {
     const left = sockets().filter(unflushed).length;
     if (left === 0 || Date.now() >= deadline) {

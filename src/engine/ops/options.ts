@@ -84,6 +84,20 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
       const problem = tls.set(id === OptionId.cert ? 'cert' : 'key', slot.text());
       return problem === undefined ? slot.reply(0) : slot.replyText(ErrorCode.TlsError, problem);
     }
+    case OptionId.proxy:
+    case OptionId.proxytimeout:
+      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
+      if (id === OptionId.proxy) entry.proxy.enabled = slot.arg1 === 1;
+      else entry.proxy.timeoutMs = slot.arg1;
+      return slot.reply(0);
+    case OptionId.listenfd:
+      if (unbound === undefined) return slot.reply(ErrorCode.InvalidArgument);
+      unbound.listenFd = slot.arg1;
+      return slot.reply(0);
+    case OptionId.accepting:
+      if (!(entry instanceof ListenerSocket) || (slot.arg1 === 1 && !entry.accepting)) return slot.reply(ErrorCode.InvalidArgument);
+      if (slot.arg1 === 0 && entry.accepting) entry.stopAccepting();
+      return slot.reply(0);
     default:
       // connecttimeout belongs to socket 0 (the thread's defaults), read-only ones to nobody.
       return slot.reply(ErrorCode.InvalidArgument);
@@ -123,6 +137,15 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
     case OptionId.cipher:
     case OptionId.peercert:
       return tlsInformation(slot, entry);
+    case OptionId.proxy:
+    case OptionId.proxytimeout:
+    case OptionId.proxyrefused:
+      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
+      return slot.reply(id === OptionId.proxy ? Number(entry.proxy.enabled) : id === OptionId.proxytimeout ? entry.proxy.timeoutMs : entry.proxy.refused);
+    case OptionId.listenfd:
+      return entry instanceof UnboundSocket ? slot.reply(entry.listenFd ?? -1) : slot.reply(ErrorCode.InvalidArgument);
+    case OptionId.accepting:
+      return entry instanceof ListenerSocket ? slot.reply(entry.accepting ? 1 : 0) : slot.reply(ErrorCode.InvalidArgument);
     case OptionId.queued:
     case OptionId.refused:
       if (!(entry instanceof ListenerSocket)) return slot.reply(ErrorCode.InvalidArgument);

@@ -35,7 +35,10 @@ export function bind(slot: EngineSlot, engine: Engine): void {
   // 'family' with no address: all interfaces of that family only.
   const host = unbound.address ?? (unbound.family === 4 ? '0.0.0.0' : unbound.family === 6 ? '::' : undefined);
   const ipv6Only = unbound.family === 6;
-  server.listen({ port: slot.arg0, host, backlog: kernelBacklog, ipv6Only }, () => {
+  // 'listenfd': a descriptor inherited from the process that bound the port, shared by
+  // several processes that all accept from its one kernel queue (src/scale/).
+  const where = unbound.listenFd === undefined ? { port: slot.arg0, host, ipv6Only } : { fd: unbound.listenFd };
+  server.listen({ ...where, backlog: kernelBacklog }, () => {
     server.off('error', onError);
     unbound.binding = false;
     if (engine.table.get(number) !== unbound) {

@@ -1,0 +1,57 @@
+/**
+ * A caller thread's lifeline: how the engine learns that this thread has ended, however
+ * it ended (its code finished, process.exit() in it, an uncaught throw, Worker.terminate(),
+ * a pool thread destroyed), so that it can drop the thread's parked requests, release
+ * the socket locks it held and forget its slots (README "Reliability").
+ *
+ * The thread listens on a Unix socket of its own (abstract on Linux: nothing on disk),
+ * unref'd, and the engine connects to it when the thread registers a slot. When the
+ * thread ends, node closes its handles; the kernel then resets the engine's connection,
+ * which the engine sees at once. This needs nothing from this thread's event loop: the
+ * listen happens synchronously, and the kernel completes the engine's connect even while
+ * this thread is blocked in a command (checked on Node 20 for every way a thread ends).
+ * A MessagePort would be the natural tool, but the engine is reachable only through a
+ * BroadcastChannel, which cannot transfer one.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isMainThread, threadId } from 'node:worker_threads';
+
+let server: Server | undefined;
+let address: string | undefined;
+
+/**
+ * The address the engine connects to, opened on first use; undefined on the main thread
+ * (its end is the process's end) or when no socket could be opened (the thread's slots
+ * are then forgotten only with the engine).
+ */
+export function lifelineAddress(): string | undefined {
+  if (isMainThread) return undefined;
+  if (address !== undefined || server !== undefined) return address;
+  const name = `tcp-commands-${process.pid}-${threadId}-${randomBytes(6).toString('hex')}`;
+  const path = process.platform === 'linux' ? `\0${name}` : join(tmpdir(), `${name}.sock`);
+  server = createServer(keepUnref);
+  server.on('error', () => {
+    address = undefined;
+  });
+  try {
+    // exclusive: in a cluster worker, listen here, not through the primary.
+    server.listen({ path, exclusive: true, backlog: 8 });
+  } catch {
+    return undefined;
+  }
+  // The listen is synchronous: a failure (no descriptors left) shows here, not later.
+  if (!server.listening) return undefined;
+  server.unref();
+  address = path;
+  return address;
+}
+
+/** A connection from an engine (if this thread's event loop ever turns): held, never keeping the thread alive. */
+function keepUnref(socket: Socket): void {
+  socket.unref();
+  socket.on('error', () => {});
+  socket.on('end', () => socket.destroy()); // that engine is gone
+}

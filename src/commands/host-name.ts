@@ -1,0 +1,30 @@
+/**
+ * The one check of a host argument (TCPConnect, TCPName2Addr, TCPAddr2Name, TCPPing, the
+ * 'address' option of TCPBind, connectAsync), so that every command answers the same
+ * edge cases with the same code:
+ *   -511   empty (or only spaces);
+ *   -10022 a control character anywhere (NUL included: the resolver would stop at it and
+ *          look up a shorter name than the one checked), or longer than a DNS name can
+ *          be (253 characters, one trailing dot for the root not counted).
+ * Spaces around the name are ignored; '[::1]' is taken as '::1' (URLs write IPv6 so).
+ */
+import { ErrorCode } from '../errors.js';
+
+export const MAX_HOST_NAME_BYTES = 253;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** The bare host to look up or connect to, or an error code. */
+export function hostArgument(hostname: string): string | number {
+  if (CONTROL_CHARACTER.test(hostname)) return ErrorCode.InvalidArgument;
+  const trimmed = hostname.trim();
+  const host = trimmed.startsWith('[') && trimmed.endsWith(']') ? trimmed.slice(1, -1) : trimmed;
+  if (host === '') return ErrorCode.NoAddress;
+  const withoutRoot = host.endsWith('.') ? host.slice(0, -1) : host;
+  // Characters first: a huge string is refused without encoding it.
+  if (withoutRoot.length > MAX_HOST_NAME_BYTES || Buffer.byteLength(withoutRoot) > MAX_HOST_NAME_BYTES) {
+    return ErrorCode.InvalidArgument;
+  }
+  return host;
+}

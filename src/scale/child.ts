@@ -1,0 +1,78 @@
+/**
+ * A serving process of serve({ processes }): serve() on the inherited listening socket
+ * (messages.ts LISTEN_FD), counts sent up to the supervisor, and a graceful drain when
+ * told (reload, close) or when the supervisor is gone.
+ *
+ * Drain: the engine stops taking connections from the shared socket (the 'accepting'
+ * option: this process's descriptor closes, the kernel queue stays with the others), the
+ * connections it had already taken are still handed to its threads, and serve()'s close()
+ * waits for the running handlers up to what is left of the grace period.
+ */
+import { TCPGetOption, TCPSetOption } from '../index.js';
+import { serve, type TcpServer } from '../pool/serve.js';
+import { type ChildStats, type FromChild, LISTEN_FD, type ToChild } from './messages.js';
+
+const STATS_INTERVAL_MS = 100;
+/** After the supervisor disappears, how long the connections in hand may take. */
+const ORPHAN_GRACE_MS = 10_000;
+
+function tell(message: FromChild, then?: () => void): void {
+  if (process.connected) process.send!(message, undefined, {}, () => then?.());
+  else then?.();
+}
+
+/** serve()'s listening socket number (a private field of its server, read here only). */
+function listenerOf(server: TcpServer): number {
+  return (server as unknown as { listener: number }).listener;
+}
+
+function statsOf(server: TcpServer): ChildStats {
+  return { ...server.stats(), proxyRefused: Math.max(0, Number(TCPGetOption(listenerOf(server), 'proxyrefused'))) };
+}
+
+let server: TcpServer | undefined;
+let draining = false;
+let ticker: NodeJS.Timeout | undefined;
+
+async function start(options: Extract<ToChild, { type: 'start' }>['options']): Promise<void> {
+  try {
+    server = await serve({ ...options, listenFd: LISTEN_FD, log: (message) => tell({ type: 'log', message }) });
+  } catch (error) {
+    tell({ type: 'failed', message: (error as Error).message }, () => process.exit(1));
+    return;
+  }
+  ticker = setInterval(() => tell({ type: 'stats', stats: statsOf(server!) }), STATS_INTERVAL_MS);
+  tell({ type: 'stats', stats: statsOf(server) });
+  tell({ type: 'ready' });
+}
+
+async function drain(graceMs: number): Promise<void> {
+  if (draining) return;
+  draining = true;
+  if (server === undefined) return process.exit(0);
+  const deadline = Date.now() + graceMs;
+  const listener = listenerOf(server);
+  TCPSetOption(listener, 'accepting', 0);
+  // What this engine took from the kernel before it stopped is still served here.
+  while (Number(TCPGetOption(listener, 'queued')) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const stats = statsOf(server);
+  const closed = await server.close(Math.max(0, deadline - Date.now()));
+  clearInterval(ticker);
+  tell({ type: 'closed', ...closed, stats: { ...stats, ...finalCounts(server, stats) } }, () => process.exit(0));
+}
+
+/** After close: the running/queued are gone, the totals are final. */
+function finalCounts(s: TcpServer, before: ChildStats): Partial<ChildStats> {
+  const after = s.stats();
+  return { accepted: after.accepted, completed: after.completed, failed: after.failed, running: 0, busyThreads: 0, queued: 0, idle: 0, refused: Math.max(before.refused, after.refused) };
+}
+
+// The supervisor coordinates: a terminal's Ctrl-C or a service manager's SIGTERM to the
+// whole group must not kill the serving processes before they drain.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
+
+process.on('message', (message: ToChild) => {
+  if (message.type === 'start') void start(message.options);
+  else if (message.type === 'drain') void drain(message.graceMs);
+});
+process.on('disconnect', () => void drain(ORPHAN_GRACE_MS));

@@ -1,0 +1,29 @@
+/**
+ * What the supervising process (processes.ts) and each serving process (child.ts) say to
+ * each other over the fork IPC channel. The listening socket itself is not a message: it
+ * is descriptor LISTEN_FD of every child, inherited at fork.
+ */
+import type { ServeOptions, ServeStats } from '../pool/serve.js';
+
+/** The shared listening socket's descriptor number in every child (as systemd's socket activation uses 3). */
+export const LISTEN_FD = 3;
+
+/** A child's counts: serve()'s, and the listener's PROXY refusals. */
+export type ChildStats = ServeStats & { proxyRefused: number };
+
+/** The options a child serves with: the serializable part of ServeOptions. */
+export type ChildServeOptions = Omit<ServeOptions, 'pool' | 'log' | 'processes' | 'port' | 'address' | 'listenFd' | 'handler'> & {
+  handler: string;
+};
+
+export type ToChild =
+  | { type: 'start'; options: ChildServeOptions }
+  /** Stop accepting, finish the connections within graceMs, report 'closed', exit. */
+  | { type: 'drain'; graceMs: number };
+
+export type FromChild =
+  | { type: 'ready' }
+  | { type: 'failed'; message: string }
+  | { type: 'stats'; stats: ChildStats }
+  | { type: 'log'; message: string }
+  | { type: 'closed'; completed: number; abandoned: number; stats: ChildStats };

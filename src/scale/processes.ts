@@ -1,0 +1,238 @@
+/**
+ * serve({ processes: N }): the supervising side. N serving processes (child.ts), each with
+ * its own engine and pool threads, accept from one shared listening socket
+ * (shared-port.ts). This process only supervises: it adds up their counts, restarts one
+ * that dies (with back-off: backoff.ts), reloads gracefully (new processes first, then the
+ * old ones drain), and drains them all on close().
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import type { CloseResult, ServeOptions, ServeStats, TcpServer } from '../pool/serve.js';
+import { moduleUrl } from '../pool/pool.js';
+import { RestartBackoff } from './backoff.js';
+import type { ChildServeOptions, ChildStats, FromChild, ToChild } from './messages.js';
+import { bindSharedPort, type SharedPort } from './shared-port.js';
+
+const ENTRY = new URL('../../workers/serve-process.mjs', import.meta.url);
+const DEFAULT_GRACE_MS = 10_000;
+/** A drained process that has not exited this long after its grace period is killed. */
+const KILL_AFTER_GRACE_MS = 5_000;
+
+/** The counts of all processes, and the supervisor's own. */
+export interface ProcessesStats extends ServeStats {
+  /** Serving processes accepting now. */
+  processes: number;
+  /** Old processes finishing their connections (reload, close). */
+  draining: number;
+  /** Processes restarted after dying. */
+  restarts: number;
+  /** Connections a dying process had taken (running or waiting): the kernel closed them. */
+  lost: number;
+  /** Connections reset for want of a valid PROXY header (the `proxy` option). */
+  proxyRefused: number;
+}
+
+const CUMULATIVE = ['accepted', 'refused', 'failed', 'completed', 'handshakeFailures', 'proxyRefused', 'requests'] as const;
+/** Counts of the moment, added up over the live processes only. */
+const CURRENT = ['running', 'busyThreads', 'queued', 'idle'] as const;
+
+function zero(): ChildStats {
+  return { handler: 'connection', accepted: 0, running: 0, busyThreads: 0, queued: 0, idle: 0, requests: 0, refused: 0, failed: 0, completed: 0, handshakeFailures: 0, proxyRefused: 0 };
+}
+
+class ServingProcess {
+  stats = zero();
+  ready = false;
+  draining = false;
+  final: { completed: number; abandoned: number } | undefined;
+  readonly startedAt = Date.now();
+  readonly exited: Promise<void>;
+  private readyWaiter!: { resolve: () => void; reject: (error: Error) => void };
+  readonly started: Promise<void>;
+
+  constructor(
+    readonly child: ChildProcess,
+    readonly generation: number,
+    /** Started in place of one that died. */
+    readonly replacement: boolean,
+  ) {
+    this.started = new Promise((resolve, reject) => (this.readyWaiter = { resolve, reject }));
+    this.started.catch(() => {});
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+  }
+
+  onMessage(message: FromChild, log: (line: string) => void): void {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        return this.readyWaiter.resolve();
+      case 'failed':
+        return this.readyWaiter.reject(new Error(message.message));
+      case 'stats':
+        this.stats = message.stats;
+        return;
+      case 'log':
+        return log(message.message);
+      case 'closed':
+        this.stats = message.stats;
+        this.final = { completed: message.completed, abandoned: message.abandoned };
+    }
+  }
+
+  send(message: ToChild): void {
+    if (this.child.connected) this.child.send(message);
+  }
+
+  onExit(code: number | null, signal: string | null): void {
+    this.readyWaiter.reject(new Error(`serving process exited before it was ready (${signal ?? `code ${String(code)}`})`));
+  }
+}
+
+export class ProcessesServer implements TcpServer {
+  readonly port: number;
+  readonly address: string;
+  private readonly live = new Set<ServingProcess>();
+  /** The counts of processes gone. */
+  private readonly retired = zero();
+  private abandoned = 0;
+  private restarts = 0;
+  private lost = 0;
+  /** The generation serving (restarted when one of its processes dies). */
+  private generation = 0;
+  /** The newest generation started (a reload's, while it starts). */
+  private newest = 0;
+  private closing: Promise<CloseResult> | undefined;
+  private readonly backoff = new RestartBackoff();
+  private readonly restartTimers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly shared: SharedPort,
+    private readonly count: number,
+    private readonly childOptions: ChildServeOptions,
+    private readonly graceMs: number,
+    private readonly log: (line: string) => void,
+  ) {
+    this.port = shared.port;
+    this.address = shared.address;
+  }
+
+  /**
+   * Starts `count` processes of a new generation; once all accept, it is the generation
+   * that is restarted when one dies. Rejects (and stops them) if one cannot start.
+   */
+  async startGeneration(): Promise<number> {
+    const generation = this.newest + 1;
+    this.newest = generation;
+    const started = Array.from({ length: this.count }, () => this.spawn(generation, false));
+    try {
+      await Promise.all(started.map((p) => p.started));
+      this.generation = generation;
+      return generation;
+    } catch (error) {
+      for (const p of started) p.child.kill('SIGKILL');
+      await Promise.all(started.map((p) => p.exited));
+      throw error;
+    }
+  }
+
+  private spawn(generation: number, replacement: boolean): ServingProcess {
+    // The shared socket becomes the child's descriptor 3; the IPC channel follows.
+    const child = fork(ENTRY, [], { stdio: ['inherit', 'inherit', 'inherit', this.shared.fd, 'ipc'] });
+    const serving = new ServingProcess(child, generation, replacement);
+    this.live.add(serving);
+    child.on('message', (message: FromChild) => serving.onMessage(message, this.log));
+    child.on('error', () => {}); // a failed send to a dying child: its 'exit' follows
+    child.once('exit', (code, signal) => {
+      serving.onExit(code, signal);
+      this.onExit(serving, code, signal);
+    });
+    serving.send({ type: 'start', options: this.childOptions });
+    return serving;
+  }
+
+  private onExit(serving: ServingProcess, code: number | null, signal: string | null): void {
+    this.live.delete(serving);
+    if (serving.final !== undefined) this.abandoned += serving.final.abandoned;
+    // A replacement that could not even start is replaced again, after a longer wait.
+    const died = (serving.ready || serving.replacement) && serving.final === undefined;
+    if (serving.ready && serving.final === undefined) this.lost += serving.stats.running + serving.stats.queued;
+    for (const key of CUMULATIVE) this.retired[key] += serving.stats[key];
+    if (!died || this.closing !== undefined || serving.draining || serving.generation !== this.generation) return;
+    const delay = this.backoff.next(serving.startedAt);
+    this.log(`serve: serving process ${String(serving.child.pid)} died (${signal ?? `code ${String(code)}`}); restarting in ${delay} ms`);
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(timer);
+      if (this.closing !== undefined || serving.generation !== this.generation) return;
+      this.restarts++;
+      const replacement = this.spawn(this.generation, true);
+      // One that cannot even start (its handler broke meanwhile) dies again: the back-off grows.
+      replacement.started.catch((error: Error) => this.log(`serve: restart failed: ${error.message}`));
+    }, delay);
+    this.restartTimers.add(timer);
+  }
+
+  stats(): ProcessesStats {
+    const total = { ...this.retired };
+    let processes = 0;
+    let draining = 0;
+    for (const serving of this.live) {
+      if (serving.draining) draining++;
+      for (const key of CUMULATIVE) total[key] += serving.stats[key];
+      for (const key of CURRENT) total[key] += serving.stats[key];
+      total.handler = serving.stats.handler;
+      if (serving.ready && !serving.draining) processes++;
+    }
+    // A process that died took its running connections with it: they count as failed.
+    return { ...total, failed: total.failed + this.lost, processes, draining, restarts: this.restarts, lost: this.lost };
+  }
+
+  /**
+   * New processes with the handler loaded afresh; once all accept, the old ones stop
+   * accepting and finish their connections within the grace period. If a new one cannot
+   * start (its handler no longer loads), the old ones go on and this rejects.
+   */
+  async reload(): Promise<void> {
+    if (this.closing !== undefined) throw new Error('serve: reload after close');
+    const generation = await this.startGeneration();
+    await this.drain([...this.live].filter((p) => p.generation < generation && !p.draining), this.graceMs);
+  }
+
+  private async drain(processes: ServingProcess[], graceMs: number): Promise<void> {
+    await Promise.all(
+      processes.map(async (serving) => {
+        serving.draining = true;
+        serving.send({ type: 'drain', graceMs });
+        const killer = setTimeout(() => serving.child.kill('SIGKILL'), graceMs + KILL_AFTER_GRACE_MS);
+        await serving.exited;
+        clearTimeout(killer);
+      }),
+    );
+  }
+
+  close(timeoutMs = this.graceMs): Promise<CloseResult> {
+    this.closing ??= (async () => {
+      for (const timer of this.restartTimers) clearTimeout(timer);
+      await this.drain([...this.live], timeoutMs);
+      this.shared.close();
+      return { completed: this.retired.completed, abandoned: this.abandoned };
+    })();
+    return this.closing;
+  }
+}
+
+export async function serveProcesses(options: ServeOptions): Promise<ProcessesServer> {
+  const count = options.processes ?? 1;
+  if (!Number.isInteger(count) || count < 1) throw new Error('serve: processes must be a whole number >= 1');
+  if (options.pool !== undefined) throw new Error('serve: a pool cannot be shared with other processes (pool and processes)');
+  const shared = await bindSharedPort(options.address, options.port);
+  const { pool: _pool, log: _log, processes: _processes, port: _port, address: _address, listenFd: _fd, graceMs, ...rest } = options;
+  const childOptions: ChildServeOptions = { ...rest, handler: moduleUrl(options.handler) };
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const server = new ProcessesServer(shared, count, childOptions, graceMs ?? DEFAULT_GRACE_MS, log);
+  try {
+    await server.startGeneration();
+  } catch (error) {
+    shared.close();
+    throw error;
+  }
+  return server;
+}

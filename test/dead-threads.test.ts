@@ -1,0 +1,182 @@
+// A caller thread that dies loses nothing for the others (README "Reliability"): its
+// parked requests are dropped without taking data, its send lock is released, its slots
+// are forgotten.
+import test from 'ava';
+import { createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { createPool, TCPAccept, TCPBind, TCPClose, TCPConnect, TCPGetMyPort, TCPListen, TCPReceive, TCPSend, TCPSetOption, TCPSocket, TCPStats } from '../src/index.js';
+import { startPythonPeer } from './helpers/peers.js';
+import { startWorkerFixture } from './helpers/worker.js';
+
+/** Polls `condition` until it holds or `timeoutMs` passes (loaded machines are slow). */
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return condition();
+}
+
+function stats(): { parked: number; slots: number } {
+  const figures = TCPStats();
+  if (typeof figures === 'number') throw new Error(`TCPStats: ${figures}`);
+  return figures;
+}
+
+test.serial('a worker terminated in TCPReceive: its receive is dropped and the next bytes go to another thread', async (t) => {
+  const peer = await startPythonPeer('echo');
+  try {
+    const s = TCPConnect('127.0.0.1', peer.port);
+    t.true(s > 0);
+    TCPSetOption(s, 'timeout', 15_000); // a failure is -522, not a hang
+    const before = stats();
+    const receiver = startWorkerFixture('blocked-receive-worker.ts', { socket: s });
+    t.is(await receiver.nextMessage(), 'receiving');
+    t.true(await waitFor(() => stats().parked === before.parked + 1), 'the worker is parked in TCPReceive');
+    const slotsWithWorker = stats().slots;
+    await receiver.worker.terminate();
+    t.true(await waitFor(() => stats().parked === before.parked), 'its parked receive is dropped');
+    t.true(await waitFor(() => stats().slots < slotsWithWorker), 'its slot is forgotten');
+    t.is(TCPSend(s, 'after the death'), 15);
+    const holder = { value: '' };
+    let text = '';
+    while (text.length < 15) {
+      const n = TCPReceive(s, holder);
+      if (n <= 0) break;
+      text += holder.value;
+    }
+    t.is(text, 'after the death', 'the echoed bytes reach this thread');
+    t.is(TCPClose(s), 0);
+  } finally {
+    await peer.stop();
+  }
+});
+
+test.serial('a worker dying in a multi-part TCPSend releases the send lock; the peer sees whole parts, then the next send', async (t) => {
+  // The peer: an in-process node:net server that reads only when told (this thread never
+  // blocks in a command during the test, so its event loop serves it).
+  let peerSocket: Socket | undefined;
+  const server = createServer((socket) => {
+    socket.pause();
+    peerSocket = socket;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const s = TCPConnect('127.0.0.1', port);
+    t.true(s > 0);
+    TCPSetOption(s, 'timeout', 30_000);
+    t.true(await waitFor(() => peerSocket !== undefined));
+    const before = stats();
+    const dying = startWorkerFixture('dying-sender-worker.ts', { socket: s });
+    t.is(await dying.nextMessage(), 'sending');
+    t.true(await waitFor(() => stats().parked === before.parked + 1), 'the send waits for room, holding the lock');
+    await dying.worker.terminate();
+    t.true(await waitFor(() => stats().parked === before.parked), 'its parked send is dropped');
+
+    const tail = startWorkerFixture('send-once-worker.ts', { socket: s, text: 'TAIL' });
+    const received: Buffer[] = [];
+    peerSocket!.on('data', (chunk: Buffer) => received.push(chunk));
+    peerSocket!.resume();
+    t.deepEqual(await tail.nextMessage(), { result: 4 }, 'a later send from another thread completes');
+    t.is(TCPClose(s), 0);
+    await new Promise((resolve) => peerSocket!.once('end', resolve));
+    const all = Buffer.concat(received);
+    const cut = all.length - 4;
+    t.is(all.subarray(cut).toString(), 'TAIL');
+    t.true(cut > 0 && cut < 64 * 1024 * 1024, `the dead send was cut short (${cut} bytes arrived)`);
+    t.is(cut % (256 * 1024), 0, 'at a part boundary');
+    t.true(all.subarray(0, cut).every((byte) => byte === 0x41), 'nothing interleaved');
+  } finally {
+    server.close();
+    peerSocket?.destroy();
+  }
+});
+
+test.serial('threads that ran a command and ended leave no slot behind', async (t) => {
+  const peer = await startPythonPeer('echo');
+  try {
+    const s = TCPConnect('127.0.0.1', peer.port);
+    const baseline = stats().slots;
+    for (let round = 0; round < 2; round++) {
+      const workers = Array.from({ length: 3 }, () => startWorkerFixture('send-once-worker.ts', { socket: s, text: 'x' }));
+      for (const worker of workers) t.deepEqual(await worker.nextMessage(), { result: 1 });
+      await Promise.all(workers.map((worker) => worker.exited));
+    }
+    t.true(await waitFor(() => stats().slots <= baseline), `slots back to ${baseline} (now ${stats().slots})`);
+    t.is(TCPClose(s), 0);
+  } finally {
+    await peer.stop();
+  }
+});
+
+test.serial('a worker ending by process.exit() or an uncaught throw is forgotten too', async (t) => {
+  const baseline = stats().slots;
+  for (const how of ['exit', 'throw']) {
+    const worker = startWorkerFixture('end-badly-worker.ts', { how });
+    t.is(await worker.nextMessage(), 'registered');
+    await worker.exited.catch(() => undefined);
+  }
+  t.true(await waitFor(() => stats().slots <= baseline), `slots back to ${baseline} (now ${stats().slots})`);
+});
+
+test.serial("a terminated worker's async receives and blocked TCPAccept are dropped too", async (t) => {
+  const peer = await startPythonPeer('echo');
+  try {
+    const s = TCPConnect('127.0.0.1', peer.port);
+    TCPSetOption(s, 'timeout', 15_000);
+    const before = stats();
+    const asyncWorker = startWorkerFixture('parked-async-worker.ts', { socket: s });
+    t.is(await asyncWorker.nextMessage(), 'receiving');
+    t.true(await waitFor(() => stats().parked === before.parked + 2), 'two async receives parked');
+
+    const listener = TCPSocket();
+    TCPSetOption(listener, 'address', '127.0.0.1');
+    TCPSetOption(listener, 'timeout', 15_000);
+    t.is(TCPBind(listener, 0), 0);
+    t.is(TCPListen(listener), 0);
+    const acceptor = startWorkerFixture('accept-worker.ts', { listener });
+    t.is(await acceptor.nextMessage(), 'accepting');
+    t.true(await waitFor(() => stats().parked === before.parked + 3), 'and an accept');
+
+    await Promise.all([asyncWorker.worker.terminate(), acceptor.worker.terminate()]);
+    t.true(await waitFor(() => stats().parked === before.parked), 'all dropped');
+    t.true(await waitFor(() => stats().slots <= before.slots), 'every slot of both threads forgotten');
+
+    // The data and the next client go to this thread.
+    t.is(TCPSend(s, 'echo me'), 7);
+    const holder = { value: '' };
+    t.is(TCPReceive(s, holder), 7);
+    t.is(holder.value, 'echo me');
+    const client = TCPConnect('127.0.0.1', TCPGetMyPort(listener));
+    const served = TCPAccept(listener);
+    t.true(served > 0, `accepted here: ${served}`);
+    [client, served, listener, s].forEach((n) => TCPClose(n));
+  } finally {
+    await peer.stop();
+  }
+});
+
+test.serial('a pool thread destroyed while blocked in TCPReceive: its receive is dropped', async (t) => {
+  const peer = await startPythonPeer('echo');
+  const pool = createPool({ threads: 1 });
+  try {
+    const s = TCPConnect('127.0.0.1', peer.port);
+    TCPSetOption(s, 'timeout', 15_000);
+    const before = stats();
+    const task = pool.run(new URL('./fixtures/scripts/receive-on.ts', import.meta.url), s).catch(() => 'abandoned');
+    t.true(await waitFor(() => stats().parked === before.parked + 1, 30_000), 'the pool thread is parked');
+    await pool.destroy();
+    t.is(await task, 'abandoned');
+    t.true(await waitFor(() => stats().parked === before.parked), 'its receive is dropped');
+    t.is(TCPSend(s, 'mine'), 4);
+    const holder = { value: '' };
+    t.is(TCPReceive(s, holder), 4);
+    t.is(holder.value, 'mine');
+    t.is(TCPClose(s), 0);
+  } finally {
+    await pool.destroy();
+    await peer.stop();
+  }
+});
