@@ -3,7 +3,7 @@
 // pool against it, each a legacy-style conversation of blocking calls; then a table of
 // what each did, the totals, the server's counts. Exit code 0 when every answer was right.
 import { availableParallelism } from 'node:os';
-import { createPool, serve } from '../src/index.js';
+import { createPool, serve } from 'tcp-commands';
 import type { Conversation } from './clients/line-client.js';
 
 const CLIENTS = 12;

@@ -10,7 +10,7 @@ import {
   TCPSend,
   WebDevGetSecureError,
   WebDevSetConfig,
-} from '../src/index.js';
+} from 'tcp-commands';
 
 const url = new URL(process.argv[2] ?? 'http://127.0.0.1:8000/');
 const secure = url.protocol === 'https:';

@@ -1,7 +1,7 @@
 // The handler thread of examples/legacy-server.ts: a line-based echo in blocking style.
 // Plain JavaScript against the compiled library, so the worker starts without tsx.
 import { workerData } from 'node:worker_threads';
-import { TCPClose, TCPReceive, TCPSend } from '../dist/index.js';
+import { TCPClose, TCPReceive, TCPSend } from 'tcp-commands';
 
 const { socket } = workerData;
 TCPSend(socket, 'hello; send lines, I echo them; "bye" ends\r\n');

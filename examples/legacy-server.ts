@@ -17,7 +17,7 @@ import {
   TCPListen,
   TCPSetOption,
   TCPSocket,
-} from '../src/index.js';
+} from 'tcp-commands';
 
 const port = Number(process.argv[2] ?? 0);
 const connections = Number(process.argv[3] ?? Infinity);

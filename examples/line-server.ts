@@ -4,7 +4,7 @@
 //
 // Then: tcpcmd connect 127.0.0.1 PORT, and type HELLO, ADD 1 2 3, UPPER text, QUIT.
 // Ctrl-C stops it after the running handlers finish.
-import { serve } from '../src/index.js';
+import { serve } from 'tcp-commands';
 
 const server = await serve({
   handler: new URL('./handlers/line-protocol.ts', import.meta.url),

@@ -3,7 +3,7 @@
 // there or the deadline passes.
 //
 //   npx tsx examples/poll-client.ts HOST PORT REQUEST [TIMEOUT_MS]
-import { TCPBlock, TCPClose, TCPConnect, TCPErrorText, TCPReceive, TCPSend } from '../src/index.js';
+import { TCPBlock, TCPClose, TCPConnect, TCPErrorText, TCPReceive, TCPSend } from 'tcp-commands';
 
 const [host = '127.0.0.1', port = '7', request = 'ping', timeout = '2000'] = process.argv.slice(2);
 const pause = new Int32Array(new SharedArrayBuffer(4));

@@ -51,12 +51,12 @@ export const OPTIONS = {
   cert: {
     id: 3,
     kind: OptionKind.Text,
-    doc: "server-side TLS: the listener's certificate (chain), PEM text or a file name (relative to certs/)",
+    doc: "server-side TLS: the listener's certificate (chain), PEM text or a file name (relative to the working directory)",
   },
   key: {
     id: 4,
     kind: OptionKind.Text,
-    doc: "server-side TLS: the certificate's private key, PEM text or a file name (relative to certs/)",
+    doc: "server-side TLS: the certificate's private key, PEM text or a file name (relative to the working directory)",
   },
   secure: {
     id: 5,

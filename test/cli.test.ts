@@ -3,6 +3,7 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { startPythonPeer } from './helpers/peers.js';
+import { testWithPing } from './helpers/ping.js';
 import { closedPort } from './helpers/ports.js';
 import { run } from './helpers/run.js';
 
@@ -62,7 +63,7 @@ test('tcpcmd serve, then a client, then SIGTERM: counts printed, exit 0', async 
   t.deepEqual(output, ['SIGTERM: closing', 'accepted 1, requests 0, completed 1, failed 0, refused 0, abandoned 0']);
 });
 
-test('tcpcmd ping', async (t) => {
+testWithPing('tcpcmd ping', async (t) => {
   const ok = await tcpcmd('ping', '127.0.0.1', '--count', '2');
   t.is(ok.code, 0);
   t.regex(ok.stdout, /^reply from 127\.0\.0\.1: time=[\d.]+ ms\nreply from/);

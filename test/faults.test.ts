@@ -6,6 +6,7 @@ import { ErrorCode, TCPClose, TCPConnect, TCPReceive, TCPSend, TCPStats } from '
 import { crashEngine, enableTestHooks, hangEngine, terminateEngine } from '../src/testing.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { receiveExactly } from './helpers/receive.js';
+import { parkedInEngine, waitFor } from './helpers/wait-for.js';
 import { startWorkerFixture } from './helpers/worker.js';
 
 enableTestHooks(); // before the first command starts this process's engine
@@ -19,7 +20,8 @@ async function faultUnderBlockedCaller(t: import('ava').ExecutionContext, fault:
     t.true(typeof before === 'object');
     const blocked = startWorkerFixture('blocked-receive-worker.ts', { socket: quiet });
     t.is(await blocked.nextMessage(), 'receiving');
-    await new Promise((resolve) => setTimeout(resolve, 200)); // let it block in TCPReceive
+    const parkedBefore = typeof before === 'object' ? before.parked : 0;
+    await waitFor(() => parkedInEngine() > parkedBefore, 'the worker blocks in TCPReceive (parked in the engine)');
     const started = Date.now();
     await fault();
     t.deepEqual(await blocked.nextMessage(), { n: ErrorCode.EngineDown, text: '' });
@@ -47,7 +49,8 @@ test.serial('the engine crashes (an exception in its event loop): blocked caller
 });
 
 test.serial('the engine thread is terminated: blocked callers get -10050 within 2 s, a new engine comes', async (t) => {
-  await new Promise((resolve) => setTimeout(resolve, 1100)); // an engine dying younger than 1 s is not restarted eagerly
+  // A rule about time, no condition to poll: an engine dying younger than 1 s is not restarted eagerly.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
   await faultUnderBlockedCaller(t, () => terminateEngine());
 });
 

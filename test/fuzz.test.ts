@@ -5,6 +5,7 @@ import test from 'ava';
 import { TCPStats } from '../src/index.js';
 import { fuzz } from './helpers/fuzz.js';
 import { startPythonPeer } from './helpers/peers.js';
+import { engineSlots, waitFor } from './helpers/wait-for.js';
 import { startWorkerFixture } from './helpers/worker.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -15,7 +16,7 @@ test('random command sequences from two threads at once', async (t) => {
     const before = TCPStats();
     if (typeof before !== 'object') return t.fail(`no stats: ${before}`);
     const other = startWorkerFixture('fuzz-worker.ts', { echoPort: echo.port, runs: RUNS });
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the worker is under way
+    await waitFor(() => engineSlots() > before.slots, 'the worker is under way (its channel is open)');
     t.notThrows(() => fuzz(echo.port, RUNS));
     t.deepEqual(await other.nextMessage(), { ok: true });
     await other.exited;

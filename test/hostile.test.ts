@@ -20,6 +20,7 @@ import {
 } from '../src/index.js';
 import { startHostilePeer, startPythonPeer } from './helpers/peers.js';
 import { receiveExactly } from './helpers/receive.js';
+import { parkedInEngine, waitFor } from './helpers/wait-for.js';
 import { startWorkerFixture } from './helpers/worker.js';
 
 test('a peer that never reads: a blocking send waits; with a time-out it gives -522 and the socket stays usable', async (t) => {
@@ -49,13 +50,14 @@ test('a peer that never reads: a blocking send waits; with a time-out it gives -
   }
 });
 
-test('closing a socket wakes a send blocked on it in another thread with -10053', async (t) => {
+// Serial: the engine's parked count is then this test's alone.
+test.serial('closing a socket wakes a send blocked on it in another thread with -10053', async (t) => {
   const peer = await startHostilePeer('never-read');
   try {
     const s = TCPConnect('127.0.0.1', peer.port);
     const sender = startWorkerFixture('blocked-send-worker.ts', { socket: s });
     t.is(await sender.nextMessage(), 'sending');
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // long enough to fill every buffer
+    await waitFor(() => parkedInEngine() > 0, 'the send fills every buffer and is parked in the engine');
     const started = Date.now();
     t.is(TCPClose(s, 2), 0);
     t.deepEqual(await sender.nextMessage(), { result: ErrorCode.ConnectionAborted });

@@ -30,7 +30,9 @@ import {
 } from '../src/index.js';
 import { run, runFixture } from './helpers/run.js';
 import { startPythonPeer } from './helpers/peers.js';
+import { testWithPing } from './helpers/ping.js';
 import { receiveExactly } from './helpers/receive.js';
+import { parkedInEngine, waitFor } from './helpers/wait-for.js';
 import { startWorkerFixture } from './helpers/worker.js';
 const clientsScript = new URL('./peers/clients.py', import.meta.url).pathname;
 
@@ -225,11 +227,12 @@ test('non-blocking accept: -10035 when none is queued; accepted sockets inherit 
   [c, a, c2, a2, listener].forEach((n) => TCPClose(n));
 });
 
-test('closing a listener wakes a TCPAccept blocked on another thread with -10053', async (t) => {
+// Serial: the engine's parked count is then this test's alone.
+test.serial('closing a listener wakes a TCPAccept blocked on another thread with -10053', async (t) => {
   const [listener] = listenOnLoopback();
   const { nextMessage } = startWorkerFixture('accept-worker.ts', { listener });
   t.is(await nextMessage(), 'accepting');
-  await new Promise((resolve) => setTimeout(resolve, 100)); // let it block
+  await waitFor(() => parkedInEngine() > 0, 'the accept is parked in the engine');
   const started = Date.now();
   t.is(TCPClose(listener), 0);
   t.deepEqual(await nextMessage(), { socket: ErrorCode.ConnectionAborted });
@@ -270,7 +273,7 @@ test('name look-ups of localhost both ways, and unknown hosts', (t) => {
   t.is((TCPAddr2Name as (...a: unknown[]) => unknown)(7), ErrorCode.WrongType);
 });
 
-test('TCPPing: a round trip in ms, -1 on time-out, -11001 unknown host, -10045 without ping', async (t) => {
+testWithPing('TCPPing: a round trip in ms, -1 on time-out, -11001 unknown host', (t) => {
   const rtt = TCPPing('127.0.0.1');
   t.true(typeof rtt === 'number' && rtt >= 0 && rtt < 1000, `ping gave ${rtt}`);
   t.true(TCPPing('localhost', 100000) >= 0, 'size is clamped to 16384');
@@ -281,6 +284,9 @@ test('TCPPing: a round trip in ms, -1 on time-out, -11001 unknown host, -10045 w
   t.is(TCPPing('no-such-host.invalid', 56, 1000), ErrorCode.HostNotFound);
   t.is(TCPPing('127.0.0.1', 56, 0), ErrorCode.InvalidArgument);
   t.is(TCPPing('-f'), ErrorCode.HostNotFound, 'a host is never taken for a flag');
+});
+
+test('TCPPing: -10045 without a ping program', async (t) => {
   const missing = await runFixture('ping-missing.ts', [], { ...process.env, TCP_COMMANDS_PING: '/nonexistent/ping' }).done;
   t.is(missing.stdout.trim(), String(ErrorCode.NotSupported));
 });

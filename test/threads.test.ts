@@ -6,6 +6,7 @@ import { ENGINE_HANDLE_KEY, engineHandle, ErrorCode, TCPClose, TCPConnect, TCPSe
 import { startPythonPeer } from './helpers/peers.js';
 import { receiveExactly } from './helpers/receive.js';
 import { runFixture } from './helpers/run.js';
+import { parkedInEngine, waitFor } from './helpers/wait-for.js';
 import { startWorkerFixture } from './helpers/worker.js';
 
 test('the same socket used from the main thread and from a worker thread', async (t) => {
@@ -77,13 +78,14 @@ test('a blocked receive on one thread does not stop another thread', async (t) =
 });
 
 
-test('closing a socket wakes a receive blocked on it in another thread with -10053', async (t) => {
+// Serial: the engine's parked count is then this test's alone.
+test.serial('closing a socket wakes a receive blocked on it in another thread with -10053', async (t) => {
   const peer = await startPythonPeer('echo');
   try {
     const quiet = TCPConnect('127.0.0.1', peer.port);
     const receiver = startWorkerFixture('blocked-receive-worker.ts', { socket: quiet });
     t.is(await receiver.nextMessage(), 'receiving');
-    await new Promise((resolve) => setTimeout(resolve, 300)); // it is parked in the engine now
+    await waitFor(() => parkedInEngine() > 0, 'the receive is parked in the engine');
     const started = Date.now();
     t.is(TCPClose(quiet), 0);
     t.deepEqual(await receiver.nextMessage(), { n: ErrorCode.ConnectionAborted, text: '' });

@@ -13,9 +13,10 @@ function newestSource(dir) {
 
 /** `root`: the package folder URL; `built`: a file of dist/ that must exist. */
 export function distIsCurrent(root, built) {
+  const sources = new URL('src/', root);
+  // Installed as a package: no sources and no build stamp (it is not shipped): dist is all there is.
+  if (!existsSync(sources)) return existsSync(built);
   const stamp = new URL('dist/.build-stamp', root);
   if (!existsSync(built) || !existsSync(stamp)) return false;
-  const sources = new URL('src/', root);
-  if (!existsSync(sources)) return true; // installed without sources: dist is all there is
   return statSync(stamp).mtimeMs >= newestSource(sources);
 }

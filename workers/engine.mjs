@@ -5,7 +5,7 @@
 // When dist/ is missing or older than src/ (a developer edited src/ and did not run
 // `npm run build`), it falls back to loading the TypeScript through tsx.
 import { existsSync, readdirSync, statSync, writeSync } from 'node:fs';
-import { debuglog } from 'node:util';
+import { debuglog, inspect } from 'node:util';
 import { workerData } from 'node:worker_threads';
 
 const root = new URL('../', import.meta.url);
@@ -23,8 +23,10 @@ function newestSource(dir) {
 }
 
 function builtIsCurrent() {
+  // Installed as a package: no sources (and no build stamp, which is not shipped), so
+  // dist is all there is.
+  if (!existsSync(sources)) return true;
   if (!existsSync(built) || !existsSync(stamp)) return false;
-  if (!existsSync(sources)) return true; // installed without sources: dist is all there is
   return statSync(stamp).mtimeMs >= newestSource(sources);
 }
 
@@ -45,7 +47,7 @@ try {
   // Nothing unasked: the caller gets -10050; the reason goes where NODE_DEBUG=tcp-commands
   // sends every engine event (src/diagnostics/debug-log.ts, which could not be loaded here).
   if (debuglog('tcp-commands').enabled) {
-    writeSync(2, `TCP-COMMANDS ${process.pid}: socket engine could not start: ${error?.stack ?? error}\n`);
+    writeSync(2, `TCP-COMMANDS ${process.pid}: socket engine could not start: ${error?.stack ?? inspect(error)}\n`);
   }
   process.exit(1);
 }

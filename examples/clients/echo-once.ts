@@ -1,6 +1,6 @@
 // A client script for the pool (tcpcmd run examples/clients/echo-once.ts PORT TEXT):
 // connects to an echo server, sends TEXT, half-closes, and returns what came back.
-import { TCPClose, TCPConnect, TCPErrorText, TCPReceive, TCPSend } from '../../src/index.js';
+import { TCPClose, TCPConnect, TCPErrorText, TCPReceive, TCPSend } from 'tcp-commands';
 
 export default function echoOnce(port: number, text: string): { sent: number; received: string } {
   const socket = TCPConnect('127.0.0.1', port);

@@ -1,6 +1,6 @@
 // A client script for the line server, run on the pool by the npm start demo: a
 // conversation of requests, each answer checked. Returns what it did.
-import { TCPClose, TCPConnect, TCPErrorText, TCPSend } from '../../src/index.js';
+import { TCPClose, TCPConnect, TCPErrorText, TCPSend } from 'tcp-commands';
 import { LineReader } from '../lib/lines.js';
 
 export interface Conversation {

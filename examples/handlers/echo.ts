@@ -1,6 +1,6 @@
 // serve() handler: echoes everything back until the client closes. Blocking style: it
 // runs on a pool thread, and other connections are served on the other threads.
-import { TCPReceive, TCPSend } from '../../src/index.js';
+import { TCPReceive, TCPSend } from 'tcp-commands';
 
 export default function echo(socket: number): void {
   const buffer = new Uint8Array(64 * 1024);

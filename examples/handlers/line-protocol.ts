@@ -5,7 +5,7 @@
 //   REVERSE text     +OK txet
 //   QUIT             +OK bye, and the connection closes
 //   anything else    -ERR unknown command
-import { TCPClose, TCPSend } from '../../src/index.js';
+import { TCPClose, TCPSend } from 'tcp-commands';
 import { LineReader } from '../lib/lines.js';
 
 function answer(line: string): string {

@@ -1,6 +1,6 @@
 // Reading text lines from a socket in blocking style: TCPReceive returns whatever has
 // arrived (part of a line, or several), so the rest is kept for the next call.
-import { TCPReceive } from '../../src/index.js';
+import { TCPReceive } from 'tcp-commands';
 
 export class LineReader {
   private pending = '';

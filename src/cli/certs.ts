@@ -1,6 +1,9 @@
-/** tcpcmd certs: list, add to and check with the trust store (certs/cacerts). */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+/**
+ * tcpcmd certs: list, add to and check with the trust store (certs/cacerts under the
+ * working directory, src/tls/folders.ts); every action says which folder it uses.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TCPClose, TCPConnect, TCPErrorText, TCPGetOption, TCPSetTrustStore, WebDevGetSecureError, WebDevSetConfig } from '../index.js';
 import { defaultTrustFolder } from '../tls/folders.js';
@@ -8,16 +11,33 @@ import { certificatesInFile, loadTrustStore } from '../tls/trust-store.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
 import { hostAndPort } from './host-port.js';
 
-const usage = `tcpcmd certs list  [--folder DIR]
+const usage = `tcpcmd certs folder [--folder DIR]
+tcpcmd certs list  [--folder DIR]
 tcpcmd certs add FILE [--name NAME] [--force] [--folder DIR]
 tcpcmd certs check HOST:PORT [--folder DIR] [--only] [--timeout SECONDS]
 
+  folder  which trust folder is used, and why (--folder, $TCP_COMMANDS_CACERTS or the default)
   list    the trusted CAs of the folder (subject, expiry) and the files that are not certificates
   add     validate a PEM or DER certificate file and store it in the folder as PEM
   check   connect with TLS and verify the server against the trust store
 
-  --folder DIR   the trust folder (default: certs/cacerts, or $TCP_COMMANDS_CACERTS)
+  --folder DIR   the trust folder (default: certs/cacerts under the working directory,
+                 or $TCP_COMMANDS_CACERTS; relative names resolve against the working directory)
   --only         check against the folder alone, without node's bundled public roots`;
+
+/** Where the folder comes from, in words. */
+function origin(given: string | undefined): string {
+  if (given !== undefined) return '--folder';
+  const configured = process.env.TCP_COMMANDS_CACERTS;
+  if (configured !== undefined && configured !== '') return '$TCP_COMMANDS_CACERTS';
+  return 'the default: certs/cacerts under the working directory';
+}
+
+function showFolder(folder: string, given: string | undefined): number {
+  const state = existsSync(folder) ? '' : ' (does not exist yet: only node\'s bundled roots are trusted)';
+  console.log(`trust store ${folder} (from ${origin(given)})${state}`);
+  return EXIT_OK;
+}
 
 function list(folder: string): number {
   const store = loadTrustStore(folder);
@@ -52,6 +72,8 @@ function add(folder: string, file: string, name: string | undefined, force: bool
     console.error(`${target} exists; use --force to replace it, or --name for another name`);
     return EXIT_FAILED;
   }
+  // A new project has no certs/cacerts yet: the first add makes it.
+  mkdirSync(folder, { recursive: true });
   writeFileSync(target, certificates.map((c) => c.pem).join(''));
   for (const cert of certificates) {
     const warning = cert.isCA ? '' : ' (warning: not a CA certificate; it will be trusted as a server certificate only)';
@@ -72,11 +94,11 @@ function check(folder: string, target: string, only: boolean, timeout: number | 
   const socket = TCPConnect(host, port, true, true);
   if (socket < 0) {
     const reason = socket === -1021 ? WebDevGetSecureError() : TCPErrorText(socket);
-    console.log(`failed: ${host}:${port}: ${reason} (${socket})`);
+    console.log(`failed: ${host}:${port}: ${reason} (${socket}); trust store ${folder}`);
     return EXIT_FAILED;
   }
   const details = ['tlsversion', 'cipher', 'peercert'].map((option) => TCPGetOption(socket, option));
-  console.log(`ok: ${host}:${port} verified (${details[0]}, ${details[1]}); server certificate ${details[2]}`);
+  console.log(`ok: ${host}:${port} verified (${details[0]}, ${details[1]}); server certificate ${details[2]}; trust store ${folder}`);
   TCPClose(socket);
   return EXIT_OK;
 }
@@ -97,11 +119,14 @@ export const certs: Subcommand = {
         timeout: { type: 'string' },
       },
     });
-    const folder = values.folder ?? defaultTrustFolder();
+    const folder = values.folder === undefined ? defaultTrustFolder() : resolve(values.folder);
     const [action, argument, extra] = positionals;
     const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
     if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds`);
     switch (action) {
+      case 'folder':
+        if (argument !== undefined) throw new UsageError(`folder takes no argument`);
+        return showFolder(folder, values.folder);
       case 'list':
         if (argument !== undefined) throw new UsageError(`list takes no argument`);
         return list(folder);
@@ -112,7 +137,7 @@ export const certs: Subcommand = {
         if (argument === undefined) throw new UsageError('check needs HOST:PORT');
         return check(folder, extra === undefined ? argument : `${argument}:${extra}`, values.only, timeout);
       default:
-        throw new UsageError(action === undefined ? 'which action: list, add or check?' : `unknown action '${action}'`);
+        throw new UsageError(action === undefined ? 'which action: folder, list, add or check?' : `unknown action '${action}'`);
     }
   },
 };

@@ -9,7 +9,7 @@ export const connectCommand: Subcommand = {
   summary: 'connect interactively: stdin to the socket, the socket to stdout (like nc)',
   usage: `tcpcmd connect HOST PORT [--secure] [--no-verify] [--timeout SECONDS]
 
-  --secure       TLS, verified against the trust store (certs/cacerts)
+  --secure       TLS, verified against the trust store (./certs/cacerts)
   --no-verify    TLS without authenticating the server
   --timeout S    the comms time-out for connecting (default 60)
 

@@ -8,6 +8,7 @@ import { connectCommand } from './connect.js';
 import { pingCommand } from './ping.js';
 import { runScript } from './run.js';
 import { serveCommand } from './serve.js';
+import { packageVersion } from './version.js';
 
 const subcommands: Subcommand[] = [runScript, serveCommand, connectCommand, pingCommand, certs];
 
@@ -16,7 +17,7 @@ function overview(): string {
   return [
     'tcpcmd: Omnis-style blocking TCP commands from the command line',
     '',
-    'usage: tcpcmd SUBCOMMAND [ARGS...]   (tcpcmd SUBCOMMAND --help for its options)',
+    'usage: tcpcmd SUBCOMMAND [ARGS...]   (tcpcmd SUBCOMMAND --help for its options; tcpcmd --version)',
     '',
     ...subcommands.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
   ].join('\n');
@@ -30,6 +31,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     console.log(overview());
+    return EXIT_OK;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(packageVersion());
     return EXIT_OK;
   }
   const subcommand = subcommands.find((s) => s.name === name);

@@ -1,5 +1,6 @@
 /** tcpcmd run SCRIPT [ARGS...]: a procedural script on a pool thread. */
 import { existsSync } from 'node:fs';
+import { describeError } from '../describe-error.js';
 import { Pool } from '../pool/pool.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
 
@@ -22,7 +23,7 @@ export const runScript: Subcommand = {
       if (result !== undefined) console.log(JSON.stringify(result));
       return EXIT_OK;
     } catch (error) {
-      console.error(`tcpcmd run: ${script} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      console.error(`tcpcmd run: ${script} failed: ${describeError(error)}`);
       return EXIT_FAILED;
     } finally {
       await pool.destroy();

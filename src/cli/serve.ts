@@ -47,7 +47,8 @@ export const serveCommand: Subcommand = {
   --idle-timeout MS   request handlers: a connection idle this long between requests is
                       closed (default 60000; 'infinite' for none)
   --stats-interval S  print the live counts every S seconds (also on SIGUSR1)
-  --cert, --key       serve TLS with this certificate and key (file names)
+  --cert, --key       serve TLS with this certificate and key (file names; relative to the
+                      working directory)
   --processes N       N serving processes sharing the port, each with its own engine and
                       --threads threads; SIGHUP reloads them gracefully (README "Scaling out")
   --grace S           seconds a draining process may finish its connections (default 10)

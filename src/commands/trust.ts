@@ -7,7 +7,7 @@ import { report } from './report.js';
 import { checkCount, isFlag } from './validate.js';
 
 /**
- * Uses `folder` as the trust store (omitted: the current one, certs/cacerts by default)
+ * Uses `folder` as the trust store (omitted: the current one, certs/cacerts under the working directory by default)
  * and reads it now; with `cacertsOnly` node's bundled roots are no longer trusted. The
  * store is also re-read by itself whenever the folder changes. Returns the number of
  * certificates read from the folder; files that are not certificates are reported on

@@ -9,6 +9,7 @@
  */
 import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import { debugEvent } from '../diagnostics/debug-log.js';
+import { describeError } from '../describe-error.js';
 import { ErrorCode } from '../errors.js';
 import { clearDirectTable, retireDirectTable } from '../direct-layout.js';
 import {
@@ -76,7 +77,7 @@ function die(why: string): never {
 
 process.on('uncaughtException', (error) => {
   // The callers learn of it as -10050; the reason is for whoever asked (NODE_DEBUG=tcp-commands).
-  die(`failed: ${String(error?.stack ?? error)}`);
+  die(`failed: ${describeError(error)}`);
 });
 
 setInterval(() => {

@@ -1,12 +1,11 @@
 /**
  * Server-side TLS of a listening socket (an extension): its 'cert' and 'key' options,
- * each PEM text or a file name (relative names are looked up in certs/), and the
- * context built once both are there.
+ * each PEM text or a file name (relative names resolve against the working directory:
+ * src/tls/folders.ts), and the context built once both are there.
  */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import { CERTS_FOLDER, MIN_TLS_VERSION } from '../tls/folders.js';
+import { certificateFile, MIN_TLS_VERSION } from '../tls/folders.js';
 
 export class ServerTls {
   cert: string | undefined;
@@ -20,7 +19,7 @@ export class ServerTls {
   set(which: 'cert' | 'key', value: string): string | undefined {
     let pem = value;
     if (!value.includes('-----BEGIN')) {
-      const path = isAbsolute(value) ? value : join(CERTS_FOLDER, value);
+      const path = certificateFile(value);
       try {
         pem = readFileSync(path, 'utf8');
       } catch (error) {

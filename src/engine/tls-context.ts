@@ -1,12 +1,14 @@
 /**
- * The engine's client TLS context: it trusts the trust store (certs/cacerts) plus node's
- * bundled roots, unless the folder alone is asked for. It is built once and rebuilt when
+ * The engine's client TLS context: it trusts the trust store (certs/cacerts under the
+ * working directory, src/tls/folders.ts) plus node's bundled roots, unless the folder
+ * alone is asked for. It is built once and rebuilt when
  * the folder changes (checked at every secure connect: a readdir and a few stats,
  * nothing next to a handshake) or on TCPSetTrustStore.
  *
  * Loaded on first use (tls-loader.ts): node-forge takes some 30 ms to load, which the
  * first command of a process that never speaks TLS should not pay.
  */
+import { existsSync } from 'node:fs';
 import tls from 'node:tls';
 import { debugEvent } from '../diagnostics/debug-log.js';
 import { defaultTrustFolder, MIN_TLS_VERSION } from '../tls/folders.js';
@@ -22,6 +24,8 @@ function build(): NonNullable<typeof current> {
   const signature = folderSignature(folder);
   const store = loadTrustStore(folder);
   for (const problem of store.problems) {
+    // No certs/cacerts in the application's folder is normal: node's roots are trusted alone.
+    if (problem.file === folder && !existsSync(folder)) continue;
     const key = `${problem.file}|${signature}`;
     if (reported.has(key)) continue;
     reported.add(key);

@@ -11,6 +11,7 @@ import { TCPClose } from '../commands/close.js';
 import { WebDevGetSecureError } from '../commands/config.js';
 import { TCPSetOption } from '../commands/options.js';
 import { TCPBind, TCPListen, TCPSocket } from '../commands/server.js';
+import { describeError } from '../describe-error.js';
 import { TCPErrorText } from '../errors.js';
 import { runCallback } from './callbacks.js';
 import { type ConnectionEvents, type ConnectionSettings, TCPConnection } from './connection.js';
@@ -111,7 +112,7 @@ export class TCPListener {
       answer = this.events.onConnection(this, client);
     } catch (error) {
       TCPClose(client.socket, 2);
-      runCallback(() => this.events.onError?.(this, -10053, `onConnection threw: ${String(error)}`));
+      runCallback(() => this.events.onError?.(this, -10053, `onConnection threw: ${error instanceof Error ? String(error) : describeError(error)}`));
       return;
     }
     if (answer === null || answer === false) {
