@@ -15,6 +15,7 @@
  * resolves once every thread has loaded it. This thread only starts the loops, restarts
  * one whose thread died (with back-off), relays their log lines, and closes.
  */
+import { RepeatLimiter } from '../diagnostics/repeat-limiter.js';
 import { MessageChannel } from 'node:worker_threads';
 import {
   TCPBind,
@@ -288,6 +289,16 @@ function timeoutValue(name: string, value: number | 'infinite' | undefined, fall
  * chosen port from `.port`). Rejects when the handler module cannot be loaded or exports
  * no handler (with the module's own error), or the address cannot be listened on.
  */
+/**
+ * stderr, with repeats summarised: a flood of failing clients (garbage TLS hellos, say)
+ * writes a few lines of each kind per window and then one count, never a line per client.
+ */
+function defaultLog(): (message: string) => void {
+  const limiter = new RepeatLimiter((line) => process.stderr.write(`${line}\n`));
+  // The kind of a line is its first two colon-separated parts ("serve: TLS handshake failed").
+  return (message) => limiter.line(`"${message.split(':').slice(0, 2).join(':')}" lines`, message);
+}
+
 export async function serve(options: ServeOptions): Promise<TcpServer> {
   if (options.processes !== undefined) return serveProcesses(options);
   const timeout = timeoutValue('timeout', options.timeout, DEFAULT_TIMEOUT_MS);
@@ -296,7 +307,7 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
   const pool = options.pool ?? new Pool({ threads });
   const ownPool = options.pool === undefined;
   const module = moduleUrl(options.handler);
-  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const log = options.log ?? defaultLog();
   const giveUp = async (message: string): Promise<never> => {
     if (ownPool) await pool.destroy();
     throw new Error(message);
