@@ -61,15 +61,17 @@ test('a slow handler never stops the others while threads are free', async (t) =
   const server = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 2 });
   try {
     let slowDone = false;
-    const slow = request(server, 'SLOW 8000').then((lines) => {
+    // Long enough for ten Python clients to start one after another on a loaded machine.
+    const slow = request(server, 'SLOW 20000').then((lines) => {
       slowDone = true;
       return lines;
     });
     await until(() => server.stats().running === 1);
-    for (let i = 0; i < 10; i++) t.deepEqual((await request(server, `ECHO fast ${i}`)).slice(1), [`reply fast ${i}`]);
+    const fast = await Promise.all(Array.from({ length: 10 }, (_, i) => request(server, `ECHO fast ${i}`)));
+    fast.forEach((lines, i) => t.deepEqual(lines.slice(1), [`reply fast ${i}`]));
     t.false(slowDone, 'all ten were served while the slow one was still running');
     t.is(server.stats().running, 1);
-    t.deepEqual((await slow).slice(1), ['reply slept 8000']);
+    t.deepEqual((await slow).slice(1), ['reply slept 20000']);
   } finally {
     await server.close();
   }
@@ -78,17 +80,17 @@ test('a slow handler never stops the others while threads are free', async (t) =
 test('threads and queue full: new connections are refused and counted', async (t) => {
   const server = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 1, backlog: 1 });
   try {
-    const running = request(server, 'SLOW 6000'); // long enough for the next two to arrive meanwhile
-    await until(() => server.stats().running === 1);
+    const running = request(server, 'SLOW 15000'); // long enough for the next two to arrive meanwhile
+    await until(() => server.stats().running === 1, 20_000);
     const waiting = request(server, 'ECHO queued');
-    await until(() => server.stats().queued === 1);
+    await until(() => server.stats().queued === 1, 20_000);
     const refusedLines = await request(server, 'ECHO no room');
     const refused = refusedLines[1];
     // Refused = reset at once: the client sees it as a reset, an empty reply, or (when the
     // reset beats its connect() returning) a refused connection.
     t.true(['reset', 'reply', undefined].includes(refused) && (refused !== undefined || refusedLines[0] === 'refused'), `a refused client sees its connection end: ${JSON.stringify(refusedLines)}`);
     t.like(server.stats(), { refused: 1, running: 1, queued: 1, accepted: 1 });
-    t.deepEqual((await running).slice(1), ['reply slept 6000']);
+    t.deepEqual((await running).slice(1), ['reply slept 15000']);
     t.deepEqual((await waiting).slice(1), ['reply queued']);
   } finally {
     await server.close();
