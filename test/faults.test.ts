@@ -1,5 +1,6 @@
 // Engine faults: the engine thread crashes or is terminated under blocked callers. They
-// must come back with -10050 within 2 s, and later commands run on a fresh engine.
+// must come back with -10050 within 2 s (a silent hang, noticed by a missed heartbeat:
+// within 6 s), and later commands run on a fresh engine.
 // Serial: every test here kills the process's engine.
 import test from 'ava';
 import { ErrorCode, TCPClose, TCPConnect, TCPReceive, TCPSend, TCPStats } from '../src/index.js';
@@ -11,7 +12,7 @@ import { startWorkerFixture } from './helpers/worker.js';
 
 enableTestHooks(); // before the first command starts this process's engine
 
-async function faultUnderBlockedCaller(t: import('ava').ExecutionContext, fault: () => unknown): Promise<void> {
+async function faultUnderBlockedCaller(t: import('ava').ExecutionContext, fault: () => unknown, withinMs = 2000): Promise<void> {
   const echo = await startPythonPeer('echo');
   try {
     const quiet = TCPConnect('127.0.0.1', echo.port);
@@ -26,7 +27,7 @@ async function faultUnderBlockedCaller(t: import('ava').ExecutionContext, fault:
     await fault();
     t.deepEqual(await blocked.nextMessage(), { n: ErrorCode.EngineDown, text: '' });
     const elapsed = Date.now() - started;
-    t.true(elapsed < 2000, `the blocked caller came back after ${elapsed} ms`);
+    t.true(elapsed < withinMs, `the blocked caller came back after ${elapsed} ms`);
     t.log(`came back after ${elapsed} ms`);
     await blocked.exited;
 
@@ -54,7 +55,7 @@ test.serial('the engine thread is terminated: blocked callers get -10050 within 
   await faultUnderBlockedCaller(t, () => terminateEngine());
 });
 
-test.serial('the engine hangs (its event loop stops, silently): blocked callers get -10050 within 2 s', async (t) => {
+test.serial('the engine hangs (its event loop stops, silently): blocked callers get -10050 within 6 s', async (t) => {
   await new Promise((resolve) => setTimeout(resolve, 1100));
-  await faultUnderBlockedCaller(t, () => t.is(hangEngine(), 0));
+  await faultUnderBlockedCaller(t, () => t.is(hangEngine(), 0), 6000);
 });

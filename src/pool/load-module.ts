@@ -1,8 +1,10 @@
 /**
  * Loading a user's script or handler module on a pool thread, light: plain JavaScript is
- * imported as it is; TypeScript goes through Node's own type stripping where the Node
- * version has it (22.18+, 23.6+, 24), and only otherwise through tsx, registered in this
- * thread on first need (tsx costs a thread ~0.2 s of start and ~30 MB: DESIGN.md).
+ * imported as it is; TypeScript goes through tsx, registered in this thread on first need
+ * (tsx costs a thread ~0.2 s of start and ~30 MB: DESIGN.md). Not through Node's own type
+ * stripping (22.18+, 24), though it is lighter: it does not map the `./x.js` imports that
+ * TypeScript's NodeNext resolution has users write onto `./x.ts` (seen in CI on Node 22:
+ * every TypeScript handler importing a sibling failed to load), nor take enums.
  *
  * A module that cannot load is reported with its own message and where it failed: a
  * JavaScript syntax error from import() carries no location (Node 20), so the file is
@@ -12,12 +14,6 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/;
-
-/** Node strips types itself ('strip' / 'transform'); false on Node 20 and early 22. */
-function nodeStripsTypes(): boolean {
-  const features = process.features as { typescript?: string | false };
-  return typeof features.typescript === 'string';
-}
 
 let tsxRegistered: Promise<void> | undefined;
 
@@ -46,7 +42,7 @@ export function loadModule(module: string): Promise<Record<string, unknown>> {
 }
 
 async function importModule(url: string): Promise<Record<string, unknown>> {
-  if (TYPESCRIPT.test(new URL(url).pathname) && !nodeStripsTypes()) await registerTsx();
+  if (TYPESCRIPT.test(new URL(url).pathname)) await registerTsx();
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {

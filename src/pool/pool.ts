@@ -62,7 +62,7 @@ export class Pool {
       idleTimeout: options.idleTimeoutMs ?? 60_000,
       workerData: engineHandle(),
       // Not this process's `--import tsx` (tests and tools run under it): a thread loads
-      // tsx itself, only for a TypeScript module on a Node without type stripping
+      // tsx itself, only for a TypeScript module
       // (load-module.ts). Plain JavaScript threads start in tens of ms, not hundreds.
       execArgv: lightExecArgv(process.execArgv),
     });
