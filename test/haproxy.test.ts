@@ -5,6 +5,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import test from 'ava';
 import { lineClient } from './helpers/line-client.js';
+import { waitFor } from './helpers/wait-for.js';
 
 const tcpcmd = new URL('../bin/tcpcmd.mjs', import.meta.url).pathname;
 const handler = new URL('./fixtures/handlers/scale-report.ts', import.meta.url).pathname;
@@ -16,15 +17,7 @@ const haproxyVersion = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
 const haproxyMissing = haproxyVersion.error !== undefined || haproxyVersion.status !== 0;
 
 function until(condition: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error('condition not met in time'));
-      else setTimeout(check, 20);
-    };
-    check();
-  });
+  return waitFor(condition, 'the condition', timeoutMs);
 }
 
 interface Started {

@@ -9,20 +9,13 @@ import test from 'ava';
 import { serve } from '../src/index.js';
 import type { ProcessesServer } from '../src/scale/processes.js';
 import { lineClient } from './helpers/line-client.js';
+import { waitFor } from './helpers/wait-for.js';
 
 const handler = new URL('./fixtures/handlers/scale-report.ts', import.meta.url);
 const tcpcmd = new URL('../bin/tcpcmd.mjs', import.meta.url).pathname;
 
 function until(condition: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error('condition not met in time'));
-      else setTimeout(check, 10);
-    };
-    check();
-  });
+  return waitFor(condition, 'the condition', timeoutMs);
 }
 
 /** One connection, one request: the answer's fields, or the error. */

@@ -7,6 +7,7 @@ import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { createPool, serve, type TcpServer } from '../src/index.js';
 import { run } from './helpers/run.js';
+import { waitFor } from './helpers/wait-for.js';
 
 // One at a time: each test runs real threads and real load clients on a 2-core machine.
 const test = anyTest.serial;
@@ -15,15 +16,7 @@ const handler = (name: string): URL => new URL(`./fixtures/handlers/${name}`, im
 const example = (name: string): URL => new URL(`../examples/handlers/${name}`, import.meta.url);
 
 function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error('condition not met in time'));
-      else setTimeout(check, 10);
-    };
-    check();
-  });
+  return waitFor(condition, 'the condition', timeoutMs);
 }
 
 function hasTool(name: string): boolean {

@@ -3,6 +3,7 @@ import test from 'ava';
 import { createPool, serve, type TcpServer, TCPClose, TCPConnect, TCPReceive } from '../src/index.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { run } from './helpers/run.js';
+import { waitFor } from './helpers/wait-for.js';
 
 const clients = new URL('./peers/clients.py', import.meta.url).pathname;
 const requestScript = new URL('./peers/request.py', import.meta.url).pathname;
@@ -18,15 +19,7 @@ async function request(server: TcpServer, line: string): Promise<string[]> {
 }
 
 function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error('condition not met in time'));
-      else setTimeout(check, 10);
-    };
-    check();
-  });
+  return waitFor(condition, 'the condition', timeoutMs);
 }
 
 test('serve() with 100 concurrent Python client connections, checksummed', async (t) => {
