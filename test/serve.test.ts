@@ -92,10 +92,10 @@ test('threads and queue full: new connections are refused and counted', async (t
 
 test('close() waits for running handlers, and resets them after its time-out', async (t) => {
   const server = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 2 });
-  const finishing = request(server, 'SLOW 300');
+  const finishing = request(server, 'SLOW 3000'); // long enough to be seen running on a loaded machine
   await until(() => server.stats().running === 1);
   t.deepEqual(await server.close(5000), { completed: 1, abandoned: 0 });
-  t.deepEqual((await finishing).slice(1), ['reply slept 300']);
+  t.deepEqual((await finishing).slice(1), ['reply slept 3000']);
   t.deepEqual(await request(server, 'ECHO anyone?'), ['refused'], 'no longer listening');
 
   const logged: string[] = [];
