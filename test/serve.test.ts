@@ -91,7 +91,14 @@ test('threads and queue full: new connections are refused and counted', async (t
 });
 
 test('close() waits for running handlers, and resets them after its time-out', async (t) => {
+  // Every server is closed even when an assertion fails: a server left open keeps its pool
+  // threads, and the test process, alive for ever (seen in CI).
+  const opened: TcpServer[] = [];
+  t.teardown(async () => {
+    for (const s of opened) await s.close(100);
+  });
   const server = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 2 });
+  opened.push(server);
   const finishing = request(server, 'SLOW 3000'); // long enough to be seen running on a loaded machine
   await until(() => server.stats().running === 1);
   t.deepEqual(await server.close(5000), { completed: 1, abandoned: 0 });
@@ -100,6 +107,7 @@ test('close() waits for running handlers, and resets them after its time-out', a
 
   const logged: string[] = [];
   const stubborn = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 1, log: (m) => logged.push(m) });
+  opened.push(stubborn);
   const stuck = request(stubborn, 'SLOW 3000');
   await until(() => stubborn.stats().running === 1);
   const started = Date.now();
