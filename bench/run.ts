@@ -17,6 +17,7 @@ import { firstCommandMs } from './first-command.js';
 import { oursIdle, rawIdle } from './idle.js';
 import { LOAD_CONNECTIONS, LOAD_REQUESTS, leakRun, loadRun, startLoadServers } from './reliability.js';
 import { nodeNetPingPong, oursPingPong, pythonPingPong } from './pingpong.js';
+import { oursInChild } from './ours-child.js';
 import { keepAlive, serveStart, serveThroughput } from './serve-figures.js';
 import { loadGenerator, startOurProcesses, startOurServer } from './serve-throughput.js';
 import { median, printTable, type Row } from './stats.js';
@@ -51,8 +52,27 @@ async function pingPong(): Promise<Row[]> {
       ours: oursPingPong(echo.port, ROUND_TRIPS),
       'node:net': await nodeNetPingPong(echo.port, ROUND_TRIPS),
       python: await pythonPingPong(echo.port, ROUND_TRIPS),
+      engine: await oursInChild('pingpong', echo.port, true, ROUND_TRIPS),
+      // A fresh process per run: its first 100 round trips, on each path.
+      first: await oursInChild('first', echo.port, false),
+      firstEngine: await oursInChild('first', echo.port, true),
     }));
-    return [{ figure: '64-byte ping-pong round trip, main thread', ours: m.ours!, peers: { 'node:net': m['node:net']!, python: m.python! }, unit: 'us', better: 'lower' }];
+    return [
+      {
+        figure: '64-byte ping-pong round trip, main thread',
+        ours: m.ours!,
+        peers: { 'node:net': m['node:net']!, python: m.python!, 'ours, engine path': m.engine! },
+        unit: 'us',
+        better: 'lower',
+      },
+      {
+        figure: 'first 100 round trips of a fresh process (median), against the settled figure',
+        ours: m.first!,
+        peers: { 'ours settled': m.ours!, 'ours, engine path, first 100': m.firstEngine!, 'engine path settled': m.engine! },
+        unit: 'us',
+        better: 'lower',
+      },
+    ];
   } finally {
     await echo.stop();
   }
@@ -94,11 +114,13 @@ async function bulk(): Promise<Row[]> {
       oursReceive: oursReceive(port),
       nodeReceive: await nodeNetReceive(port),
       pythonReceive: await pythonBulk('receive', port),
+      engineSend: await oursInChild('send', port, true),
+      engineReceive: await oursInChild('receive', port, true),
     }));
     const size = `${BULK_BYTES >> 20} MiB in 64 KiB calls`;
     return [
-      { figure: `bulk send, ${size}`, ours: m.oursSend!, peers: { 'node:net': m.nodeSend!, python: m.pythonSend! }, unit: 'MiB/s', better: 'higher' },
-      { figure: `bulk receive, ${size}`, ours: m.oursReceive!, peers: { 'node:net': m.nodeReceive!, python: m.pythonReceive! }, unit: 'MiB/s', better: 'higher' },
+      { figure: `bulk send, ${size}`, ours: m.oursSend!, peers: { 'node:net': m.nodeSend!, python: m.pythonSend!, 'ours, engine path': m.engineSend! }, unit: 'MiB/s', better: 'higher' },
+      { figure: `bulk receive, ${size}`, ours: m.oursReceive!, peers: { 'node:net': m.nodeReceive!, python: m.pythonReceive!, 'ours, engine path': m.engineReceive! }, unit: 'MiB/s', better: 'higher' },
     ];
   } finally {
     server.kill();

@@ -12,6 +12,8 @@
  *   received, host names, address strings). No JSON and no structured clone on this path.
  */
 
+import { DIRECT_TABLE_WORDS } from './direct-layout.js';
+
 // ---- registry ---------------------------------------------------------------------------
 export const Reg = {
   State: 0,
@@ -43,7 +45,9 @@ export const REGISTRY_HEADER_WORDS = 16;
  */
 export const RING_SIZE = 8192;
 export const RING_MASK = RING_SIZE - 1;
-export const REGISTRY_BYTES = (REGISTRY_HEADER_WORDS + 2 * RING_SIZE) * 4;
+/** The direct table (direct-layout.ts) follows the ring, at this word index. */
+export const DIRECT_TABLE_START = REGISTRY_HEADER_WORDS + 2 * RING_SIZE;
+export const REGISTRY_BYTES = (DIRECT_TABLE_START + DIRECT_TABLE_WORDS) * 4;
 
 /** Index of the slot-id word of ring position `position`; the position word follows it. */
 export function ringEntry(position: number): number {

@@ -8,7 +8,8 @@
  */
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { randomInt } from 'node:crypto';
-import { EngineState, initRing, Reg, REGISTRY_BYTES } from '../protocol.js';
+import { DIRECT_TABLE_START, EngineState, initRing, Reg, REGISTRY_BYTES } from '../protocol.js';
+import { retireDirectTable } from '../direct-layout.js';
 import { waitForWord } from './wait.js';
 import { ErrorCode } from '../errors.js';
 import { publishEngineEvent } from '../diagnostics/channels.js';
@@ -108,7 +109,9 @@ export function onExitFlush(flushEngine: () => void): void {
 
 
 function spawnEngine(reg: Int32Array): void {
-  // A previous engine declared dead may still run (stuck in a loop, say): stop it.
+  // A previous engine declared dead may still run (stuck in a loop, say): stop it, once
+  // no direct call is inside a system call on one of its descriptors (they close with it).
+  if (ownEngine !== undefined) retireDirectTable(reg, DIRECT_TABLE_START, 1_000);
   void ownEngine?.worker.terminate();
   const generation = Atomics.add(reg, Reg.Generation, 1) + 1;
   Atomics.store(reg, Reg.State, EngineState.Starting);

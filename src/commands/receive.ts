@@ -2,6 +2,7 @@
 import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { Op, ReceiveFlag, SLOT_GENERAL_BYTES } from '../protocol.js';
+import { learnFromPark, receiveDirectly } from './direct-transfer.js';
 import { bytesOf, type Holder, holderWritable, isHolder } from './payload.js';
 import { deliver } from './receive-delivery.js';
 import { report } from './report.js';
@@ -49,7 +50,12 @@ export function receive(count: number, socket: unknown, buffer: unknown, maxbyte
   const channel = openChannel();
   if (typeof channel === 'number') return channel;
   const asText = typeof holder?.value === 'string';
+  if (!asText) {
+    const direct = receiveDirectly(channel, socket as number, target, holder, limit);
+    if (direct !== undefined) return direct;
+  }
   const result = channel.call(Op.Receive, socket as number, limit, asText ? ReceiveFlag.Utf8 : 0);
+  learnFromPark();
   if (result < 0) return result;
   if (!deliver(channel, result, target, holder)) return ErrorCode.InvalidArgument; // a holder that refused after all
   return result;

@@ -3,6 +3,7 @@ import type { Channel } from '../channel/caller.js';
 import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { Op, SEND_BUFFER_BYTES, SendFlag } from '../protocol.js';
+import { sendDirectly } from './direct-transfer.js';
 import { type SendBuffer, sendPayload } from './payload.js';
 import { gatherParts, sendParts } from './send-parts.js';
 import { report } from './report.js';
@@ -29,6 +30,8 @@ export function send(count: number, socket: unknown, buffer: unknown): number {
   if (typeof payload === 'number') return payload;
   const channel = openChannel();
   if (typeof channel === 'number') return channel;
+  const direct = sendDirectly(channel, socket as number, payload, sendBytes);
+  if (direct !== undefined) return direct;
   // The common case, a string that surely fits, is encoded straight into shared memory.
   if (typeof payload === 'string' && payload.length * 3 <= SEND_BUFFER_BYTES) {
     const lent = channel.takeSendBuffer();

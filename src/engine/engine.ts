@@ -7,6 +7,7 @@
  *   a listener needed, anything else given       -10022 (invalid argument, as listen/accept)
  */
 import { ErrorCode } from '../errors.js';
+import { releaseDirectLocksOf } from './direct-link.js';
 import { ListenerSocket } from './listener-socket.js';
 import type { EngineSlot } from './slot.js';
 import { type SocketEntry, SocketTable } from './socket-table.js';
@@ -19,6 +20,9 @@ export class Engine {
   /** Bytes received and sent by connections that are gone (TCPStats adds the live ones). */
   bytesIn = 0;
   bytesOut = 0;
+  /** Direct reads and writes of connections that are gone (direct-link.ts). */
+  directReads = 0;
+  directWrites = 0;
 
   constructor(
     readonly registry: Int32Array,
@@ -36,6 +40,9 @@ export class Engine {
     for (const entry of this.table.values()) {
       if (entry instanceof StreamSocket || entry instanceof ListenerSocket) entry.forget(slot);
     }
+    // A lock it held for a direct system call (it died inside one, or waiting for the
+    // remainder of its send) would keep every other thread off that socket.
+    releaseDirectLocksOf(this.registry, slot.id);
     slot.forget();
   }
 

@@ -11,7 +11,9 @@ import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import { debugEvent } from '../diagnostics/debug-log.js';
 import { describeError } from '../describe-error.js';
 import { ErrorCode } from '../errors.js';
+import { clearDirectTable, retireDirectTable } from '../direct-layout.js';
 import {
+  DIRECT_TABLE_START,
   EngineState,
   HEARTBEAT_INTERVAL_MS,
   Reg,
@@ -68,6 +70,8 @@ function die(why: string): never {
     Atomics.store(registry, Reg.State, EngineState.Dead);
   }
   for (const slot of slots.values()) slot.reply(ErrorCode.EngineDown);
+  // Our descriptors close with this thread: no direct call may be inside one then.
+  retireDirectTable(registry, DIRECT_TABLE_START, 1_000);
   process.exit(1);
 }
 
@@ -81,6 +85,7 @@ setInterval(() => {
   Atomics.add(registry, Reg.Heartbeat, 1);
 }, HEARTBEAT_INTERVAL_MS).unref();
 
+clearDirectTable(registry, DIRECT_TABLE_START); // nothing of a previous engine's sockets is direct
 Atomics.store(registry, Reg.EngineThreadId, threadId);
 Atomics.store(registry, Reg.State, EngineState.Ready);
 Atomics.notify(registry, Reg.State);

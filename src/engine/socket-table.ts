@@ -18,6 +18,8 @@ export class SocketTable {
   add(entry: SocketEntry): number {
     const number = Atomics.add(this.registry, Reg.NextSocket, 1);
     this.entries.set(number, entry);
+    // A connection may now open to direct calls (direct-link.ts).
+    if ('numbered' in entry) entry.numbered(this.registry, number);
     return number;
   }
 

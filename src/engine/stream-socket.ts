@@ -15,6 +15,7 @@ import type { Socket } from 'node:net';
 import { codeFromError, ErrorCode } from '../errors.js';
 import { Op, ReceiveFlag, SEND_TAKEN_WHOLE, SendFlag } from '../protocol.js';
 import { ReceiveQueue } from './receive-queue.js';
+import { DirectLink } from './direct-link.js';
 import { type ConnectionOptions, defaultConnectionOptions } from './connection-options.js';
 import { removeItem } from './list.js';
 import { mayResumeReading, mayTakeAnotherRead } from './receive-bound.js';
@@ -29,7 +30,9 @@ const CLOSE_LINGER_MS = 10_000;
 export const CloseOption = { Complete: 0, HalfClose: 1, Abort: 2 } as const;
 
 export class StreamSocket {
-  blocking = true;
+  private isBlocking = true;
+  /** Set when callers may read and write the descriptor themselves (direct-link.ts). */
+  private direct: DirectLink | undefined;
   /** Its options: nodelay, keep-alive, its own time-out, the engine's buffer sizes. */
   readonly options: ConnectionOptions;
 
@@ -81,6 +84,7 @@ export class StreamSocket {
 
   private readonly onEnd = (): void => {
     this.ended = true;
+    this.direct?.markEof();
     this.serveReceivers();
     this.serveCloseWaiters();
     this.watcher?.();
@@ -106,6 +110,10 @@ export class StreamSocket {
    * that nobody read (the peer's first TLS bytes, when its handshake came early).
    */
   detachForUpgrade(): Buffer {
+    // TLS reads the descriptor through node from now on: no direct call may start, and
+    // node reads again once none is in progress.
+    const direct = this.direct;
+    direct?.retire(() => direct.startReading());
     for (const [event, handler] of [['data', this.onData], ['end', this.onEnd], ['error', this.onError], ['close', this.onClose]] as const) {
       this.socket.off(event, handler);
     }
@@ -125,6 +133,88 @@ export class StreamSocket {
 
   get bytesQueued(): number {
     return this.queue.length;
+  }
+
+  get blocking(): boolean {
+    return this.isBlocking;
+  }
+
+  set blocking(on: boolean) {
+    this.isBlocking = on;
+    if (this.direct !== undefined) this.direct.nonBlocking = !on;
+  }
+
+  /** Bytes received and sent on this connection, by the engine and by direct calls. */
+  get bytesIn(): number {
+    return this.socket.bytesRead + (this.direct?.bytesIn ?? 0);
+  }
+
+  get bytesOut(): number {
+    return this.socket.bytesWritten + (this.direct?.bytesOut ?? 0);
+  }
+
+  /** Direct reads and writes so far (TCPStats; 0 on the engine path). */
+  get directCalls(): { reads: number; writes: number } {
+    return this.direct?.finalCallCounts ?? { reads: 0, writes: 0 };
+  }
+
+  /**
+   * The socket has its number: a plain TCP one opens to direct calls (direct-link.ts),
+   * after the engine has handed over the bytes it read so far.
+   */
+  numbered(registry: Int32Array, number: number): void {
+    if (this.secure || this.released) return;
+    this.direct = DirectLink.attach(registry, number, this.socket, this.timeoutMs);
+    if (this.direct === undefined) return;
+    this.direct.nonBlocking = !this.blocking;
+    this.direct.stopReading();
+    this.settleRecv();
+  }
+
+  /** The engine needs the receive lock before it touches this socket's incoming bytes. */
+  private get recvLockMissing(): boolean {
+    return this.direct !== undefined && !this.direct.isRetired && !this.direct.holdsRecv;
+  }
+
+  /** Runs `next` once the lock came, if the request is still the one it was for. */
+  private afterLock(slot: EngineSlot, next: () => void): () => void {
+    const seq = slot.seq;
+    return () => {
+      if (!slot.busy || slot.seq !== seq) return;
+      if (this.released) return slot.reply(ErrorCode.ConnectionAborted);
+      next();
+    };
+  }
+
+  /** What direct calls saw (end of stream, a reset) is what the engine knows too. */
+  private absorbDirectState(): void {
+    const direct = this.direct;
+    if (direct === undefined) return;
+    if (direct.eof) this.ended = true;
+    const failure = direct.failure;
+    if (failure !== 0 && this.failure === 0) this.failure = failure;
+  }
+
+  /**
+   * Gives the descriptor back to direct readers when the engine no longer needs it: no
+   * receive or TCPWait parked here, and no byte held (held bytes keep receives here, so
+   * they come before anything read directly later). While it keeps bytes, node stops reading.
+   */
+  private settleRecv(): void {
+    const direct = this.direct;
+    if (direct === undefined || this.released || !direct.holdsRecv) return;
+    if (this.receivers.length > 0 || this.closeWaiters.length > 0) return;
+    if (this.queue.length > 0 || this.socket.readableLength > 0) return direct.stopReading();
+    if (this.ended) direct.markEof();
+    if (this.failure !== 0) direct.failure = this.failure;
+    direct.releaseRecv();
+  }
+
+  /** Tells direct senders whether the engine holds bytes they must not pass. */
+  private publishUnsent(): void {
+    if (this.direct === undefined) return;
+    this.direct.unsent =
+      this.socket.writableLength > 0 || this.sendOwner !== undefined || this.senders.length > 0 || this.roomWaiters.length > 0;
   }
 
   /** Nothing more will ever be read: the peer closed and the queue is empty, or it failed. */
@@ -153,27 +243,61 @@ export class StreamSocket {
    * readable), its error if the connection failed, -522 at the time-out (Arg0 ms, -1 none).
    */
   waitForClose(slot: EngineSlot): void {
+    if (this.recvLockMissing) return this.direct!.acquireRecv(this.afterLock(slot, () => this.waitForClose(slot)));
+    this.absorbDirectState();
     if (this.tryAnswerClose(slot)) return;
     this.closeWaiters.push(slot);
-    slot.park(slot.arg0, () => removeItem(this.closeWaiters, slot));
+    slot.park(slot.arg0, () => {
+      removeItem(this.closeWaiters, slot);
+      this.settleRecv();
+    });
+    this.direct?.startReading(); // the peer's FIN comes behind its data
+  }
+
+  /**
+   * TCPAvailable: the bytes held here, after taking in what the kernel holds now (callers
+   * read directly, so the engine no longer reads ahead by itself).
+   */
+  available(slot: EngineSlot): void {
+    if (this.recvLockMissing) return this.direct!.acquireRecv(this.afterLock(slot, () => this.available(slot)));
+    const direct = this.direct;
+    const room = this.options.receiveBufferBytes - this.queue.length;
+    // Only behind every byte node read already, so that the order stays the stream's.
+    if (direct !== undefined && !direct.isRetired && room > 0 && this.receivers.length === 0 && this.socket.readableLength === 0) {
+      const outcome = direct.pull(room, (chunk) => this.queue.push(chunk));
+      if (outcome === 'end') this.ended = true;
+      else if (outcome < 0) this.fail(outcome);
+    }
+    const held = this.queue.length;
+    this.settleRecv();
+    slot.reply(held);
+  }
+
+  /** TCPWait's answer once there is one (settled first: the descriptor goes back to direct readers). */
+  private closeAnswer(): number | undefined {
+    return this.ended ? 0 : this.failure !== 0 ? this.failure : undefined;
   }
 
   private tryAnswerClose(slot: EngineSlot): boolean {
-    if (this.ended) slot.reply(0);
-    else if (this.failure !== 0) slot.reply(this.failure);
-    else return false;
+    const code = this.closeAnswer();
+    if (code === undefined) return false;
+    this.settleRecv();
+    slot.reply(code);
     return true;
   }
 
   private serveCloseWaiters(): void {
-    for (const slot of this.closeWaiters.splice(0)) {
-      if (!this.tryAnswerClose(slot)) this.closeWaiters.push(slot);
-    }
+    const code = this.closeAnswer();
+    if (code === undefined || this.closeWaiters.length === 0) return;
+    const waiting = this.closeWaiters.splice(0);
+    this.settleRecv();
+    for (const slot of waiting) slot.reply(code);
   }
 
   /** Changes options (TCPSetOption) and applies them to the socket. */
   setOptions(changes: Partial<ConnectionOptions>): void {
     Object.assign(this.options, changes);
+    if (this.direct !== undefined) this.direct.timeoutMs = this.options.timeoutMs;
     this.applyOptions();
     this.resumeIfDrained(); // a larger receive buffer may let node read again
     this.afterWrite(); // a larger send buffer may let waiting senders in
@@ -188,10 +312,19 @@ export class StreamSocket {
 
   /** TCPReceive: answers now when it can, else parks (blocking) or gives -10035. */
   receive(slot: EngineSlot): void {
-    if (this.receivers.length === 0 && this.tryReceive(slot)) return;
-    if (!this.blocking) return slot.reply(ErrorCode.WouldBlock);
+    if (this.recvLockMissing) return this.direct!.acquireRecv(this.afterLock(slot, () => this.receive(slot)));
+    this.absorbDirectState();
+    if (this.receivers.length === 0 && this.tryReceive(slot)) return this.settleRecv();
+    if (!this.blocking) {
+      slot.reply(ErrorCode.WouldBlock);
+      return this.settleRecv();
+    }
     this.receivers.push(slot);
-    slot.park(this.timeoutMs, () => removeItem(this.receivers, slot));
+    slot.park(this.timeoutMs, () => {
+      removeItem(this.receivers, slot);
+      this.settleRecv();
+    });
+    this.direct?.startReading();
   }
 
   private tryReceive(slot: EngineSlot): boolean {
@@ -202,22 +335,33 @@ export class StreamSocket {
       const n = Math.min(slot.arg0, slot.replyRoom, queued);
       const taken = this.queue.take(slot.data, n);
       this.resumeIfDrained();
-      slot.reply(taken);
+      this.answerReceive(slot, taken);
       return true;
     }
     if (this.failure !== 0) {
-      slot.reply(this.failure);
+      this.answerReceive(slot, this.failure);
       return true;
     }
     if (this.ended) {
-      slot.reply(0);
+      this.answerReceive(slot, 0);
       return true;
     }
     return false;
   }
 
+  /**
+   * Answers a receive, out of `receivers` first: when no one else needs the descriptor it
+   * goes back to direct readers before the answer, so the caller's next receive finds it free.
+   */
+  private answerReceive(slot: EngineSlot, result: number): void {
+    removeItem(this.receivers, slot);
+    this.settleRecv();
+    slot.reply(result);
+  }
+
   private serveReceivers(): void {
-    while (this.receivers.length > 0 && this.tryReceive(this.receivers[0]!)) this.receivers.shift();
+    while (this.receivers.length > 0 && this.tryReceive(this.receivers[0]!));
+    this.settleRecv();
   }
 
   /** After a read took bytes from the queue. */
@@ -247,6 +391,17 @@ export class StreamSocket {
 
   /** TCPSend, or one part of a large one. */
   send(slot: EngineSlot): void {
+    const direct = this.direct;
+    if (direct !== undefined && !direct.isRetired && !direct.mayWrite(slot.id)) {
+      return direct.acquireSend(this.afterLock(slot, () => this.send(slot)));
+    }
+    this.sendHeld(slot);
+    this.publishUnsent();
+    direct?.releaseSend();
+  }
+
+  private sendHeld(slot: EngineSlot): void {
+    this.absorbDirectState();
     if (this.sendOwner !== undefined && this.sendOwner !== slot) {
       if (!this.blocking && !this.secure) return slot.reply(ErrorCode.WouldBlock);
       this.senders.push(slot);
@@ -299,6 +454,7 @@ export class StreamSocket {
       // it all; else from its write callback). The answer goes first, so that the caller
       // fills its other buffer while the kernel copies this one.
       const giveBack = slot.holdSendBuffer(lent);
+      if (this.direct !== undefined) this.direct.unsent = true; // before the answer lets the next sender in
       slot.reply(length);
       const before = this.socket.writableLength;
       this.socket.write(payload.subarray(0, length), (error) => {
@@ -309,6 +465,7 @@ export class StreamSocket {
     } else {
       // A copy: TLS encrypts later, and an async caller reuses its area at once.
       const copy = reencoded ?? Buffer.from(payload.subarray(0, length));
+      if (this.direct !== undefined) this.direct.unsent = true;
       slot.reply(length, 0, reencoded ? SEND_TAKEN_WHOLE : 0);
       this.socket.write(copy, this.afterWrite);
     }
@@ -322,6 +479,7 @@ export class StreamSocket {
       next.unpark();
       this.startSend(next);
     }
+    this.publishUnsent();
   };
 
   private releaseSendLock(): void {
@@ -331,6 +489,7 @@ export class StreamSocket {
       next.unpark(); // its wait for the lock is over; the send itself parks anew if need be
       this.startSend(next);
     }
+    this.publishUnsent();
   }
 
   // ---- a caller thread ended ----------------------------------------------------------------
@@ -352,6 +511,7 @@ export class StreamSocket {
 
   private fail(code: number): void {
     if (this.failure === 0) this.failure = code;
+    if (this.direct !== undefined) this.direct.failure = this.failure;
     this.serveReceivers();
     this.serveCloseWaiters();
     this.watcher?.();
@@ -377,6 +537,7 @@ export class StreamSocket {
   halfClose(): void {
     if (this.finSent) return;
     this.finSent = true;
+    this.direct?.markFinSent();
     this.socket.end();
   }
 
@@ -391,12 +552,19 @@ export class StreamSocket {
     for (const slot of this.roomWaiters.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     for (const slot of this.closeWaiters.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     this.queue.clear();
+    // Direct calls end first: node closes the descriptor only once none is inside one.
+    if (this.direct !== undefined) this.direct.retire(() => this.finishRelease(option));
+    else this.finishRelease(option);
+  }
+
+  private finishRelease(option: number): void {
     if (option === CloseOption.Abort) {
       this.reset();
       return;
     }
     if (!this.finSent) this.socket.end();
     this.socket.resume();
+    this.direct?.startReading(); // what still arrives is drained until the peer's FIN
     const linger = setTimeout(() => this.socket.destroy(), CLOSE_LINGER_MS);
     linger.unref();
     this.socket.once('close', () => clearTimeout(linger));

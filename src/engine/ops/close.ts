@@ -35,8 +35,10 @@ export function closeConnection(engine: Engine, number: number, entry: StreamSoc
   // The number is released at once: from here on it is -509 on every thread.
   engine.table.delete(number);
   const counted = (): void => {
-    engine.bytesIn += entry.socket.bytesRead;
-    engine.bytesOut += entry.socket.bytesWritten;
+    engine.bytesIn += entry.bytesIn;
+    engine.bytesOut += entry.bytesOut;
+    engine.directReads += entry.directCalls.reads;
+    engine.directWrites += entry.directCalls.writes;
   };
   // A socket both of whose directions had ended is closed already ('close' came and
   // will not come again): waiting for it would keep the entry in `closing` for ever.

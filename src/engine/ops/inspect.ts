@@ -10,8 +10,7 @@ import { StreamSocket } from '../stream-socket.js';
 import { UnboundSocket } from '../unbound-socket.js';
 
 export function available(slot: EngineSlot, engine: Engine): void {
-  const stream = engine.stream(slot);
-  if (stream !== undefined) slot.reply(stream.bytesQueued);
+  engine.stream(slot)?.available(slot);
 }
 
 export function waitForClose(slot: EngineSlot, engine: Engine): void {
@@ -25,6 +24,12 @@ export interface EngineStats {
   /** Bytes received and sent, by every connection of this engine. */
   bytesIn: number;
   bytesOut: number;
+  /**
+   * System calls made by caller threads themselves on the live connections (the direct
+   * path, src/channel/direct/): reads and writes that moved bytes. 0 on the engine path.
+   */
+  directReads: number;
+  directWrites: number;
   /** How many times the engine was restarted in this process. */
   engineRestarts: number;
   /** Caller threads' slots the engine knows. */
@@ -45,6 +50,8 @@ export function stats(slot: EngineSlot, engine: Engine, slotCount: number): void
     parked: 0,
     bytesIn: engine.bytesIn,
     bytesOut: engine.bytesOut,
+    directReads: engine.directReads,
+    directWrites: engine.directWrites,
     engineRestarts: Math.max(0, Atomics.load(engine.registry, Reg.Generation) - 1),
     slots: slotCount,
     heapUsed: process.memoryUsage().heapUsed,
@@ -53,8 +60,10 @@ export function stats(slot: EngineSlot, engine: Engine, slotCount: number): void
     if (entry instanceof StreamSocket) {
       figures.sockets.connections++;
       figures.parked += entry.parked;
-      figures.bytesIn += entry.socket.bytesRead;
-      figures.bytesOut += entry.socket.bytesWritten;
+      figures.bytesIn += entry.bytesIn;
+      figures.bytesOut += entry.bytesOut;
+      figures.directReads += entry.directCalls.reads;
+      figures.directWrites += entry.directCalls.writes;
     } else if (entry instanceof ListenerSocket) {
       figures.sockets.listeners++;
       figures.parked += entry.parked;
@@ -63,8 +72,10 @@ export function stats(slot: EngineSlot, engine: Engine, slotCount: number): void
     }
   }
   for (const closing of engine.closing) {
-    figures.bytesIn += closing.socket.bytesRead;
-    figures.bytesOut += closing.socket.bytesWritten;
+    figures.bytesIn += closing.bytesIn;
+    figures.bytesOut += closing.bytesOut;
+    figures.directReads += closing.directCalls.reads;
+    figures.directWrites += closing.directCalls.writes;
   }
   slot.replyText(0, JSON.stringify(figures));
 }

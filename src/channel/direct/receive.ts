@@ -1,0 +1,89 @@
+/**
+ * A receive done by the calling thread itself: one non-blocking read of the socket's
+ * descriptor straight into the caller's buffer (README.md: when, and what it keeps true).
+ */
+import { readSync } from 'node:fs';
+import { codeFromError, ErrorCode } from '../../errors.js';
+import { Direct, DirectFlag, releaseDirectLock } from '../../direct-layout.js';
+import { caughtSpinning, directSpinUs } from './spin.js';
+import { addCount, ENGINE_HOLDS, entryOf, isWouldBlock, stillOpen, TAKEN, takeLock, tableWords } from './table.js';
+
+/** Time of the first EAGAIN of the last receive that went on to park, for the spin's learning. */
+let parkedSince = 0;
+
+/** performance.now() of the first EAGAIN of a receive that then parked in the engine, else 0 (read once). */
+export function takeParkedSince(): number {
+  const since = parkedSince;
+  parkedSince = 0;
+  return since;
+}
+
+/** Reads at most target.length bytes; a count, 0 at the end, a code, or undefined: ask the engine. */
+function readOnce(fd: number, target: Uint8Array): number | 'again' {
+  // An EAGAIN is a thrown Error: without its stack it costs a fraction as much.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return readSync(fd, target, 0, target.length, null);
+  } catch (error) {
+    return isWouldBlock(error) ? 'again' : codeFromError(error);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * TCPReceive's direct path. Returns the count of bytes read into `target` (from 0), 0 at
+ * the end of the stream, an error code (-10035 for a non-blocking socket with nothing
+ * there), or undefined when the engine must answer: it holds bytes of this socket, the
+ * socket is not open to direct calls, or a blocking receive found nothing within its spin
+ * (it parks in the engine, which reads for it).
+ */
+export function receiveDirect(socket: number, target: Uint8Array, holder: number): number | undefined {
+  const base = entryOf(socket);
+  if (base < 0) return undefined;
+  const w = tableWords();
+  const lock = base + Direct.RecvLock;
+  let firstMiss = 0;
+  let spinUs = 0;
+  for (;;) {
+    if (takeLock(w, base, lock, holder, 2_000) !== TAKEN) return undefined; // (ENGINE_HOLDS too)
+    if (!stillOpen(w, base, socket)) {
+      releaseDirectLock(w, lock);
+      return undefined;
+    }
+    // A failure, once seen, is every later receive's answer (the kernel reports it once).
+    const failed = Atomics.load(w, base + Direct.Failure);
+    const flags = Atomics.load(w, base + Direct.Flags);
+    if (failed !== 0 || (flags & DirectFlag.Eof) !== 0) {
+      releaseDirectLock(w, lock);
+      return failed;
+    }
+    const n = readOnce(Atomics.load(w, base + Direct.Fd), target);
+    if (n === 'again') {
+      releaseDirectLock(w, lock);
+      if ((flags & DirectFlag.NonBlocking) !== 0) return ErrorCode.WouldBlock;
+      const now = performance.now();
+      if (firstMiss === 0) {
+        firstMiss = now;
+        spinUs = directSpinUs();
+      }
+      if ((now - firstMiss) * 1000 < spinUs) continue;
+      parkedSince = firstMiss;
+      return undefined;
+    }
+    if (n > 0) {
+      addCount(base + Direct.BytesIn, n);
+      Atomics.add(w, base + Direct.Reads, 1);
+    } else if (n === 0) {
+      Atomics.or(w, base + Direct.Flags, DirectFlag.Eof);
+    } else {
+      Atomics.compareExchange(w, base + Direct.Failure, 0, n);
+    }
+    releaseDirectLock(w, lock);
+    if (firstMiss !== 0) caughtSpinning((performance.now() - firstMiss) * 1000);
+    return n;
+  }
+}
+
+export { ENGINE_HOLDS };

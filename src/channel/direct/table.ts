@@ -1,0 +1,79 @@
+/**
+ * A caller's view of the direct table (src/direct-layout.ts): the registry's words, and
+ * the lock a caller takes on a socket's entry. README.md in this folder: the invariants.
+ */
+import { Direct, DIRECT_ENGINE, DIRECT_ENTRY_MASK, DIRECT_ENTRY_WORDS, DirectFlag } from '../../direct-layout.js';
+import { DIRECT_TABLE_START } from '../../protocol.js';
+import { currentRegistry } from '../engine-host.js';
+
+let enabled: boolean | undefined;
+
+/** TCP_COMMANDS_DIRECT=0 forces the engine path for every command (read once per thread). */
+export function directEnabled(): boolean {
+  enabled ??= process.env.TCP_COMMANDS_DIRECT !== '0';
+  return enabled;
+}
+
+let words: Int32Array | undefined;
+let floats: Float64Array | undefined;
+
+export function tableWords(): Int32Array {
+  const registry = currentRegistry();
+  if (words !== registry) {
+    words = registry;
+    floats = new Float64Array(registry.buffer, registry.byteOffset, registry.length >> 1);
+  }
+  return words;
+}
+
+/** Adds `n` to the float64 counter at word `word` (the caller holds the lock that guards it). */
+export function addCount(word: number, n: number): void {
+  floats![word >> 1]! += n;
+}
+
+/** The first word of socket `socket`'s entry, or -1 when the socket is not open to direct calls. */
+export function entryOf(socket: number): number {
+  if (!directEnabled()) return -1;
+  const base = DIRECT_TABLE_START + (socket & DIRECT_ENTRY_MASK) * DIRECT_ENTRY_WORDS;
+  const w = tableWords();
+  if (Atomics.load(w, base + Direct.Socket) !== socket) return -1;
+  if ((Atomics.load(w, base + Direct.Flags) & DirectFlag.Closed) !== 0) return -1;
+  return base;
+}
+
+/** Got the lock. */
+export const TAKEN = 0;
+/** The engine holds it: the command goes to the engine. */
+export const ENGINE_HOLDS = 1;
+/** Another caller kept it longer than `patienceMs`, or the socket is closing. */
+export const GAVE_UP = 2;
+
+/**
+ * Takes lock word `lock` for slot `holder`. Another caller holds a receive lock for one
+ * system call, a send lock for one send (whose remainder may wait in the engine): spin
+ * briefly, then wait for its release (the holder notifies), up to `patienceMs` (-1: no limit).
+ */
+export function takeLock(w: Int32Array, base: number, lock: number, holder: number, patienceMs: number): number {
+  let started = 0;
+  for (let i = 0; ; i++) {
+    const current = Atomics.compareExchange(w, lock, 0, holder);
+    if (current === 0) return TAKEN;
+    if (current === DIRECT_ENGINE && lock === base + Direct.RecvLock) return ENGINE_HOLDS;
+    if ((Atomics.load(w, base + Direct.Flags) & DirectFlag.Closed) !== 0) return GAVE_UP;
+    if (i < 64) continue;
+    const now = Date.now();
+    if (started === 0) started = now;
+    else if (patienceMs >= 0 && now - started >= patienceMs) return GAVE_UP;
+    Atomics.wait(w, lock, current, 5);
+  }
+}
+
+/** True while the entry still describes `socket` and is not closing (checked under a lock). */
+export function stillOpen(w: Int32Array, base: number, socket: number): boolean {
+  return Atomics.load(w, base + Direct.Socket) === socket && (Atomics.load(w, base + Direct.Flags) & DirectFlag.Closed) === 0;
+}
+
+export function isWouldBlock(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'EAGAIN' || code === 'EWOULDBLOCK';
+}

@@ -1,0 +1,322 @@
+/**
+ * The engine's side of a plain TCP socket that callers may read and write directly
+ * (src/channel/direct/README.md: the invariants). It owns the socket's entry in the
+ * direct table and decides when node reads the socket:
+ *
+ * - node reads (libuv readStart) only while the engine holds the receive lock, and only
+ *   while it needs bytes (a receive or TCPWait parked here, or the socket is closing);
+ *   otherwise the descriptor is left to the callers. `socket.pause()` alone would not stop
+ *   libuv (DESIGN.md, "Facts for the direct path"), so the handle's reads are stopped for
+ *   real and the stream's `_read` is gated, or node's Readable would start them again.
+ * - node never closes the descriptor while a caller holds a lock: the socket's `_destroy`
+ *   (every way node closes a handle goes through it) waits until the engine holds both.
+ */
+import { readSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { codeFromError } from '../errors.js';
+import { Direct, DIRECT_ENGINE, DIRECT_ENTRY_MASK, DIRECT_ENTRY_WORDS, DirectFlag, releaseDirectLock } from '../direct-layout.js';
+import { DIRECT_TABLE_START } from '../protocol.js';
+
+/** The parts of node's TCP handle the direct path relies on (feature-detected). */
+interface TcpHandle {
+  fd?: unknown;
+  reading?: boolean;
+  readStart?: () => number;
+  readStop?: () => number;
+}
+
+type ReadFn = (size: number) => void;
+type DestroyFn = (error: Error | null, callback: (error?: Error | null) => void) => void;
+
+/** Entries in use by this engine (one engine per thread, so per module). */
+const taken = new Set<number>();
+
+/** TCP_COMMANDS_DIRECT=0 keeps every socket on the engine path. */
+export function directWanted(): boolean {
+  return process.env.TCP_COMMANDS_DIRECT !== '0';
+}
+
+export class DirectLink {
+  private readonly base: number;
+  private readonly float: Float64Array;
+  private readsWanted = true;
+  private retired = false;
+  /** The final direct byte counts, kept once the entry is given back. */
+  private finalIn = 0;
+  private finalOut = 0;
+  /** Bytes the engine itself read from the descriptor (TCPAvailable's pull): node does not count them. */
+  private pulled = 0;
+
+  private constructor(
+    private readonly words: Int32Array,
+    private readonly socket: Socket,
+    private readonly handle: TcpHandle & { readStart: () => number; readStop: () => number },
+    readonly number: number,
+    fd: number,
+    timeoutMs: number,
+  ) {
+    const index = number & DIRECT_ENTRY_MASK;
+    this.base = DIRECT_TABLE_START + index * DIRECT_ENTRY_WORDS;
+    this.float = new Float64Array(words.buffer, words.byteOffset, words.length >> 1);
+    taken.add(index);
+    const w = words;
+    const b = this.base;
+    Atomics.store(w, b + Direct.Socket, 0);
+    Atomics.store(w, b + Direct.Fd, fd);
+    Atomics.store(w, b + Direct.RecvLock, DIRECT_ENGINE); // until the engine has handed over what it read
+    Atomics.store(w, b + Direct.SendLock, 0);
+    Atomics.store(w, b + Direct.Flags, socket.writableLength > 0 ? DirectFlag.Unsent : 0);
+    Atomics.store(w, b + Direct.Failure, 0);
+    Atomics.store(w, b + Direct.TimeoutMs, timeoutMs);
+    Atomics.store(w, b + Direct.Reads, 0);
+    Atomics.store(w, b + Direct.Writes, 0);
+    this.float[(b + Direct.BytesIn) >> 1] = 0;
+    this.float[(b + Direct.BytesOut) >> 1] = 0;
+    Atomics.store(w, b + Direct.Socket, number); // published last: the entry is whole now
+    this.gate();
+  }
+
+  /**
+   * The link of socket `number`, or undefined when it stays on the engine path: direct
+   * calls turned off, node's handle without what we need (another platform, a future
+   * node), or its entry held by a live socket 4096 numbers older.
+   */
+  static attach(registry: Int32Array, number: number, socket: Socket, timeoutMs: number): DirectLink | undefined {
+    if (!directWanted()) return undefined;
+    const handle = (socket as unknown as { _handle?: TcpHandle })._handle;
+    const fd = handle?.fd;
+    if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 0) return undefined;
+    if (typeof handle!.readStart !== 'function' || typeof handle!.readStop !== 'function') return undefined;
+    if (typeof (socket as unknown as { _read?: unknown })._read !== 'function') return undefined;
+    if (taken.has(number & DIRECT_ENTRY_MASK)) return undefined;
+    return new DirectLink(registry, socket, handle as TcpHandle & { readStart: () => number; readStop: () => number }, number, fd, timeoutMs);
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  /** node's Readable calls `_read` whenever it wants more; while we hold reads back, it gets none. */
+  private gate(): void {
+    const socket = this.socket as unknown as { _read: ReadFn; _destroy: DestroyFn };
+    const read = socket._read;
+    const destroy = socket._destroy;
+    socket._read = (size: number): void => {
+      if (this.readsWanted) read.call(this.socket, size);
+    };
+    socket._destroy = (error, callback): void => {
+      this.retire(() => destroy.call(this.socket, error, callback));
+    };
+  }
+
+  /** node reads the socket (the engine holds the receive lock and needs bytes). */
+  startReading(): void {
+    this.readsWanted = true;
+    if (this.handle.reading !== true && !this.socket.destroyed && !this.socket.connecting) {
+      this.handle.reading = true;
+      const error = this.handle.readStart();
+      if (error !== 0 && error !== undefined) this.socket.destroy();
+    }
+  }
+
+  /** node stops reading; bytes it read before are in our queue or the stream's buffer. */
+  stopReading(): void {
+    if (this.retired) return;
+    this.readsWanted = false;
+    if (this.handle.reading === true) {
+      this.handle.reading = false;
+      this.handle.readStop();
+    }
+  }
+
+  /**
+   * Reads what the kernel holds now, without waiting, into `push` (TCPAvailable): up to
+   * `limit` bytes. Returns 0, or 'end' at the end of the stream, or an error code.
+   * Only while the engine holds the receive lock and node is not reading.
+   */
+  pull(limit: number, push: (chunk: Buffer) => void): number | 'end' {
+    let got = 0;
+    while (got < limit) {
+      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, limit - got));
+      let n: number;
+      try {
+        n = readSync(this.fd, chunk, 0, chunk.length, null);
+      } catch (error) {
+        if (isWouldBlock(error)) return 0;
+        return codeFromError(error);
+      }
+      if (n === 0) return 'end';
+      push(chunk.subarray(0, n));
+      got += n;
+      this.pulled += n;
+    }
+    return 0;
+  }
+
+  private get fd(): number {
+    return this.words[this.base + Direct.Fd]!;
+  }
+
+  // ---- locks ------------------------------------------------------------------------------
+
+  get holdsRecv(): boolean {
+    return Atomics.load(this.words, this.base + Direct.RecvLock) === DIRECT_ENGINE;
+  }
+
+  /** True when the engine may write for request of slot `slotId` now (it or that caller holds the send lock). */
+  mayWrite(slotId: number): boolean {
+    const holder = Atomics.load(this.words, this.base + Direct.SendLock);
+    return holder === slotId || holder === DIRECT_ENGINE;
+  }
+
+  /** The receive lock for the engine, now or (a direct read in progress) when its holder lets go. */
+  acquireRecv(then: () => void): void {
+    this.acquire(this.base + Direct.RecvLock, then);
+  }
+
+  /** The send lock for the engine, now or when its holder (a direct send) lets go. */
+  acquireSend(then: () => void): void {
+    this.acquire(this.base + Direct.SendLock, then);
+  }
+
+  private acquire(lock: number, then: () => void): void {
+    const holder = Atomics.compareExchange(this.words, lock, 0, DIRECT_ENGINE);
+    if (holder === 0 || holder === DIRECT_ENGINE) return then();
+    const wait = Atomics.waitAsync(this.words, lock, holder);
+    if (wait.async) void wait.value.then(() => this.acquire(lock, then));
+    else queueMicrotask(() => this.acquire(lock, then));
+  }
+
+  /** Lets callers read the descriptor again (the engine holds no unread byte). */
+  releaseRecv(): void {
+    if (this.retired || this.flag(DirectFlag.Closed) || !this.holdsRecv) return;
+    this.stopReading();
+    releaseDirectLock(this.words, this.base + Direct.RecvLock);
+  }
+
+  /** Ends the engine's own hold of the send lock (not a caller's). */
+  releaseSend(): void {
+    if (this.retired || this.flag(DirectFlag.Closed)) return;
+    if (Atomics.load(this.words, this.base + Direct.SendLock) === DIRECT_ENGINE) releaseDirectLock(this.words, this.base + Direct.SendLock);
+  }
+
+  // ---- shared state -------------------------------------------------------------------------
+
+  private setFlag(flag: number, on: boolean): void {
+    if (on) Atomics.or(this.words, this.base + Direct.Flags, flag);
+    else Atomics.and(this.words, this.base + Direct.Flags, ~flag);
+  }
+
+  private flag(flag: number): boolean {
+    return (Atomics.load(this.words, this.base + Direct.Flags) & flag) !== 0;
+  }
+
+  /** The engine holds bytes to send (or a multi-part send is in progress): direct sends must not pass them. */
+  set unsent(on: boolean) {
+    if (!this.retired) this.setFlag(DirectFlag.Unsent, on);
+  }
+
+  set nonBlocking(on: boolean) {
+    this.setFlag(DirectFlag.NonBlocking, on);
+  }
+
+  set timeoutMs(ms: number) {
+    Atomics.store(this.words, this.base + Direct.TimeoutMs, ms);
+  }
+
+  markFinSent(): void {
+    this.setFlag(DirectFlag.FinSent, true);
+  }
+
+  markEof(): void {
+    this.setFlag(DirectFlag.Eof, true);
+  }
+
+  /** End of stream seen by a direct read. */
+  get eof(): boolean {
+    return this.flag(DirectFlag.Eof);
+  }
+
+  /** The connection's failure as a direct call saw it, 0 if none. */
+  get failure(): number {
+    return Atomics.load(this.words, this.base + Direct.Failure);
+  }
+
+  set failure(code: number) {
+    Atomics.compareExchange(this.words, this.base + Direct.Failure, 0, code);
+  }
+
+  /** Bytes moved by direct calls (kept after the entry is given back). */
+  get bytesIn(): number {
+    return this.pulled + (this.retired ? this.finalIn : this.float[(this.base + Direct.BytesIn) >> 1]!);
+  }
+
+  get bytesOut(): number {
+    return this.retired ? this.finalOut : this.float[(this.base + Direct.BytesOut) >> 1]!;
+  }
+
+  /** Direct reads / writes that moved bytes (TCPStats shows them; tests prove the path with them). */
+  get calls(): { reads: number; writes: number } {
+    return { reads: Atomics.load(this.words, this.base + Direct.Reads), writes: Atomics.load(this.words, this.base + Direct.Writes) };
+  }
+
+  private finalCalls = { reads: 0, writes: 0 };
+
+  get finalCallCounts(): { reads: number; writes: number } {
+    return this.retired ? this.finalCalls : this.calls;
+  }
+
+  /**
+   * No direct call may start from here on; `then` runs once the engine holds both locks
+   * (no caller is inside a system call on the descriptor), with node reading again for
+   * whatever the close needs. The entry is given back at that moment.
+   */
+  retire(then: () => void): void {
+    if (this.retired) return then();
+    this.setFlag(DirectFlag.Closed, true);
+    this.acquireRecv(() =>
+      this.acquireSend(() => {
+        if (!this.retired) {
+          this.finalIn = this.float[(this.base + Direct.BytesIn) >> 1]!;
+          this.finalOut = this.float[(this.base + Direct.BytesOut) >> 1]!;
+          this.finalCalls = this.calls;
+          this.retired = true;
+          if (Atomics.load(this.words, this.base + Direct.Socket) === this.number) {
+            Atomics.store(this.words, this.base + Direct.Socket, 0);
+          }
+          taken.delete(this.number & DIRECT_ENTRY_MASK);
+          this.readsWanted = true;
+        }
+        then();
+      }),
+    );
+  }
+
+  get isRetired(): boolean {
+    return this.retired;
+  }
+}
+
+export function isWouldBlock(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'EAGAIN' || code === 'EWOULDBLOCK';
+}
+
+/**
+ * For the engine's detection of dead caller threads (wired by its `forgetSlot`): frees
+ * every direct lock the dead slot `slotId` held, so that nobody waits for it for ever.
+ * A dead thread was at most inside one non-blocking system call (it did not complete
+ * anything the lock protects), or waiting for its send's remainder (which the engine
+ * answers into a slot nobody reads).
+ */
+export function releaseDirectLocksOf(registry: Int32Array, slotId: number): number {
+  let released = 0;
+  for (let entry = 0; entry <= DIRECT_ENTRY_MASK; entry++) {
+    const base = DIRECT_TABLE_START + entry * DIRECT_ENTRY_WORDS;
+    for (const lock of [base + Direct.RecvLock, base + Direct.SendLock]) {
+      if (Atomics.compareExchange(registry, lock, slotId, 0) === slotId) {
+        Atomics.notify(registry, lock);
+        released++;
+      }
+    }
+  }
+  return released;
+}
