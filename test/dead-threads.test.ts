@@ -86,7 +86,9 @@ test.serial('a worker dying in a multi-part TCPSend releases the send lock; the 
     const cut = all.length - 4;
     t.is(all.subarray(cut).toString(), 'TAIL');
     t.true(cut > 0 && cut < 64 * 1024 * 1024, `the dead send was cut short (${cut} bytes arrived)`);
-    t.is(cut % (256 * 1024), 0, 'at a part boundary');
+    // On the direct path the kernel took a first piece of any size from the caller itself,
+    // and the engine's 256 KiB parts follow from there: a boundary only the engine path fixes.
+    if (process.env.TCP_COMMANDS_DIRECT === '0') t.is(cut % (256 * 1024), 0, 'at a part boundary');
     t.true(all.subarray(0, cut).every((byte) => byte === 0x41), 'nothing interleaved');
   } finally {
     server.close();

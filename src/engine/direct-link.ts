@@ -107,8 +107,16 @@ export class DirectLink {
     };
   }
 
+  /** TLS took the handle (TCPStartTLS): it reads by itself; its wrap's `reading` is not ours to touch. */
+  private upgraded = false;
+
+  markUpgraded(): void {
+    this.upgraded = true;
+  }
+
   /** node reads the socket (the engine holds the receive lock and needs bytes). */
   startReading(): void {
+    if (this.upgraded) return;
     this.readsWanted = true;
     if (this.handle.reading !== true && !this.socket.destroyed && !this.socket.connecting) {
       this.handle.reading = true;
@@ -119,7 +127,7 @@ export class DirectLink {
 
   /** node stops reading; bytes it read before are in our queue or the stream's buffer. */
   stopReading(): void {
-    if (this.retired) return;
+    if (this.retired || this.upgraded) return;
     this.readsWanted = false;
     if (this.handle.reading === true) {
       this.handle.reading = false;

@@ -104,7 +104,9 @@ export class RequestServer {
     if (this.closed) return this.close(served, 0);
     served.state = 'idle';
     this.idle.add(served);
-    if (this.check(served)) return;
+    served.stream.watchForRequest(true); // with direct calls, node reads only while asked to
+    // Its watcher may have run in there already (and handed it out): check it once only.
+    if (served.state !== 'idle' || this.check(served)) return;
     if (this.idleTimeoutMs !== NO_TIMEOUT) {
       served.idleTimer = setTimeout(() => {
         if (served.state === 'idle') this.close(served, 0);
@@ -134,6 +136,7 @@ export class RequestServer {
   private leaveIdle(served: Served): void {
     if (served.state !== 'idle') return;
     this.idle.delete(served);
+    served.stream.watchForRequest(false);
     if (served.idleTimer !== undefined) clearTimeout(served.idleTimer);
     served.idleTimer = undefined;
   }

@@ -114,6 +114,7 @@ export class StreamSocket {
     // node reads again once none is in progress.
     const direct = this.direct;
     direct?.retire(() => direct.startReading());
+    direct?.markUpgraded(); // after this, the TLS wrap owns the handle's reads (close, TCPWait)
     for (const [event, handler] of [['data', this.onData], ['end', this.onEnd], ['error', this.onError], ['close', this.onClose]] as const) {
       this.socket.off(event, handler);
     }
@@ -203,11 +204,31 @@ export class StreamSocket {
   private settleRecv(): void {
     const direct = this.direct;
     if (direct === undefined || this.released || !direct.holdsRecv) return;
-    if (this.receivers.length > 0 || this.closeWaiters.length > 0) return;
+    if (this.receivers.length > 0 || this.closeWaiters.length > 0 || this.requestWatch) return;
     if (this.queue.length > 0 || this.socket.readableLength > 0) return direct.stopReading();
     if (this.ended) direct.markEof();
     if (this.failure !== 0) direct.failure = this.failure;
     direct.releaseRecv();
+  }
+
+  /** serve() watches this idle connection for its next request (request-server.ts). */
+  private requestWatch = false;
+
+  /**
+   * An idle served connection is read by the engine, so that its next request (or the
+   * peer's close) is seen; while a handler has it, the descriptor goes back to direct calls.
+   */
+  watchForRequest(on: boolean): void {
+    this.requestWatch = on;
+    const direct = this.direct;
+    if (direct === undefined || direct.isRetired) return;
+    if (!on) return this.settleRecv();
+    direct.acquireRecv(() => {
+      if (!this.requestWatch || this.released || direct.isRetired) return this.settleRecv();
+      this.absorbDirectState();
+      direct.startReading();
+      this.watcher?.(); // a direct read may have seen the end of the stream already
+    });
   }
 
   /** Tells direct senders whether the engine holds bytes they must not pass. */
@@ -254,12 +275,8 @@ export class StreamSocket {
     this.direct?.startReading(); // the peer's FIN comes behind its data
   }
 
-  /**
-   * TCPAvailable: the bytes held here, after taking in what the kernel holds now (callers
-   * read directly, so the engine no longer reads ahead by itself).
-   */
-  available(slot: EngineSlot): void {
-    if (this.recvLockMissing) return this.direct!.acquireRecv(this.afterLock(slot, () => this.available(slot)));
+  /** Takes in what the kernel holds now (node does not read ahead while direct calls may). */
+  private pullNow(): void {
     const direct = this.direct;
     const room = this.options.receiveBufferBytes - this.queue.length;
     // Only behind every byte node read already, so that the order stays the stream's.
@@ -268,6 +285,15 @@ export class StreamSocket {
       if (outcome === 'end') this.ended = true;
       else if (outcome < 0) this.fail(outcome);
     }
+  }
+
+  /**
+   * TCPAvailable: the bytes held here, after taking in what the kernel holds now (callers
+   * read directly, so the engine no longer reads ahead by itself).
+   */
+  available(slot: EngineSlot): void {
+    if (this.recvLockMissing) return this.direct!.acquireRecv(this.afterLock(slot, () => this.available(slot)));
+    this.pullNow();
     const held = this.queue.length;
     this.settleRecv();
     slot.reply(held);
@@ -316,6 +342,9 @@ export class StreamSocket {
     this.absorbDirectState();
     if (this.receivers.length === 0 && this.tryReceive(slot)) return this.settleRecv();
     if (!this.blocking) {
+      // Engine-path receives (text, TCPReceiveUntil) that must not wait: nobody else reads for them.
+      this.pullNow();
+      if (this.receivers.length === 0 && this.tryReceive(slot)) return this.settleRecv();
       slot.reply(ErrorCode.WouldBlock);
       return this.settleRecv();
     }
@@ -329,7 +358,13 @@ export class StreamSocket {
 
   private tryReceive(slot: EngineSlot): boolean {
     // Character fields and TCPReceiveUntil shape what they take (receive-shaped.ts).
-    if ((slot.arg1 & ReceiveFlag.Utf8) !== 0 || slot.op === Op.ReceiveUntil) return tryShapedReceive(this, slot);
+    if ((slot.arg1 & ReceiveFlag.Utf8) !== 0 || slot.op === Op.ReceiveUntil) {
+      // It answers by itself: out of `receivers` here, or serveReceivers would loop on it.
+      if (!tryShapedReceive(this, slot)) return false;
+      removeItem(this.receivers, slot);
+      this.settleRecv();
+      return true;
+    }
     const queued = this.queue.length;
     if (queued > 0) {
       const n = Math.min(slot.arg0, slot.replyRoom, queued);
