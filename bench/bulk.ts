@@ -1,11 +1,11 @@
 /**
  * Bulk transfer: 256 MiB in 64 KiB calls, each way, against a Python bulk server in
  * another process. Ours (TCPSend / TCPReceive with Uint8Array buffers), raw node:net
- * streaming (write with back-pressure / 'data' events), Python sendall / recv_into.
+ * streaming (write with back-pressure / 'data' events) and Python sendall / recv_into,
+ * each of those two in a process of its own.
  * Figures in MiB/s; a send counts until the sink has confirmed every byte.
  */
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { TCPClose, TCPConnect, TCPReceive, TCPSend } from '../src/index.js';
 
 export const BULK_BYTES = 256 * 1024 * 1024;
@@ -55,59 +55,28 @@ export function oursReceive(port: number, bytes = BULK_BYTES): number {
   return bytes / MiB / (elapsed / 1000);
 }
 
+/** Raw node:net, in a process of its own (peers/node-bulk-client.mjs says why). */
 export function nodeNetSend(port: number, bytes = BULK_BYTES): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host: '127.0.0.1' }, () => {
-      socket.write('SINK\n');
-      const chunk = Buffer.alloc(CALL);
-      let sent = 0;
-      const start = performance.now();
-      const pump = (): void => {
-        while (sent < bytes) {
-          sent += CALL;
-          if (!socket.write(chunk)) return void socket.once('drain', pump);
-        }
-        socket.end();
-      };
-      let answer = '';
-      socket.on('data', (d: Buffer) => {
-        answer += d.toString();
-        if (!answer.includes('\n')) return;
-        const elapsed = performance.now() - start;
-        socket.destroy();
-        if (Number(answer) !== bytes) reject(new Error(`the sink got ${answer}`));
-        else resolve(bytes / MiB / (elapsed / 1000));
-      });
-      pump();
-    });
-    socket.once('error', reject);
-  });
+  return peerBulk(process.execPath, ['node-bulk-client.mjs', 'send', port, bytes]);
 }
 
 export function nodeNetReceive(port: number, bytes = BULK_BYTES): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host: '127.0.0.1' }, () => socket.write(`SOURCE ${bytes}\n`));
-    let total = 0;
-    const start = performance.now();
-    socket.on('data', (d: Buffer) => (total += d.length));
-    socket.once('end', () => {
-      const elapsed = performance.now() - start;
-      socket.destroy();
-      if (total !== bytes) reject(new Error(`received ${total}`));
-      else resolve(bytes / MiB / (elapsed / 1000));
-    });
-    socket.once('error', reject);
-  });
+  return peerBulk(process.execPath, ['node-bulk-client.mjs', 'receive', port, bytes]);
 }
 
 export function pythonBulk(mode: 'send' | 'receive', port: number, bytes = BULK_BYTES): Promise<number> {
-  const script = new URL('./peers/bulk_client.py', import.meta.url).pathname;
+  return peerBulk('python3', ['bulk_client.py', mode, port, bytes]);
+}
+
+/** Runs a bulk client of peers/ (script first) and resolves with the MiB/s it prints. */
+function peerBulk(program: string, [script, ...args]: [string, ...(string | number)[]]): Promise<number> {
+  const path = new URL(`./peers/${script}`, import.meta.url).pathname;
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', [script, mode, String(port), String(bytes)]);
+    const child = spawn(program, [path, ...args.map(String)]);
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`python: ${err}`))));
+    child.once('exit', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`${script}: ${err}`))));
   });
 }
