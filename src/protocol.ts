@@ -25,7 +25,6 @@ export const Reg = {
   ChannelId: 6,
   RingHead: 7,
   RingTail: 8,
-  EngineThreadId: 9,
 } as const;
 
 export const EngineState = {
@@ -96,16 +95,15 @@ export const Slot = {
   Arg0: 4,
   Arg1: 5,
   Arg2: 6,
-  Arg3: 7,
-  DataLength: 8,
-  Result: 9,
-  ReplyLength: 10,
-  ReplyArg: 11,
-  Registered: 12,
-  SlotId: 13,
+  DataLength: 7,
+  Result: 8,
+  ReplyLength: 9,
+  ReplyArg: 10,
+  /** The engine's generation, written by the engine once it has taken the slot on. */
+  Registered: 11,
   /** 1 while the engine still writes from send buffer 0 / 1 of this slot. */
-  SendBusy0: 14,
-  SendBusy1: 15,
+  SendBusy0: 12,
+  SendBusy1: 13,
 } as const;
 
 export const SlotState = {
@@ -198,6 +196,64 @@ export const TEST_HOOKS_ENV = 'TCP_COMMANDS_TEST_HOOKS';
 
 export type OpCode = (typeof Op)[keyof typeof Op];
 
+/**
+ * What one request's words mean. `socket` is the Socket word; `data` the request's data
+ * area (DataLength bytes); the reply is the Result word (negative: an error code of
+ * errors.ts), plus `replyData` (ReplyLength bytes in the data area) and `replyArg`.
+ * A word left out is written 0 and not read.
+ */
+export interface OperationShape {
+  socket?: string;
+  arg0?: string;
+  arg1?: string;
+  arg2?: string;
+  data?: string;
+  result: string;
+  replyData?: string;
+  replyArg?: string;
+}
+
+const TIME_LIMIT = 'time limit, ms (NO_TIMEOUT: none)';
+const ADDRESS_TEXT = 'the address as text (an IPv4 peer of a dual-stack socket as a.b.c.d)';
+
+/**
+ * The wire protocol, one entry per operation: every word a caller writes and the engine
+ * reads, and the reply. The engine's handler for each is in src/engine/dispatch.ts; the
+ * command that posts it in src/commands/. `satisfies` makes a missing entry a compile error.
+ */
+export const OPERATIONS = {
+  Connect: { arg0: 'port', arg1: 'ConnectFlag bits', arg2: TIME_LIMIT, data: 'host name or address (UTF-8)', result: 'the new socket number', replyData: 'with -1021: the TLS error text' },
+  Send: { socket: 'the socket', arg0: 'SendFlag bits', arg1: 'the lent send buffer, 0/1 (with SendFlag.Lent)', data: 'the bytes (or in the lent send buffer)', result: 'bytes taken', replyArg: 'SEND_TAKEN_WHOLE for re-encoded text taken whole' },
+  Receive: { socket: 'the socket', arg0: 'most bytes wanted', arg1: 'ReceiveFlag bits', result: 'bytes consumed; 0 at end of stream', replyData: 'the bytes (whole characters with ReceiveFlag.Utf8)', replyArg: 'with ReceiveFlag.Utf8: the encoding id of the bytes' },
+  ReceiveUntil: { socket: 'the socket', arg0: 'most bytes wanted', arg1: 'ReceiveFlag bits', data: 'the delimiter (at most MAX_DELIMITER_BYTES)', result: 'bytes consumed, delimiter included', replyData: 'those bytes' },
+  Close: { socket: 'the socket', arg0: 'a CloseOption', result: '0' },
+  Block: { socket: 'the socket', arg0: '1 non-blocking, 0 blocking', result: '0' },
+  LocalAddress: { socket: 'the socket', arg0: 'AddressFlag bits', result: '0', replyData: ADDRESS_TEXT },
+  LocalPort: { socket: 'the socket', result: 'the port' },
+  RemoteAddress: { socket: 'the socket', arg0: 'AddressFlag bits', result: '0', replyData: ADDRESS_TEXT },
+  RemotePort: { socket: 'the socket', result: 'the port' },
+  Socket: { result: 'a new unbound socket number' },
+  Bind: { socket: 'the unbound socket', arg0: 'port (0: any)', arg1: TIME_LIMIT + ' for the address look-up', result: '0' },
+  Listen: { socket: 'the bound socket', result: '0' },
+  Accept: { socket: 'the listening socket', result: 'the accepted socket number', replyData: "the peer's address", replyArg: "the peer's port" },
+  SetOption: { socket: 'the socket (0: the thread\'s defaults)', arg0: 'OptionId', arg1: 'the value, for numeric options', data: 'the value, for text options', result: '0', replyData: 'with -1021: why the cert/key was refused' },
+  GetOption: { socket: 'the socket', arg0: 'OptionId', result: 'the value, for numeric options', replyData: 'the value, for text options', replyArg: 'TEXT_VALUE when the value is the text' },
+  Name2Addr: { arg0: 'LookupFlag bits', arg1: TIME_LIMIT, data: 'the host name', result: '0', replyData: 'the first address' },
+  Addr2Name: { arg1: TIME_LIMIT, data: 'the address', result: '0', replyData: 'the host name' },
+  Stats: { result: '0', replyData: 'EngineStats as JSON' },
+  Available: { socket: 'the socket', result: 'bytes readable now' },
+  Wait: { socket: 'the socket', arg0: TIME_LIMIT, result: '0 once the peer has closed its side' },
+  ReloadTrust: { arg0: 'TrustFlag bits', data: 'the folder, with TrustFlag.Folder', result: '0', replyData: 'with -10022: why the folder was refused' },
+  Flush: { arg0: TIME_LIMIT, result: 'sockets still holding unsent bytes' },
+  FlushSocket: { socket: 'the socket', arg0: TIME_LIMIT, result: '0 once its sent bytes are with the kernel' },
+  StartTls: { socket: 'the connected plain socket', arg0: 'StartTlsFlag bits', arg2: TIME_LIMIT, data: 'the server name to check, if any', result: '0', replyData: 'with -1021: the TLS error text' },
+  ServeRequests: { socket: 'the listening socket', arg0: 'idle time-out, ms (NO_TIMEOUT: none)', result: '0' },
+  NextRequest: { socket: 'the listening socket', arg0: 'a connection handed back to the watch (0: none)', result: 'the next connection with bytes to read', replyData: "the peer's address", replyArg: "the peer's port" },
+  RequestCounts: { socket: 'the listening socket', result: '0', replyData: "'idle ready handshakeFailures arrived' of the watch" },
+  Crash: { result: 'none: the engine throws' },
+  Hang: { result: 'none: the engine stops turning' },
+} as const satisfies Record<keyof typeof Op, OperationShape>;
+
 /** Flags of Op.Send (Arg0). */
 export const SendFlag = {
   /** More parts of the same send follow: keep the socket's send lock. */
@@ -225,6 +281,29 @@ export const ReceiveFlag = {
 
 /** The longest delimiter TCPReceiveUntil takes. */
 export const MAX_DELIMITER_BYTES = 64;
+
+/** Flags of Op.ReloadTrust (Arg0). */
+export const TrustFlag = {
+  /** The trust store is the folder's certificates alone, without node's root CAs. */
+  CacertsOnly: 1,
+  /** The data area names the folder to use from now on (TCPSetTrustStore). */
+  Folder: 2,
+} as const;
+
+/** Flags of Op.Name2Addr (Arg0). */
+export const LookupFlag = {
+  /** IPv6 addresses of the name, not IPv4 ones. */
+  Ipv6: 1,
+} as const;
+
+/** Op.Close's Arg0: TCPClose's option, as Omnis numbers it. */
+export const CloseOption = { Complete: 0, HalfClose: 1, Abort: 2 } as const;
+
+/** Flags of Op.LocalAddress / Op.RemoteAddress (Arg0). */
+export const AddressFlag = {
+  /** An IPv4 address in its IPv4-mapped IPv6 form (::ffff:a.b.c.d). */
+  AsIpv6: 1,
+} as const;
 
 /** Flags of Op.StartTls (Arg0). */
 export const StartTlsFlag = {

@@ -8,6 +8,13 @@ import { existsSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { debuglog, inspect } from 'node:util';
 import { workerData } from 'node:worker_threads';
 
+/**
+ * Reg.State and EngineState.Failed of src/protocol.ts, written out: this file runs before
+ * (and when) the protocol module cannot be loaded. test/protocol.test.ts checks they agree.
+ */
+const REG_STATE = 0;
+const ENGINE_FAILED = 3;
+
 const root = new URL('../', import.meta.url);
 const built = new URL('dist/engine/main.js', root);
 const stamp = new URL('dist/.build-stamp', root);
@@ -40,10 +47,10 @@ try {
   }
 } catch (error) {
   // The starter is blocked waiting for the engine and cannot see this thread's 'error'
-  // event: tell it through the registry (State word 3 = failed to start).
+  // event: tell it through the registry's State word.
   const registry = new Int32Array(workerData.registry);
-  Atomics.store(registry, 0, 3);
-  Atomics.notify(registry, 0);
+  Atomics.store(registry, REG_STATE, ENGINE_FAILED);
+  Atomics.notify(registry, REG_STATE);
   // Nothing unasked: the caller gets -10050; the reason goes where NODE_DEBUG=tcp-commands
   // sends every engine event (src/diagnostics/debug-log.ts, which could not be loaded here).
   if (debuglog('tcp-commands').enabled) {

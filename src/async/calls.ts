@@ -25,7 +25,7 @@ export function connectAsync(
   if (typeof request === 'number') return Promise.resolve(request);
   return withAsyncChannel(async (channel) => {
     const length = channel.data.write(request.host, 0, 'utf8');
-    const socket = noteSecureError(channel, await channel.callAsync(Op.Connect, 0, request.port, request.flags, request.timeoutMs, 0, length));
+    const socket = noteSecureError(channel, await channel.callAsync(Op.Connect, 0, request.port, request.flags, request.timeoutMs, length));
     if (socket > 0) applyThreadDefaults(socket);
     return socket;
   }, code);
@@ -86,7 +86,7 @@ export function sendAsync(socket: number, buffer: Uint8Array): Promise<number> {
       const part = Math.min(bytes.length - sent, channel.data.length);
       channel.data.set(bytes.subarray(sent, sent + part));
       const last = sent + part === bytes.length;
-      const result = await channel.callAsync(Op.Send, socket, last ? 0 : SendFlag.More, 0, 0, 0, part);
+      const result = await channel.callAsync(Op.Send, socket, last ? 0 : SendFlag.More, 0, 0, part);
       if (result < 0) return sent > 0 && result === ErrorCode.WouldBlock ? sent : result;
       sent += result;
       if (result < part) return sent;

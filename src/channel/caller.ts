@@ -64,14 +64,14 @@ export class Channel {
   }
 
   /** Sends one request and blocks until its reply; returns the reply's result word. */
-  call(op: number, socket: number, arg0 = 0, arg1 = 0, arg2 = 0, arg3 = 0, dataLength = 0): number {
-    this.post(op, socket, arg0, arg1, arg2, arg3, dataLength);
+  call(op: number, socket: number, arg0 = 0, arg1 = 0, arg2 = 0, dataLength = 0): number {
+    this.post(op, socket, arg0, arg1, arg2, dataLength);
     return this.awaitReply(op) ? this.takeResult() : this.fail();
   }
 
   /** The same request, awaited: the thread's event loop goes on meanwhile. */
-  async callAsync(op: number, socket: number, arg0 = 0, arg1 = 0, arg2 = 0, arg3 = 0, dataLength = 0): Promise<number> {
-    this.post(op, socket, arg0, arg1, arg2, arg3, dataLength);
+  async callAsync(op: number, socket: number, arg0 = 0, arg1 = 0, arg2 = 0, dataLength = 0): Promise<number> {
+    this.post(op, socket, arg0, arg1, arg2, dataLength);
     const h = this.header;
     const watch = new EngineWatch(this.registry, this.generation);
     for (let slice = 1; ; slice++) {
@@ -114,14 +114,13 @@ export class Channel {
     return this.data.toString('utf8', 0, this.replyLength);
   }
 
-  private post(op: number, socket: number, arg0: number, arg1: number, arg2: number, arg3: number, dataLength: number): void {
+  private post(op: number, socket: number, arg0: number, arg1: number, arg2: number, dataLength: number): void {
     const h = this.header;
     h[Slot.Op] = op;
     h[Slot.Socket] = socket;
     h[Slot.Arg0] = arg0;
     h[Slot.Arg1] = arg1;
     h[Slot.Arg2] = arg2;
-    h[Slot.Arg3] = arg3;
     h[Slot.DataLength] = dataLength;
     h[Slot.Seq] = ++this.sequence;
     Atomics.store(h, Slot.State, SlotState.Request);
@@ -184,7 +183,6 @@ export function registerChannel(dataBytes: number): Channel | number {
   const sab = new SharedArrayBuffer(SLOT_HEADER_BYTES + dataBytes);
   const header = new Int32Array(sab, 0, SLOT_HEADER_BYTES / 4);
   const id = Atomics.add(registry, Reg.NextSlot, 1);
-  header[Slot.SlotId] = id;
   const announce = new BroadcastChannel(registrationChannelName(registry));
   announce.postMessage({ id, sab, threadId, lifeline: lifelineAddress() });
   announce.close();

@@ -2,7 +2,7 @@
 import { networkInterfaces } from 'node:os';
 import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
-import { Op } from '../protocol.js';
+import { AddressFlag, Op } from '../protocol.js';
 import { report } from './report.js';
 import { callOnSocket } from './socket-call.js';
 import { checkCount, checkSocket, isFlag } from './validate.js';
@@ -21,7 +21,7 @@ function myAddress(count: number, socket: unknown, ipv6: unknown): string | numb
   if (countError !== 0) return countError;
   if (!isFlag(ipv6)) return ErrorCode.WrongType;
   if (socket === 0) return machineAddress(Boolean(ipv6));
-  return addressOf(Op.LocalAddress, socket, ipv6 ? 1 : 0);
+  return addressOf(Op.LocalAddress, socket, ipv6 ? AddressFlag.AsIpv6 : 0);
 }
 
 function machineAddress(ipv6: boolean): string {

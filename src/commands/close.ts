@@ -1,7 +1,7 @@
 /** TCPClose(socket, option = 0) and TCPBlock(socket, option). */
 import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
-import { Op } from '../protocol.js';
+import { CloseOption, Op } from '../protocol.js';
 import { report } from './report.js';
 import { checkCount, checkSocket, isFiniteNumber, isFlag } from './validate.js';
 
@@ -20,7 +20,7 @@ function close(count: number, socket: unknown, option: unknown): number {
   const socketError = checkSocket(socket);
   if (socketError !== 0) return socketError;
   if (!isFiniteNumber(option)) return ErrorCode.WrongType;
-  if (option !== 0 && option !== 1 && option !== 2) return ErrorCode.InvalidCloseOption;
+  if (!(Object.values(CloseOption) as number[]).includes(option)) return ErrorCode.InvalidCloseOption;
   const channel = openChannel();
   if (typeof channel === 'number') return channel;
   return channel.call(Op.Close, socket as number, option);

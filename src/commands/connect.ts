@@ -67,7 +67,7 @@ function connect(count: number, hostname: unknown, serviceOrPort: unknown, secur
   const channel = openChannel();
   if (typeof channel === 'number') return channel;
   const length = channel.data.write(request.host, 0, 'utf8');
-  const socket = noteSecureError(channel, channel.call(Op.Connect, 0, request.port, request.flags, request.timeoutMs, 0, length));
+  const socket = noteSecureError(channel, channel.call(Op.Connect, 0, request.port, request.flags, request.timeoutMs, length));
   if (socket > 0) applyThreadDefaults(socket);
   return socket;
 }

@@ -2,7 +2,7 @@
 import { isIP } from 'node:net';
 import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
-import { Op } from '../protocol.js';
+import { LookupFlag, Op } from '../protocol.js';
 import { hostArgument } from './host-name.js';
 import { report } from './report.js';
 import { threadState } from './thread-state.js';
@@ -19,7 +19,7 @@ function name2addr(count: number, hostname: unknown, ipv6: unknown): string | nu
   if (typeof hostname !== 'string' || !isFlag(ipv6)) return ErrorCode.WrongType;
   const host = hostArgument(hostname);
   if (typeof host === 'number') return host;
-  return lookup(Op.Name2Addr, host, ipv6 ? 1 : 0);
+  return lookup(Op.Name2Addr, host, ipv6 ? LookupFlag.Ipv6 : 0);
 }
 
 /** The host name of an address (reverse look-up through the system resolver). */
@@ -41,6 +41,6 @@ function lookup(op: number, text: string, flags: number): string | number {
   const channel = openChannel();
   if (typeof channel === 'number') return channel;
   const length = channel.data.write(text, 0, 'utf8');
-  const result = channel.call(op, 0, flags, threadState.commsTimeoutMs, 0, 0, length);
+  const result = channel.call(op, 0, flags, threadState.commsTimeoutMs, 0, length);
   return result < 0 ? result : channel.replyText();
 }

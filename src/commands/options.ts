@@ -80,7 +80,7 @@ function setOption(count: number, socket: unknown, name: unknown, value: unknown
     if (Buffer.byteLength(encoded) > channel.data.length) return ErrorCode.InvalidArgument;
     const length = channel.data.write(encoded, 0, 'utf8');
     // A certificate or key that does not make a TLS server: -1021, the reason kept.
-    return noteSecureError(channel, channel.call(Op.SetOption, socket as number, option.id, 0, 0, 0, length));
+    return noteSecureError(channel, channel.call(Op.SetOption, socket as number, option.id, 0, 0, length));
   }
   return channel.call(Op.SetOption, socket as number, option.id, encoded);
 }

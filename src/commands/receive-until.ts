@@ -67,7 +67,7 @@ export function postReceiveUntil<R>(
   delimiter: unknown,
   limit: number,
   flags: number,
-  call: (op: number, socket: number, arg0: number, arg1: number, arg2: number, arg3: number, dataLength: number) => R,
+  call: (op: number, socket: number, arg0: number, arg1: number, arg2: number, dataLength: number) => R,
 ): R | number {
   let length: number;
   if (typeof delimiter === 'string') {
@@ -83,5 +83,5 @@ export function postReceiveUntil<R>(
   } else {
     return ErrorCode.WrongType;
   }
-  return call(Op.ReceiveUntil, socket, limit, flags, 0, 0, length);
+  return call(Op.ReceiveUntil, socket, limit, flags, 0, length);
 }

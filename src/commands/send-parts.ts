@@ -65,7 +65,7 @@ export function sendParts(channel: Channel, socket: number, parts: ReadonlyArray
     }
     const last = index === parts.length;
     const flags = (lent ? SendFlag.Lent : 0) | (last ? 0 : SendFlag.More) | (text ? SendFlag.Text : 0);
-    const result = channel.call(Op.Send, socket, flags, lent?.index ?? 0, 0, 0, fill);
+    const result = channel.call(Op.Send, socket, flags, lent?.index ?? 0, 0, fill);
     if (result < 0) return sent > 0 && result === ErrorCode.WouldBlock ? sent : result;
     sent += result;
     // Non-blocking: the rest did not fit (a re-encoded part is always taken whole).

@@ -38,7 +38,7 @@ export function send(count: number, socket: unknown, buffer: unknown): number {
     const target = lent?.buffer ?? channel.data;
     const length = target.write(payload, 0, 'utf8');
     const flags = (lent ? SendFlag.Lent : 0) | SendFlag.Text; // the engine re-encodes it if need be
-    return channel.call(Op.Send, socket as number, flags, lent?.index ?? 0, 0, 0, length);
+    return channel.call(Op.Send, socket as number, flags, lent?.index ?? 0, 0, length);
   }
   if (typeof payload === 'string') return sendParts(channel, socket as number, [payload]);
   return sendBytes(channel, socket as number, payload);
@@ -67,7 +67,7 @@ function sendBytes(channel: Channel, socket: number, bytes: Uint8Array): number 
     (lent?.buffer ?? channel.data).set(bytes.subarray(sent, sent + part));
     const last = sent + part === bytes.length;
     const flags = (lent ? SendFlag.Lent : 0) | (last ? 0 : SendFlag.More);
-    const result = channel.call(Op.Send, socket, flags, lent?.index ?? 0, 0, 0, part);
+    const result = channel.call(Op.Send, socket, flags, lent?.index ?? 0, 0, part);
     if (result < 0) return sent > 0 && result === ErrorCode.WouldBlock ? sent : result;
     sent += result;
     if (result < part) return sent; // non-blocking: the rest did not fit

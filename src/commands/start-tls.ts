@@ -37,5 +37,5 @@ function startTls(count: number, socket: unknown, verify: unknown, servername: u
   if (typeof channel === 'number') return channel;
   const length = channel.data.write(name, 0, 'utf8');
   const flags = verify ? StartTlsFlag.Verify : 0;
-  return noteSecureError(channel, channel.call(Op.StartTls, socket as number, flags, 0, threadState.commsTimeoutMs, 0, length));
+  return noteSecureError(channel, channel.call(Op.StartTls, socket as number, flags, 0, threadState.commsTimeoutMs, length));
 }

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
-import { Op } from '../protocol.js';
+import { Op, TrustFlag } from '../protocol.js';
 import { report } from './report.js';
 import { checkCount, isFlag } from './validate.js';
 
@@ -25,6 +25,6 @@ function setTrustStore(count: number, folder: unknown, cacertsOnly: unknown): nu
   if (typeof channel === 'number') return channel;
   const given = folder !== undefined && folder !== '';
   const length = given ? channel.data.write(resolve(folder), 0, 'utf8') : 0;
-  const flags = (cacertsOnly ? 1 : 0) | (given ? 2 : 0);
-  return channel.call(Op.ReloadTrust, 0, flags, 0, 0, 0, length);
+  const flags = (cacertsOnly ? TrustFlag.CacertsOnly : 0) | (given ? TrustFlag.Folder : 0);
+  return channel.call(Op.ReloadTrust, 0, flags, 0, 0, length);
 }

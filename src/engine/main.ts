@@ -86,7 +86,6 @@ setInterval(() => {
 }, HEARTBEAT_INTERVAL_MS).unref();
 
 clearDirectTable(registry, DIRECT_TABLE_START); // nothing of a previous engine's sockets is direct
-Atomics.store(registry, Reg.EngineThreadId, threadId);
 Atomics.store(registry, Reg.State, EngineState.Ready);
 Atomics.notify(registry, Reg.State);
 ring.serve();

@@ -40,7 +40,6 @@ export class EngineSlot {
   arg0 = 0;
   arg1 = 0;
   arg2 = 0;
-  arg3 = 0;
   dataLength = 0;
 
   constructor(
@@ -64,7 +63,6 @@ export class EngineSlot {
     this.arg0 = h[Slot.Arg0]!;
     this.arg1 = h[Slot.Arg1]!;
     this.arg2 = h[Slot.Arg2]!;
-    this.arg3 = h[Slot.Arg3]!;
     this.dataLength = Math.min(h[Slot.DataLength]!, this.data.length);
     return true;
   }

@@ -13,7 +13,7 @@
  */
 import type { Socket } from 'node:net';
 import { codeFromError, ErrorCode } from '../errors.js';
-import { Op, ReceiveFlag, SEND_TAKEN_WHOLE, SendFlag } from '../protocol.js';
+import { Op, ReceiveFlag, SEND_TAKEN_WHOLE, SendFlag , CloseOption } from '../protocol.js';
 import { ReceiveQueue } from './receive-queue.js';
 import { DirectLink } from './direct-link.js';
 import { type ConnectionOptions, defaultConnectionOptions } from './connection-options.js';
@@ -26,8 +26,6 @@ import type { EngineSlot } from './slot.js';
 
 /** After a complete close, how long arriving data is drained before the socket is destroyed. */
 const CLOSE_LINGER_MS = 10_000;
-
-export const CloseOption = { Complete: 0, HalfClose: 1, Abort: 2 } as const;
 
 export class StreamSocket {
   private isBlocking = true;

@@ -1,14 +1,13 @@
 /** TCPGetMyAddr, TCPGetMyPort, TCPGetRemoteAddr, TCPGetRemotePort on a socket. */
 import type { AddressInfo } from 'node:net';
 import { ErrorCode } from '../../errors.js';
+import { AddressFlag } from '../../protocol.js';
 import type { Engine } from '../engine.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { SocketEntry } from '../socket-table.js';
 import type { EngineSlot } from '../slot.js';
 import { StreamSocket } from '../stream-socket.js';
 
-/** Arg0 of LocalAddress/RemoteAddress: give an IPv4 address in IPv4-mapped IPv6 form. */
-const AS_IPV6 = 1;
 
 /** A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d; legacy code expects a.b.c.d. */
 export function plainAddress(address: string): string {
@@ -18,7 +17,7 @@ export function plainAddress(address: string): string {
 function answerAddress(slot: EngineSlot, address: string | undefined): void {
   if (address === undefined) return slot.reply(ErrorCode.NotConnected);
   const plain = plainAddress(address);
-  slot.replyText(0, (slot.arg0 & AS_IPV6) !== 0 && plain.includes('.') ? `::ffff:${plain}` : plain);
+  slot.replyText(0, (slot.arg0 & AddressFlag.AsIpv6) !== 0 && plain.includes('.') ? `::ffff:${plain}` : plain);
 }
 
 /** Where a socket is bound: undefined for a socket not bound yet. */

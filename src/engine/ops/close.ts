@@ -3,7 +3,8 @@ import { ErrorCode } from '../../errors.js';
 import type { Engine } from '../engine.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { EngineSlot } from '../slot.js';
-import { CloseOption, StreamSocket } from '../stream-socket.js';
+import { CloseOption } from '../../protocol.js';
+import { StreamSocket } from '../stream-socket.js';
 
 export function close(slot: EngineSlot, engine: Engine): void {
   const option = slot.arg0;

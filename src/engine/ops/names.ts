@@ -2,12 +2,13 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { codeFromError, ErrorCode } from '../../errors.js';
+import { LookupFlag } from '../../protocol.js';
 import type { EngineSlot } from '../slot.js';
 
-/** Arg0 bit 0: IPv6 wanted. A late DNS answer after the time-out is dropped by the replier. */
+/** Arg0: LookupFlag bits. A late DNS answer after the time-out is dropped by the replier. */
 export function name2addr(slot: EngineSlot): void {
   const host = slot.text();
-  const family = (slot.arg0 & 1) !== 0 ? 6 : 4;
+  const family = (slot.arg0 & LookupFlag.Ipv6) !== 0 ? 6 : 4;
   if (net.isIP(host) !== 0) return slot.replyText(0, host);
   const reply = slot.textReplier();
   dns.lookup(host, { family }, (error, address) => {

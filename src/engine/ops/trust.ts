@@ -1,12 +1,13 @@
 /** TCPSetTrustStore: choose the trust folder and (re)load it now. */
 import { ErrorCode } from '../../errors.js';
+import { TrustFlag } from '../../protocol.js';
 import type { EngineSlot } from '../slot.js';
 import { loadTlsContext } from '../tls-loader.js';
 
-/** Arg0 bit 0: the folder alone (no node roots); bit 1: a folder is given (the data). */
+/** Arg0: TrustFlag bits; the data area: the folder, with TrustFlag.Folder. */
 export function setTrustStore(slot: EngineSlot): void {
-  const folder = (slot.arg0 & 2) !== 0 ? slot.text() : undefined;
-  const folderOnly = (slot.arg0 & 1) !== 0;
+  const folder = (slot.arg0 & TrustFlag.Folder) !== 0 ? slot.text() : undefined;
+  const folderOnly = (slot.arg0 & TrustFlag.CacertsOnly) !== 0;
   const reply = slot.replier();
   const replyText = slot.textReplier();
   void loadTlsContext().then(({ reloadTrust }) => {
