@@ -240,7 +240,7 @@ export const OPERATIONS = {
   GetOption: { socket: 'the socket', arg0: 'OptionId', result: 'the value, for numeric options', replyData: 'the value, for text options', replyArg: 'TEXT_VALUE when the value is the text' },
   Name2Addr: { arg0: 'LookupFlag bits', arg1: TIME_LIMIT, data: 'the host name', result: '0', replyData: 'the first address' },
   Addr2Name: { arg1: TIME_LIMIT, data: 'the address', result: '0', replyData: 'the host name' },
-  Stats: { result: '0', replyData: 'EngineStats as JSON' },
+  Stats: { result: '0', replyData: 'EngineStats (src/engine-stats.ts) as JSON' },
   Available: { socket: 'the socket', result: 'bytes readable now' },
   Wait: { socket: 'the socket', arg0: TIME_LIMIT, result: '0 once the peer has closed its side' },
   ReloadTrust: { arg0: 'TrustFlag bits', data: 'the folder, with TrustFlag.Folder', result: '0', replyData: 'with -10022: why the folder was refused' },

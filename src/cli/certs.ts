@@ -5,7 +5,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TCPClose, TCPConnect, TCPErrorText, TCPGetOption, TCPSetTrustStore, WebDevGetSecureError, WebDevSetConfig } from '../index.js';
+import { TCPClose } from '../commands/close.js';
+import { WebDevGetSecureError, WebDevSetConfig } from '../commands/config.js';
+import { TCPConnect } from '../commands/connect.js';
+import { TCPGetOption } from '../commands/options.js';
+import { TCPSetTrustStore } from '../commands/trust.js';
+import { TCPErrorText } from '../errors.js';
 import { defaultTrustFolder } from '../tls/folders.js';
 import { certificatesInFile, loadTrustStore } from '../tls/trust-store.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';

@@ -1,7 +1,11 @@
 /** tcpcmd connect HOST PORT: like nc, stdin to the socket and the socket to stdout. */
 import { parseArgs } from 'node:util';
 import { receiveAsync } from '../async/calls.js';
-import { TCPClose, TCPConnect, TCPErrorText, TCPSend, WebDevGetSecureError, WebDevSetConfig } from '../index.js';
+import { TCPClose } from '../commands/close.js';
+import { WebDevGetSecureError, WebDevSetConfig } from '../commands/config.js';
+import { TCPConnect } from '../commands/connect.js';
+import { TCPSend } from '../commands/send.js';
+import { TCPErrorText } from '../errors.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
 
 export const connectCommand: Subcommand = {

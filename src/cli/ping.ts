@@ -1,6 +1,7 @@
 /** tcpcmd ping HOST: TCPPing from the command line. */
 import { parseArgs } from 'node:util';
-import { TCPErrorText, TCPPing } from '../index.js';
+import { TCPPing } from '../commands/ping.js';
+import { TCPErrorText } from '../errors.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
 
 export const pingCommand: Subcommand = {

@@ -1,6 +1,6 @@
 /** TCPAvailable, TCPWait and TCPStats (extensions from Maxon, 4D and diagnostics). */
 import { openChannel } from '../channel/caller.js';
-import type { EngineStats } from '../engine/ops/inspect.js';
+import type { EngineStats } from '../engine-stats.js';
 import { ErrorCode } from '../errors.js';
 import { Op } from '../protocol.js';
 import { report } from './report.js';

@@ -17,7 +17,7 @@ import { debugEvent } from '../diagnostics/debug-log.js';
 import { ErrorCode } from '../errors.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { removeItem } from './list.js';
-import { plainAddress } from './ops/addresses.js';
+import { plainAddress } from './plain-address.js';
 import { inheritProxiedPeer, type ProxySettings } from './proxy-protocol.js';
 import type { RequestServer } from './request-server.js';
 import type { ServerTls } from './server-tls.js';

@@ -15,7 +15,7 @@
 import { ErrorCode } from '../errors.js';
 import { NO_TIMEOUT } from '../protocol.js';
 import { removeItem } from './list.js';
-import { plainAddress } from './ops/addresses.js';
+import { plainAddress } from './plain-address.js';
 import type { EngineSlot } from './slot.js';
 import type { SocketTable } from './socket-table.js';
 import type { StreamSocket } from './stream-socket.js';

@@ -5,7 +5,8 @@
  * next one) unless the handler closed it. Between requests a connection holds no thread:
  * it waits in the engine (src/engine/request-server.ts).
  */
-import { TCPClose, TCPErrorText } from '../index.js';
+import { TCPClose } from '../commands/close.js';
+import { TCPErrorText } from '../errors.js';
 import { ServeCounter } from './counters.js';
 import { nextReadyConnection } from './request-calls.js';
 import type { ServeLoopTask } from './serve-loop.js';

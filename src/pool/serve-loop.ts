@@ -6,7 +6,9 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { acceptConnection } from '../commands/server.js';
-import { TCPClose, TCPErrorText, WebDevGetSecureError } from '../index.js';
+import { TCPClose } from '../commands/close.js';
+import { WebDevGetSecureError } from '../commands/config.js';
+import { TCPErrorText } from '../errors.js';
 import { ServeCounter } from './counters.js';
 import type { ConnectionHandler } from './task.js';
 

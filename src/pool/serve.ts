@@ -17,18 +17,12 @@
  */
 import { RepeatLimiter } from '../diagnostics/repeat-limiter.js';
 import { MessageChannel } from 'node:worker_threads';
-import {
-  TCPBind,
-  TCPClose,
-  TCPErrorText,
-  TCPGetMyAddr,
-  TCPGetMyPort,
-  TCPGetOption,
-  TCPListen,
-  TCPSetOption,
-  TCPSocket,
-  WebDevGetSecureError,
-} from '../index.js';
+import { TCPGetMyAddr, TCPGetMyPort } from '../commands/addresses.js';
+import { TCPClose } from '../commands/close.js';
+import { WebDevGetSecureError } from '../commands/config.js';
+import { TCPGetOption, TCPSetOption } from '../commands/options.js';
+import { TCPBind, TCPListen, TCPSocket } from '../commands/server.js';
+import { TCPErrorText } from '../errors.js';
 import { newServeCounters, ServeCounter } from './counters.js';
 import { moduleUrl, Pool } from './pool.js';
 import { serveProcesses } from '../scale/processes.js';

@@ -6,13 +6,8 @@ import type { Engine } from '../engine.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { SocketEntry } from '../socket-table.js';
 import type { EngineSlot } from '../slot.js';
+import { plainAddress } from '../plain-address.js';
 import { StreamSocket } from '../stream-socket.js';
-
-
-/** A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d; legacy code expects a.b.c.d. */
-export function plainAddress(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
 
 function answerAddress(slot: EngineSlot, address: string | undefined): void {
   if (address === undefined) return slot.reply(ErrorCode.NotConnected);

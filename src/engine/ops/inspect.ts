@@ -2,6 +2,7 @@
  * TCPAvailable, TCPWait and TCPStats: what is buffered, waiting for the peer to close,
  * and the engine's own figures.
  */
+import type { EngineStats } from '../../engine-stats.js';
 import { Reg } from '../../protocol.js';
 import type { Engine } from '../engine.js';
 import { ListenerSocket } from '../listener-socket.js';
@@ -15,31 +16,6 @@ export function available(slot: EngineSlot, engine: Engine): void {
 
 export function waitForClose(slot: EngineSlot, engine: Engine): void {
   engine.stream(slot)?.waitForClose(slot);
-}
-
-export interface EngineStats {
-  sockets: { connections: number; listeners: number; unbound: number; closing: number };
-  /** Requests waiting in the engine: receives, sends, accepts, waits. */
-  parked: number;
-  /** Bytes received and sent, by every connection of this engine. */
-  bytesIn: number;
-  bytesOut: number;
-  /**
-   * System calls made by caller threads themselves on the live connections (the direct
-   * path, src/channel/direct/): reads and writes that moved bytes. 0 on the engine path.
-   */
-  directReads: number;
-  directWrites: number;
-  /** How many times the engine was restarted in this process. */
-  engineRestarts: number;
-  /** Caller threads' slots the engine knows. */
-  slots: number;
-  /**
-   * The engine thread's JavaScript heap in use, bytes; measured after a full collection
-   * when the process runs with --expose-gc (worker threads inherit it), so that figures
-   * taken at two moments compare what is kept, not garbage not yet collected.
-   */
-  heapUsed: number;
 }
 
 /** The engine's figures, as JSON text (not a hot path). */

@@ -1,0 +1,29 @@
+/**
+ * The reply of Op.Stats (TCPStats), which the engine sends as JSON text: shared by the
+ * engine (engine/ops/inspect.ts fills it) and the command (commands/inspect.ts reads it),
+ * so it lives in the shared layer, as protocol.ts does, which both sides import.
+ */
+export interface EngineStats {
+  sockets: { connections: number; listeners: number; unbound: number; closing: number };
+  /** Requests waiting in the engine: receives, sends, accepts, waits. */
+  parked: number;
+  /** Bytes received and sent, by every connection of this engine. */
+  bytesIn: number;
+  bytesOut: number;
+  /**
+   * System calls made by caller threads themselves on the live connections (the direct
+   * path, src/channel/direct/): reads and writes that moved bytes. 0 on the engine path.
+   */
+  directReads: number;
+  directWrites: number;
+  /** How many times the engine was restarted in this process. */
+  engineRestarts: number;
+  /** Caller threads' slots the engine knows. */
+  slots: number;
+  /**
+   * The engine thread's JavaScript heap in use, bytes; measured after a full collection
+   * when the process runs with --expose-gc (worker threads inherit it), so that figures
+   * taken at two moments compare what is kept, not garbage not yet collected.
+   */
+  heapUsed: number;
+}

@@ -1,0 +1,73 @@
+/**
+ * The layers of docs/ARCHITECTURE.md ("Layers"), checked on the sources: imports point one
+ * way (commands -> channel -> protocol; engine -> protocol), no module is part of a load
+ * cycle, and the shared layer runs nothing of either side.
+ */
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { cycles, type ImportEdge, importEdges } from './helpers/import-graph.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const edges = importEdges(root);
+const runtime = edges.filter((edge) => !edge.typeOnly);
+const show = (found: readonly ImportEdge[]): string[] =>
+  found.map(({ from, to, typeOnly }) => `${from} -> ${to}${typeOnly ? ' (type)' : ''}`);
+
+/** What both sides share; they import nothing but each other and node: modules. */
+const SHARED = ['src/protocol.ts', 'src/direct-layout.ts', 'src/engine-stats.ts'];
+
+/** Imports that break a rule in a file another lane owns, to be fixed there (delete the entry then). */
+const KNOWN_EXCEPTIONS = new Set([
+  // defaultConnectionOptions: the arch/commands lane moves connection options to one descriptor.
+  'src/commands/options.ts -> src/engine/connection-options.ts',
+]);
+
+test('the import parser sees the imports it is meant to see', (t) => {
+  const has = (from: string, to: string, typeOnly: boolean): boolean =>
+    edges.some((edge) => edge.from === from && edge.to === to && edge.typeOnly === typeOnly);
+  t.true(has('src/commands/receive.ts', 'src/channel/caller.ts', false));
+  t.true(has('src/engine/dispatch.ts', 'src/engine/slot.ts', true)); // import type
+  t.true(has('src/index.ts', 'src/commands/receive.ts', false)); // export ... from
+  t.true(edges.length > 300, `only ${edges.length} imports found`);
+  t.deepEqual(
+    cycles([
+      { from: 'a', to: 'b', typeOnly: false },
+      { from: 'b', to: 'c', typeOnly: false },
+      { from: 'c', to: 'a', typeOnly: false },
+      { from: 'c', to: 'd', typeOnly: false },
+    ]),
+    [['a', 'b', 'c']],
+  );
+});
+
+test('no module of src/ is part of an import cycle (type imports aside: they vanish at run time)', (t) => {
+  t.deepEqual(cycles(runtime), []);
+});
+
+test('nothing in src/ imports the public surface (src/index.ts): a pool thread loads what it uses', (t) => {
+  t.deepEqual(show(edges.filter((edge) => edge.to === 'src/index.ts')), []);
+});
+
+test('the engine imports no caller code', (t) => {
+  const callerSide = /^src\/(commands|channel|pool|events|async|cli|scale)\/|^src\/index\.ts$/;
+  t.deepEqual(show(edges.filter((edge) => edge.from.startsWith('src/engine/') && callerSide.test(edge.to))), []);
+});
+
+test('commands reach the engine only through the channel (type imports too)', (t) => {
+  const found = show(edges.filter((edge) => edge.from.startsWith('src/commands/') && edge.to.startsWith('src/engine/')));
+  t.deepEqual(found.filter((edge) => !KNOWN_EXCEPTIONS.has(edge)), []);
+});
+
+test('the shared layer imports nothing but itself and node: modules', (t) => {
+  const outside = edges.filter((edge) => SHARED.includes(edge.from) && !SHARED.includes(edge.to));
+  t.deepEqual(show(outside), []);
+  for (const file of SHARED) {
+    const packages = [...readFileSync(new URL(`../${file}`, import.meta.url), 'utf8').matchAll(/from\s+'([^.'][^']*)'/g)];
+    t.deepEqual(
+      packages.map((match) => match[1]).filter((name) => !name!.startsWith('node:')),
+      [],
+      file,
+    );
+  }
+});
