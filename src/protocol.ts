@@ -1,7 +1,10 @@
 /**
  * The shared-memory protocol between caller threads and the socket engine.
  *
- * Both sides import this file; nothing here runs code. Two kinds of shared memory:
+ * Both sides import this file; it holds layout, constants and their arithmetic, no logic of
+ * either side (the request ring's writer is src/channel/request-ring-writer.ts, its reader
+ * src/engine/request-ring.ts; the whole picture: docs/ARCHITECTURE.md). Two kinds of
+ * shared memory:
  *
  * - The registry (one per process, one SharedArrayBuffer): engine state, liveness
  *   heartbeat, the doorbell the engine waits on, the socket-number counter (kept here so a
@@ -41,6 +44,7 @@ export const REGISTRY_HEADER_WORDS = 16;
  * takes the entry at RingHead only when its position word equals RingHead, so a stale
  * entry (from a caller of a dead engine) is never mistaken for a new one. Capacity: at
  * most one request per slot is ever in the ring, so this bounds the number of live slots.
+ * Written by src/channel/request-ring-writer.ts, read by src/engine/request-ring.ts.
  */
 export const RING_SIZE = 8192;
 export const RING_MASK = RING_SIZE - 1;
@@ -51,26 +55,6 @@ export const REGISTRY_BYTES = (DIRECT_TABLE_START + DIRECT_TABLE_WORDS) * 4;
 /** Index of the slot-id word of ring position `position`; the position word follows it. */
 export function ringEntry(position: number): number {
   return REGISTRY_HEADER_WORDS + 2 * (position & RING_MASK);
-}
-
-/**
- * Marks every ring entry as written one lap before position 0, so that no entry looks
- * committed for the position the engine expects next until a caller commits it.
- */
-export function initRing(registry: Int32Array): void {
-  for (let position = 0; position < RING_SIZE; position++) {
-    Atomics.store(registry, ringEntry(position) + 1, position - RING_SIZE);
-  }
-}
-
-/** Puts a slot id in the request ring and rings the doorbell. */
-export function postToEngine(registry: Int32Array, slotId: number): void {
-  const position = Atomics.add(registry, Reg.RingTail, 1);
-  const entry = ringEntry(position);
-  Atomics.store(registry, entry, slotId);
-  Atomics.store(registry, entry + 1, position); // the commit mark: the engine may take it now
-  Atomics.add(registry, Reg.Doorbell, 1);
-  Atomics.notify(registry, Reg.Doorbell, 1);
 }
 
 /** How often the engine proves it is alive, and how long a silent engine is trusted. */

@@ -2,12 +2,12 @@
  * A channel to the engine: one slot (request header + data area) in shared memory, and
  * the call on it, blocking (`call`) or awaited (`callAsync`).
  *
- * A call writes the request into the slot, puts the slot id in the registry's ring, rings
- * the doorbell the engine waits on, then waits for the engine to write the reply. The
- * blocking call spins briefly before it parks with Atomics.wait: waking a parked thread
- * costs tens of microseconds here, more than most engine replies take (DESIGN.md, "The
- * hot path"). Each thread has one blocking channel (it can make only one blocking call
- * at a time) and a pool of smaller ones for its async calls (async-caller.ts).
+ * A call writes the request into the slot, puts the slot id in the registry's request ring
+ * and rings the doorbell the engine waits on (request-ring-writer.ts), then waits for the
+ * engine to write the reply (await-reply.ts: spin, then park). Each thread has one
+ * blocking channel (it can make only one blocking call at a time) and a pool of smaller
+ * ones for its async calls (async-caller.ts). docs/ARCHITECTURE.md, "The slot", says who
+ * writes which word when.
  */
 import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { ErrorCode } from '../errors.js';
@@ -15,7 +15,6 @@ import {
   EngineState,
   Op,
   Reg,
-  postToEngine,
   registrationChannelName,
   SEND_BUFFER_BYTES,
   sendBufferOffset,
@@ -26,13 +25,12 @@ import {
 } from '../protocol.js';
 import { currentRegistry, ensureEngine, exitTimeoutMs, onExitFlush } from './engine-host.js';
 import { lifelineAddress } from './lifeline.js';
+import { awaitReply, awaitReplyAsync } from './await-reply.js';
 import { EngineWatch } from './liveness.js';
-import { caughtWhileSpinning, parkedAfterSpinning, spinBudget } from './spin.js';
-import { WAIT_SLICE_MS, waitForWord } from './wait.js';
+import { parkUntil } from './park.js';
+import { postToEngine } from './request-ring-writer.js';
 
 const REGISTER_DEADLINE_MS = 5_000;
-/** A request still not taken after this many wait slices (about a second) is posted again. */
-const REPOST_EVERY_SLICES = 5;
 
 export class Channel {
   readonly header: Int32Array;
@@ -66,21 +64,15 @@ export class Channel {
   /** Sends one request and blocks until its reply; returns the reply's result word. */
   call(op: number, socket: number, arg0 = 0, arg1 = 0, arg2 = 0, dataLength = 0): number {
     this.post(op, socket, arg0, arg1, arg2, dataLength);
-    return this.awaitReply(op) ? this.takeResult() : this.fail();
+    const replied = awaitReply(this.header, op, this.watch, this.repost);
+    return replied ? this.takeResult() : this.fail();
   }
 
   /** The same request, awaited: the thread's event loop goes on meanwhile. */
   async callAsync(op: number, socket: number, arg0 = 0, arg1 = 0, arg2 = 0, dataLength = 0): Promise<number> {
     this.post(op, socket, arg0, arg1, arg2, dataLength);
-    const h = this.header;
-    const watch = new EngineWatch(this.registry, this.generation);
-    for (let slice = 1; ; slice++) {
-      const wait = Atomics.waitAsync(h, Slot.State, SlotState.Request, WAIT_SLICE_MS);
-      if (wait.async) await wait.value;
-      if (Atomics.load(h, Slot.State) === SlotState.Reply) return this.takeResult();
-      if (!watch.alive()) return this.fail();
-      if (slice % REPOST_EVERY_SLICES === 0) this.repost();
-    }
+    const replied = await awaitReplyAsync(this.header, this.watch(), this.repost);
+    return replied ? this.takeResult() : this.fail();
   }
 
   /**
@@ -132,42 +124,21 @@ export class Channel {
    * request it already holds) and rarely needed: it recovers a request whose ring entry
    * the engine gave up on (request-ring.ts, STUCK_ENTRY_MS).
    */
-  private repost(): void {
+  private readonly repost = (): void => {
     if (Atomics.load(this.header, Slot.State) === SlotState.Request) postToEngine(this.registry, this.id);
-  }
+  };
 
   private takeResult(): number {
     Atomics.store(this.header, Slot.State, SlotState.Idle);
     return this.header[Slot.Result]!;
   }
 
+  /** Watches this channel's engine while a call waits (liveness.ts); made only when a call parks. */
+  private readonly watch = (): EngineWatch => new EngineWatch(this.registry, this.generation);
+
   private fail(): number {
     this.broken = true;
     return ErrorCode.EngineDown;
-  }
-
-  /** Spin, then park in slices; false when the engine died while we waited. */
-  private awaitReply(op: number): boolean {
-    const h = this.header;
-    const budget = spinBudget(op);
-    const started = performance.now();
-    for (let i = 0; i < budget; i++) {
-      if (Atomics.load(h, Slot.State) === SlotState.Reply) {
-        caughtWhileSpinning(op, i);
-        return true;
-      }
-    }
-    const spun = performance.now() - started;
-    const watch = new EngineWatch(this.registry, this.generation);
-    for (let slice = 1; ; slice++) {
-      Atomics.wait(h, Slot.State, SlotState.Request, WAIT_SLICE_MS);
-      if (Atomics.load(h, Slot.State) === SlotState.Reply) {
-        parkedAfterSpinning(op, budget, spun * 1000, (performance.now() - started) * 1000);
-        return true;
-      }
-      if (!watch.alive()) return false;
-      if (slice % REPOST_EVERY_SLICES === 0) this.repost();
-    }
   }
 }
 
@@ -186,7 +157,7 @@ export function registerChannel(dataBytes: number): Channel | number {
   const announce = new BroadcastChannel(registrationChannelName(registry));
   announce.postMessage({ id, sab, threadId, lifeline: lifelineAddress() });
   announce.close();
-  const accepted = waitForWord(header, Slot.Registered, (g) => g === generation, REGISTER_DEADLINE_MS);
+  const accepted = parkUntil(header, Slot.Registered, (g) => g === generation, REGISTER_DEADLINE_MS);
   return accepted ? new Channel(registry, id, generation, sab) : ErrorCode.EngineDown;
 }
 

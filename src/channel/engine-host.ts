@@ -8,9 +8,10 @@
  */
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { randomInt } from 'node:crypto';
-import { DIRECT_TABLE_START, EngineState, initRing, Reg, REGISTRY_BYTES } from '../protocol.js';
+import { DIRECT_TABLE_START, EngineState, Reg, REGISTRY_BYTES } from '../protocol.js';
 import { retireDirectTable } from '../direct-layout.js';
-import { waitForWord } from './wait.js';
+import { parkUntil } from './park.js';
+import { initRing } from './request-ring-writer.js';
 import { ErrorCode } from '../errors.js';
 import { publishEngineEvent } from '../diagnostics/channels.js';
 
@@ -156,7 +157,7 @@ export function ensureEngine(): number {
   if (state === EngineState.Ready) return 0;
   if (isOwner && (state === EngineState.Dead || state === EngineState.Failed)) spawnEngine(reg);
   const deadline = isOwner ? START_DEADLINE_MS : RESTART_WAIT_MS;
-  const ready = waitForWord(reg, Reg.State, (s) => s === EngineState.Ready || s === EngineState.Failed, deadline);
+  const ready = parkUntil(reg, Reg.State, (s) => s === EngineState.Ready || s === EngineState.Failed, deadline);
   return ready && Atomics.load(reg, Reg.State) === EngineState.Ready ? 0 : ErrorCode.EngineDown;
 }
 

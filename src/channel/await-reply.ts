@@ -1,0 +1,53 @@
+/**
+ * Where a call waits for the engine's reply (every command that goes to the engine waits
+ * here, through Channel.call or Channel.callAsync in caller.ts): the slot's State word goes
+ * from Request to Reply when the engine has written the reply (docs/ARCHITECTURE.md, "The
+ * slot").
+ *
+ * The blocking wait spins briefly before it parks (park.ts): waking a parked thread costs
+ * tens of microseconds here, more than most engine replies take, so each operation learns
+ * how long a spin pays (spin.ts; docs/ARCHITECTURE.md, "Adaptive spins"). Between park
+ * slices it checks that the engine is alive (liveness.ts) and, now and then, posts the
+ * request again (`repost`, harmless: see Channel.repost).
+ */
+import { Slot, SlotState } from '../protocol.js';
+import type { EngineWatch } from './liveness.js';
+import { type AfterSlice, parkUntil, parkUntilAsync } from './park.js';
+import { caughtWhileSpinning, parkedAfterSpinning, spinBudget } from './spin.js';
+
+/** A request still not taken after this many park slices (about a second) is posted again. */
+const REPOST_EVERY_SLICES = 5;
+
+const isReply = (state: number): boolean => state === SlotState.Reply;
+
+function betweenSlices(watch: EngineWatch, repost: () => void): AfterSlice {
+  return (slice) => {
+    if (!watch.alive()) return false;
+    if (slice % REPOST_EVERY_SLICES === 0) repost();
+    return true;
+  };
+}
+
+/**
+ * Blocks until the reply of `op` is in `header`: spin, then park in slices. False when the
+ * engine died while we waited. `watch` is made after the spin (it reads the registry).
+ */
+export function awaitReply(header: Int32Array, op: number, watch: () => EngineWatch, repost: () => void): boolean {
+  const budget = spinBudget(op);
+  const started = performance.now();
+  for (let i = 0; i < budget; i++) {
+    if (Atomics.load(header, Slot.State) === SlotState.Reply) {
+      caughtWhileSpinning(op, i);
+      return true;
+    }
+  }
+  const spun = performance.now() - started;
+  if (!parkUntil(header, Slot.State, isReply, -1, betweenSlices(watch(), repost))) return false;
+  parkedAfterSpinning(op, budget, spun * 1000, (performance.now() - started) * 1000);
+  return true;
+}
+
+/** The same wait, awaited (no spin: the thread has other work). */
+export function awaitReplyAsync(header: Int32Array, watch: EngineWatch, repost: () => void): Promise<boolean> {
+  return parkUntilAsync(header, Slot.State, isReply, -1, betweenSlices(watch, repost));
+}
