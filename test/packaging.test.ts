@@ -58,7 +58,7 @@ test.serial('the tarball holds dist, bin, workers and docs; no tests, benches, C
   t.timeout(240_000); // a process start or a tsc run takes tens of seconds on a loaded machine
   const listed = await inProject('tar', ['-tzf', tarball], root);
   const files = listed.stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
-  t.true(files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('dist/engine/main.js'));
+  t.true(files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('dist/engine/engine-thread.js'));
   for (const needed of ['bin/tcpcmd.mjs', 'workers/engine.mjs', 'workers/pool-worker.mjs', 'LICENSE', 'README.md', 'package.json', 'certs/cacerts/README.md']) {
     t.true(files.includes(needed), needed);
   }

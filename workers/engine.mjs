@@ -1,4 +1,4 @@
-// Entry of the socket-engine worker thread (src/engine/main.ts).
+// Entry of the socket-engine worker thread (src/engine/engine-thread.ts).
 //
 // The engine runs the compiled JavaScript in dist/ so that the first command of a
 // process is fast: a worker that loads tsx takes 175-255 ms to start, plain JS ~35 ms.
@@ -16,7 +16,7 @@ const REG_STATE = 0;
 const ENGINE_FAILED = 3;
 
 const root = new URL('../', import.meta.url);
-const built = new URL('dist/engine/main.js', root);
+const built = new URL('dist/engine/engine-thread.js', root);
 const stamp = new URL('dist/.build-stamp', root);
 const sources = new URL('src/', root);
 
@@ -43,7 +43,7 @@ try {
   } else {
     const { register } = await import('tsx/esm/api');
     register();
-    await import(new URL('src/engine/main.ts', root).href);
+    await import(new URL('src/engine/engine-thread.ts', root).href);
   }
 } catch (error) {
   // The starter is blocked waiting for the engine and cannot see this thread's 'error'

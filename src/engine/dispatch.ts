@@ -5,7 +5,7 @@
  */
 import { codeFromError, ErrorCode } from '../errors.js';
 import { Op, TEST_HOOKS_ENV } from '../protocol.js';
-import type { Engine } from './engine.js';
+import type { Engine } from './engine-sockets.js';
 import { localAddress, localPort, remoteAddress, remotePort } from './ops/addresses.js';
 import { block, close } from './ops/close.js';
 import { connect } from './ops/connect.js';
@@ -25,7 +25,7 @@ import { crash, hang } from './test-hooks.js';
 
 type Handler = (slot: EngineSlot, engine: Engine) => void;
 
-/** TCPStats needs the number of slots, which main.ts keeps. */
+/** TCPStats needs the number of slots, which engine-thread.ts keeps. */
 let slotCount: () => number = () => 0;
 export function countSlotsWith(count: () => number): void {
   slotCount = count;

@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { ErrorCode } from '../../errors.js';
 import { AddressFlag } from '../../protocol.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-sockets.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { SocketEntry } from '../socket-table.js';
 import type { EngineSlot } from '../slot.js';

@@ -1,6 +1,6 @@
 /** TCPClose and TCPBlock, on every kind of socket. */
 import { ErrorCode } from '../../errors.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-sockets.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { EngineSlot } from '../slot.js';
 import { CloseOption } from '../../protocol.js';

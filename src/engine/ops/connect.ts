@@ -9,7 +9,7 @@ import tls from 'node:tls';
 import { codeFromError, ErrorCode } from '../../errors.js';
 import { ConnectFlag } from '../../protocol.js';
 import { describeTlsError } from '../../tls/tls-errors.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-sockets.js';
 import type { EngineSlot } from '../slot.js';
 import { StreamSocket } from '../stream-socket.js';
 import { MIN_TLS_VERSION } from '../../tls/folders.js';

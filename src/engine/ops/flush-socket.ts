@@ -5,7 +5,7 @@
  * is closed meanwhile, -522 at the time limit (Arg0 ms, -1 none).
  */
 import { ErrorCode } from '../../errors.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-sockets.js';
 import type { EngineSlot } from '../slot.js';
 
 const POLL_MS = 5;

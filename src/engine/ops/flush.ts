@@ -8,7 +8,7 @@
  * a script that sends and ends at once still gets its bytes out.
  */
 import type { Socket } from 'node:net';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-sockets.js';
 import type { EngineSlot } from '../slot.js';
 import { StreamSocket } from '../stream-socket.js';
 

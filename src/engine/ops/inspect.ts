@@ -4,7 +4,7 @@
  */
 import type { EngineStats } from '../../engine-stats.js';
 import { Reg } from '../../protocol.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-sockets.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { EngineSlot } from '../slot.js';
 import { StreamSocket } from '../stream-socket.js';

@@ -8,7 +8,7 @@ import type { TLSSocket } from 'node:tls';
 import { ErrorCode } from '../../errors.js';
 import { INFINITE, OptionId, TEXT_VALUE } from '../../options.js';
 import type { ConnectionOptions } from '../connection-options.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-sockets.js';
 import { ListenerSocket } from '../listener-socket.js';
 import { ServerTls } from '../server-tls.js';
 import type { EngineSlot } from '../slot.js';

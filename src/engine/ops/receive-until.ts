@@ -1,5 +1,5 @@
 /** TCPReceiveUntil: the socket does the work (receive-shaped.ts); this reads the delimiter first. */
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-sockets.js';
 import { takeDelimiter } from '../receive-shaped.js';
 import type { EngineSlot } from '../slot.js';
 

@@ -1,6 +1,6 @@
 /** serve()'s request handlers: ServeRequests, NextRequest, RequestCounts (request-server.ts). */
 import { ErrorCode } from '../../errors.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-sockets.js';
 import { RequestServer } from '../request-server.js';
 import type { EngineSlot } from '../slot.js';
 import { closeConnection } from './close.js';

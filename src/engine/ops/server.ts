@@ -1,7 +1,7 @@
 /** TCPSocket, TCPBind, TCPListen, TCPAccept. */
 import net from 'node:net';
 import { codeFromError, ErrorCode } from '../../errors.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-sockets.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { EngineSlot } from '../slot.js';
 import { DEFAULT_BACKLOG, UnboundSocket } from '../unbound-socket.js';

@@ -18,7 +18,7 @@ import { ErrorCode } from '../../errors.js';
 import { StartTlsFlag } from '../../protocol.js';
 import { MIN_TLS_VERSION } from '../../tls/folders.js';
 import { describeTlsError } from '../../tls/tls-errors.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-sockets.js';
 import type { EngineSlot } from '../slot.js';
 import type { StreamSocket } from '../stream-socket.js';
 import { loadTlsContext } from '../tls-loader.js';

@@ -1,5 +1,5 @@
 /** TCPSend and TCPReceive: the socket does the work; these only find it. */
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine-sockets.js';
 import type { EngineSlot } from '../slot.js';
 
 export function send(slot: EngineSlot, engine: Engine): void {

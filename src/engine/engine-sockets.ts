@@ -1,7 +1,8 @@
 /**
- * What every operation handler works with: the socket table and the helpers that turn a
- * request's socket number into the kind of socket it needs, or answer the code the
- * error table gives for a wrong one:
+ * The engine's sockets, as every operation handler gets them (its `engine` argument): the
+ * socket table (socket-table.ts), the connections still closing, the counters of sockets
+ * gone, and the helpers that turn a request's socket number into the kind of socket it
+ * needs, or answer the code the error table gives for a wrong one:
  *   unknown or closed number                     -509
  *   a connection needed, listener/unbound given  -10057 (not connected)
  *   a listener needed, anything else given       -10022 (invalid argument, as listen/accept)

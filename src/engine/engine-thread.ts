@@ -1,6 +1,6 @@
 /**
- * The socket engine thread: owns every socket of the process and serves the requests
- * of all caller threads. Started by workers/engine.mjs.
+ * The socket engine thread's entry: owns every socket of the process and serves the
+ * requests of all caller threads. Started by workers/engine.mjs (from dist/, or through tsx).
  *
  * Its event loop waits on the registry's doorbell (request-ring.ts), so a caller needs
  * no MessagePort: any thread holding the registry can post requests. Slots are
@@ -22,7 +22,7 @@ import {
 } from '../protocol.js';
 import { CallerThreads } from './caller-threads.js';
 import { countSlotsWith, dispatch } from './dispatch.js';
-import { Engine } from './engine.js';
+import { Engine } from './engine-sockets.js';
 import { RequestRing } from './request-ring.js';
 import { EngineSlot } from './slot.js';
 
