@@ -2,16 +2,17 @@
  * serve()'s restarts of loops whose thread died: a new thread at once for a first death,
  * then with a growing delay while deaths keep coming (a handler that kills its thread on
  * every connection, a module that stopped loading), so a broken handler cannot make the
- * server spin up threads in a tight loop. The log says so once per burst: the first death
- * with its reason, then, when the burst is over, how many more there were.
+ * server spin up threads in a tight loop (the delays: src/backoff.ts). The log says so once
+ * per burst: the first death with its reason, then, when the burst is over, how many more
+ * there were.
  */
-const FIRST_DELAY_MS = 100;
-const MAX_DELAY_MS = 5_000;
+import { Backoff } from '../backoff.js';
+
 /** Deaths further apart than this are separate bursts. */
 const QUIET_MS = 10_000;
 
 export class RestartBackoff {
-  private deaths = 0;
+  private readonly delays = new Backoff({ firstMs: 100, maxMs: 5_000, firstIsFree: true });
   private unreported = 0;
   private lastDeath = 0;
   private summary: NodeJS.Timeout | undefined;
@@ -21,13 +22,11 @@ export class RestartBackoff {
   /** A loop's thread died with `reason`: the delay before its replacement starts, ms. */
   died(reason: string): number {
     const now = Date.now();
-    if (now - this.lastDeath > QUIET_MS) {
-      this.flush();
-      this.deaths = 0;
-    }
+    const burstStarts = now - this.lastDeath > QUIET_MS;
+    if (burstStarts) this.flush();
     this.lastDeath = now;
-    this.deaths++;
-    if (this.deaths === 1) {
+    const delay = this.delays.next(burstStarts);
+    if (this.delays.inARow === 1) {
       this.log(`serve: a handler's thread died: ${reason}; starting another (restarts back off while deaths continue)`);
     } else {
       this.unreported++;
@@ -35,7 +34,7 @@ export class RestartBackoff {
       this.summary = setTimeout(() => this.flush(), QUIET_MS);
       this.summary.unref();
     }
-    return this.deaths === 1 ? 0 : Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (this.deaths - 2));
+    return delay;
   }
 
   /** Reports the burst's deaths not logged yet (also at close). */

@@ -2,13 +2,13 @@
  * serve({ processes: N }): the supervising side. N serving processes (child.ts), each with
  * its own engine and pool threads, accept from one shared listening socket
  * (shared-port.ts). This process only supervises: it adds up their counts, restarts one
- * that dies (with back-off: backoff.ts), reloads gracefully (new processes first, then the
+ * that dies (with back-off: src/backoff.ts), reloads gracefully (new processes first, then the
  * old ones drain), and drains them all on close().
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import type { CloseResult, ServeOptions, ServeStats, TcpServer } from '../pool/serve.js';
 import { moduleUrl } from '../pool/pool.js';
-import { RestartBackoff } from './backoff.js';
+import { Backoff } from '../backoff.js';
 import type { ChildServeOptions, ChildStats, FromChild, ToChild } from './messages.js';
 import { bindSharedPort, type SharedPort } from './shared-port.js';
 
@@ -16,6 +16,8 @@ const ENTRY = new URL('../../workers/serve-process.mjs', import.meta.url);
 const DEFAULT_GRACE_MS = 10_000;
 /** A drained process that has not exited this long after its grace period is killed. */
 const KILL_AFTER_GRACE_MS = 5_000;
+/** A process that lived this long before dying was not crash-looping: its restart is not delayed. */
+const STABLE_MS = 10_000;
 
 /** The counts of all processes, and the supervisor's own. */
 export interface ProcessesStats extends ServeStats {
@@ -101,7 +103,8 @@ export class ProcessesServer implements TcpServer {
   /** The newest generation started (a reload's, while it starts). */
   private newest = 0;
   private closing: Promise<CloseResult> | undefined;
-  private readonly backoff = new RestartBackoff();
+  /** 100 ms, doubling with each death in a row up to 10 s. */
+  private readonly backoff = new Backoff({ firstMs: 100, maxMs: 10_000 });
   private readonly restartTimers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -157,7 +160,8 @@ export class ProcessesServer implements TcpServer {
     if (serving.ready && serving.final === undefined) this.lost += serving.stats.running + serving.stats.queued;
     for (const key of CUMULATIVE) this.retired[key] += serving.stats[key];
     if (!died || this.closing !== undefined || serving.draining || serving.generation !== this.generation) return;
-    const delay = this.backoff.next(serving.startedAt);
+    // A process that lived STABLE_MS before dying starts the count again.
+    const delay = this.backoff.next(Date.now() - serving.startedAt >= STABLE_MS);
     this.log(`serve: serving process ${String(serving.child.pid)} died (${signal ?? `code ${String(code)}`}); restarting in ${delay} ms`);
     const timer = setTimeout(() => {
       this.restartTimers.delete(timer);

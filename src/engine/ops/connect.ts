@@ -5,14 +5,13 @@
  * connection was made is a TLS failure: -1021 with the reason as the reply's text.
  */
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { codeFromError, ErrorCode } from '../../errors.js';
 import { ConnectFlag } from '../../protocol.js';
-import { describeTlsError } from '../../tls/tls-errors.js';
 import type { Engine } from '../engine-sockets.js';
 import type { EngineSlot } from '../slot.js';
 import { StreamSocket } from '../stream-socket.js';
-import { MIN_TLS_VERSION } from '../../tls/folders.js';
+import { awaitHandshake, secureClient } from '../tls-client.js';
 import { loadTlsContext } from '../tls-loader.js';
 
 export function connect(slot: EngineSlot, engine: Engine): void {
@@ -45,26 +44,9 @@ export function connect(slot: EngineSlot, engine: Engine): void {
   const handshake = (secureContext: tls.SecureContext): void => {
     raw.off('error', onError);
     if (raw.destroyed) return; // the time-out (or an error) came first
-    // The TLS socket is made over our TCP socket (rather than by tls.connect alone) so
-    // that an abort can still reset the TCP connection under it.
-    const secured = tls.connect({
-      socket: raw,
-      host, // what the certificate is checked against (IP literals against IP SANs)
-      servername: net.isIP(host) === 0 ? host : undefined, // SNI takes names, not addresses
-      secureContext,
-      rejectUnauthorized: verify,
-      minVersion: MIN_TLS_VERSION,
-    });
+    const secured = secureClient(raw, host, secureContext, verify);
     current = secured;
-    const onTlsError = (error: Error): void => {
-      secured.destroy();
-      replyText(ErrorCode.TlsError, describeTlsError(error));
-    };
-    secured.once('error', onTlsError);
-    secured.once('secureConnect', () => {
-      secured.off('error', onTlsError);
-      reply(engine.table.add(new StreamSocket(secured, true, raw)));
-    });
+    awaitHandshake(secured, 'secureConnect', replyText, () => reply(engine.table.add(new StreamSocket(secured, true, raw))));
   };
   slot.park(slot.arg2, () => {
     current.removeAllListeners('error');

@@ -12,7 +12,7 @@
  * has before the upgrade; plain text a peer slips in after its STARTTLS fails the
  * handshake instead of passing for something that came encrypted.
  */
-import net from 'node:net';
+import type net from 'node:net';
 import tls from 'node:tls';
 import { ErrorCode } from '../../errors.js';
 import { StartTlsFlag } from '../../protocol.js';
@@ -21,6 +21,7 @@ import { describeTlsError } from '../../tls/tls-errors.js';
 import type { Engine } from '../engine-sockets.js';
 import type { EngineSlot } from '../slot.js';
 import type { StreamSocket } from '../stream-socket.js';
+import { awaitHandshake, secureClient } from '../tls-client.js';
 import { loadTlsContext } from '../tls-loader.js';
 
 export function startTls(slot: EngineSlot, engine: Engine): void {
@@ -49,17 +50,8 @@ export function startTls(slot: EngineSlot, engine: Engine): void {
       serverTls?.context !== undefined
         ? new tls.TLSSocket(raw, { isServer: true, secureContext: serverTls.context, minVersion: MIN_TLS_VERSION })
         : clientSocket(stream, raw, clientContext!, servername, verify);
-    const socket = secured;
-    const onTlsError = (error: Error): void => {
-      replyText(ErrorCode.TlsError, describeTlsError(error));
-      socket.destroy();
-    };
-    socket.once('error', onTlsError);
-    socket.once(serverTls?.context !== undefined ? 'secure' : 'secureConnect', () => {
-      socket.off('error', onTlsError);
-      reply(0);
-    });
-    stream.upgradeTo(socket);
+    awaitHandshake(secured, serverTls?.context !== undefined ? 'secure' : 'secureConnect', replyText, () => reply(0));
+    stream.upgradeTo(secured);
   };
   if (serverTls?.context !== undefined) return begin(undefined);
   loadTlsContext().then(
@@ -76,12 +68,5 @@ function clientSocket(
   verify: boolean,
 ): tls.TLSSocket {
   const host = servername !== '' ? servername : (stream.host ?? raw.remoteAddress ?? '');
-  return tls.connect({
-    socket: raw,
-    host, // what the certificate is checked against (IP literals against IP SANs)
-    servername: net.isIP(host) === 0 ? host : undefined, // SNI takes names, not addresses
-    secureContext,
-    rejectUnauthorized: verify,
-    minVersion: MIN_TLS_VERSION,
-  });
+  return secureClient(raw, host, secureContext, verify);
 }
