@@ -18,6 +18,34 @@ export const WAIT_SLICE_MS = 200;
  */
 export type AfterSlice = (slice: number) => boolean;
 
+/** One slice to wait: while the word still holds `value`, at most `ms`. */
+interface WaitSlice {
+  value: number;
+  ms: number;
+}
+
+/**
+ * The slice loop, written once for both waits below: yields each slice to wait, returns
+ * whether the word was accepted.
+ */
+function* slices(
+  words: Int32Array,
+  index: number,
+  accept: (value: number) => boolean,
+  timeoutMs: number,
+  afterSlice: AfterSlice | undefined,
+): Generator<WaitSlice, boolean> {
+  const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
+  for (let slice = 1; ; slice++) {
+    const value = Atomics.load(words, index);
+    if (accept(value)) return true;
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    yield { value, ms: Math.min(left, WAIT_SLICE_MS) };
+    if (afterSlice !== undefined && !accept(Atomics.load(words, index)) && !afterSlice(slice)) return false;
+  }
+}
+
 /**
  * Blocks until `accept(word)` holds (true), `timeoutMs` passes or `afterSlice` says to stop
  * (false). `timeoutMs < 0` waits without limit.
@@ -29,14 +57,10 @@ export function parkUntil(
   timeoutMs: number,
   afterSlice?: AfterSlice,
 ): boolean {
-  const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
-  for (let slice = 1; ; slice++) {
-    const value = Atomics.load(words, index);
-    if (accept(value)) return true;
-    const left = deadline - Date.now();
-    if (left <= 0) return false;
-    Atomics.wait(words, index, value, Math.min(left, WAIT_SLICE_MS));
-    if (afterSlice !== undefined && !accept(Atomics.load(words, index)) && !afterSlice(slice)) return false;
+  const wait = slices(words, index, accept, timeoutMs, afterSlice);
+  for (let step = wait.next(); ; step = wait.next()) {
+    if (step.done === true) return step.value;
+    Atomics.wait(words, index, step.value.value, step.value.ms);
   }
 }
 
@@ -48,14 +72,10 @@ export async function parkUntilAsync(
   timeoutMs: number,
   afterSlice?: AfterSlice,
 ): Promise<boolean> {
-  const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
-  for (let slice = 1; ; slice++) {
-    const value = Atomics.load(words, index);
-    if (accept(value)) return true;
-    const left = deadline - Date.now();
-    if (left <= 0) return false;
-    const wait = Atomics.waitAsync(words, index, value, Math.min(left, WAIT_SLICE_MS));
-    if (wait.async) await wait.value;
-    if (afterSlice !== undefined && !accept(Atomics.load(words, index)) && !afterSlice(slice)) return false;
+  const wait = slices(words, index, accept, timeoutMs, afterSlice);
+  for (let step = wait.next(); ; step = wait.next()) {
+    if (step.done === true) return step.value;
+    const parked = Atomics.waitAsync(words, index, step.value.value, step.value.ms);
+    if (parked.async) await parked.value;
   }
 }
