@@ -26,7 +26,6 @@ export const Reg = {
   NextSocket: 4,
   NextSlot: 5,
   ChannelId: 6,
-  RingHead: 7,
   RingTail: 8,
 } as const;
 
@@ -41,8 +40,9 @@ export const REGISTRY_HEADER_WORDS = 16;
 /**
  * The request ring: entry i is two words, [slot id, position]. A caller takes a position
  * from RingTail, writes its slot id, then the position as the commit mark. The engine
- * takes the entry at RingHead only when its position word equals RingHead, so a stale
- * entry (from a caller of a dead engine) is never mistaken for a new one. Capacity: at
+ * (which keeps its head position to itself: no registry word) takes the entry at its head
+ * only when the entry's position word equals that head, so a stale entry (from a caller
+ * of a dead engine) is never mistaken for a new one. Capacity: at
  * most one request per slot is ever in the ring, so this bounds the number of live slots.
  * Written by src/channel/request-ring-writer.ts, read by src/engine/request-ring.ts.
  */
