@@ -1,5 +1,5 @@
 /**
- * The one error table of the project (SPEC.md "Error codes").
+ * The one error table of the project (README "Error codes" lists the same).
  *
  * Omnis codes where Omnis has one, negated WinSock numbers for socket errors, so legacy
  * code that tests `if (result = -10035)` keeps working. Every command returns one of these

@@ -4,8 +4,10 @@
  * cycle, and the shared layer runs nothing of either side.
  */
 import test from 'ava';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Op } from '../src/protocol.js';
 import { cycles, type ImportEdge, importEdges } from './helpers/import-graph.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -71,4 +73,38 @@ test('the shared layer imports nothing but itself and node: modules', (t) => {
       file,
     );
   }
+});
+
+/** Every text file of the repository's own code and documents. */
+function repositoryTexts(): Array<{ file: string; text: string }> {
+  const folders = ['src', 'workers', 'bench', 'test', 'examples', 'bin', 'docs'];
+  const files = folders.flatMap((folder) =>
+    readdirSync(new URL(`../${folder}/`, import.meta.url), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && /\.(ts|mts|mjs|js|md|py)$/.test(entry.name))
+      .map((entry) => join(relative(root, entry.parentPath), entry.name))
+      .filter((file) => !file.split(/[\\/]/).includes('node_modules')),
+  );
+  return [...files, 'README.md'].map((file) => ({ file, text: readFileSync(join(root, file), 'utf8') }));
+}
+
+test('no comment points to a document outside the repository', (t) => {
+  const outside = new RegExp(`\\b(${['DESIGN', 'SPEC'].join('|')})\\.md\\b`);
+  t.deepEqual(repositoryTexts().filter(({ text }) => outside.test(text)).map(({ file }) => file), []);
+});
+
+test('every pointer to a section of docs/ARCHITECTURE.md names a section it has', (t) => {
+  const architecture = readFileSync(join(root, 'docs/ARCHITECTURE.md'), 'utf8');
+  const sections = new Set([...architecture.matchAll(/^#+ (.+)$/gm)].map((match) => match[1]!));
+  const pointers = repositoryTexts().flatMap(({ file, text }) =>
+    [...text.replace(/\n\s*(\*|\/\/)?\s*/g, ' ').matchAll(/ARCHITECTURE\.md\)?, "([^"]+)"/g)].map((match) => ({ file, section: match[1]! })),
+  );
+  t.true(pointers.length >= 5, `only ${pointers.length} pointers found`);
+  t.deepEqual(pointers.filter(({ section }) => !sections.has(section)), []);
+});
+
+test('docs/ARCHITECTURE.md lists every operation of the wire protocol', (t) => {
+  const architecture = readFileSync(join(root, 'docs/ARCHITECTURE.md'), 'utf8');
+  const rows = architecture.split('\n').filter((line) => line.startsWith('| '));
+  const missing = Object.keys(Op).filter((name) => !rows.some((row) => new RegExp(`\\b${name}\\b`).test(row.split('|')[1]!)));
+  t.deepEqual(missing, []);
 });

@@ -2,7 +2,7 @@
  * How long a caller spins on its slot before parking in Atomics.wait, per operation.
  *
  * Parking costs a futex wake-up for the engine and tens of microseconds for the caller
- * (DESIGN.md: 30-90 us for a round trip); spinning costs a core. Spinning pays when the
+ * (30-90 us for a round trip here: docs/ARCHITECTURE.md, "Adaptive spins"); spinning costs a core. Spinning pays when the
  * reply comes within the spin (a send; a receive in a ping-pong with a fast peer), and
  * wastes the core when it does not (a receive waiting for a slow peer; more busy threads
  * than cores, where the spinner takes the core the engine needs). So each operation

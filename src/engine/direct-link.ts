@@ -6,7 +6,7 @@
  * - node reads (libuv readStart) only while the engine holds the receive lock, and only
  *   while it needs bytes (a receive or TCPWait parked here, or the socket is closing);
  *   otherwise the descriptor is left to the callers. `socket.pause()` alone would not stop
- *   libuv (DESIGN.md, "Facts for the direct path"), so the handle's reads are stopped for
+ *   libuv (docs/ARCHITECTURE.md, "The direct path"), so the handle's reads are stopped for
  *   real and the stream's `_read` is gated, or node's Readable would start them again.
  * - node never closes the descriptor while a caller holds a lock: the socket's `_destroy`
  *   (every way node closes a handle goes through it) waits until the engine holds both.

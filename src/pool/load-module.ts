@@ -1,8 +1,8 @@
 /**
  * Loading a user's script or handler module on a pool thread, light: plain JavaScript is
  * imported as it is; TypeScript goes through tsx, registered in this thread on first need
- * (tsx costs a thread ~0.2 s of start and ~30 MB: DESIGN.md). Not through Node's own type
- * stripping (22.18+, 24), though it is lighter: it does not map the `./x.js` imports that
+ * (tsx costs a thread ~0.2 s of start and ~30 MB: docs/ARCHITECTURE.md, "Threads"). Not
+ * through Node's own type stripping (22.18+, 24), though it is lighter: it does not map the `./x.js` imports that
  * TypeScript's NodeNext resolution has users write onto `./x.ts` (seen in CI on Node 22:
  * every TypeScript handler importing a sibling failed to load), nor take enums.
  *
