@@ -24,8 +24,8 @@ import {
   SlotState,
 } from '../protocol.js';
 import { currentRegistry, ensureEngine, exitTimeoutMs, onExitFlush } from './engine-host.js';
-import { lifelineAddress } from './lifeline.js';
 import { awaitReply, awaitReplyAsync } from './await-reply.js';
+import { lifelineAddress } from './lifeline.js';
 import { EngineWatch } from './liveness.js';
 import { parkUntil } from './park.js';
 import { postToEngine } from './request-ring-writer.js';
