@@ -33,7 +33,12 @@ await new Promise((resolve) => createInterface({ input: process.stdin }).once('l
 const latencies = [];
 let sent = 0;
 let answered = 0;
-const deadline = performance.now() + seconds * 1000;
+const started = performance.now();
+const deadline = started + seconds * 1000;
+// KEEPALIVE_TIMELINE=MS: the slowest answer per MS ms (1 or empty: per second) of the run on stderr, to tell a
+// stall (one bad second) from a slow server (every second alike).
+const timeline = process.env.KEEPALIVE_TIMELINE === undefined ? undefined : [];
+const BUCKET_MS = Number(process.env.KEEPALIVE_TIMELINE) || 1000;
 await Promise.all(
   sockets.map((socket, i) => new Promise((resolve) => {
     let got = 0;
@@ -49,7 +54,12 @@ await Promise.all(
         got -= SIZE;
         waiting = false;
         answered++;
-        latencies.push(performance.now() - sentAt);
+        const latency = performance.now() - sentAt;
+        latencies.push(latency);
+        if (timeline !== undefined) {
+          const second = Math.floor((sentAt - started) / BUCKET_MS);
+          timeline[second] = Math.max(timeline[second] ?? 0, latency);
+        }
       }
     });
     socket.on('close', () => {
@@ -69,6 +79,7 @@ await Promise.all(
     setTimeout(tick, (i * intervalMs) / sockets.length);
   })),
 );
+if (timeline !== undefined) process.stderr.write(`slowest per ${BUCKET_MS} ms (ms): ${timeline.map((ms) => Math.round(ms)).join(' ')}\n`);
 latencies.sort((a, b) => a - b);
 const at = (q) => (latencies.length === 0 ? NaN : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
 console.log(JSON.stringify({ sent, answered, errors, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? NaN }));
