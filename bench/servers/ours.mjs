@@ -1,8 +1,8 @@
 // The throughput benchmarks' server of ours: serve() with THREADS pool threads (default
 // 2) and a HANDLER module (default the 64-byte request/response one), in a process of its
 // own (as the raw node:net server is). Prints its port; exits when stdin closes.
-// Plain node with the compiled library, as a user runs `tcpcmd serve`: under tsx every
-// pool thread would load tsx too (threads inherit execArgv).
+// Plain node with the compiled library, as a user runs `tcpcmd serve` (the pool threads
+// drop a process's `--import tsx` anyway: src/pool/pool.ts lightExecArgv).
 //   node ours.mjs [THREADS] [HANDLER_PATH] [BACKLOG] [IDLE_TIMEOUT_MS] [PROCESSES]
 // '' for an argument: its default. PROCESSES: serve({ processes }), THREADS threads in each.
 import { serve } from '../../dist/index.js';
