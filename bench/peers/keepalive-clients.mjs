@@ -1,13 +1,14 @@
 // Client of the keep-alive figure, in a process of its own:
-//   node keepalive-clients.mjs PORT CONNECTIONS INTERVAL_MS SECONDS
+//   node keepalive-clients.mjs PORT CONNECTIONS INTERVAL_MS SECONDS [WARMUP_SECONDS]
 // Opens CONNECTIONS connections (in batches), prints "open" and waits for a line on
 // stdin; then each connection sends one 64-byte request every INTERVAL_MS (phases spread
-// evenly) for SECONDS and waits for its 64-byte answer. Prints JSON: sent, answered,
-// errors, latency p50/p99/max (ms).
+// evenly) for WARMUP_SECONDS + SECONDS and waits for its 64-byte answer. Prints JSON:
+// sent, answered, errors, latency p50/p99/max (ms), of the requests sent after the warm-up
+// (a server's first second is its JIT's, not its steady state's).
 import net from 'node:net';
 import { createInterface } from 'node:readline';
 
-const [port, connections, intervalMs, seconds] = process.argv.slice(2).map(Number);
+const [port, connections, intervalMs, seconds, warmupSeconds = 0] = process.argv.slice(2).map(Number);
 const SIZE = 64;
 const request = Buffer.alloc(SIZE, 42);
 const sockets = [];
@@ -34,9 +35,10 @@ const latencies = [];
 let sent = 0;
 let answered = 0;
 const started = performance.now();
-const deadline = started + seconds * 1000;
-// KEEPALIVE_TIMELINE=MS: the slowest answer per MS ms (1 or empty: per second) of the run on stderr, to tell a
-// stall (one bad second) from a slow server (every second alike).
+const measuredFrom = started + warmupSeconds * 1000;
+const deadline = measuredFrom + seconds * 1000;
+// KEEPALIVE_TIMELINE=MS: the slowest answer per MS ms of the run (warm-up included) on
+// stderr, to tell a stall (one bad second) from a slow server (every second alike).
 const timeline = process.env.KEEPALIVE_TIMELINE === undefined ? undefined : [];
 const BUCKET_MS = Number(process.env.KEEPALIVE_TIMELINE) || 1000;
 await Promise.all(
@@ -53,13 +55,14 @@ await Promise.all(
       if (waiting && got >= SIZE) {
         got -= SIZE;
         waiting = false;
-        answered++;
         const latency = performance.now() - sentAt;
-        latencies.push(latency);
         if (timeline !== undefined) {
-          const second = Math.floor((sentAt - started) / BUCKET_MS);
-          timeline[second] = Math.max(timeline[second] ?? 0, latency);
+          const bucket = Math.floor((sentAt - started) / BUCKET_MS);
+          timeline[bucket] = Math.max(timeline[bucket] ?? 0, latency);
         }
+        if (sentAt < measuredFrom) return;
+        answered++;
+        latencies.push(latency);
       }
     });
     socket.on('close', () => {
@@ -71,7 +74,7 @@ await Promise.all(
       if (!waiting && !socket.destroyed) {
         waiting = true;
         sentAt = performance.now();
-        sent++;
+        if (sentAt >= measuredFrom) sent++;
         socket.write(request);
       }
       setTimeout(tick, intervalMs);
