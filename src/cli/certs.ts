@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TCPClose, TCPConnect, TCPErrorText, TCPGetOption, TCPSetTrustStore, WebDevGetSecureError, WebDevSetConfig } from '../index.js';
+import { TCPClose, TCPConnect, TCPErrorText, TCPGetOption, TCPSetTrustStore, WebDevSetConfig } from '../index.js';
+import { failureText } from '../commands/failure-text.js';
 import { defaultTrustFolder } from '../tls/folders.js';
 import { certificatesInFile, loadTrustStore } from '../tls/trust-store.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
@@ -93,8 +94,7 @@ function check(folder: string, target: string, only: boolean, timeout: number | 
   }
   const socket = TCPConnect(host, port, true, true);
   if (socket < 0) {
-    const reason = socket === -1021 ? WebDevGetSecureError() : TCPErrorText(socket);
-    console.log(`failed: ${host}:${port}: ${reason} (${socket}); trust store ${folder}`);
+    console.log(`failed: ${host}:${port}: ${failureText(socket)} (${socket}); trust store ${folder}`);
     return EXIT_FAILED;
   }
   const details = ['tlsversion', 'cipher', 'peercert'].map((option) => TCPGetOption(socket, option));

@@ -1,7 +1,8 @@
 /** tcpcmd connect HOST PORT: like nc, stdin to the socket and the socket to stdout. */
 import { parseArgs } from 'node:util';
 import { receiveAsync } from '../async/calls.js';
-import { TCPClose, TCPConnect, TCPErrorText, TCPSend, WebDevGetSecureError, WebDevSetConfig } from '../index.js';
+import { TCPClose, TCPConnect, TCPErrorText, TCPSend, WebDevSetConfig } from '../index.js';
+import { failureText } from '../commands/failure-text.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
 
 export const connectCommand: Subcommand = {
@@ -35,8 +36,7 @@ export const connectCommand: Subcommand = {
     const secure = values.secure || values['no-verify'];
     const socket = TCPConnect(host, /^\d+$/.test(port) ? Number(port) : port, secure, !values['no-verify']);
     if (socket < 0) {
-      const reason = socket === -1021 ? WebDevGetSecureError() : TCPErrorText(socket);
-      console.error(`tcpcmd connect: ${host}:${port}: ${reason} (${socket})`);
+      console.error(`tcpcmd connect: ${host}:${port}: ${failureText(socket)} (${socket})`);
       return EXIT_FAILED;
     }
     process.stdin.on('data', (chunk: Buffer) => {

@@ -6,16 +6,15 @@
  * connecttimeout, as TCPGetMyAddr(0) means "this machine": a connection that does not
  * exist yet has no number to set options on.
  */
-import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { hostArgument } from './host-name.js';
 import { INFINITE, OPTIONS, OptionKind, type OptionSpec, optionNamed, TEXT_VALUE } from '../options.js';
 import { defaultConnectionOptions } from '../engine/connection-options.js';
 import { NO_TIMEOUT, Op } from '../protocol.js';
-import { report } from './report.js';
+import { command, localCommand, run } from './command.js';
 import { noteSecureError } from './secure-error.js';
 import { threadState } from './thread-state.js';
-import { checkCount, checkSocket, isFiniteNumber } from './validate.js';
+import { isFiniteNumber, socketOrZero } from './validate.js';
 
 export type OptionValue = number | string | boolean;
 
@@ -43,75 +42,101 @@ function encodeValue(option: OptionSpec, value: unknown): number | string | { er
   return number;
 }
 
+/** The rule of an option's name: a string (-501) that names one (-10042). */
+function optionName(name: unknown): number {
+  if (typeof name !== 'string') return ErrorCode.WrongType;
+  return optionNamed(name) === undefined ? ErrorCode.UnknownOption : 0;
+}
+
+/** The value TCPSetOption would set, as it travels (INFINITE is -1: errors come as objects), checked against its option. */
+function settable(socket: unknown, name: unknown, value: unknown): number | string | { error: number } {
+  const option = optionNamed(name as string)!;
+  if (option.readOnly === true) return { error: ErrorCode.InvalidArgument };
+  const encoded = encodeValue(option, value);
+  if (typeof encoded === 'object') return encoded;
+  if (option.id === OPTIONS.address.id && typeof value === 'string' && value.trim() !== '') {
+    const host = hostArgument(value); // TCPBind's address: the host checks of TCPConnect
+    if (typeof host === 'number') return { error: host };
+  }
+  if (socket === 0 && (option.threadDefault !== true || typeof encoded !== 'number')) return { error: ErrorCode.InvalidArgument };
+  return encoded;
+}
+
+const SET_OPTION_RULES = {
+  name: 'TCPSetOption', min: 3, max: 3,
+  rules: [[0, socketOrZero], [1, optionName]],
+  across: (socket: unknown, name: unknown, value: unknown) => {
+    const encoded = settable(socket, name, value);
+    return typeof encoded === 'object' ? encoded.error : 0;
+  },
+} as const;
+
+const SET_OPTION = command({
+  ...SET_OPTION_RULES,
+  core: (channel, socket: number, name: string, value: unknown) => {
+    const option = optionNamed(name)!;
+    const encoded = settable(socket, name, value);
+    if (typeof encoded === 'object') return encoded.error; // not after the rules passed
+    if (typeof encoded === 'string') {
+      if (Buffer.byteLength(encoded) > channel.data.length) return ErrorCode.InvalidArgument;
+      const length = channel.data.write(encoded, 0, 'utf8');
+      // A certificate or key that does not make a TLS server: -1021, the reason kept.
+      return noteSecureError(channel, channel.call(Op.SetOption, socket, option.id, 0, 0, length));
+    }
+    return channel.call(Op.SetOption, socket, option.id, encoded);
+  },
+});
+
+/** Socket 0's options are this thread's defaults for the connections it makes: no engine involved. */
+const SET_THREAD_DEFAULT = localCommand({
+  ...SET_OPTION_RULES,
+  local: (socket: 0, name: string, value: unknown) => {
+    threadState.connectionDefaults.set(optionNamed(name)!.id, settable(socket, name, value) as number);
+    return 0;
+  },
+});
+
 /**
  * Sets a socket option (see the README's option table). Unknown names give -10042, a
  * value of the wrong type -501, out of range -10022, an option that does not apply to
  * this kind of socket (or can no longer be set) -10022.
  */
 export function TCPSetOption(socket: number, name: string, value: OptionValue): number {
-  return report('TCPSetOption', setOption(arguments.length, socket, name, value));
+  if (socket === 0) return run(SET_THREAD_DEFAULT, arguments.length, socket, name, value);
+  return run(SET_OPTION, arguments.length, socket, name, value);
 }
 
-function setOption(count: number, socket: unknown, name: unknown, value: unknown): number {
-  const countError = checkCount(count, 3, 3);
-  if (countError !== 0) return countError;
-  if (socket !== 0) {
-    const socketError = checkSocket(socket);
-    if (socketError !== 0) return socketError;
-  }
-  if (typeof name !== 'string') return ErrorCode.WrongType;
-  const option = optionNamed(name);
-  if (option === undefined) return ErrorCode.UnknownOption;
-  if (option.readOnly === true) return ErrorCode.InvalidArgument;
-  const encoded = encodeValue(option, value);
-  if (typeof encoded === 'object') return encoded.error;
-  if (option.id === OPTIONS.address.id && typeof value === 'string' && value.trim() !== '') {
-    const host = hostArgument(value); // TCPBind's address: the host checks of TCPConnect
-    if (typeof host === 'number') return host;
-  }
-  if (socket === 0) {
-    if (option.threadDefault !== true || typeof encoded !== 'number') return ErrorCode.InvalidArgument;
-    threadState.connectionDefaults.set(option.id, encoded);
-    return 0;
-  }
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  if (typeof encoded === 'string') {
-    if (Buffer.byteLength(encoded) > channel.data.length) return ErrorCode.InvalidArgument;
-    const length = channel.data.write(encoded, 0, 'utf8');
-    // A certificate or key that does not make a TLS server: -1021, the reason kept.
-    return noteSecureError(channel, channel.call(Op.SetOption, socket as number, option.id, 0, 0, length));
-  }
-  return channel.call(Op.SetOption, socket as number, option.id, encoded);
-}
+const GET_OPTION_RULES = {
+  name: 'TCPGetOption', min: 2, max: 2,
+  rules: [[0, socketOrZero], [1, optionName]],
+} as const;
 
-/** An option's current value (a number, or a string such as 'infinite'), or an error code. */
-export function TCPGetOption(socket: number, name: string): OptionValue {
-  return report('TCPGetOption', getOption(arguments.length, socket, name));
-}
+const GET_OPTION = command({
+  ...GET_OPTION_RULES,
+  core: (channel, socket: number, name: string): number | string => {
+    const option = optionNamed(name)!;
+    const result = channel.call(Op.GetOption, socket, option.id);
+    if (result < 0) return result;
+    if (option.nameOf !== undefined) return option.nameOf(result);
+    return channel.replyArg === TEXT_VALUE ? channel.replyText() : result;
+  },
+});
 
-function getOption(count: number, socket: unknown, name: unknown): number | string {
-  const countError = checkCount(count, 2, 2);
-  if (countError !== 0) return countError;
-  if (socket !== 0) {
-    const socketError = checkSocket(socket);
-    if (socketError !== 0) return socketError;
-  }
-  if (typeof name !== 'string') return ErrorCode.WrongType;
-  const option = optionNamed(name);
-  if (option === undefined) return ErrorCode.UnknownOption;
-  if (socket === 0) {
+const GET_THREAD_DEFAULT = localCommand({
+  ...GET_OPTION_RULES,
+  local: (_socket: 0, name: string): number | string => {
+    const option = optionNamed(name)!;
     if (option.threadDefault !== true) return ErrorCode.InvalidArgument;
     const value = threadState.connectionDefaults.get(option.id) ?? THREAD_DEFAULTS[option.id] ?? 0;
     if (option.nameOf !== undefined) return option.nameOf(value);
     return value === INFINITE ? 'infinite' : value;
-  }
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  const result = channel.call(Op.GetOption, socket as number, option.id);
-  if (result < 0) return result;
-  if (option.nameOf !== undefined) return option.nameOf(result);
-  return channel.replyArg === TEXT_VALUE ? channel.replyText() : result;
+  },
+});
+
+/** An option's current value (a number, or a string such as 'infinite'), or an error code. */
+export function TCPGetOption(socket: number, name: string): OptionValue {
+  if (socket === 0) return run(GET_THREAD_DEFAULT, arguments.length, socket, name);
+  return run(GET_OPTION, arguments.length, socket, name);
 }
 
 /** What socket 0 reads when the thread set nothing: the engine's own defaults, from where they are set. */
