@@ -1,6 +1,6 @@
 /** TCPConnect(hostname, serviceOrPort, secure = false, verify = true). */
 import type { Channel } from '../channel/caller.js';
-import { OptionId } from '../options.js';
+import { OptionId, optionOfId } from '../option-table.js';
 import { ErrorCode } from '../errors.js';
 import { ConnectFlag, Op } from '../protocol.js';
 import { command, run } from './command.js';
@@ -62,9 +62,9 @@ export function connectRequest(hostname: string, serviceOrPort: number | string,
   return { host, port, flags, timeoutMs };
 }
 
-/** Socket 0's options that concern a connection, applied to a new one. */
+/** Socket 0's connection options (the table's `connection` rows: not family or connecttimeout), applied to a new connection. */
 export function applyThreadDefaults(channel: Channel, socket: number): void {
   for (const [id, value] of threadState.connectionDefaults) {
-    if (id !== OptionId.family && id !== OptionId.connecttimeout) channel.call(Op.SetOption, socket, id, value);
+    if (optionOfId(id)?.connection !== undefined) channel.call(Op.SetOption, socket, id, value);
   }
 }

@@ -15,7 +15,7 @@ import { connectAsync, receiveAsync, sendAsync } from '../async/calls.js';
 import { TCPGetRemoteAddr, TCPGetRemotePort } from '../commands/addresses.js';
 import { TCPClose } from '../commands/close.js';
 import { failureText } from '../commands/failure-text.js';
-import { TCPSetOption } from '../commands/options.js';
+import { TCPSetOption } from '../commands/socket-options.js';
 import { runCallback } from './callbacks.js';
 
 export interface ConnectionEvents {

@@ -9,7 +9,7 @@ import { acceptWithPeer } from '../async/calls.js';
 import { TCPGetMyPort } from '../commands/addresses.js';
 import { TCPClose } from '../commands/close.js';
 import { failureText } from '../commands/failure-text.js';
-import { TCPSetOption } from '../commands/options.js';
+import { TCPSetOption } from '../commands/socket-options.js';
 import { TCPBind, TCPListen, TCPSocket } from '../commands/server.js';
 import { describeError } from '../describe-error.js';
 import { TCPErrorText } from '../errors.js';

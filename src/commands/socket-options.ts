@@ -8,9 +8,8 @@
  */
 import { ErrorCode } from '../errors.js';
 import { hostArgument } from './host-name.js';
-import { INFINITE, OPTIONS, OptionKind, type OptionSpec, optionNamed, TEXT_VALUE } from '../options.js';
-import { defaultConnectionOptions } from '../engine/connection-options.js';
-import { NO_TIMEOUT, Op } from '../protocol.js';
+import { INFINITE, OptionId, OptionKind, type OptionSpec, optionNamed, Sockets, TEXT_VALUE } from '../option-table.js';
+import { Op } from '../protocol.js';
 import { command, localCommand, run } from './command.js';
 import { noteSecureError } from './secure-error.js';
 import { threadState } from './thread-state.js';
@@ -32,11 +31,11 @@ function encodeValue(option: OptionSpec, value: unknown): number | string | { er
     // Exactly the word (any case): ' infinite' is as wrong as ' 80' for a port.
     return value.toLowerCase() === 'infinite' ? INFINITE : { error: ErrorCode.InvalidArgument };
   }
-  // true/false stand for 1/0 in switches, not for a number of milliseconds.
-  const number = typeof value === 'boolean' && option.kind === OptionKind.Integer ? (value ? 1 : 0) : value;
+  // true/false stand for 1/0 in switches (and numbers), not for a number of milliseconds.
+  const number = typeof value === 'boolean' && option.kind !== OptionKind.Timeout ? (value ? 1 : 0) : value;
   if (!isFiniteNumber(number)) return { error: ErrorCode.WrongType };
-  const min = option.kind === OptionKind.Timeout ? 0 : (option.min ?? 0);
-  const max = option.kind === OptionKind.Timeout ? 0x7fffffff : (option.max ?? 0x7fffffff);
+  const min = option.kind === OptionKind.Integer ? (option.min ?? 0) : 0;
+  const max = option.kind === OptionKind.Integer ? (option.max ?? 0x7fffffff) : option.kind === OptionKind.Flag ? 1 : 0x7fffffff;
   if (!Number.isInteger(number) || number < min || number > max) return { error: ErrorCode.InvalidArgument };
   if (option.accepts !== undefined && !option.accepts(number)) return { error: ErrorCode.InvalidArgument };
   return number;
@@ -54,11 +53,11 @@ function settable(socket: unknown, name: unknown, value: unknown): number | stri
   if (option.readOnly === true) return { error: ErrorCode.InvalidArgument };
   const encoded = encodeValue(option, value);
   if (typeof encoded === 'object') return encoded;
-  if (option.id === OPTIONS.address.id && typeof value === 'string' && value.trim() !== '') {
+  if (option.id === OptionId.address && typeof value === 'string' && value.trim() !== '') {
     const host = hostArgument(value); // TCPBind's address: the host checks of TCPConnect
     if (typeof host === 'number') return { error: host };
   }
-  if (socket === 0 && (option.threadDefault !== true || typeof encoded !== 'number')) return { error: ErrorCode.InvalidArgument };
+  if (socket === 0 && (((option.setOn ?? option.on) & Sockets.Thread) === 0 || typeof encoded !== 'number')) return { error: ErrorCode.InvalidArgument };
   return encoded;
 }
 
@@ -126,8 +125,9 @@ const GET_THREAD_DEFAULT = localCommand({
   ...GET_OPTION_RULES,
   local: (_socket: 0, name: string): number | string => {
     const option = optionNamed(name)!;
-    if (option.threadDefault !== true) return ErrorCode.InvalidArgument;
-    const value = threadState.connectionDefaults.get(option.id) ?? THREAD_DEFAULTS[option.id] ?? 0;
+    if ((option.on & Sockets.Thread) === 0) return ErrorCode.InvalidArgument;
+    // What the thread set, else what every socket starts with (family and connecttimeout: 0).
+    const value = threadState.connectionDefaults.get(option.id) ?? option.connection?.initial ?? 0;
     if (option.nameOf !== undefined) return option.nameOf(value);
     return value === INFINITE ? 'infinite' : value;
   },
@@ -138,14 +138,3 @@ export function TCPGetOption(socket: number, name: string): OptionValue {
   if (socket === 0) return run(GET_THREAD_DEFAULT, arguments.length, socket, name);
   return run(GET_OPTION, arguments.length, socket, name);
 }
-
-/** What socket 0 reads when the thread set nothing: the engine's own defaults, from where they are set. */
-const engineDefaults = defaultConnectionOptions();
-const THREAD_DEFAULTS: Record<number, number> = {
-  [optionNamed('nodelay')!.id]: engineDefaults.noDelay ? 1 : 0,
-  [optionNamed('keepalive')!.id]: engineDefaults.keepAlive ? 1 : 0,
-  [optionNamed('keepalivedelay')!.id]: engineDefaults.keepAliveDelayMs,
-  [optionNamed('timeout')!.id]: engineDefaults.timeoutMs === NO_TIMEOUT ? INFINITE : engineDefaults.timeoutMs,
-  [optionNamed('sndbuf')!.id]: engineDefaults.sendBufferBytes,
-  [optionNamed('rcvbuf')!.id]: engineDefaults.receiveBufferBytes,
-};
