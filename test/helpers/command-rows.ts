@@ -241,13 +241,13 @@ export function commandRows(t: Targets): Record<string, Row> {
       count: [['two arguments', () => loose(api.TCPSendData)(s, 'B'), E.WrongCount]],
       type: [['values not an array', () => loose(api.TCPSendData)(s, 'B', 1), E.WrongType]],
       socket: socketCases((socket) => loose(api.TCPSendData)(socket, 'B', [1])),
-      range: [['a value out of its format', () => api.TCPSendData(s, 'B', [300]), E.BadDataFormat], ['a bad format', () => api.TCPSendData(s, 'B!', [1]), E.BadDataFormat]],
+      range: [['a value out of its format', () => api.TCPSendData(s, 'B', [300]), E.BadDataFormat], ['a bad format', () => api.TCPSendData(s, 'B%', [1]), E.BadDataFormat]],
     },
     TCPReceiveData: {
       count: [['one argument', () => loose(api.TCPReceiveData)(s), E.WrongCount]],
       type: [['number format', () => loose(api.TCPReceiveData)(s, 5), E.WrongType]],
       socket: socketCases((socket) => loose(api.TCPReceiveData)(socket, 'B')),
-      range: [['a bad format', () => api.TCPReceiveData(s, 'B!'), E.BadDataFormat]],
+      range: [['a bad format', () => api.TCPReceiveData(s, 'B%'), E.BadDataFormat]],
     },
     WebDevSetConfig: {
       count: [['three arguments', () => loose(api.WebDevSetConfig)(undefined, 1, 2), E.WrongCount]],
