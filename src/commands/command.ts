@@ -43,17 +43,23 @@ export interface LocalCommand<A0, A1, A2, A3, R> extends Signature<A0, A1, A2, A
   readonly local: (a0: A0, a1: A1, a2: A2, a3: A3) => R;
 }
 
-/** Declares a command (an identity: it lets TypeScript infer the argument types from the core). */
+/**
+ * Declares a command; TypeScript infers the argument types from the core. Every
+ * declaration is rebuilt with the same properties in the same order, so the wrapper's
+ * property reads see one object shape (V8 keeps them fast).
+ */
 export function command<A0 = unknown, A1 = unknown, A2 = unknown, A3 = unknown, R = number>(
   declaration: EngineCommand<A0, A1, A2, A3, R>,
 ): EngineCommand<A0, A1, A2, A3, R> {
-  return declaration;
+  const { name, min, max, rules, across, core } = declaration;
+  return { name, min, max, rules, across, core };
 }
 
 export function localCommand<A0 = unknown, A1 = unknown, A2 = unknown, A3 = unknown, R = number>(
   declaration: LocalCommand<A0, A1, A2, A3, R>,
 ): LocalCommand<A0, A1, A2, A3, R> {
-  return declaration;
+  const { name, min, max, rules, across, local } = declaration;
+  return { name, min, max, rules, across, local };
 }
 
 function argumentAt(index: number, a0: unknown, a1: unknown, a2: unknown, a3: unknown): unknown {
