@@ -1,10 +1,6 @@
 /** Small statistics for the benchmarks: medians and printing a table of ratios. */
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+export { median } from '../test/helpers/median.js';
 
 export interface Row {
   figure: string;

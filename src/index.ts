@@ -18,7 +18,7 @@ export {
   TCPGetRemotePort,
 } from './commands/addresses.js';
 export { TCPSocket, TCPBind, TCPListen, TCPAccept } from './commands/server.js';
-export { TCPSetOption, TCPGetOption, type OptionValue } from './commands/options.js';
+export { TCPSetOption, TCPGetOption, type OptionValue } from './commands/socket-options.js';
 export { TCPName2Addr, TCPAddr2Name } from './commands/names.js';
 export { TCPPing } from './commands/ping.js';
 export { TCPSetTrustStore } from './commands/trust.js';

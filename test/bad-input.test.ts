@@ -1,5 +1,6 @@
 // Every bad input gets its documented code, never an exception, and the socket it was
-// aimed at (and the engine) are unharmed afterwards.
+// aimed at (and the engine) are unharmed afterwards. The second test takes the commands
+// from the package's exports and needs a row for each (helpers/command-rows.ts).
 import test from 'ava';
 import {
   ErrorCode,
@@ -16,6 +17,7 @@ import {
 } from '../src/index.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { receiveExactly } from './helpers/receive.js';
+import { type Cases, commandRows, exportedCommands } from './helpers/command-rows.js';
 
 // Calls with wrong counts and types on purpose, as untyped legacy code would make them.
 type Loose = (...args: unknown[]) => unknown;
@@ -109,6 +111,35 @@ test('bad input to every command gets its code and loses nothing', async (t) => 
     ];
     for (const [name, result, code] of cases) t.is(result, code, name);
 
+    // Nothing was lost or disturbed: the socket still echoes, in order.
+    t.is(TCPSend(s, 'still fine'), 10);
+    t.is(Buffer.from(receiveExactly(s, 10)).toString(), 'still fine');
+    t.is(TCPClose(s), 0);
+  } finally {
+    await peer.stop();
+  }
+});
+
+test('every exported command has its row: wrong count, wrong type, bad socket, out of range', async (t) => {
+  const peer = await startPythonPeer('echo');
+  try {
+    const s = TCPConnect('127.0.0.1', peer.port);
+    t.true(s > 0);
+    const detached = new Uint8Array(8);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    const rows = commandRows({ socket: s, unknown: UNKNOWN_SOCKET, buffer: new Uint8Array(8), detached });
+    const exported = exportedCommands();
+    const missing = exported.filter((name) => !Object.hasOwn(rows, name));
+    const gone = Object.keys(rows).filter((name) => !exported.includes(name));
+    t.deepEqual({ missing, gone }, { missing: [], gone: [] }, 'a row for each exported command (test/helpers/command-rows.ts), none for one that is gone');
+    for (const [command, row] of Object.entries(rows)) {
+      const classes: Array<[string, Cases]> = [['count', row.count], ['type', row.type], ['socket', row.socket], ['range', row.range]];
+      for (const [name, cases] of classes) {
+        if (typeof cases === 'string') continue; // the reason it does not apply
+        t.true(cases.length > 0, `${command}: ${name} has cases`);
+        for (const [label, call, code] of cases) t.is(await call(), code, `${command} (${name}): ${label}`);
+      }
+    }
     // Nothing was lost or disturbed: the socket still echoes, in order.
     t.is(TCPSend(s, 'still fine'), 10);
     t.is(Buffer.from(receiveExactly(s, 10)).toString(), 'still fine');

@@ -7,16 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { createPool, TCPAccept, TCPBind, TCPClose, TCPConnect, TCPGetMyPort, TCPListen, TCPReceive, TCPSend, TCPSetOption, TCPSocket, TCPStats } from '../src/index.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { startWorkerFixture } from './helpers/worker.js';
+import { until } from './helpers/wait-for.js';
 
-/** Polls `condition` until it holds or `timeoutMs` passes (loaded machines are slow). */
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return condition();
-}
 
 function stats(): { parked: number; slots: number } {
   const figures = TCPStats();
@@ -33,11 +25,11 @@ test.serial('a worker terminated in TCPReceive: its receive is dropped and the n
     const before = stats();
     const receiver = startWorkerFixture('blocked-receive-worker.ts', { socket: s });
     t.is(await receiver.nextMessage(), 'receiving');
-    t.true(await waitFor(() => stats().parked === before.parked + 1), 'the worker is parked in TCPReceive');
+    t.true(await until(() => stats().parked === before.parked + 1), 'the worker is parked in TCPReceive');
     const slotsWithWorker = stats().slots;
     await receiver.worker.terminate();
-    t.true(await waitFor(() => stats().parked === before.parked), 'its parked receive is dropped');
-    t.true(await waitFor(() => stats().slots < slotsWithWorker), 'its slot is forgotten');
+    t.true(await until(() => stats().parked === before.parked), 'its parked receive is dropped');
+    t.true(await until(() => stats().slots < slotsWithWorker), 'its slot is forgotten');
     t.is(TCPSend(s, 'after the death'), 15);
     const holder = { value: '' };
     let text = '';
@@ -67,13 +59,13 @@ test.serial('a worker dying in a multi-part TCPSend releases the send lock; the 
     const s = TCPConnect('127.0.0.1', port);
     t.true(s > 0);
     TCPSetOption(s, 'timeout', 30_000);
-    t.true(await waitFor(() => peerSocket !== undefined));
+    t.true(await until(() => peerSocket !== undefined));
     const before = stats();
     const dying = startWorkerFixture('dying-sender-worker.ts', { socket: s });
     t.is(await dying.nextMessage(), 'sending');
-    t.true(await waitFor(() => stats().parked === before.parked + 1), 'the send waits for room, holding the lock');
+    t.true(await until(() => stats().parked === before.parked + 1), 'the send waits for room, holding the lock');
     await dying.worker.terminate();
-    t.true(await waitFor(() => stats().parked === before.parked), 'its parked send is dropped');
+    t.true(await until(() => stats().parked === before.parked), 'its parked send is dropped');
 
     const tail = startWorkerFixture('send-once-worker.ts', { socket: s, text: 'TAIL' });
     const received: Buffer[] = [];
@@ -106,7 +98,7 @@ test.serial('threads that ran a command and ended leave no slot behind', async (
       for (const worker of workers) t.deepEqual(await worker.nextMessage(), { result: 1 });
       await Promise.all(workers.map((worker) => worker.exited));
     }
-    t.true(await waitFor(() => stats().slots <= baseline), `slots back to ${baseline} (now ${stats().slots})`);
+    t.true(await until(() => stats().slots <= baseline), `slots back to ${baseline} (now ${stats().slots})`);
     t.is(TCPClose(s), 0);
   } finally {
     await peer.stop();
@@ -118,9 +110,10 @@ test.serial('a worker ending by process.exit() or an uncaught throw is forgotten
   for (const how of ['exit', 'throw']) {
     const worker = startWorkerFixture('end-badly-worker.ts', { how });
     t.is(await worker.nextMessage(), 'registered');
+    worker.worker.postMessage('end now');
     await worker.exited.catch(() => undefined);
   }
-  t.true(await waitFor(() => stats().slots <= baseline), `slots back to ${baseline} (now ${stats().slots})`);
+  t.true(await until(() => stats().slots <= baseline), `slots back to ${baseline} (now ${stats().slots})`);
 });
 
 test.serial("a terminated worker's async receives and blocked TCPAccept are dropped too", async (t) => {
@@ -131,7 +124,7 @@ test.serial("a terminated worker's async receives and blocked TCPAccept are drop
     const before = stats();
     const asyncWorker = startWorkerFixture('parked-async-worker.ts', { socket: s });
     t.is(await asyncWorker.nextMessage(), 'receiving');
-    t.true(await waitFor(() => stats().parked === before.parked + 2), 'two async receives parked');
+    t.true(await until(() => stats().parked === before.parked + 2), 'two async receives parked');
 
     const listener = TCPSocket();
     TCPSetOption(listener, 'address', '127.0.0.1');
@@ -140,11 +133,11 @@ test.serial("a terminated worker's async receives and blocked TCPAccept are drop
     t.is(TCPListen(listener), 0);
     const acceptor = startWorkerFixture('accept-worker.ts', { listener });
     t.is(await acceptor.nextMessage(), 'accepting');
-    t.true(await waitFor(() => stats().parked === before.parked + 3), 'and an accept');
+    t.true(await until(() => stats().parked === before.parked + 3), 'and an accept');
 
     await Promise.all([asyncWorker.worker.terminate(), acceptor.worker.terminate()]);
-    t.true(await waitFor(() => stats().parked === before.parked), 'all dropped');
-    t.true(await waitFor(() => stats().slots <= before.slots), 'every slot of both threads forgotten');
+    t.true(await until(() => stats().parked === before.parked), 'all dropped');
+    t.true(await until(() => stats().slots <= before.slots), 'every slot of both threads forgotten');
 
     // The data and the next client go to this thread.
     t.is(TCPSend(s, 'echo me'), 7);
@@ -168,10 +161,10 @@ test.serial('a pool thread destroyed while blocked in TCPReceive: its receive is
     TCPSetOption(s, 'timeout', 15_000);
     const before = stats();
     const task = pool.run(new URL('./fixtures/scripts/receive-on.ts', import.meta.url), s).catch(() => 'abandoned');
-    t.true(await waitFor(() => stats().parked === before.parked + 1, 30_000), 'the pool thread is parked');
+    t.true(await until(() => stats().parked === before.parked + 1, 30_000), 'the pool thread is parked');
     await pool.destroy();
     t.is(await task, 'abandoned');
-    t.true(await waitFor(() => stats().parked === before.parked), 'its receive is dropped');
+    t.true(await until(() => stats().parked === before.parked), 'its receive is dropped');
     t.is(TCPSend(s, 'mine'), 4);
     const holder = { value: '' };
     t.is(TCPReceive(s, holder), 4);

@@ -27,6 +27,8 @@ import {
 import { startPythonPeer } from './helpers/peers.js';
 import { receiveExactly } from './helpers/receive.js';
 import { startWorkerFixture } from './helpers/worker.js';
+import { CLOSE_WAIT, kernelConnection } from './helpers/kernel-socket.js';
+import { waitFor as sharedWaitFor } from './helpers/wait-for.js';
 
 const directOff = process.env.TCP_COMMANDS_DIRECT === '0';
 
@@ -43,13 +45,8 @@ async function nodeServer(onConnection: (socket: net.Socket) => void): Promise<{
   return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+/** Polls until `condition` holds, failing the test (by throwing) after `timeoutMs`. */
+const waitFor = (condition: () => boolean, timeoutMs = 20_000): Promise<void> => sharedWaitFor(condition, 'a condition of this test', timeoutMs);
 
 test.serial('a ping-pong takes the direct path: the calling thread reads and writes itself', async (t) => {
   t.true(!directOff, 'run with the direct path on (the engine-path run skips this file)');
@@ -80,7 +77,7 @@ test.serial('bytes the engine holds come before bytes read directly (TCPAvailabl
     peerSocket!.write('first ');
     await waitFor(() => TCPAvailable(s) === 6); // the engine holds these now
     peerSocket!.write('second');
-    await new Promise((resolve) => setTimeout(resolve, 100)); // in our kernel buffer, behind them
+    await waitFor(() => (kernelConnection(TCPGetMyPort(s), server.port)?.receiveQueue ?? 0) >= 6); // in our kernel buffer, behind them
     const before = directCalls();
     t.is(Buffer.from(receiveExactly(s, 12)).toString(), 'first second');
     t.true(directCalls().reads > before.reads, 'the second part was read directly');
@@ -99,7 +96,8 @@ test.serial('bytes that arrived before TCPAccept come before bytes read directly
   const client = net.connect({ port, host: '127.0.0.1' });
   await new Promise((resolve) => client.once('connect', resolve));
   client.write(Buffer.alloc(100_000, 1));
-  await new Promise((resolve) => setTimeout(resolve, 200)); // read by the engine while queued
+  // Read by the engine while queued: nothing left in the client's send queue nor in our receive queue.
+  await waitFor(() => client.writableLength === 0 && kernelConnection(client.localPort!, port)?.sendQueue === 0 && (kernelConnection(port, client.localPort!, 6) ?? kernelConnection(port, client.localPort!))?.receiveQueue === 0); // the listener is dual-stack
   const s = TCPAccept(listener);
   client.write(Buffer.alloc(100_000, 2));
   const got = receiveExactly(s, 200_000);
@@ -258,14 +256,15 @@ async function childServer(onConnection: string): Promise<{ port: number; close:
 test.serial('the end of the stream and a reset seen directly: TCPWait, TCPAvailable, TCPStats agree', async (t) => {
   const server = await childServer(`(socket) => socket.once('data', (chunk) => {
       if (chunk.toString() === 'end') socket.end('hello');
-      else { socket.write('bye'); setTimeout(() => socket.resetAndDestroy(), 100); }
+      else { socket.write('bye'); setTimeout(() => socket.resetAndDestroy(), 100); } // the scenario: data, then a reset a moment later
     })`);
   try {
     const stats = (): { bytesIn: number } => TCPStats() as { bytesIn: number };
     const inBefore = stats().bytesIn;
     const ended = TCPConnect('127.0.0.1', server.port);
     TCPSend(ended, 'end');
-    await new Promise((resolve) => setTimeout(resolve, 300)); // 'hello' and the FIN wait in our kernel
+    // 'hello' and the FIN wait in our kernel.
+    await waitFor(() => kernelConnection(TCPGetMyPort(ended), server.port)?.state === CLOSE_WAIT && kernelConnection(TCPGetMyPort(ended), server.port)!.receiveQueue >= 5);
     const readsBefore = directCalls().reads;
     t.is(Buffer.from(receiveExactly(ended, 5)).toString(), 'hello');
     t.true(directCalls().reads > readsBefore);
@@ -280,7 +279,8 @@ test.serial('the end of the stream and a reset seen directly: TCPWait, TCPAvaila
 
     const reset = TCPConnect('127.0.0.1', server.port);
     TCPSend(reset, 'reset');
-    await new Promise((resolve) => setTimeout(resolve, 500)); // 'bye' and the RST are here
+    const resetPort = TCPGetMyPort(reset);
+    await waitFor(() => kernelConnection(resetPort, server.port) === undefined); // 'bye' and the RST are here: a reset connection leaves /proc's table
     const resetReadsBefore = directCalls().reads;
     t.is(Buffer.from(receiveExactly(reset, 3)).toString(), 'bye');
     t.true(directCalls().reads > resetReadsBefore);

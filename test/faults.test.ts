@@ -56,6 +56,7 @@ test.serial('the engine thread is terminated: blocked callers get -10050 within 
 });
 
 test.serial('the engine hangs (its event loop stops, silently): blocked callers get -10050 within 6 s', async (t) => {
+  // A rule about time, as above: no condition to poll.
   await new Promise((resolve) => setTimeout(resolve, 1100));
   await faultUnderBlockedCaller(t, () => t.is(hangEngine(), 0), 6000);
 });

@@ -1,5 +1,5 @@
 // Host names, ports and time-outs at their edges: one check each, the same code from
-// every command (src/commands/host-name.ts, services.ts, options.ts).
+// every command (src/commands/host-name.ts, services.ts, socket-options.ts).
 import test from 'ava';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';

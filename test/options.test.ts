@@ -19,7 +19,7 @@ import {
   TCPSocket,
   WebDevSetConfig,
 } from '../src/index.js';
-import { median } from '../bench/stats.js';
+import { median } from './helpers/median.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { receiveExactly } from './helpers/receive.js';
 import { waitFor } from './helpers/wait-for.js';

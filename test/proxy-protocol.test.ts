@@ -209,7 +209,7 @@ test('engine: garbage, a truncated header and a slowloris are reset, counted, ne
   try {
     const garbage = client(listener.port, [Buffer.from('GET / HTTP/1.0\r\n\r\n')]);
     const truncated = client(listener.port, [Buffer.from('PROXY TCP4 10.0.0.1 10.0.')]);
-    setTimeout(() => truncated.socket.end(), 100);
+    setTimeout(() => truncated.socket.end(), 100); // the scenario: a header cut short, then the end a moment later
     // Slowloris: a valid header's first bytes, one every 150 ms: past the 400 ms time-out.
     const slow = client(listener.port, [...Buffer.from('PROXY TCP4 10.9.9.9 10.0.0.2 1 2\r\n')].map((b) => Buffer.from([b])), 150);
     const good = client(listener.port, [Buffer.from('PROXY TCP4 192.0.2.50 192.0.2.1 1234 80\r\nok')]);

@@ -12,6 +12,7 @@ import {
   TCPSetOption,
 } from '../src/index.js';
 import { startProtocolPeer } from './helpers/peers.js';
+import { waitFor } from './helpers/wait-for.js';
 
 const hex = (text: string | Uint8Array): string => Buffer.from(text).toString('hex');
 
@@ -22,14 +23,6 @@ function chunked(port: number, chunks: Array<string | Uint8Array>, ms = 40, end 
   return s;
 }
 
-/** Waits (without busy-spinning) until `check` holds. */
-async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 test('lines come whole, delimiters cut across segments are found, nothing past one is taken', async (t) => {
   const peer = await startProtocolPeer('chunks');

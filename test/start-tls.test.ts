@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   TCPAccept,
+  TCPAvailable,
   TCPBind,
   TCPClose,
   TCPConnect,
@@ -25,6 +26,7 @@ import {
 } from '../src/index.js';
 import { makeTestPki } from './helpers/certs.js';
 import { startSmtpPeer } from './helpers/peers.js';
+import { until } from './helpers/wait-for.js';
 
 const pki = makeTestPki();
 const caFolder = mkdtempSync(join(tmpdir(), 'tcp-cacerts-'));
@@ -57,9 +59,6 @@ function upToStartTls(port: number, host = '127.0.0.1'): number {
   return s;
 }
 
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
 
 // The trust store is process-wide: these tests run one at a time.
 test.serial('client: a mail over STARTTLS to a Python SMTP server (ssl module), verified against our CA', async (t) => {
@@ -146,7 +145,7 @@ test.serial('server: openssl s_client -starttls smtp against a handler of ours; 
     t.true(TCPReceiveUntil(s, line, '\r\n') > 0);
     t.is(line.value, 'STARTTLS\r\n');
     TCPSend(s, '220 Go ahead\r\n');
-    sleep(300); // s_client's ClientHello is in the engine's queue by now, unread
+    t.true(await until(() => TCPAvailable(s) > 0), "s_client's ClientHello is in the engine's queue, unread");
     t.is(TCPStartTLS(s), 0, WebDevGetSecureError());
     t.is(TCPGetOption(s, 'secure'), 1);
     t.true(TCPReceiveUntil(s, line, '\r\n') > 0);

@@ -20,6 +20,7 @@ import {
 import { makeTestPki } from './helpers/certs.js';
 import { runSClient } from './helpers/openssl.js';
 import { goodClient, startAttack } from './helpers/tls-attack.js';
+import { until } from './helpers/wait-for.js';
 
 const pki = makeTestPki();
 const greeter = new URL('./fixtures/handlers/greet.ts', import.meta.url);
@@ -28,14 +29,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) return false;
-    await sleep(10);
-  }
-  return true;
-}
 
 /**
  * A TLS listener made with the commands, non-blocking, whose accept loop runs between
@@ -125,7 +118,7 @@ test.serial('handshakes full: the oldest handshake gives way to a new client; a 
     const visit = await goodClient(server.port, pki.caPem, 30_000);
     t.true(visit.ok, visit.text);
     t.true(await until(() => TCPGetOption(server.listener, 'handshaking') === 0, 8000), 'stalled ones time out');
-    await sleep(500); // the resets on their way to the attacker process
+    await sleep(500); // a fixed sleep on purpose: the resets travel to the attacker process, which this one cannot watch
     const seen = await attack.stop();
     t.is(seen.droppedByServer, 20, 'each stalled client was dropped by the server');
     t.is(TCPGetOption(server.listener, 'abandoned'), 20);
@@ -142,7 +135,7 @@ test.serial('handshakes full: a client whose hello we answered is displaced afte
     t.true(await until(() => TCPGetOption(server.listener, 'handshaking') === 4));
     const stalled = await startAttack(server.port, 'stall', 20);
     t.true(await until(() => TCPGetOption(server.listener, 'abandoned') === 16), String(TCPGetOption(server.listener, 'abandoned')));
-    await sleep(300); // time for a wrong drop to reach the attackers
+    await sleep(300); // a fixed sleep on purpose: proving a wrong drop does NOT happen (nothing to poll for)
     const seenStalled = await stalled.stop();
     const seenAnswered = await answered.stop();
     t.is(seenStalled.droppedByServer, 16, 'the 4 newest incomplete hellos keep their places with the 4 answered ones');

@@ -30,6 +30,7 @@ import { makeTestPki } from './helpers/certs.js';
 import { runSClient, startSServer } from './helpers/openssl.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { receiveExactly, receiveUntilClosed } from './helpers/receive.js';
+import { until } from './helpers/wait-for.js';
 
 const pki = makeTestPki();
 
@@ -63,8 +64,7 @@ test.serial('verify ok with our CA in the trust folder, as PEM and as DER; data 
       }
     }
     // s_server printed what it received, and sent its stdin to the first client.
-    const deadline = Date.now() + 5000;
-    while (!server.output().includes('hello from 127.0.0.1') && Date.now() < deadline) await sleep(20);
+    await until(() => server.output().includes('hello from 127.0.0.1'), 5000);
     t.true(server.output().includes('hello from localhost'));
     t.true(server.output().includes('hello from 127.0.0.1'));
   } finally {
@@ -224,8 +224,7 @@ test.serial('TLS sockets: non-blocking receive; half-close and abort as s_server
       const s = TCPConnect('localhost', server.port, true);
       t.is(TCPSend(s, 'bye\n'), 4);
       t.is(TCPClose(s, option), 0);
-      const deadline = Date.now() + 5000;
-      while (!server.output().includes(`bye\n${seen}`) && Date.now() < deadline) await sleep(20);
+      await until(() => server.output().includes(`bye\n${seen}`), 5000);
       t.true(server.output().includes(`bye\n${seen}`), `option ${option}: ${server.output()}`);
       if (option === 1) t.is(TCPClose(s), 0);
     } finally {
@@ -296,6 +295,3 @@ test.serial('a certificate without its key, or a bad file, is -1021 with the rea
   TCPClose(s);
 });
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -1,16 +1,21 @@
 /**
  * The awaited forms of the commands that wait on the network, for async code on the
  * same engine and socket numbers: they resolve to exactly what the blocking command
- * returns, and leave the thread's event loop free meanwhile.
+ * returns, and leave the thread's event loop free meanwhile. Their arguments pass the
+ * blocking commands' rules (commands/command.ts), so both answer bad input alike.
  */
+import type { Channel } from '../channel/caller.js';
 import { withAsyncChannel } from '../channel/async-caller.js';
 import { ErrorCode } from '../errors.js';
-import { Op, SendFlag } from '../protocol.js';
-import { checkSocket } from '../commands/validate.js';
-import { noteSecureError } from '../commands/secure-error.js';
+import { Op } from '../protocol.js';
+import { checkArguments, type Signature } from '../commands/command.js';
+import { applyThreadDefaults, CONNECT, connectRequest } from '../commands/connect.js';
 import { sendPayload } from '../commands/payload.js';
-import { applyThreadDefaults, connectRequest } from '../commands/connect.js';
 import { postReceiveUntil } from '../commands/receive-until.js';
+import { noteSecureError } from '../commands/secure-error.js';
+import { addPart, partFlags } from '../commands/send-bytes.js';
+import { type AcceptedClient } from '../commands/server.js';
+import { maxbytes, socketNumber } from '../commands/validate.js';
 
 const code = (error: number): number => error;
 
@@ -21,15 +26,27 @@ export function connectAsync(
   secure: boolean | number = false,
   verify: boolean | number = true,
 ): Promise<number> {
-  const request = connectRequest(Math.max(2, arguments.length), hostname, serviceOrPort, secure, verify);
-  if (typeof request === 'number') return Promise.resolve(request);
+  // Fewer than two arguments are not counted (-503) but checked (-501), as they always were.
+  const error = checkArguments(CONNECT, Math.max(2, arguments.length), hostname, serviceOrPort, secure, verify);
+  if (error !== 0) return Promise.resolve(error);
+  const request = connectRequest(hostname, serviceOrPort, secure, verify);
   return withAsyncChannel(async (channel) => {
     const length = channel.data.write(request.host, 0, 'utf8');
     const socket = noteSecureError(channel, await channel.callAsync(Op.Connect, 0, request.port, request.flags, request.timeoutMs, length));
-    if (socket > 0) applyThreadDefaults(socket);
+    if (socket > 0) applyThreadDefaults(channel, socket);
     return socket;
   }, code);
 }
+
+/** The rules of the awaited calls' (socket, ...) arguments; counts are not checked (defaults fill them). */
+function socketRules(name: string, maxbytesAt?: 1 | 2): Signature<unknown, unknown, unknown, unknown> {
+  return { name, min: 0, max: 4, rules: maxbytesAt === undefined ? [[0, socketNumber]] : [[0, socketNumber], [maxbytesAt, maxbytes]] };
+}
+
+const ACCEPT_ASYNC = socketRules('acceptAsync');
+const RECEIVE_ASYNC = socketRules('receiveAsync', 1);
+const RECEIVE_UNTIL_ASYNC = socketRules('receiveUntilAsync', 2);
+const SEND_ASYNC = socketRules('sendAsync');
 
 /** TCPAccept, awaited. */
 export async function acceptAsync(listener: number): Promise<number> {
@@ -38,23 +55,29 @@ export async function acceptAsync(listener: number): Promise<number> {
 }
 
 /** TCPAccept, awaited, with the client's address and port as the engine saw them. */
-export function acceptWithPeer(listener: number): Promise<{ socket: number; address: string; port: number } | number> {
-  const socketError = checkSocket(listener);
-  if (socketError !== 0) return Promise.resolve(socketError);
-  return withAsyncChannel<{ socket: number; address: string; port: number } | number>(async (channel) => {
+export function acceptWithPeer(listener: number): Promise<AcceptedClient | number> {
+  const error = checkArguments(ACCEPT_ASYNC, 1, listener);
+  if (error !== 0) return Promise.resolve(error);
+  return withAsyncChannel<AcceptedClient | number>(async (channel) => {
     const socket = noteSecureError(channel, await channel.callAsync(Op.Accept, listener));
     return socket < 0 ? socket : { socket, address: channel.replyText(), port: channel.replyArg };
   }, code);
 }
 
-/** TCPReceive, awaited: the bytes received (a new array, empty at end of stream), or an error code. */
+/** The bytes of a receive's reply, as a new array (the slot is reused), or its error code. */
+function replyBytes(channel: Channel, result: number): Uint8Array | number {
+  return result < 0 ? result : new Uint8Array(channel.data.subarray(0, result));
+}
+
+/**
+ * TCPReceive, awaited: the bytes received (a new array, empty at end of stream), or an error code.
+ * `maxbytes` follows TCPReceive's rule: not a number -501, not a whole number >= 1 -10022.
+ */
 export function receiveAsync(socket: number, maxbytes = 65536): Promise<Uint8Array | number> {
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return Promise.resolve(socketError);
-  if (!Number.isInteger(maxbytes) || maxbytes < 1) return Promise.resolve(ErrorCode.InvalidArgument);
+  const error = checkArguments(RECEIVE_ASYNC, 2, socket, maxbytes);
+  if (error !== 0) return Promise.resolve(error);
   return withAsyncChannel<Uint8Array | number>(async (channel) => {
-    const result = await channel.callAsync(Op.Receive, socket, Math.min(maxbytes, channel.data.length));
-    return result < 0 ? result : new Uint8Array(channel.data.subarray(0, result));
+    return replyBytes(channel, await channel.callAsync(Op.Receive, socket, Math.min(maxbytes, channel.data.length)));
   }, code);
 }
 
@@ -63,20 +86,18 @@ export function receiveAsync(socket: number, maxbytes = 65536): Promise<Uint8Arr
  * without it at the end of the stream or at `maxbytes`; empty at the end), or an error code.
  */
 export function receiveUntilAsync(socket: number, delimiter: string | Uint8Array = '\n', maxbytes = 65536): Promise<Uint8Array | number> {
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return Promise.resolve(socketError);
-  if (!Number.isInteger(maxbytes) || maxbytes < 1) return Promise.resolve(ErrorCode.InvalidArgument);
+  const error = checkArguments(RECEIVE_UNTIL_ASYNC, 3, socket, delimiter, maxbytes);
+  if (error !== 0) return Promise.resolve(error);
   return withAsyncChannel<Uint8Array | number>(async (channel) => {
     const limit = Math.min(maxbytes, channel.data.length);
-    const result = await postReceiveUntil(channel, socket, delimiter, limit, 0, channel.callAsync.bind(channel));
-    return result < 0 ? result : new Uint8Array(channel.data.subarray(0, result));
+    return replyBytes(channel, await postReceiveUntil(channel, socket, delimiter, limit, 0, channel.callAsync.bind(channel)));
   }, code);
 }
 
 /** TCPSend, awaited: bytes sent or an error code. Parts hold the send lock as TCPSend's do. */
 export function sendAsync(socket: number, buffer: Uint8Array): Promise<number> {
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return Promise.resolve(socketError);
+  const error = checkArguments(SEND_ASYNC, 2, socket, buffer);
+  if (error !== 0) return Promise.resolve(error);
   // A Uint8Array (or any view); one over a detached buffer is -10022, as for TCPSend.
   const bytes = ArrayBuffer.isView(buffer) ? sendPayload(buffer) : ErrorCode.WrongType;
   if (typeof bytes !== 'object') return Promise.resolve(typeof bytes === 'number' ? bytes : ErrorCode.WrongType);
@@ -85,11 +106,9 @@ export function sendAsync(socket: number, buffer: Uint8Array): Promise<number> {
     do {
       const part = Math.min(bytes.length - sent, channel.data.length);
       channel.data.set(bytes.subarray(sent, sent + part));
-      const last = sent + part === bytes.length;
-      const result = await channel.callAsync(Op.Send, socket, last ? 0 : SendFlag.More, 0, 0, part);
-      if (result < 0) return sent > 0 && result === ErrorCode.WouldBlock ? sent : result;
+      const result = await channel.callAsync(Op.Send, socket, partFlags(false, sent + part, bytes.length), 0, 0, part);
+      if (result < part) return addPart(sent, result);
       sent += result;
-      if (result < part) return sent;
     } while (sent < bytes.length);
     return sent;
   }, code);

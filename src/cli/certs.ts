@@ -6,11 +6,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TCPClose } from '../commands/close.js';
-import { WebDevGetSecureError, WebDevSetConfig } from '../commands/config.js';
+import { WebDevSetConfig } from '../commands/config.js';
 import { TCPConnect } from '../commands/connect.js';
-import { TCPGetOption } from '../commands/options.js';
+import { TCPGetOption } from '../commands/socket-options.js';
 import { TCPSetTrustStore } from '../commands/trust.js';
 import { TCPErrorText } from '../errors.js';
+import { failureText } from '../commands/failure-text.js';
 import { defaultTrustFolder } from '../tls/folders.js';
 import { certificatesInFile, loadTrustStore } from '../tls/trust-store.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
@@ -98,8 +99,7 @@ function check(folder: string, target: string, only: boolean, timeout: number | 
   }
   const socket = TCPConnect(host, port, true, true);
   if (socket < 0) {
-    const reason = socket === -1021 ? WebDevGetSecureError() : TCPErrorText(socket);
-    console.log(`failed: ${host}:${port}: ${reason} (${socket}); trust store ${folder}`);
+    console.log(`failed: ${host}:${port}: ${failureText(socket)} (${socket}); trust store ${folder}`);
     return EXIT_FAILED;
   }
   const details = ['tlsversion', 'cipher', 'peercert'].map((option) => TCPGetOption(socket, option));

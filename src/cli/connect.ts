@@ -2,10 +2,11 @@
 import { parseArgs } from 'node:util';
 import { receiveAsync } from '../async/calls.js';
 import { TCPClose } from '../commands/close.js';
-import { WebDevGetSecureError, WebDevSetConfig } from '../commands/config.js';
+import { WebDevSetConfig } from '../commands/config.js';
 import { TCPConnect } from '../commands/connect.js';
 import { TCPSend } from '../commands/send.js';
 import { TCPErrorText } from '../errors.js';
+import { failureText } from '../commands/failure-text.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
 
 export const connectCommand: Subcommand = {
@@ -39,8 +40,7 @@ export const connectCommand: Subcommand = {
     const secure = values.secure || values['no-verify'];
     const socket = TCPConnect(host, /^\d+$/.test(port) ? Number(port) : port, secure, !values['no-verify']);
     if (socket < 0) {
-      const reason = socket === -1021 ? WebDevGetSecureError() : TCPErrorText(socket);
-      console.error(`tcpcmd connect: ${host}:${port}: ${reason} (${socket})`);
+      console.error(`tcpcmd connect: ${host}:${port}: ${failureText(socket)} (${socket})`);
       return EXIT_FAILED;
     }
     process.stdin.on('data', (chunk: Buffer) => {

@@ -1,11 +1,29 @@
 /** TCPGetMyAddr, TCPGetMyPort, TCPGetRemoteAddr, TCPGetRemotePort. */
 import { networkInterfaces } from 'node:os';
-import { openChannel } from '../channel/caller.js';
-import { ErrorCode } from '../errors.js';
+import type { Channel } from '../channel/caller.js';
 import { AddressFlag, Op } from '../protocol.js';
-import { report } from './report.js';
-import { callOnSocket } from './socket-call.js';
-import { checkCount, checkSocket, isFlag } from './validate.js';
+import { command, localCommand, run } from './command.js';
+import { socketCommand } from './socket-call.js';
+import { flag, socketNumber } from './validate.js';
+
+/** An address the engine answers as text: the call's error code, or the text. */
+function addressReply(channel: Channel, result: number): string | number {
+  return result < 0 ? result : channel.replyText();
+}
+
+const MY_SOCKET_ADDRESS = command({
+  name: 'TCPGetMyAddr', min: 0, max: 2,
+  rules: [[1, flag], [0, socketNumber]],
+  core: (channel, socket: number, ipv6: boolean | number) =>
+    addressReply(channel, channel.call(Op.LocalAddress, socket, ipv6 ? AddressFlag.AsIpv6 : 0)),
+});
+
+/** TCPGetMyAddr(0): this machine's address, without the engine. */
+const MY_MACHINE_ADDRESS = localCommand({
+  name: 'TCPGetMyAddr', min: 0, max: 2,
+  rules: [[1, flag]],
+  local: (_socket: 0, ipv6: boolean | number): string | number => machineAddress(Boolean(ipv6)),
+});
 
 /**
  * The local address of a socket, or with socket 0 this machine's address: its first
@@ -13,15 +31,8 @@ import { checkCount, checkSocket, isFlag } from './validate.js';
  * With `ipv6` an IPv4 socket's address is given in IPv4-mapped form (::ffff:a.b.c.d).
  */
 export function TCPGetMyAddr(socket: number = 0, ipv6: boolean | number = false): string | number {
-  return report('TCPGetMyAddr', myAddress(arguments.length, socket, ipv6));
-}
-
-function myAddress(count: number, socket: unknown, ipv6: unknown): string | number {
-  const countError = checkCount(count, 0, 2);
-  if (countError !== 0) return countError;
-  if (!isFlag(ipv6)) return ErrorCode.WrongType;
-  if (socket === 0) return machineAddress(Boolean(ipv6));
-  return addressOf(Op.LocalAddress, socket, ipv6 ? AddressFlag.AsIpv6 : 0);
+  if (socket === 0) return run(MY_MACHINE_ADDRESS, arguments.length, socket, ipv6);
+  return run(MY_SOCKET_ADDRESS, arguments.length, socket, ipv6);
 }
 
 function machineAddress(ipv6: boolean): string {
@@ -34,27 +45,25 @@ function machineAddress(ipv6: boolean): string {
   return ipv6 ? '::1' : '127.0.0.1';
 }
 
-function addressOf(op: number, socket: unknown, flags: number): string | number {
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return socketError;
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  const result = channel.call(op, socket as number, flags);
-  return result < 0 ? result : channel.replyText();
-}
-
+const MY_PORT = socketCommand('TCPGetMyPort', Op.LocalPort);
 
 export function TCPGetMyPort(socket: number): number {
-  return report('TCPGetMyPort', callOnSocket(Op.LocalPort, arguments.length, socket));
+  return run(MY_PORT, arguments.length, socket);
 }
 
+const REMOTE_PORT = socketCommand('TCPGetRemotePort', Op.RemotePort);
+
 export function TCPGetRemotePort(socket: number): number {
-  return report('TCPGetRemotePort', callOnSocket(Op.RemotePort, arguments.length, socket));
+  return run(REMOTE_PORT, arguments.length, socket);
 }
+
+const REMOTE_ADDRESS = command({
+  name: 'TCPGetRemoteAddr', min: 1, max: 1,
+  rules: [[0, socketNumber]],
+  core: (channel, socket: number) => addressReply(channel, channel.call(Op.RemoteAddress, socket)),
+});
 
 /** The peer's address of a connected socket. */
 export function TCPGetRemoteAddr(socket: number): string | number {
-  const count = arguments.length;
-  const countError = checkCount(count, 1, 1);
-  return report('TCPGetRemoteAddr', countError !== 0 ? countError : addressOf(Op.RemoteAddress, socket, 0));
+  return run(REMOTE_ADDRESS, arguments.length, socket);
 }

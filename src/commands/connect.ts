@@ -1,14 +1,35 @@
 /** TCPConnect(hostname, serviceOrPort, secure = false, verify = true). */
-import { openChannel } from '../channel/caller.js';
-import { OptionId } from '../options.js';
+import type { Channel } from '../channel/caller.js';
+import { OptionId, optionOfId } from '../option-table.js';
 import { ErrorCode } from '../errors.js';
 import { ConnectFlag, Op } from '../protocol.js';
-import { report } from './report.js';
+import { command, run } from './command.js';
+import { hostArgument, hostName } from './host-name.js';
 import { noteSecureError } from './secure-error.js';
-import { portArgument } from './services.js';
+import { portArgument, portRule } from './services.js';
 import { threadState } from './thread-state.js';
-import { checkCount, isFlag } from './validate.js';
-import { hostArgument } from './host-name.js';
+import { flag, text } from './validate.js';
+
+/** A connect request, checked and ready to post: where, how, and for how long. */
+export interface ConnectRequest {
+  host: string;
+  port: number;
+  flags: number;
+  timeoutMs: number;
+}
+
+export const CONNECT = command({
+  name: 'TCPConnect', min: 2, max: 4,
+  // Port 0 is no destination: WinSock's connect() says WSAEADDRNOTAVAIL.
+  rules: [[0, text], [2, flag], [3, flag], [0, hostName], [1, portRule(ErrorCode.AddressNotAvailable)]],
+  core: (channel, hostname: string, serviceOrPort: number | string, secure: boolean | number, verify: boolean | number) => {
+    const request = connectRequest(hostname, serviceOrPort, secure, verify);
+    const length = channel.data.write(request.host, 0, 'utf8');
+    const socket = noteSecureError(channel, channel.call(Op.Connect, 0, request.port, request.flags, request.timeoutMs, length));
+    if (socket > 0) applyThreadDefaults(channel, socket);
+    return socket;
+  },
+});
 
 /**
  * Connects to `hostname` (name, IPv4 or IPv6 literal) on a port number or service name.
@@ -23,33 +44,13 @@ export function TCPConnect(
   secure: boolean | number = false,
   verify: boolean | number = true,
 ): number {
-  return report('TCPConnect', connect(arguments.length, hostname, serviceOrPort, secure, verify));
+  return run(CONNECT, arguments.length, hostname, serviceOrPort, secure, verify);
 }
 
-/** A connect request, checked and ready to post: where, how, and for how long. */
-export interface ConnectRequest {
-  host: string;
-  port: number;
-  flags: number;
-  timeoutMs: number;
-}
-
-/** Checks TCPConnect's arguments and folds in socket 0's options; an error code if bad. */
-export function connectRequest(
-  count: number,
-  hostname: unknown,
-  serviceOrPort: unknown,
-  secure: unknown,
-  verify: unknown,
-): ConnectRequest | number {
-  const countError = checkCount(count, 2, 4);
-  if (countError !== 0) return countError;
-  if (typeof hostname !== 'string' || !isFlag(secure) || !isFlag(verify)) return ErrorCode.WrongType;
-  const host = hostArgument(hostname);
-  if (typeof host === 'number') return host;
-  // Port 0 is no destination: WinSock's connect() says WSAEADDRNOTAVAIL.
+/** TCPConnect's arguments, which passed CONNECT's rules, with socket 0's options folded in. */
+export function connectRequest(hostname: string, serviceOrPort: number | string, secure: boolean | number, verify: boolean | number): ConnectRequest {
+  const host = hostArgument(hostname) as string;
   const port = portArgument(serviceOrPort, ErrorCode.AddressNotAvailable);
-  if (port < 0) return port;
   const defaults = threadState.connectionDefaults;
   const family = defaults.get(OptionId.family) ?? 0;
   const flags =
@@ -61,22 +62,9 @@ export function connectRequest(
   return { host, port, flags, timeoutMs };
 }
 
-function connect(count: number, hostname: unknown, serviceOrPort: unknown, secure: unknown, verify: unknown): number {
-  const request = connectRequest(count, hostname, serviceOrPort, secure, verify);
-  if (typeof request === 'number') return request;
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  const length = channel.data.write(request.host, 0, 'utf8');
-  const socket = noteSecureError(channel, channel.call(Op.Connect, 0, request.port, request.flags, request.timeoutMs, length));
-  if (socket > 0) applyThreadDefaults(socket);
-  return socket;
-}
-
-/** Socket 0's options that concern a connection, applied to a new one. */
-export function applyThreadDefaults(socket: number): void {
-  const channel = openChannel();
-  if (typeof channel === 'number') return;
+/** Socket 0's connection options (the table's `connection` rows: not family or connecttimeout), applied to a new connection. */
+export function applyThreadDefaults(channel: Channel, socket: number): void {
   for (const [id, value] of threadState.connectionDefaults) {
-    if (id !== OptionId.family && id !== OptionId.connecttimeout) channel.call(Op.SetOption, socket, id, value);
+    if (optionOfId(id)?.connection !== undefined) channel.call(Op.SetOption, socket, id, value);
   }
 }

@@ -8,34 +8,60 @@ import { ErrorCode } from '../errors.js';
 import { decodeValues } from '../framing/decode.js';
 import { encodeValues } from '../framing/encode.js';
 import { parseFormat } from '../framing/format.js';
+import { command, run } from './command.js';
 import { receiveExactly } from './receive-full.js';
-import { report } from './report.js';
-import { send } from './send.js';
-import { checkCount, checkSocket } from './validate.js';
+import { transmit } from './send.js';
+import { array, socketNumber, text } from './validate.js';
+
+/** The rule of a format string that parses. */
+function dataFormat(format: unknown): number {
+  return Array.isArray(parseFormat(format as string)) ? 0 : ErrorCode.BadDataFormat;
+}
+
+/** Allocations of a record of up to 1 GiB: a RangeError when memory is short (-10055). */
+function allocated<T>(make: () => T): T | number {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof RangeError) return ErrorCode.OutOfResources;
+    throw error;
+  }
+}
+
+const SEND_DATA = command({
+  name: 'TCPSendData', min: 3, max: 3,
+  rules: [[0, socketNumber], [1, text], [2, array], [1, dataFormat]],
+  core: (channel, socket: number, format: string, values: unknown[]) => {
+    const items = parseFormat(format);
+    if (!Array.isArray(items)) return ErrorCode.BadDataFormat;
+    const bytes = allocated(() => encodeValues(items, values));
+    if (typeof bytes === 'number') return bytes;
+    return Buffer.isBuffer(bytes) ? transmit(channel, socket, bytes) : ErrorCode.BadDataFormat;
+  },
+});
 
 /** Sends `values` encoded as `format` says; the bytes sent, or an error code. */
 export function TCPSendData(socket: number, format: string, values: unknown[]): number {
-  return report('TCPSendData', sendData(arguments.length, socket, format, values));
+  return run(SEND_DATA, arguments.length, socket, format, values);
 }
 
-function sendData(count: number, socket: unknown, format: unknown, values: unknown): number {
-  const countError = checkCount(count, 3, 3);
-  if (countError !== 0) return countError;
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return socketError;
-  if (typeof format !== 'string' || !Array.isArray(values)) return ErrorCode.WrongType;
-  const items = parseFormat(format);
-  if (!Array.isArray(items)) return ErrorCode.BadDataFormat;
-  let bytes: ReturnType<typeof encodeValues>;
-  try {
-    bytes = encodeValues(items, values);
-  } catch (error) {
-    if (error instanceof RangeError) return ErrorCode.OutOfResources; // a record of up to 1 GiB did not fit in memory
-    throw error;
-  }
-  if (!Buffer.isBuffer(bytes)) return ErrorCode.BadDataFormat;
-  return send(2, socket, bytes);
-}
+const RECEIVE_DATA = command({
+  name: 'TCPReceiveData', min: 2, max: 2,
+  rules: [[0, socketNumber], [1, text], [1, dataFormat]],
+  core: (channel, socket: number, format: string): unknown[] | number => {
+    const items = parseFormat(format);
+    if (!Array.isArray(items)) return ErrorCode.BadDataFormat;
+    // An error inside a record is returned as it is; the bytes of the record read so far are
+    // gone (README: treat it as the end of the connection).
+    const readExactly = (n: number): Uint8Array | number => {
+      const bytes = allocated(() => new Uint8Array(n));
+      if (typeof bytes === 'number') return bytes;
+      const { got, error } = receiveExactly(channel, socket, bytes);
+      return error !== 0 ? error : bytes.subarray(0, got);
+    };
+    return decodeValues(items, readExactly, ErrorCode.BadDataFormat);
+  },
+});
 
 /**
  * Receives one record as `format` says and returns its values (integers of 64 bits as
@@ -43,29 +69,5 @@ function sendData(count: number, socket: unknown, format: unknown, values: unkno
  * middle, or the receive's error code.
  */
 export function TCPReceiveData(socket: number, format: string): unknown[] | number {
-  return report('TCPReceiveData', receiveData(arguments.length, socket, format));
-}
-
-function receiveData(count: number, socket: unknown, format: unknown): unknown[] | number {
-  const countError = checkCount(count, 2, 2);
-  if (countError !== 0) return countError;
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return socketError;
-  if (typeof format !== 'string') return ErrorCode.WrongType;
-  const items = parseFormat(format);
-  if (!Array.isArray(items)) return ErrorCode.BadDataFormat;
-  // An error inside a record is returned as it is; the bytes of the record read so far are
-  // gone (README: treat it as the end of the connection).
-  const readExactly = (n: number): Uint8Array | number => {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(n);
-    } catch (error) {
-      if (error instanceof RangeError) return ErrorCode.OutOfResources; // a record of up to 1 GiB did not fit in memory
-      throw error;
-    }
-    const { got, error } = receiveExactly(socket as number, bytes);
-    return error !== 0 ? error : bytes.subarray(0, got);
-  };
-  return decodeValues(items, readExactly, ErrorCode.BadDataFormat);
+  return run(RECEIVE_DATA, arguments.length, socket, format);
 }

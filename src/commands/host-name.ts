@@ -9,6 +9,7 @@
  * Spaces around the name are ignored; '[::1]' is taken as '::1' (URLs write IPv6 so).
  */
 import { ErrorCode } from '../errors.js';
+import type { Rule } from './validate.js';
 
 export const MAX_HOST_NAME_BYTES = 253;
 
@@ -28,3 +29,10 @@ export function hostArgument(hostname: string): string | number {
   }
   return host;
 }
+
+/** The rule of a host argument: a string (-501) that hostArgument accepts. */
+export const hostName: Rule = (value) => {
+  if (typeof value !== 'string') return ErrorCode.WrongType;
+  const host = hostArgument(value);
+  return typeof host === 'number' ? host : 0;
+};

@@ -5,14 +5,30 @@
  */
 import { spawnSync } from 'node:child_process';
 import { ErrorCode } from '../errors.js';
-import { hostArgument } from './host-name.js';
-import { report } from './report.js';
+import { localCommand, run } from './command.js';
+import { hostArgument, hostName } from './host-name.js';
 import { threadState } from './thread-state.js';
-import { checkCount, isFiniteNumber } from './validate.js';
+import { finiteNumber, optionalFiniteNumber, text } from './validate.js';
 
 const PING = process.env.TCP_COMMANDS_PING ?? 'ping';
 const MIN_SIZE = 1;
 const MAX_SIZE = 16384;
+
+/** Never let a "host" become one of ping's flags. */
+function notAFlag(hostname: unknown): number {
+  return (hostArgument(hostname as string) as string).startsWith('-') ? ErrorCode.HostNotFound : 0;
+}
+
+function positiveTimeout(timeout: unknown): number {
+  return timeout !== undefined && (timeout as number) <= 0 ? ErrorCode.InvalidArgument : 0;
+}
+
+const PING_COMMAND = localCommand({
+  name: 'TCPPing', min: 1, max: 3,
+  rules: [[0, text], [1, finiteNumber], [2, optionalFiniteNumber], [0, hostName], [0, notAFlag], [2, positiveTimeout]],
+  local: (hostname: string, size: number, timeout: number | undefined) =>
+    ping(hostArgument(hostname) as string, Math.min(MAX_SIZE, Math.max(MIN_SIZE, Math.round(size))), timeout ?? threadState.commsTimeoutMs),
+});
 
 /**
  * The round trip in milliseconds (fractional), -1 when no reply came within `timeout`
@@ -21,20 +37,10 @@ const MAX_SIZE = 16384;
  * is clamped to 1..16384.
  */
 export function TCPPing(hostname: string, size: number = 256, timeout?: number): number {
-  return report('TCPPing', ping(arguments.length, hostname, size, timeout));
+  return run(PING_COMMAND, arguments.length, hostname, size, timeout);
 }
 
-function ping(count: number, hostname: unknown, size: unknown, timeout: unknown): number {
-  const countError = checkCount(count, 1, 3);
-  if (countError !== 0) return countError;
-  if (typeof hostname !== 'string' || !isFiniteNumber(size)) return ErrorCode.WrongType;
-  if (timeout !== undefined && !isFiniteNumber(timeout)) return ErrorCode.WrongType;
-  const host = hostArgument(hostname);
-  if (typeof host === 'number') return host;
-  if (host.startsWith('-')) return ErrorCode.HostNotFound; // never let a "host" become a flag
-  const timeoutMs = timeout === undefined ? threadState.commsTimeoutMs : timeout;
-  if (timeoutMs <= 0) return ErrorCode.InvalidArgument;
-  const payload = Math.min(MAX_SIZE, Math.max(MIN_SIZE, Math.round(size)));
+function ping(host: string, payload: number, timeoutMs: number): number {
   const seconds = Math.max(0.001, timeoutMs / 1000).toFixed(3);
   const result = spawnSync(PING, ['-n', '-c', '1', '-s', String(payload), '-W', seconds, host], {
     encoding: 'utf8',

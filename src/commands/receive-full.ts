@@ -1,15 +1,48 @@
 /** TCPReceiveFull(socket, buffer, count): exactly `count` bytes, or all there was before the end. */
+import type { Channel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
+import { SLOT_GENERAL_BYTES } from '../protocol.js';
+import { command, run } from './command.js';
 import { assignHolder, bytesOf, type Holder, holderWritable, isHolder } from './payload.js';
-import { receive } from './receive.js';
-import { report } from './report.js';
-import { checkCount, checkSocket, isFiniteNumber } from './validate.js';
+import { receiveInto } from './receive.js';
+import { positiveInteger, socketNumber } from './validate.js';
 
 /**
  * The largest `count` a holder takes: its bytes are allocated up front, and one value
  * larger than this is not a record but a file (-10022: receive it in parts).
  */
 export const MAX_HOLDER_COUNT = 1024 * 1024 * 1024;
+
+/** A Uint8Array with room for `count`, or a holder that can take a value of `count` bytes. */
+function fullBuffer(_socket: unknown, buffer: unknown, count: unknown): number {
+  if (ArrayBuffer.isView(buffer)) return bytesOf(buffer).length < (count as number) ? ErrorCode.InvalidArgument : 0;
+  if (!isHolder(buffer)) return ErrorCode.WrongType;
+  return (count as number) > MAX_HOLDER_COUNT || !holderWritable(buffer) ? ErrorCode.InvalidArgument : 0;
+}
+
+const RECEIVE_FULL = command({
+  name: 'TCPReceiveFull', min: 3, max: 3,
+  rules: [[0, socketNumber], [2, positiveInteger]],
+  across: fullBuffer,
+  core: (channel, socket: number, buffer: Uint8Array | Holder, count: number) => {
+    if (ArrayBuffer.isView(buffer)) {
+      const { got, error } = receiveExactly(channel, socket, bytesOf(buffer).subarray(0, count));
+      return got === 0 && error !== 0 ? error : got;
+    }
+    const asText = typeof buffer.value === 'string';
+    let target: Uint8Array;
+    try {
+      target = new Uint8Array(count);
+    } catch (error) {
+      if (error instanceof RangeError) return ErrorCode.OutOfResources; // memory, not the caller, is short
+      throw error;
+    }
+    const { got, error } = receiveExactly(channel, socket, target);
+    if (got === 0 && error !== 0) return error;
+    const value = asText ? Buffer.from(target.buffer, 0, got).toString('utf8') : target.subarray(0, got);
+    return assignHolder(buffer, value) ? got : ErrorCode.InvalidArgument;
+  },
+});
 
 /**
  * Receives until `count` bytes have come (HALCON's receive of a known size), or the peer
@@ -20,42 +53,7 @@ export const MAX_HOLDER_COUNT = 1024 * 1024 * 1024;
  * there was, or -10035.
  */
 export function TCPReceiveFull(socket: number, buffer: Uint8Array | Holder, count: number): number {
-  return report('TCPReceiveFull', receiveFull(arguments.length, socket, buffer, count));
-}
-
-function receiveFull(argumentCount: number, socket: unknown, buffer: unknown, count: unknown): number {
-  const countError = checkCount(argumentCount, 3, 3);
-  if (countError !== 0) return countError;
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return socketError;
-  if (!isFiniteNumber(count)) return ErrorCode.WrongType;
-  if (!Number.isInteger(count) || count < 1) return ErrorCode.InvalidArgument;
-  let target: Uint8Array;
-  let holder: Holder | undefined;
-  let asText = false;
-  if (ArrayBuffer.isView(buffer)) {
-    target = bytesOf(buffer);
-    if (target.length < count) return ErrorCode.InvalidArgument;
-  } else if (isHolder(buffer)) {
-    if (count > MAX_HOLDER_COUNT || !holderWritable(buffer)) return ErrorCode.InvalidArgument;
-    holder = buffer;
-    asText = typeof buffer.value === 'string';
-    try {
-      target = new Uint8Array(count);
-    } catch (error) {
-      if (error instanceof RangeError) return ErrorCode.OutOfResources; // memory, not the caller, is short
-      throw error;
-    }
-  } else {
-    return ErrorCode.WrongType;
-  }
-  const { got, error } = receiveExactly(socket as number, target.subarray(0, count));
-  if (got === 0 && error !== 0) return error;
-  if (holder !== undefined) {
-    const value = asText ? Buffer.from(target.buffer, 0, got).toString('utf8') : target.subarray(0, got);
-    if (!assignHolder(holder, value)) return ErrorCode.InvalidArgument;
-  }
-  return got;
+  return run(RECEIVE_FULL, arguments.length, socket, buffer, count);
 }
 
 /**
@@ -63,10 +61,11 @@ function receiveFull(argumentCount: number, socket: unknown, buffer: unknown, co
  * ended (`error` 0) or a receive failed (`error` its code) first. Shared by
  * TCPReceiveFull and TCPReceiveData.
  */
-export function receiveExactly(socket: number, target: Uint8Array): { got: number; error: number } {
+export function receiveExactly(channel: Channel, socket: number, target: Uint8Array): { got: number; error: number } {
   let got = 0;
   while (got < target.length) {
-    const n = receive(2, socket, target.subarray(got), undefined);
+    const rest = target.subarray(got);
+    const n = receiveInto(channel, socket, rest, undefined, Math.min(SLOT_GENERAL_BYTES, rest.length));
     if (n === 0) return { got, error: 0 };
     if (n < 0) return { got, error: n };
     got += n;

@@ -1,15 +1,29 @@
 /** TCPReceiveUntil(socket, buffer, delimiter = '\n', maxbytes?): a line, or any delimited record. */
 import type { Channel } from '../channel/caller.js';
-import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
-import { MAX_DELIMITER_BYTES, Op, ReceiveFlag, SLOT_GENERAL_BYTES } from '../protocol.js';
-import { bytesOf, type Holder, holderWritable, isHolder } from './payload.js';
+import { MAX_DELIMITER_BYTES, Op, ReceiveFlag } from '../protocol.js';
+import { command, run } from './command.js';
+import { bytesOf } from './payload.js';
+import { receiveBuffer, receiveLimit } from './receive-buffer.js';
 import { deliver } from './receive-delivery.js';
 import type { ReceiveBuffer } from './receive.js';
-import { report } from './report.js';
-import { checkCount, checkSocket, isFiniteNumber } from './validate.js';
+import { maxbytes, socketNumber } from './validate.js';
 
 export type Delimiter = string | ArrayBufferView;
+
+const RECEIVE_UNTIL = command({
+  name: 'TCPReceiveUntil', min: 2, max: 4,
+  rules: [[0, socketNumber], [3, maxbytes], [1, receiveBuffer]],
+  core: (channel, socket: number, buffer: ReceiveBuffer, delimiter: unknown, most: number | undefined) => {
+    const target = ArrayBuffer.isView(buffer) ? bytesOf(buffer) : undefined;
+    const holder = ArrayBuffer.isView(buffer) ? undefined : buffer;
+    const flags = typeof holder?.value === 'string' ? ReceiveFlag.Utf8 : 0;
+    const result = postReceiveUntil(channel, socket, delimiter, receiveLimit(target, most), flags, channel.call.bind(channel));
+    if (result < 0) return result;
+    if (!deliver(channel, result, target, holder)) return ErrorCode.InvalidArgument;
+    return result;
+  },
+});
 
 /**
  * Receives up to and including `delimiter` (a string, in the socket's `encoding`, or
@@ -22,39 +36,7 @@ export type Delimiter = string | ArrayBufferView;
  * unless a whole line, or `maxbytes`, is there.
  */
 export function TCPReceiveUntil(socket: number, buffer: ReceiveBuffer, delimiter: Delimiter = '\n', maxbytes?: number): number {
-  return report('TCPReceiveUntil', receiveUntil(arguments.length, socket, buffer, delimiter, maxbytes));
-}
-
-function receiveUntil(count: number, socket: unknown, buffer: unknown, delimiter: unknown, maxbytes: unknown): number {
-  const countError = checkCount(count, 2, 4);
-  if (countError !== 0) return countError;
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return socketError;
-  let limit = SLOT_GENERAL_BYTES;
-  if (maxbytes !== undefined) {
-    if (!isFiniteNumber(maxbytes)) return ErrorCode.WrongType;
-    if (!Number.isInteger(maxbytes) || maxbytes < 1) return ErrorCode.InvalidArgument;
-    limit = Math.min(limit, maxbytes);
-  }
-  let target: Uint8Array | undefined;
-  let holder: Holder | undefined;
-  if (ArrayBuffer.isView(buffer)) {
-    target = bytesOf(buffer);
-    if (target.length === 0) return ErrorCode.InvalidArgument;
-    limit = Math.min(limit, target.length);
-  } else if (isHolder(buffer)) {
-    if (!holderWritable(buffer)) return ErrorCode.InvalidArgument; // before any byte is taken
-    holder = buffer;
-  } else {
-    return ErrorCode.WrongType;
-  }
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  const flags = typeof holder?.value === 'string' ? ReceiveFlag.Utf8 : 0;
-  const result = postReceiveUntil(channel, socket as number, delimiter, limit, flags, channel.call.bind(channel));
-  if (result < 0) return result;
-  if (!deliver(channel, result, target, holder)) return ErrorCode.InvalidArgument;
-  return result;
+  return run(RECEIVE_UNTIL, arguments.length, socket, buffer, delimiter, maxbytes);
 }
 
 /**

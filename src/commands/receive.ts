@@ -1,14 +1,25 @@
 /** TCPReceive(socket, buffer, maxbytes?). */
-import { openChannel } from '../channel/caller.js';
+import type { Channel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
-import { Op, ReceiveFlag, SLOT_GENERAL_BYTES } from '../protocol.js';
+import { Op, ReceiveFlag } from '../protocol.js';
+import { command, run } from './command.js';
 import { learnFromPark, receiveDirectly } from './direct-transfer.js';
-import { bytesOf, type Holder, holderWritable, isHolder } from './payload.js';
+import { bytesOf, type Holder } from './payload.js';
+import { receiveBuffer, receiveLimit } from './receive-buffer.js';
 import { deliver } from './receive-delivery.js';
-import { report } from './report.js';
-import { checkCount, checkSocket, isFiniteNumber } from './validate.js';
+import { maxbytes, socketNumber } from './validate.js';
 
 export type ReceiveBuffer = ArrayBufferView | Holder;
+
+const RECEIVE = command({
+  name: 'TCPReceive', min: 2, max: 3,
+  rules: [[0, socketNumber], [2, maxbytes], [1, receiveBuffer]],
+  core: (channel, socket: number, buffer: ReceiveBuffer, most: number | undefined) => {
+    if (!ArrayBuffer.isView(buffer)) return receiveInto(channel, socket, undefined, buffer, receiveLimit(undefined, most));
+    const target = bytesOf(buffer); // a Uint8Array is itself: nothing allocated
+    return receiveInto(channel, socket, target, undefined, receiveLimit(target, most));
+  },
+});
 
 /**
  * Receives into a Uint8Array (from offset 0, at most min(length, maxbytes) bytes; no
@@ -20,41 +31,20 @@ export type ReceiveBuffer = ArrayBufferView | Holder;
  * closed and nothing is left. At most 512 KiB is returned per call.
  */
 export function TCPReceive(socket: number, buffer: ReceiveBuffer, maxbytes?: number): number {
-  return report('TCPReceive', receive(arguments.length, socket, buffer, maxbytes));
+  return run(RECEIVE, arguments.length, socket, buffer, maxbytes);
 }
 
-/** TCPReceive without the error procedure (TCPReceiveFull reports once, as itself). */
-export function receive(count: number, socket: unknown, buffer: unknown, maxbytes: unknown): number {
-  const countError = checkCount(count, 2, 3);
-  if (countError !== 0) return countError;
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return socketError;
-  let limit = SLOT_GENERAL_BYTES;
-  if (maxbytes !== undefined) {
-    if (!isFiniteNumber(maxbytes)) return ErrorCode.WrongType;
-    if (!Number.isInteger(maxbytes) || maxbytes < 1) return ErrorCode.InvalidArgument;
-    limit = Math.min(limit, maxbytes);
-  }
-  let target: Uint8Array | undefined;
-  let holder: Holder | undefined;
-  if (ArrayBuffer.isView(buffer)) {
-    target = bytesOf(buffer);
-    if (target.length === 0) return ErrorCode.InvalidArgument;
-    limit = Math.min(limit, target.length);
-  } else if (isHolder(buffer)) {
-    if (!holderWritable(buffer)) return ErrorCode.InvalidArgument; // before any byte is taken
-    holder = buffer;
-  } else {
-    return ErrorCode.WrongType;
-  }
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
+/**
+ * One receive of at most `limit` bytes into `target` or `holder` (TCPReceiveFull's and
+ * TCPReceiveData's too): the count, 0 at the end of the stream, or an error code.
+ */
+export function receiveInto(channel: Channel, socket: number, target: Uint8Array | undefined, holder: Holder | undefined, limit: number): number {
   const asText = typeof holder?.value === 'string';
   if (!asText) {
-    const direct = receiveDirectly(channel, socket as number, target, holder, limit);
+    const direct = receiveDirectly(channel, socket, target, holder, limit);
     if (direct !== undefined) return direct;
   }
-  const result = channel.call(Op.Receive, socket as number, limit, asText ? ReceiveFlag.Utf8 : 0);
+  const result = channel.call(Op.Receive, socket, limit, asText ? ReceiveFlag.Utf8 : 0);
   learnFromPark();
   if (result < 0) return result;
   if (!deliver(channel, result, target, holder)) return ErrorCode.InvalidArgument; // a holder that refused after all

@@ -1,13 +1,32 @@
 /** TCPSend(socket, buffer). */
 import type { Channel } from '../channel/caller.js';
-import { openChannel } from '../channel/caller.js';
-import { ErrorCode } from '../errors.js';
 import { Op, SEND_BUFFER_BYTES, SendFlag } from '../protocol.js';
+import { command, run } from './command.js';
 import { sendDirectly } from './direct-transfer.js';
 import { type SendBuffer, sendPayload } from './payload.js';
+import { addPart, partFlags } from './send-bytes.js';
 import { gatherParts, sendParts } from './send-parts.js';
-import { report } from './report.js';
-import { checkCount, checkSocket } from './validate.js';
+import { socketNumber } from './validate.js';
+
+/** TCPSend's buffer: a payload (payload.ts), or an array of them sent as one (send-parts.ts). */
+function sendBuffer(buffer: unknown): number {
+  if (Array.isArray(buffer)) {
+    const parts = gatherParts(buffer);
+    return typeof parts === 'number' ? parts : 0;
+  }
+  const payload = sendPayload(buffer);
+  return typeof payload === 'number' ? payload : 0;
+}
+
+const SEND = command({
+  name: 'TCPSend', min: 2, max: 2,
+  rules: [[0, socketNumber], [1, sendBuffer]],
+  core: (channel, socket: number, buffer: unknown) => {
+    if (Array.isArray(buffer)) return sendGathered(channel, socket, buffer);
+    const payload = sendPayload(buffer); // a Uint8Array is itself: nothing allocated
+    return typeof payload === 'number' ? payload : transmit(channel, socket, payload);
+  },
+});
 
 /**
  * Sends a string (in the socket's `encoding`, UTF-8 by default), bytes, a holder's value,
@@ -16,21 +35,12 @@ import { checkCount, checkSocket } from './validate.js';
  * answer -10035 when nothing could go. Returns the count of bytes sent.
  */
 export function TCPSend(socket: number, buffer: SendBuffer | ReadonlyArray<string | ArrayBufferView>): number {
-  return report('TCPSend', send(arguments.length, socket, buffer));
+  return run(SEND, arguments.length, socket, buffer);
 }
 
-/** TCPSend without the error procedure (TCPSendData reports once, as itself). */
-export function send(count: number, socket: unknown, buffer: unknown): number {
-  const countError = checkCount(count, 2, 2);
-  if (countError !== 0) return countError;
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return socketError;
-  if (Array.isArray(buffer)) return sendGathered(socket as number, buffer);
-  const payload = sendPayload(buffer);
-  if (typeof payload === 'number') return payload;
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  const direct = sendDirectly(channel, socket as number, payload, sendBytes);
+/** TCPSend's work once its arguments are checked (TCPSendData's too): the bytes sent, or an error code. */
+export function transmit(channel: Channel, socket: number, payload: string | Uint8Array): number {
+  const direct = sendDirectly(channel, socket, payload, sendBytes);
   if (direct !== undefined) return direct;
   // The common case, a string that surely fits, is encoded straight into shared memory.
   if (typeof payload === 'string' && payload.length * 3 <= SEND_BUFFER_BYTES) {
@@ -38,20 +48,17 @@ export function send(count: number, socket: unknown, buffer: unknown): number {
     const target = lent?.buffer ?? channel.data;
     const length = target.write(payload, 0, 'utf8');
     const flags = (lent ? SendFlag.Lent : 0) | SendFlag.Text; // the engine re-encodes it if need be
-    return channel.call(Op.Send, socket as number, flags, lent?.index ?? 0, 0, length);
+    return channel.call(Op.Send, socket, flags, lent?.index ?? 0, 0, length);
   }
-  if (typeof payload === 'string') return sendParts(channel, socket as number, [payload]);
-  return sendBytes(channel, socket as number, payload);
+  if (typeof payload === 'string') return sendParts(channel, socket, [payload]);
+  return sendBytes(channel, socket, payload);
 }
 
 /** TCPSend(socket, [part, ...]): one atomic send of several strings and byte arrays (send-parts.ts). */
-function sendGathered(socket: number, buffer: unknown[]): number {
+function sendGathered(channel: Channel, socket: number, buffer: unknown[]): number {
   const parts = gatherParts(buffer);
   if (typeof parts === 'number') return parts;
-  if (parts.length === 0) return 0;
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  return sendParts(channel, socket, parts);
+  return parts.length === 0 ? 0 : sendParts(channel, socket, parts);
 }
 
 /**
@@ -65,12 +72,10 @@ function sendBytes(channel: Channel, socket: number, bytes: Uint8Array): number 
     const lent = channel.takeSendBuffer();
     const part = Math.min(bytes.length - sent, SEND_BUFFER_BYTES);
     (lent?.buffer ?? channel.data).set(bytes.subarray(sent, sent + part));
-    const last = sent + part === bytes.length;
-    const flags = (lent ? SendFlag.Lent : 0) | (last ? 0 : SendFlag.More);
-    const result = channel.call(Op.Send, socket, flags, lent?.index ?? 0, 0, part);
-    if (result < 0) return sent > 0 && result === ErrorCode.WouldBlock ? sent : result;
+    const result = channel.call(Op.Send, socket, partFlags(lent !== undefined, sent + part, bytes.length), lent?.index ?? 0, 0, part);
+    if (result < part) return addPart(sent, result); // an error, or non-blocking: the rest did not fit
     sent += result;
-    if (result < part) return sent; // non-blocking: the rest did not fit
   } while (sent < bytes.length);
   return sent;
 }
+

@@ -1,17 +1,29 @@
 /** TCPSocket, TCPBind, TCPListen, TCPAccept: the server path. */
-import { openChannel } from '../channel/caller.js';
 import { Op } from '../protocol.js';
-import { report } from './report.js';
+import { command, execute, run } from './command.js';
 import { noteSecureError } from './secure-error.js';
-import { portArgument } from './services.js';
+import { portArgument, portRule } from './services.js';
+import { socketCommand } from './socket-call.js';
 import { threadState } from './thread-state.js';
-import { checkCount, checkSocket } from './validate.js';
+import { socketNumber } from './validate.js';
+
+const SOCKET = command({
+  name: 'TCPSocket', min: 0, max: 0,
+  rules: [],
+  core: (channel) => channel.call(Op.Socket, 0),
+});
 
 /** A new unbound socket, to give options (address, backlog) and then TCPBind. */
 export function TCPSocket(): number {
-  const count = arguments.length;
-  return report('TCPSocket', simple(Op.Socket, checkCount(count, 0, 0), 0));
+  return run(SOCKET, arguments.length);
 }
+
+const BIND = command({
+  name: 'TCPBind', min: 2, max: 2,
+  rules: [[0, socketNumber], [1, portRule(0)]], // port 0: the OS chooses
+  core: (channel, socket: number, serviceOrPort: number | string) =>
+    channel.call(Op.Bind, socket, portArgument(serviceOrPort, 0), threadState.commsTimeoutMs),
+});
 
 /**
  * Binds a socket from TCPSocket to a port number or service name ('echo' is looked up
@@ -19,25 +31,15 @@ export function TCPSocket(): number {
  * address is the socket's 'address' option, all interfaces by default.
  */
 export function TCPBind(socket: number, serviceOrPort: number | string): number {
-  return report('TCPBind', bind(arguments.length, socket, serviceOrPort));
+  return run(BIND, arguments.length, socket, serviceOrPort);
 }
 
-function bind(count: number, socket: unknown, serviceOrPort: unknown): number {
-  const countError = checkCount(count, 2, 2);
-  if (countError !== 0) return countError;
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return socketError;
-  const port = portArgument(serviceOrPort, 0);
-  if (port < 0) return port;
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  return channel.call(Op.Bind, socket as number, port, threadState.commsTimeoutMs);
-}
+const LISTEN = socketCommand('TCPListen', Op.Listen);
+const ACCEPT = socketCommand('TCPAccept', Op.Accept);
 
 /** Starts listening on a bound socket (-10022 before TCPBind). */
 export function TCPListen(socket: number): number {
-  const count = arguments.length;
-  return report('TCPListen', onSocket(Op.Listen, count, socket));
+  return run(LISTEN, arguments.length, socket);
 }
 
 /**
@@ -47,34 +49,31 @@ export function TCPListen(socket: number): number {
  * returned as -1021 (WebDevGetSecureError() says why); the next call goes on.
  */
 export function TCPAccept(socket: number): number {
-  const count = arguments.length;
-  return report('TCPAccept', onSocket(Op.Accept, count, socket));
+  return run(ACCEPT, arguments.length, socket);
 }
 
-function onSocket(op: number, count: number, socket: unknown): number {
-  const countError = checkCount(count, 1, 1);
-  if (countError !== 0) return countError;
-  const socketError = checkSocket(socket);
-  return simple(op, socketError, socket as number);
+/** An accepted client: its socket, and its address and port as the engine saw them. */
+export interface AcceptedClient {
+  socket: number;
+  address: string;
+  port: number;
 }
 
-/** One engine call unless an argument check already failed. */
-function simple(op: number, argumentError: number, socket: number): number {
-  if (argumentError !== 0) return argumentError;
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  return noteSecureError(channel, channel.call(op, socket)); // a TLS client's failed handshake
-}
+/** TCPAccept answering the client's address and port too (for serve()'s loops and the awaited acceptAsync). */
+export const ACCEPT_WITH_PEER = command({
+  name: 'TCPAccept', min: 1, max: 1,
+  rules: [[0, socketNumber]],
+  core: (channel, listener: number): AcceptedClient | number => {
+    const socket = noteSecureError(channel, channel.call(Op.Accept, listener));
+    return socket < 0 ? socket : { socket, address: channel.replyText(), port: channel.replyArg };
+  },
+});
 
 /**
  * TCPAccept with the client's address and port as the engine saw them (for serve()'s
- * loops, which hand them to the handler without asking the engine again).
+ * loops, which hand them to the handler without asking the engine again). Not reported:
+ * the loop decides what a failure means.
  */
-export function acceptConnection(listener: number): { socket: number; address: string; port: number } | number {
-  const socketError = checkSocket(listener);
-  if (socketError !== 0) return socketError;
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  const socket = noteSecureError(channel, channel.call(Op.Accept, listener));
-  return socket < 0 ? socket : { socket, address: channel.replyText(), port: channel.replyArg };
+export function acceptConnection(listener: number): AcceptedClient | number {
+  return execute(ACCEPT_WITH_PEER, 1, listener);
 }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ErrorCode } from '../errors.js';
-import { isFiniteNumber } from './validate.js';
+import { isFiniteNumber, type Rule } from './validate.js';
 
 const SERVICES_FILE = process.env.TCP_COMMANDS_SERVICES ?? '/etc/services';
 
@@ -53,4 +53,12 @@ export function portArgument(value: unknown, zeroCode: number): number {
   if (!isFiniteNumber(value)) return ErrorCode.WrongType;
   if (!Number.isInteger(value) || value < 0 || value > 65535) return ErrorCode.InvalidArgument;
   return value === 0 ? zeroCode : value;
+}
+
+/** The rule of a port argument; `zeroCode` answers port 0 (0: allowed). */
+export function portRule(zeroCode: number): Rule {
+  return (value) => {
+    const port = portArgument(value, zeroCode);
+    return port < 0 ? port : 0;
+  };
 }

@@ -1,14 +1,25 @@
-/** The whole of a command that takes just a socket: check the count and the socket, then one call. */
-import { openChannel } from '../channel/caller.js';
-import { checkCount, checkSocket } from './validate.js';
+/** Declarations of the commands that take a socket (and a wait's time-out) and answer the engine's number. */
+import { command, type EngineCommand } from './command.js';
+import { noteSecureError } from './secure-error.js';
+import { socketNumber, waitTimeout, waitTimeoutMs } from './validate.js';
 
-/** `op` on `socket` (with `arg0`), given `count` arguments where one was expected; the engine's answer or an error code. */
-export function callOnSocket(op: number, count: number, socket: unknown, arg0 = 0): number {
-  const countError = checkCount(count, 1, 1);
-  if (countError !== 0) return countError;
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return socketError;
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  return channel.call(op, socket as number, arg0);
+export function socketCommand(name: string, op: number): EngineCommand<number, unknown, unknown, unknown, number> {
+  return command({
+    name,
+    min: 1,
+    max: 1,
+    rules: [[0, socketNumber]],
+    core: (channel, socket: number) => noteSecureError(channel, channel.call(op, socket)), // -1021: a TLS client's failed handshake (TCPAccept)
+  });
+}
+
+/** TCPWait and TCPFlush: (socket, timeout?), the time-out checked first. */
+export function waitCommand(name: string, op: number): EngineCommand<number, number | 'infinite' | undefined, unknown, unknown, number> {
+  return command({
+    name,
+    min: 1,
+    max: 2,
+    rules: [[1, waitTimeout], [0, socketNumber]],
+    core: (channel, socket: number, timeout: number | 'infinite' | undefined) => channel.call(op, socket, waitTimeoutMs(timeout)),
+  });
 }

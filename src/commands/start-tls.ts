@@ -1,14 +1,29 @@
 /** TCPStartTLS(socket, verify = true, servername?): STARTTLS, either side. */
-import { openChannel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { Op, StartTlsFlag } from '../protocol.js';
-import { report } from './report.js';
+import { command, run } from './command.js';
 import { noteSecureError } from './secure-error.js';
 import { threadState } from './thread-state.js';
-import { checkCount, checkSocket, isFlag } from './validate.js';
+import { flag, optionalText, socketNumber } from './validate.js';
 
 /** Host names are at most 253 bytes; anything longer cannot be one. */
 const MAX_SERVERNAME_BYTES = 255;
+
+/** A server name to verify: short enough, no control characters (spaces around it are dropped). */
+function serverName(servername: unknown): number {
+  const name = ((servername as string | undefined) ?? '').trim();
+  return Buffer.byteLength(name) > MAX_SERVERNAME_BYTES || /[\u0000-\u001f\u007f]/.test(name) ? ErrorCode.InvalidArgument : 0;
+}
+
+const START_TLS = command({
+  name: 'TCPStartTLS', min: 1, max: 3,
+  rules: [[0, socketNumber], [1, flag], [2, optionalText], [2, serverName]],
+  core: (channel, socket: number, verify: boolean | number, servername: string | undefined) => {
+    const length = channel.data.write((servername ?? '').trim(), 0, 'utf8');
+    const flags = verify ? StartTlsFlag.Verify : 0;
+    return noteSecureError(channel, channel.call(Op.StartTls, socket, flags, 0, threadState.commsTimeoutMs, length));
+  },
+});
 
 /**
  * Upgrades a connected plain socket to TLS, under the same number, once the protocol
@@ -22,20 +37,5 @@ const MAX_SERVERNAME_BYTES = 255;
  * sent and nobody read before the call is taken as the first bytes of its TLS.
  */
 export function TCPStartTLS(socket: number, verify: boolean | number = true, servername?: string): number {
-  return report('TCPStartTLS', startTls(arguments.length, socket, verify, servername));
-}
-
-function startTls(count: number, socket: unknown, verify: unknown, servername: unknown): number {
-  const countError = checkCount(count, 1, 3);
-  if (countError !== 0) return countError;
-  const socketError = checkSocket(socket);
-  if (socketError !== 0) return socketError;
-  if (!isFlag(verify) || (servername !== undefined && typeof servername !== 'string')) return ErrorCode.WrongType;
-  const name = (servername ?? '').trim();
-  if (Buffer.byteLength(name) > MAX_SERVERNAME_BYTES || /[\u0000-\u001f\u007f]/.test(name)) return ErrorCode.InvalidArgument;
-  const channel = openChannel();
-  if (typeof channel === 'number') return channel;
-  const length = channel.data.write(name, 0, 'utf8');
-  const flags = verify ? StartTlsFlag.Verify : 0;
-  return noteSecureError(channel, channel.call(Op.StartTls, socket as number, flags, 0, threadState.commsTimeoutMs, length));
+  return run(START_TLS, arguments.length, socket, verify, servername);
 }

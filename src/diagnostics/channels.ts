@@ -11,10 +11,10 @@
  * its own thread only (channels are per thread); the engine thread's events go to
  * NODE_DEBUG=tcp-commands (debug-log.ts).
  *
- * A command's start and socket are noted by the argument checks every command makes first
- * (commands/validate.ts) and its result published by commands/report.ts, so no command
- * file carries any of this. Where a command nests another's checks, the outer one's
- * start and socket are kept (only the first note of a command counts).
+ * A command's start is noted by the wrapper every command goes through (commands/command.ts),
+ * its socket by the socket rule (commands/validate.ts), and its result published by
+ * commands/report.ts, so no command file carries any of this. Only the first note of a
+ * command counts.
  */
 import diagnostics from 'node:diagnostics_channel';
 import { threadId } from 'node:worker_threads';
@@ -45,7 +45,7 @@ const engineChannel = diagnostics.channel(ENGINE_CHANNEL);
 let startedAt = -1;
 let socketArgument: number | undefined;
 
-/** Called by the first argument check of a command. */
+/** Called as a command starts, before its arguments are checked. */
 export function noteCommandStart(): void {
   if (startedAt < 0 && commandChannel.hasSubscribers) startedAt = performance.now();
 }

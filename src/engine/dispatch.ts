@@ -13,7 +13,7 @@ import { flush } from './ops/flush.js';
 import { flushSocket } from './ops/flush-socket.js';
 import { available, stats, waitForClose } from './ops/inspect.js';
 import { addr2name, name2addr } from './ops/names.js';
-import { getOption, setOption } from './ops/options.js';
+import { getOption, setOption } from './ops/socket-options.js';
 import { accept, bind, listen, socket } from './ops/server.js';
 import { nextRequest, requestCounts, serveRequests } from './ops/requests.js';
 import { receiveUntil } from './ops/receive-until.js';

@@ -15,7 +15,7 @@
 import type { Server, Socket } from 'node:net';
 import { debugEvent } from '../diagnostics/debug-log.js';
 import { ErrorCode } from '../errors.js';
-import type { ConnectionOptions } from './connection-options.js';
+import type { ConnectionOptions } from './connection-defaults.js';
 import { removeItem } from './list.js';
 import { plainAddress } from './plain-address.js';
 import { inheritProxiedPeer, type ProxySettings } from './proxy-protocol.js';

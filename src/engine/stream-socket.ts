@@ -16,7 +16,7 @@ import { codeFromError, ErrorCode } from '../errors.js';
 import { Op, ReceiveFlag, SEND_TAKEN_WHOLE, SendFlag , CloseOption } from '../protocol.js';
 import { ReceiveQueue } from './receive-queue.js';
 import { DirectLink } from './direct-link.js';
-import { type ConnectionOptions, defaultConnectionOptions } from './connection-options.js';
+import { type ConnectionOptions, defaultConnectionOptions } from './connection-defaults.js';
 import { removeItem } from './list.js';
 import { mayResumeReading, mayTakeAnotherRead } from './receive-bound.js';
 import { tryShapedReceive } from './receive-shaped.js';

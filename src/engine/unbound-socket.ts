@@ -3,7 +3,7 @@
  * kernel socket yet (node:net cannot bind without listening), so bind is where the
  * listening socket comes to life: see listener-socket.ts.
  */
-import { type ConnectionOptions, defaultConnectionOptions } from './connection-options.js';
+import { type ConnectionOptions, defaultConnectionOptions } from './connection-defaults.js';
 import { ProxySettings } from './proxy-protocol.js';
 import { ServerTls } from './server-tls.js';
 import { defaultHandshakeLimits } from './tls-handshakes.js';

@@ -14,9 +14,8 @@
 import { connectAsync, receiveAsync, sendAsync } from '../async/calls.js';
 import { TCPGetRemoteAddr, TCPGetRemotePort } from '../commands/addresses.js';
 import { TCPClose } from '../commands/close.js';
-import { WebDevGetSecureError } from '../commands/config.js';
-import { TCPSetOption } from '../commands/options.js';
-import { TCPErrorText } from '../errors.js';
+import { failureText } from '../commands/failure-text.js';
+import { TCPSetOption } from '../commands/socket-options.js';
 import { runCallback } from './callbacks.js';
 
 export interface ConnectionEvents {
@@ -163,7 +162,7 @@ export class TCPConnection {
 
   private fail(code: number): void {
     if (this.state === 'closed') return;
-    const message = code === -1021 ? `${TCPErrorText(code)}: ${WebDevGetSecureError()}` : TCPErrorText(code);
+    const message = failureText(code, 'table');
     runCallback(() => this.events.onError?.(this, code, message));
     this.terminate(2);
   }

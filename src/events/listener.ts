@@ -8,8 +8,8 @@
 import { acceptWithPeer } from '../async/calls.js';
 import { TCPGetMyPort } from '../commands/addresses.js';
 import { TCPClose } from '../commands/close.js';
-import { WebDevGetSecureError } from '../commands/config.js';
-import { TCPSetOption } from '../commands/options.js';
+import { failureText } from '../commands/failure-text.js';
+import { TCPSetOption } from '../commands/socket-options.js';
 import { TCPBind, TCPListen, TCPSocket } from '../commands/server.js';
 import { describeError } from '../describe-error.js';
 import { TCPErrorText } from '../errors.js';
@@ -93,10 +93,10 @@ export class TCPListener {
       const accepted = await acceptWithPeer(this.socket);
       if (typeof accepted === 'number') {
         if (accepted === -1021) {
-          runCallback(() => this.events.onError?.(this, accepted, `${TCPErrorText(accepted)}: ${WebDevGetSecureError()}`));
+          runCallback(() => this.events.onError?.(this, accepted, failureText(accepted, 'table')));
           continue;
         }
-        if (!this.closing) runCallback(() => this.events.onError?.(this, accepted, TCPErrorText(accepted)));
+        if (!this.closing) runCallback(() => this.events.onError?.(this, accepted, failureText(accepted, 'table')));
         break;
       }
       this.offer(accepted);

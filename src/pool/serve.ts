@@ -20,7 +20,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { TCPGetMyAddr, TCPGetMyPort } from '../commands/addresses.js';
 import { TCPClose } from '../commands/close.js';
 import { WebDevGetSecureError } from '../commands/config.js';
-import { TCPGetOption, TCPSetOption } from '../commands/options.js';
+import { TCPGetOption, TCPSetOption } from '../commands/socket-options.js';
 import { TCPBind, TCPListen, TCPSocket } from '../commands/server.js';
 import { TCPErrorText } from '../errors.js';
 import { newServeCounters, ServeCounter } from './counters.js';

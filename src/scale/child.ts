@@ -8,7 +8,7 @@
  * connections it had already taken are still handed to its threads, and serve()'s close()
  * waits for the running handlers up to what is left of the grace period.
  */
-import { TCPGetOption, TCPSetOption } from '../commands/options.js';
+import { TCPGetOption, TCPSetOption } from '../commands/socket-options.js';
 import { serve, type TcpServer } from '../pool/serve.js';
 import { type ChildStats, type FromChild, LISTEN_FD, type ToChild } from './messages.js';
 

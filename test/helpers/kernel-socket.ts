@@ -25,3 +25,20 @@ export function kernelTimer(localPort: number, remotePort: number, family: 4 | 6
   }
   return undefined;
 }
+
+/** The kernel's view of the connection from `localPort` to `remotePort`: its state and queues, or undefined once it is gone. */
+export function kernelConnection(localPort: number, remotePort: number, family: 4 | 6 = 4): { state: number; sendQueue: number; receiveQueue: number } | undefined {
+  const table = readFileSync(family === 4 ? '/proc/net/tcp' : '/proc/net/tcp6', 'utf8');
+  const hex = (port: number): string => `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const line of table.split('\n').slice(1)) {
+    // sl local_address rem_address st tx_queue:rx_queue ...
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 5 || !fields[1]!.endsWith(hex(localPort)) || !fields[2]!.endsWith(hex(remotePort))) continue;
+    const [sendQueue, receiveQueue] = fields[4]!.split(':').map((queue) => Number.parseInt(queue, 16));
+    return { state: Number.parseInt(fields[3]!, 16), sendQueue: sendQueue!, receiveQueue: receiveQueue! };
+  }
+  return undefined;
+}
+
+/** /proc's `st` of a connection whose peer has sent its FIN. */
+export const CLOSE_WAIT = 0x08;

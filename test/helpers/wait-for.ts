@@ -28,3 +28,24 @@ export function engineSlots(): number {
   const stats = TCPStats();
   return typeof stats === 'object' ? stats.slots : 0;
 }
+
+/** Resolves true once `condition()` holds (checked every 10 ms), false after `timeoutMs`: for a t.true() that names what failed. */
+export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}
+
+/** `until` for a worker or fixture that may not await: blocks the thread between checks. */
+export function untilBlocking(condition: () => boolean, timeoutMs = 10_000): boolean {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    Atomics.wait(pause, 0, 0, 10);
+  }
+  return true;
+}

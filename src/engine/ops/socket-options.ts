@@ -1,13 +1,14 @@
 /**
  * TCPSetOption / TCPGetOption in the engine. The commands have checked the name and the
- * value's type and range against src/options.ts (and keep socket 0's options, the
- * thread's defaults, themselves); here each option meets the kinds of socket it applies
- * to: -10022 for the others, or when it is too late to set it.
+ * value's type and range against the option table (src/option-table.ts), and keep socket
+ * 0's options, the thread's defaults, themselves. Here each option meets the kinds of
+ * socket it applies to (the table's `on` and `setOn`: -10022 for the others), and the
+ * state of the socket (-10022 when it is too late to set it).
  */
 import type { TLSSocket } from 'node:tls';
 import { ErrorCode } from '../../errors.js';
-import { INFINITE, OptionId, TEXT_VALUE } from '../../options.js';
-import type { ConnectionOptions } from '../connection-options.js';
+import { OptionId, optionOfId, type OptionSpec, Sockets, TEXT_VALUE, INFINITE } from '../../option-table.js';
+import { connectionOption, type ConnectionOptions, setConnectionOption } from '../connection-defaults.js';
 import type { Engine } from '../engine-sockets.js';
 import { ListenerSocket } from '../listener-socket.js';
 import { ServerTls } from '../server-tls.js';
@@ -16,49 +17,40 @@ import type { SocketEntry } from '../socket-table.js';
 import { StreamSocket } from '../stream-socket.js';
 import { UnboundSocket } from '../unbound-socket.js';
 
-/** Options that live in ConnectionOptions, and how their integer value maps to it. */
-const connectionOptions: Record<number, (value: number) => Partial<ConnectionOptions>> = {
-  [OptionId.nodelay]: (value) => ({ noDelay: value !== 0 }),
-  [OptionId.keepalive]: (value) => ({ keepAlive: value !== 0 }),
-  [OptionId.keepalivedelay]: (value) => ({ keepAliveDelayMs: value }),
-  [OptionId.timeout]: (value) => ({ timeoutMs: value }),
-  [OptionId.sndbuf]: (value) => ({ sendBufferBytes: value }),
-  [OptionId.rcvbuf]: (value) => ({ receiveBufferBytes: value }),
-  [OptionId.encoding]: (value) => ({ encoding: value }),
-};
+function kindOf(entry: SocketEntry): number {
+  if (entry instanceof StreamSocket) return Sockets.Connection;
+  return entry instanceof ListenerSocket ? Sockets.Listener : Sockets.Unbound;
+}
 
-function readConnectionOption(id: number, options: ConnectionOptions): number {
-  switch (id) {
-    case OptionId.nodelay:
-      return options.noDelay ? 1 : 0;
-    case OptionId.keepalive:
-      return options.keepAlive ? 1 : 0;
-    case OptionId.keepalivedelay:
-      return options.keepAliveDelayMs;
-    case OptionId.timeout:
-      return options.timeoutMs;
-    case OptionId.sndbuf:
-      return options.sendBufferBytes;
-    case OptionId.encoding:
-      return options.encoding;
-    default:
-      return options.receiveBufferBytes;
-  }
+/** The option of the request's id when it applies to `entry` for this use (set: `setOn`), else undefined. */
+function applicable(slot: EngineSlot, entry: SocketEntry, setting: boolean): OptionSpec | undefined {
+  const option = optionOfId(slot.arg0);
+  if (option === undefined) return undefined;
+  const on = setting ? (option.setOn ?? option.on) : option.on;
+  return (on & kindOf(entry)) !== 0 ? option : undefined;
 }
 
 /** Arg0: option id; Arg1: an integer value; text values in the data area. */
 export function setOption(slot: EngineSlot, engine: Engine): void {
   const entry = engine.entry(slot);
   if (entry === undefined) return;
-  const id = slot.arg0;
-  const toConnection = connectionOptions[id];
-  if (toConnection !== undefined) {
-    const changes = toConnection(slot.arg1);
-    if (entry instanceof StreamSocket) entry.setOptions(changes);
-    else Object.assign(entry.connection, changes); // for the connections it will accept
+  const option = applicable(slot, entry, true);
+  // connecttimeout belongs to socket 0 (the thread's defaults), read-only ones to nobody.
+  if (option === undefined || option.readOnly === true) return slot.reply(ErrorCode.InvalidArgument);
+  if (option.connection !== undefined) {
+    if (entry instanceof StreamSocket) {
+      const changes: Partial<ConnectionOptions> = {};
+      setConnectionOption(changes as ConnectionOptions, option, slot.arg1);
+      entry.setOptions(changes);
+    } else {
+      setConnectionOption(entry.connection, option, slot.arg1); // for the connections it will accept
+    }
     return slot.reply(0);
   }
-  const unbound = entry instanceof UnboundSocket && !entry.binding ? entry : undefined;
+  const id = option.id;
+  // Narrowed for TypeScript: `applicable` already let only the kinds of the table's `setOn` through.
+  const server = entry instanceof StreamSocket ? undefined : entry;
+  const unbound = entry instanceof UnboundSocket && !entry.binding ? entry : undefined; // too late once binding
   switch (id) {
     case OptionId.address:
       if (unbound === undefined) return slot.reply(ErrorCode.InvalidArgument);
@@ -73,7 +65,6 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
       unbound.family = slot.arg1; // 0, 4 or 6: the caller checked it against the table
       return slot.reply(0);
     case OptionId.reuseaddr:
-      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
       // node sets SO_REUSEADDR on every listener and offers no way to clear it.
       return slot.reply(slot.arg1 === 1 ? 0 : ErrorCode.NotSupported);
     case OptionId.cert:
@@ -86,26 +77,23 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
     }
     case OptionId.proxy:
     case OptionId.proxytimeout:
-      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
-      if (id === OptionId.proxy) entry.proxy.enabled = slot.arg1 === 1;
-      else entry.proxy.timeoutMs = slot.arg1;
+      if (id === OptionId.proxy) server!.proxy.enabled = slot.arg1 === 1;
+      else server!.proxy.timeoutMs = slot.arg1;
       return slot.reply(0);
     case OptionId.listenfd:
       if (unbound === undefined) return slot.reply(ErrorCode.InvalidArgument);
       unbound.listenFd = slot.arg1;
       return slot.reply(0);
     case OptionId.accepting:
-      if (!(entry instanceof ListenerSocket) || (slot.arg1 === 1 && !entry.accepting)) return slot.reply(ErrorCode.InvalidArgument);
+      if (!(entry instanceof ListenerSocket) || (slot.arg1 === 1 && !entry.accepting)) return slot.reply(ErrorCode.InvalidArgument); // no restart
       if (slot.arg1 === 0 && entry.accepting) entry.stopAccepting();
       return slot.reply(0);
     case OptionId.handshakes:
     case OptionId.handshaketimeout:
-      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
-      if (id === OptionId.handshakes) entry.handshakeLimits.maxInFlight = slot.arg1;
-      else entry.handshakeLimits.timeoutMs = slot.arg1;
+      if (id === OptionId.handshakes) server!.handshakeLimits.maxInFlight = slot.arg1;
+      else server!.handshakeLimits.timeoutMs = slot.arg1;
       return slot.reply(0);
     default:
-      // connecttimeout belongs to socket 0 (the thread's defaults), read-only ones to nobody.
       return slot.reply(ErrorCode.InvalidArgument);
   }
 }
@@ -113,23 +101,26 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
 export function getOption(slot: EngineSlot, engine: Engine): void {
   const entry = engine.entry(slot);
   if (entry === undefined) return;
-  const id = slot.arg0;
-  if (connectionOptions[id] !== undefined) {
-    const options = entry instanceof StreamSocket ? entry.options : entry.connection;
-    const value = readConnectionOption(id, options);
+  const option = applicable(slot, entry, false);
+  if (option === undefined) return slot.reply(ErrorCode.InvalidArgument);
+  if (option.connection !== undefined) {
+    const value = connectionOption(entry instanceof StreamSocket ? entry.options : entry.connection, option);
     return value === INFINITE ? slot.replyText(0, 'infinite', TEXT_VALUE) : slot.reply(value);
   }
+  const id = option.id;
+  // Narrowed for TypeScript: `applicable` already let only the kinds of the table's `on` through.
+  const server = entry instanceof StreamSocket ? undefined : entry;
+  const listener = entry instanceof ListenerSocket ? entry : undefined;
   switch (id) {
     case OptionId.address:
       return slot.replyText(0, localAddress(entry), TEXT_VALUE);
     case OptionId.backlog:
-      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
-      return slot.reply(entry.backlog);
+      return slot.reply(server!.backlog);
     case OptionId.family:
       if (entry instanceof StreamSocket) return slot.reply(entry.socket.remoteFamily === 'IPv6' ? 6 : 4);
       return slot.reply(entry.family);
     case OptionId.reuseaddr:
-      return entry instanceof StreamSocket ? slot.reply(ErrorCode.InvalidArgument) : slot.reply(1);
+      return slot.reply(1);
     case OptionId.cert:
     case OptionId.key: {
       const tls = entry instanceof StreamSocket ? entry.serverTls : entry.tls;
@@ -146,24 +137,20 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
     case OptionId.proxy:
     case OptionId.proxytimeout:
     case OptionId.proxyrefused:
-      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
-      return slot.reply(id === OptionId.proxy ? Number(entry.proxy.enabled) : id === OptionId.proxytimeout ? entry.proxy.timeoutMs : entry.proxy.refused);
+      return slot.reply(id === OptionId.proxy ? Number(server!.proxy.enabled) : id === OptionId.proxytimeout ? server!.proxy.timeoutMs : server!.proxy.refused);
     case OptionId.listenfd:
-      return entry instanceof UnboundSocket ? slot.reply(entry.listenFd ?? -1) : slot.reply(ErrorCode.InvalidArgument);
+      return slot.reply((entry as UnboundSocket).listenFd ?? -1);
     case OptionId.accepting:
-      return entry instanceof ListenerSocket ? slot.reply(entry.accepting ? 1 : 0) : slot.reply(ErrorCode.InvalidArgument);
+      return slot.reply(listener!.accepting ? 1 : 0);
     case OptionId.queued:
     case OptionId.refused:
-      if (!(entry instanceof ListenerSocket)) return slot.reply(ErrorCode.InvalidArgument);
-      return slot.reply(id === OptionId.queued ? entry.queued : entry.refused);
+      return slot.reply(id === OptionId.queued ? listener!.queued : listener!.refused);
     case OptionId.handshakes:
     case OptionId.handshaketimeout:
-      if (entry instanceof StreamSocket) return slot.reply(ErrorCode.InvalidArgument);
-      return slot.reply(id === OptionId.handshakes ? entry.handshakeLimits.maxInFlight : entry.handshakeLimits.timeoutMs);
+      return slot.reply(id === OptionId.handshakes ? server!.handshakeLimits.maxInFlight : server!.handshakeLimits.timeoutMs);
     case OptionId.handshaking:
     case OptionId.abandoned:
-      if (!(entry instanceof ListenerSocket)) return slot.reply(ErrorCode.InvalidArgument);
-      return slot.reply(id === OptionId.handshaking ? entry.handshakes.inProgress : entry.handshakes.abandoned);
+      return slot.reply(id === OptionId.handshaking ? listener!.handshakes.inProgress : listener!.handshakes.abandoned);
     default:
       return slot.reply(ErrorCode.InvalidArgument);
   }

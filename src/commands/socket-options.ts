@@ -1,0 +1,140 @@
+/**
+ * TCPSetOption(socket, name, value) and TCPGetOption(socket, name).
+ *
+ * Socket 0 holds this thread's defaults for the connections it makes with TCPConnect
+ * (nodelay, keepalive, keepalivedelay, timeout, sndbuf, rcvbuf, family) and its
+ * connecttimeout, as TCPGetMyAddr(0) means "this machine": a connection that does not
+ * exist yet has no number to set options on.
+ */
+import { ErrorCode } from '../errors.js';
+import { hostArgument } from './host-name.js';
+import { INFINITE, OptionId, OptionKind, type OptionSpec, optionNamed, Sockets, TEXT_VALUE } from '../option-table.js';
+import { Op } from '../protocol.js';
+import { command, localCommand, run } from './command.js';
+import { noteSecureError } from './secure-error.js';
+import { threadState } from './thread-state.js';
+import { isFiniteNumber, socketOrZero } from './validate.js';
+
+export type OptionValue = number | string | boolean;
+
+/**
+ * An option's value as it travels (an integer, or a string for text options), or an
+ * error code: -501 wrong type, -10022 out of range.
+ */
+function encodeValue(option: OptionSpec, value: unknown): number | string | { error: number } {
+  if (option.kind === OptionKind.Text) return typeof value === 'string' ? value.trim() : { error: ErrorCode.WrongType };
+  if (option.kind === OptionKind.Named) {
+    if (typeof value !== 'string') return { error: ErrorCode.WrongType };
+    return option.idOf?.(value.trim()) ?? { error: ErrorCode.InvalidArgument };
+  }
+  if (option.kind === OptionKind.Timeout && typeof value === 'string') {
+    // Exactly the word (any case): ' infinite' is as wrong as ' 80' for a port.
+    return value.toLowerCase() === 'infinite' ? INFINITE : { error: ErrorCode.InvalidArgument };
+  }
+  // true/false stand for 1/0 in switches (and numbers), not for a number of milliseconds.
+  const number = typeof value === 'boolean' && option.kind !== OptionKind.Timeout ? (value ? 1 : 0) : value;
+  if (!isFiniteNumber(number)) return { error: ErrorCode.WrongType };
+  const min = option.kind === OptionKind.Integer ? (option.min ?? 0) : 0;
+  const max = option.kind === OptionKind.Integer ? (option.max ?? 0x7fffffff) : option.kind === OptionKind.Flag ? 1 : 0x7fffffff;
+  if (!Number.isInteger(number) || number < min || number > max) return { error: ErrorCode.InvalidArgument };
+  if (option.accepts !== undefined && !option.accepts(number)) return { error: ErrorCode.InvalidArgument };
+  return number;
+}
+
+/** The rule of an option's name: a string (-501) that names one (-10042). */
+function optionName(name: unknown): number {
+  if (typeof name !== 'string') return ErrorCode.WrongType;
+  return optionNamed(name) === undefined ? ErrorCode.UnknownOption : 0;
+}
+
+/** The value TCPSetOption would set, as it travels (INFINITE is -1: errors come as objects), checked against its option. */
+function settable(socket: unknown, name: unknown, value: unknown): number | string | { error: number } {
+  const option = optionNamed(name as string)!;
+  if (option.readOnly === true) return { error: ErrorCode.InvalidArgument };
+  const encoded = encodeValue(option, value);
+  if (typeof encoded === 'object') return encoded;
+  if (option.id === OptionId.address && typeof value === 'string' && value.trim() !== '') {
+    const host = hostArgument(value); // TCPBind's address: the host checks of TCPConnect
+    if (typeof host === 'number') return { error: host };
+  }
+  if (socket === 0 && (((option.setOn ?? option.on) & Sockets.Thread) === 0 || typeof encoded !== 'number')) return { error: ErrorCode.InvalidArgument };
+  return encoded;
+}
+
+const SET_OPTION_RULES = {
+  name: 'TCPSetOption', min: 3, max: 3,
+  rules: [[0, socketOrZero], [1, optionName]],
+  across: (socket: unknown, name: unknown, value: unknown) => {
+    const encoded = settable(socket, name, value);
+    return typeof encoded === 'object' ? encoded.error : 0;
+  },
+} as const;
+
+const SET_OPTION = command({
+  ...SET_OPTION_RULES,
+  core: (channel, socket: number, name: string, value: unknown) => {
+    const option = optionNamed(name)!;
+    const encoded = settable(socket, name, value);
+    if (typeof encoded === 'object') return encoded.error; // not after the rules passed
+    if (typeof encoded === 'string') {
+      if (Buffer.byteLength(encoded) > channel.data.length) return ErrorCode.InvalidArgument;
+      const length = channel.data.write(encoded, 0, 'utf8');
+      // A certificate or key that does not make a TLS server: -1021, the reason kept.
+      return noteSecureError(channel, channel.call(Op.SetOption, socket, option.id, 0, 0, length));
+    }
+    return channel.call(Op.SetOption, socket, option.id, encoded);
+  },
+});
+
+/** Socket 0's options are this thread's defaults for the connections it makes: no engine involved. */
+const SET_THREAD_DEFAULT = localCommand({
+  ...SET_OPTION_RULES,
+  local: (socket: 0, name: string, value: unknown) => {
+    threadState.connectionDefaults.set(optionNamed(name)!.id, settable(socket, name, value) as number);
+    return 0;
+  },
+});
+
+/**
+ * Sets a socket option (see the README's option table). Unknown names give -10042, a
+ * value of the wrong type -501, out of range -10022, an option that does not apply to
+ * this kind of socket (or can no longer be set) -10022.
+ */
+export function TCPSetOption(socket: number, name: string, value: OptionValue): number {
+  if (socket === 0) return run(SET_THREAD_DEFAULT, arguments.length, socket, name, value);
+  return run(SET_OPTION, arguments.length, socket, name, value);
+}
+
+const GET_OPTION_RULES = {
+  name: 'TCPGetOption', min: 2, max: 2,
+  rules: [[0, socketOrZero], [1, optionName]],
+} as const;
+
+const GET_OPTION = command({
+  ...GET_OPTION_RULES,
+  core: (channel, socket: number, name: string): number | string => {
+    const option = optionNamed(name)!;
+    const result = channel.call(Op.GetOption, socket, option.id);
+    if (result < 0) return result;
+    if (option.nameOf !== undefined) return option.nameOf(result);
+    return channel.replyArg === TEXT_VALUE ? channel.replyText() : result;
+  },
+});
+
+const GET_THREAD_DEFAULT = localCommand({
+  ...GET_OPTION_RULES,
+  local: (_socket: 0, name: string): number | string => {
+    const option = optionNamed(name)!;
+    if ((option.on & Sockets.Thread) === 0) return ErrorCode.InvalidArgument;
+    // What the thread set, else what every socket starts with (family and connecttimeout: 0).
+    const value = threadState.connectionDefaults.get(option.id) ?? option.connection?.initial ?? 0;
+    if (option.nameOf !== undefined) return option.nameOf(value);
+    return value === INFINITE ? 'infinite' : value;
+  },
+});
+
+/** An option's current value (a number, or a string such as 'infinite'), or an error code. */
+export function TCPGetOption(socket: number, name: string): OptionValue {
+  if (socket === 0) return run(GET_THREAD_DEFAULT, arguments.length, socket, name);
+  return run(GET_OPTION, arguments.length, socket, name);
+}
