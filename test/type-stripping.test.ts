@@ -3,10 +3,13 @@
 // and never evaluated twice. Each case runs in a child process started with this line's
 // plain `node` (no --import tsx, which ava's own processes have): a one-thread pool from
 // dist/ runs the fixture, then reports how its thread loaded it (test/fixtures/strip/).
-import test from 'ava';
+import anyTest from 'ava';
 import { existsSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { run } from './helpers/run.js';
+
+// One child at a time: each starts a pool (an engine and a thread) on a 2-core machine.
+const test = anyTest.serial;
 
 const driver = new URL('./fixtures/strip/driver.mjs', import.meta.url).pathname;
 

@@ -53,9 +53,11 @@ let tsxScoped: Promise<ScopedImport> | undefined;
 
 /**
  * tsx for the modules Node could not load, alone: a namespace gives every module of
- * their graphs a URL of its own (`?tsx-namespace=...`), because Node keeps a failed
- * module's failure under its URL and the retry must not meet it, and leaves the rest of
- * the thread's imports to Node.
+ * their graphs a URL of its own (`?tsx-namespace=...`) and leaves the rest of the
+ * thread's imports to Node. New URLs for the whole graph, not only its root: Node 22
+ * keeps the failure of every module whose import failed under that module's URL (24
+ * loads it again), so a retry that met a module between the root and the refused one
+ * would fail again (checked on 22.23 and 24.22).
  */
 function scopedTsx(): Promise<ScopedImport> {
   tsxScoped ??= import('tsx/esm/api').then(({ register }) => register({ namespace: 'tcp-commands' }).import);

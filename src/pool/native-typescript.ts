@@ -91,7 +91,7 @@ export type NativeImport =
  * after that module ran. To tell them apart, the module is imported through a wrapper
  * whose first import is a witness module: evaluation is depth-first in import order, so
  * the witness runs before any module of the graph, and only if the whole graph linked.
- * (A failed import stays failed for that URL: Node caches it, so a retry needs other URLs.)
+ * (On Node 22 a failed graph stays failed under its modules' URLs: a retry needs others.)
  */
 export async function importNatively(url: string): Promise<NativeImport> {
   registerResolveHook();
