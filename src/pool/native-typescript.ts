@@ -1,7 +1,7 @@
 /**
  * TypeScript modules loaded by Node's own type stripping (22.18+, 23.6+, 24), without tsx:
- * a thread that loads tsx pays ~0.2 s of start and ~30 MB (DESIGN.md); stripping costs
- * next to nothing. Two things make it usable for modules written for `tsc`:
+ * a thread that loads tsx pays ~30 MB and 0.2-0.5 s of start; Node's stripper (swc in
+ * WebAssembly) about half of that. Two things make it usable for modules written for `tsc`:
  *
  * - The `./x.js` imports that TypeScript's NodeNext resolution has users write for
  *   `./x.ts`: Node looks for `x.js` only. A resolve hook retries such a relative specifier
