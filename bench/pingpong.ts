@@ -1,10 +1,13 @@
 /**
  * 64-byte ping-pong: one request out, the same bytes back, against an echo server in
  * another process. Three clients in the same run: our blocking TCPSend + TCPReceive, a
- * raw async node:net client, and a Python blocking-socket client.
+ * raw async node:net client, and a Python blocking-socket client; and the floor, a
+ * busy-polling C client (peers/pingpong-floor.c), where a C compiler is installed.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TCPClose, TCPConnect, TCPReceive, TCPSend } from '../src/index.js';
 import { median } from './stats.js';
 
@@ -72,4 +75,20 @@ export function pythonPingPong(port: number, roundTrips: number): Promise<number
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve(Number(out) / 1000) : reject(new Error(`python exited ${code}`))));
   });
+}
+
+/**
+ * The ping-pong floor (peers/pingpong-floor.c: a busy-polling C client), or undefined
+ * where no C compiler is installed. Compiled once per bench run into the temp folder.
+ */
+let floorBinary: string | undefined | null = null;
+export function floorPingPong(port: number, roundTrips: number): number | undefined {
+  if (floorBinary === null) {
+    const out = join(tmpdir(), `tcp-commands-pingpong-floor-${process.pid}`);
+    const source = new URL('./peers/pingpong-floor.c', import.meta.url).pathname;
+    floorBinary = spawnSync('cc', ['-O2', '-o', out, source]).status === 0 ? out : undefined;
+  }
+  if (floorBinary === undefined) return undefined;
+  const run = spawnSync(floorBinary, [String(port), String(roundTrips)], { encoding: 'utf8' });
+  return run.status === 0 ? Number(run.stdout) : undefined;
 }

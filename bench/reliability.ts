@@ -27,7 +27,7 @@ function output(command: string, args: string[]): Promise<string> {
 
 export function startLoadServers(): Promise<Array<{ port: number; stop(): void }>> {
   return Promise.all([
-    startServerProcess(['--import=tsx', new URL('servers/ours.ts', import.meta.url).pathname, '4', lengthEchoHandler, String(LOAD_CONNECTIONS)]),
+    startServerProcess([new URL('servers/ours.mjs', import.meta.url).pathname, '4', lengthEchoHandler, String(LOAD_CONNECTIONS)]),
     startServerProcess([new URL('servers/raw-length-echo.mjs', import.meta.url).pathname]),
   ]);
 }

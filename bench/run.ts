@@ -16,7 +16,7 @@ import { startPythonPeer } from '../test/helpers/peers.js';
 import { firstCommandMs } from './first-command.js';
 import { oursIdle, rawIdle } from './idle.js';
 import { LOAD_CONNECTIONS, LOAD_REQUESTS, leakRun, loadRun, startLoadServers } from './reliability.js';
-import { nodeNetPingPong, oursPingPong, pythonPingPong } from './pingpong.js';
+import { floorPingPong, nodeNetPingPong, oursPingPong, pythonPingPong } from './pingpong.js';
 import { oursInChild } from './ours-child.js';
 import { keepAlive, serveStart, serveThroughput } from './serve-figures.js';
 import { loadGenerator, startOurProcesses, startOurServer } from './serve-throughput.js';
@@ -43,6 +43,10 @@ async function interleaved(name: string, measure: () => Promise<Record<string, n
   return Object.fromEntries(Object.entries(series).map(([key, values]) => [key, median(values)]));
 }
 
+function withFloor(floor: number | undefined): Record<string, number> {
+  return floor === undefined ? {} : { floor };
+}
+
 async function pingPong(): Promise<Row[]> {
   const echo = await startEchoServer();
   try {
@@ -52,6 +56,7 @@ async function pingPong(): Promise<Row[]> {
       ours: oursPingPong(echo.port, ROUND_TRIPS),
       'node:net': await nodeNetPingPong(echo.port, ROUND_TRIPS),
       python: await pythonPingPong(echo.port, ROUND_TRIPS),
+      ...withFloor(floorPingPong(echo.port, ROUND_TRIPS)),
       engine: await oursInChild('pingpong', echo.port, true, ROUND_TRIPS),
       // A fresh process per run: its first 100 round trips, on each path.
       first: await oursInChild('first', echo.port, false),
@@ -61,7 +66,12 @@ async function pingPong(): Promise<Row[]> {
       {
         figure: '64-byte ping-pong round trip, main thread',
         ours: m.ours!,
-        peers: { 'node:net': m['node:net']!, python: m.python!, 'ours, engine path': m.engine! },
+        peers: {
+          'node:net': m['node:net']!,
+          python: m.python!,
+          'ours, engine path': m.engine!,
+          ...(m.floor === undefined ? {} : { 'C busy-polling (the floor)': m.floor }),
+        },
         unit: 'us',
         better: 'lower',
       },

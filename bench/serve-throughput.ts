@@ -26,7 +26,7 @@ export async function startServerProcess(args: string[]): Promise<ServerProcess>
 }
 
 export function startOurServer(threads = 2, handler?: string, idleTimeoutMs?: number): Promise<ServerProcess> {
-  const args = ['--import=tsx', new URL('./servers/ours.ts', import.meta.url).pathname, String(threads)];
+  const args = [new URL('./servers/ours.mjs', import.meta.url).pathname, String(threads)];
   if (handler !== undefined) args.push(handler);
   if (idleTimeoutMs !== undefined) args.push('1024', String(idleTimeoutMs));
   return startServerProcess(args);
@@ -44,7 +44,7 @@ export async function startPythonThreadingServer(): Promise<ServerProcess> {
 
 /** serve({ processes }) with `threads` in each process. */
 export function startOurProcesses(processes: number, threads = 2): Promise<ServerProcess> {
-  return startServerProcess(['--import=tsx', new URL('./servers/ours.ts', import.meta.url).pathname, String(threads), '', '', '', String(processes)]);
+  return startServerProcess([new URL('./servers/ours.mjs', import.meta.url).pathname, String(threads), '', '', '', String(processes)]);
 }
 
 export function startRawServer(): Promise<ServerProcess> {

@@ -1,5 +1,5 @@
 // The throughput benchmark's raw async node:net server: the same work as
-// bench/handlers/reqres.ts (64-byte requests echoed), the idiomatic async way.
+// bench/handlers/reqres.mjs (64-byte requests echoed), the idiomatic async way.
 import net from 'node:net';
 
 const SIZE = 64;

@@ -13,6 +13,7 @@ import { retireDirectTable } from '../direct-layout.js';
 import { waitForWord } from './wait.js';
 import { ErrorCode } from '../errors.js';
 import { publishEngineEvent } from '../diagnostics/channels.js';
+import { packageFile } from '../package-files.js';
 
 /** The key under which a worker's `workerData` carries the engine handle. */
 export const ENGINE_HANDLE_KEY = 'tcpCommandsEngine';
@@ -28,7 +29,7 @@ const RESTART_WAIT_MS = 2_000;
 /** An engine that dies younger than this is not restarted eagerly (no crash loops). */
 const EAGER_RESTART_MIN_AGE_MS = 1_000;
 
-const engineEntry = new URL('../../workers/engine.mjs', import.meta.url);
+const engineEntry = packageFile('workers/engine.mjs');
 
 let registry: Int32Array | undefined;
 /** Set when this thread started the engine: only the starter can restart it. */

@@ -14,6 +14,7 @@ import { engineHandle } from '../channel/engine-host.js';
 import { asError } from './load-module.js';
 import type { ServeLoopTask } from './serve-loop.js';
 import type { CheckTask, HandlerKind, ScriptTask } from './task.js';
+import { packageFile } from '../package-files.js';
 
 export interface PoolOptions {
   /** Threads (default: the machine's cores, at least 2). All are started at once and kept warm. */
@@ -34,7 +35,7 @@ function loadPiscina(): typeof Piscina {
   return piscinaClass;
 }
 
-const workerEntry = new URL('../../workers/pool-worker.mjs', import.meta.url);
+const workerEntry = packageFile('workers/pool-worker.mjs');
 
 /** A script path (relative to the working directory), file URL, or URL object, as a file URL. */
 export function moduleUrl(script: string | URL): string {

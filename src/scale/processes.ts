@@ -11,8 +11,9 @@ import { moduleUrl } from '../pool/pool.js';
 import { RestartBackoff } from './backoff.js';
 import type { ChildServeOptions, ChildStats, FromChild, ToChild } from './messages.js';
 import { bindSharedPort, type SharedPort } from './shared-port.js';
+import { packageFile } from '../package-files.js';
 
-const ENTRY = new URL('../../workers/serve-process.mjs', import.meta.url);
+const ENTRY = packageFile('workers/serve-process.mjs');
 const DEFAULT_GRACE_MS = 10_000;
 /** A drained process that has not exited this long after its grace period is killed. */
 const KILL_AFTER_GRACE_MS = 5_000;

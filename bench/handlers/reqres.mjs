@@ -1,11 +1,11 @@
 // serve() handler of the throughput benchmark: 64-byte requests, each answered with the
 // same 64 bytes, until the client closes. The "work" is the same as the raw node:net
 // server's (bench/servers/raw-node.mjs).
-import { TCPReceive, TCPSend } from '../../src/index.js';
+import { TCPReceive, TCPSend } from 'tcp-commands';
 
 const SIZE = 64;
 
-export default function requestResponse(socket: number): void {
+export default function requestResponse(socket) {
   const buffer = new Uint8Array(SIZE);
   for (;;) {
     let got = 0;

@@ -1,12 +1,14 @@
 // The throughput benchmarks' server of ours: serve() with THREADS pool threads (default
 // 2) and a HANDLER module (default the 64-byte request/response one), in a process of its
 // own (as the raw node:net server is). Prints its port; exits when stdin closes.
-//   node --import=tsx ours.ts [THREADS] [HANDLER_PATH] [BACKLOG] [IDLE_TIMEOUT_MS] [PROCESSES]
+// Plain node with the compiled library, as a user runs `tcpcmd serve` (the pool threads
+// drop a process's `--import tsx` anyway: src/pool/pool.ts lightExecArgv).
+//   node ours.mjs [THREADS] [HANDLER_PATH] [BACKLOG] [IDLE_TIMEOUT_MS] [PROCESSES]
 // '' for an argument: its default. PROCESSES: serve({ processes }), THREADS threads in each.
-import { serve } from '../../src/index.js';
+import { serve } from '../../dist/index.js';
 
 const server = await serve({
-  handler: process.argv[3] || new URL('../handlers/reqres.ts', import.meta.url),
+  handler: process.argv[3] || new URL('../handlers/reqres.mjs', import.meta.url),
   address: '127.0.0.1',
   threads: Number(process.argv[2] || 2),
   backlog: Number(process.argv[4] || 1024),
