@@ -22,7 +22,18 @@ const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/;
 /** How a module was loaded in this thread: as JavaScript, by Node's type stripping, or through tsx. */
 export type Loader = 'javascript' | 'node' | 'tsx';
 
-const loaders = new Map<string, Loader>();
+/**
+ * How this thread loaded its modules, also under a global symbol: dist/ is bundled, so a
+ * test or measuring script on the thread cannot import this module's own instance.
+ */
+interface LoadingState {
+  loaders: Map<string, Loader>;
+  tsx: boolean;
+}
+const state: LoadingState = ((globalThis as { [key: symbol]: LoadingState | undefined })[
+  Symbol.for('tcp-commands.module-loading')
+] ??= { loaders: new Map(), tsx: false });
+const loaders = state.loaders;
 
 /** How `module` (a path or file: URL given to loadModule) was loaded in this thread, if it was. */
 export function loaderOf(module: string): Loader | undefined {
@@ -31,7 +42,7 @@ export function loaderOf(module: string): Loader | undefined {
 
 /** Whether this thread has loaded tsx (or is loading it). */
 export function tsxLoaded(): boolean {
-  return tsxRegistered !== undefined || tsxScoped !== undefined;
+  return state.tsx;
 }
 
 /** `TCP_COMMANDS_TSX=1`: every TypeScript module through tsx, as on a Node without type stripping. */
@@ -43,6 +54,7 @@ let tsxRegistered: Promise<void> | undefined;
 
 /** tsx for every import of this thread (Node 20, or forced). */
 function registerTsx(): Promise<void> {
+  state.tsx = true;
   tsxRegistered ??= import('tsx/esm/api').then(({ register }) => {
     register();
   });
@@ -61,6 +73,7 @@ let tsxScoped: Promise<ScopedImport> | undefined;
  * would fail again (checked on 22.23 and 24.22).
  */
 function scopedTsx(): Promise<ScopedImport> {
+  state.tsx = true;
   tsxScoped ??= import('tsx/esm/api').then(({ register }) => register({ namespace: 'tcp-commands' }).import);
   return tsxScoped;
 }
