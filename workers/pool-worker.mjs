@@ -3,7 +3,8 @@
 // thread with a plain JavaScript handler never loads tsx (tens of ms and a few MB per
 // thread instead of ~0.2 s and ~30 MB); tsx is loaded here only when dist/ is missing or
 // older than src/ (a developer edited src/ without `npm run build`), and by the task
-// runner for a TypeScript module on a Node without type stripping.
+// runner for a TypeScript module only where Node's own type stripping cannot load it
+// (src/pool/load-module.ts).
 import { distIsCurrent } from './dist-current.mjs';
 
 const root = new URL('../', import.meta.url);

@@ -1,10 +1,13 @@
 /**
  * Loading a user's script or handler module on a pool thread, light: plain JavaScript is
- * imported as it is; TypeScript goes through tsx, registered in this thread on first need
- * (tsx costs a thread ~0.2 s of start and ~30 MB: docs/ARCHITECTURE.md, "Threads"). Not
- * through Node's own type stripping (22.18+, 24), though it is lighter: it does not map the `./x.js` imports that
- * TypeScript's NodeNext resolution has users write onto `./x.ts` (seen in CI on Node 22:
- * every TypeScript handler importing a sibling failed to load), nor take enums.
+ * imported as it is. TypeScript, where Node strips types itself (22.18+, 23.6+, 24), is
+ * loaded by Node (native-typescript.ts: with TypeScript's `./x.js` -> `./x.ts` mapping),
+ * and through tsx only when Node cannot load it: an enum, a namespace, a parameter
+ * property, a .ts file under node_modules, .tsx, an import only tsx resolves. tsx costs a
+ * thread ~30 MB and 0.2-0.5 s of start; type stripping (Node's swc, in WebAssembly, loaded
+ * per thread) about half of that (README "Threads are light"). On a Node
+ * without type stripping (20), or with TCP_COMMANDS_TSX=1, all TypeScript goes through
+ * tsx, registered in this thread on first need.
  *
  * A module that cannot load is reported with its own message and where it failed: a
  * JavaScript syntax error from import() carries no location (Node 20), so the file is
@@ -12,16 +15,67 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importNatively, nativeTypeScript, STRIPPABLE } from './native-typescript.js';
 
 const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/;
 
+/** How a module was loaded in this thread: as JavaScript, by Node's type stripping, or through tsx. */
+export type Loader = 'javascript' | 'node' | 'tsx';
+
+/**
+ * How this thread loaded its modules, also under a global symbol: dist/ is bundled, so a
+ * test or measuring script on the thread cannot import this module's own instance.
+ */
+interface LoadingState {
+  loaders: Map<string, Loader>;
+  tsx: boolean;
+}
+const state: LoadingState = ((globalThis as { [key: symbol]: LoadingState | undefined })[
+  Symbol.for('tcp-commands.module-loading')
+] ??= { loaders: new Map(), tsx: false });
+const loaders = state.loaders;
+
+/** How `module` (a path or file: URL given to loadModule) was loaded in this thread, if it was. */
+export function loaderOf(module: string): Loader | undefined {
+  return loaders.get(moduleUrl(module));
+}
+
+/** Whether this thread has loaded tsx (or is loading it). */
+export function tsxLoaded(): boolean {
+  return state.tsx;
+}
+
+/** `TCP_COMMANDS_TSX=1`: every TypeScript module through tsx, as on a Node without type stripping. */
+function tsxForced(): boolean {
+  return process.env.TCP_COMMANDS_TSX === '1';
+}
+
 let tsxRegistered: Promise<void> | undefined;
 
+/** tsx for every import of this thread (Node 20, or forced). */
 function registerTsx(): Promise<void> {
+  state.tsx = true;
   tsxRegistered ??= import('tsx/esm/api').then(({ register }) => {
     register();
   });
   return tsxRegistered;
+}
+
+type ScopedImport = (specifier: string, parentURL: string) => Promise<unknown>;
+let tsxScoped: Promise<ScopedImport> | undefined;
+
+/**
+ * tsx for the modules Node could not load, alone: a namespace gives every module of
+ * their graphs a URL of its own (`?tsx-namespace=...`) and leaves the rest of the
+ * thread's imports to Node. New URLs for the whole graph, not only its root: Node 22
+ * keeps the failure of every module whose import failed under that module's URL (24
+ * loads it again), so a retry that met a module between the root and the refused one
+ * would fail again (checked on 22.23 and 24.22).
+ */
+function scopedTsx(): Promise<ScopedImport> {
+  state.tsx = true;
+  tsxScoped ??= import('tsx/esm/api').then(({ register }) => register({ namespace: 'tcp-commands' }).import);
+  return tsxScoped;
 }
 
 /**
@@ -32,7 +86,7 @@ function registerTsx(): Promise<void> {
 const namespaces = new Map<string, Promise<Record<string, unknown>>>();
 
 export function loadModule(module: string): Promise<Record<string, unknown>> {
-  const url = module.startsWith('file:') ? module : pathToFileURL(module).href;
+  const url = moduleUrl(module);
   let loaded = namespaces.get(url);
   if (loaded === undefined) {
     loaded = importModule(url);
@@ -41,13 +95,50 @@ export function loadModule(module: string): Promise<Record<string, unknown>> {
   return loaded;
 }
 
+function moduleUrl(module: string): string {
+  return module.startsWith('file:') ? module : pathToFileURL(module).href;
+}
+
 async function importModule(url: string): Promise<Record<string, unknown>> {
-  if (TYPESCRIPT.test(new URL(url).pathname)) await registerTsx();
+  const path = new URL(url).pathname;
   try {
-    return (await import(url)) as Record<string, unknown>;
+    if (!TYPESCRIPT.test(path)) return loaded(url, 'javascript', await import(url));
+    if (!nativeTypeScript || tsxForced()) {
+      await registerTsx();
+      return loaded(url, 'tsx', await import(url));
+    }
+    if (STRIPPABLE.test(path)) {
+      const native = await importNatively(url);
+      if (native.ok) return loaded(url, 'node', native.namespace);
+      // Some module of its graph ran already: a retry would run it twice.
+      if (native.evaluated) throw withTsxHint(native.error);
+      // Nothing ran: tsx gets it (and reports its own error if it cannot load it either).
+    }
+    const tsxImport = await scopedTsx();
+    return loaded(url, 'tsx', await tsxImport(url, url));
   } catch (error) {
     throw moduleError(url, error);
   }
+}
+
+function loaded(url: string, loader: Loader, namespace: unknown): Record<string, unknown> {
+  loaders.set(url, loader);
+  return namespace as Record<string, unknown>;
+}
+
+/** Failures of type stripping that tsx would not have had. */
+const STRIPPING_ERRORS = new Set([
+  'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX',
+  'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING',
+  'ERR_UNKNOWN_FILE_EXTENSION',
+]);
+
+/** A stripping failure after the module ran (a top-level `await import()`): say how to load it. */
+function withTsxHint(error: unknown): unknown {
+  if (error instanceof Error && STRIPPING_ERRORS.has((error as { code?: unknown }).code as string)) {
+    error.message += ' (a module imported at run time, loaded by Node\'s type stripping; TCP_COMMANDS_TSX=1 loads TypeScript through tsx)';
+  }
+  return error;
 }
 
 /** The module's own error, as an Error whose message says what and where. */
