@@ -1,5 +1,8 @@
 // The piscina pool and serve(): real Python client processes, handlers on pool threads.
 import test from 'ava';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createPool, serve, type TcpServer, TCPClose, TCPConnect, TCPReceive } from '../src/index.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { run } from './helpers/run.js';
@@ -72,8 +75,12 @@ test('a slow handler never stops the others while threads are free', async (t) =
 
 test('threads and queue full: new connections are refused and counted', async (t) => {
   const server = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 1, backlog: 1 });
+  // The one thread is held until the test releases it: a fixed sleep ran out before the
+  // next two clients arrived on a machine with load average 20 (the queued one was served,
+  // and the third found room).
+  const release = join(mkdtempSync(join(tmpdir(), 'serve-hold-')), 'release');
   try {
-    const running = request(server, 'SLOW 15000'); // long enough for the next two to arrive meanwhile
+    const running = request(server, `HOLD ${release}`);
     await until(() => server.stats().running === 1, 20_000);
     const waiting = request(server, 'ECHO queued');
     await until(() => server.stats().queued === 1, 20_000);
@@ -83,9 +90,11 @@ test('threads and queue full: new connections are refused and counted', async (t
     // reset beats its connect() returning) a refused connection.
     t.true(['reset', 'reply', undefined].includes(refused) && (refused !== undefined || refusedLines[0] === 'refused'), `a refused client sees its connection end: ${JSON.stringify(refusedLines)}`);
     t.like(server.stats(), { refused: 1, running: 1, queued: 1, accepted: 1 });
-    t.deepEqual((await running).slice(1), ['reply slept 15000']);
+    writeFileSync(release, '');
+    t.deepEqual((await running).slice(1), ['reply released']);
     t.deepEqual((await waiting).slice(1), ['reply queued']);
   } finally {
+    writeFileSync(release, '');
     await server.close();
   }
 });
