@@ -4,9 +4,10 @@
 // process is fast: a worker that loads tsx takes 175-255 ms to start, plain JS ~35 ms.
 // When dist/ is missing or older than src/ (a developer edited src/ and did not run
 // `npm run build`), it falls back to loading the TypeScript through tsx.
-import { existsSync, readdirSync, statSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { debuglog, inspect } from 'node:util';
 import { workerData } from 'node:worker_threads';
+import { distIsCurrent } from './dist-current.mjs';
 
 /**
  * Reg.State and EngineState.Failed of src/protocol.ts, written out: this file runs before
@@ -17,28 +18,9 @@ const ENGINE_FAILED = 3;
 
 const root = new URL('../', import.meta.url);
 const built = new URL('dist/engine/engine-thread.js', root);
-const stamp = new URL('dist/.build-stamp', root);
-const sources = new URL('src/', root);
-
-function newestSource(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = new URL(entry.name + (entry.isDirectory() ? '/' : ''), dir);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function builtIsCurrent() {
-  // Installed as a package: no sources (and no build stamp, which is not shipped), so
-  // dist is all there is.
-  if (!existsSync(sources)) return true;
-  if (!existsSync(built) || !existsSync(stamp)) return false;
-  return statSync(stamp).mtimeMs >= newestSource(sources);
-}
 
 try {
-  if (builtIsCurrent()) {
+  if (distIsCurrent(root, built)) {
     await import(built.href);
   } else {
     const { register } = await import('tsx/esm/api');
