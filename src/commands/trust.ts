@@ -19,8 +19,9 @@ const SET_TRUST_STORE = command({
  * Uses `folder` as the trust store (omitted: the current one, certs/cacerts under the working directory by default)
  * and reads it now; with `cacertsOnly` node's bundled roots are no longer trusted. The
  * store is also re-read by itself whenever the folder changes. Returns the number of
- * certificates read from the folder; files that are not certificates are reported on
- * stderr once and skipped. -10022 when the folder cannot be read.
+ * certificates read from the folder; files that are not certificates are skipped, and
+ * reported once through NODE_DEBUG=tcp-commands (and by `tcpcmd certs check`). -10022 when
+ * the folder cannot be read.
  */
 export function TCPSetTrustStore(folder?: string, cacertsOnly: boolean | number = false): number {
   return run(SET_TRUST_STORE, arguments.length, folder, cacertsOnly);
