@@ -20,7 +20,7 @@ const SET_TRUST_STORE = command({
  * and reads it now; with `cacertsOnly` node's bundled roots are no longer trusted. The
  * store is also re-read by itself whenever the folder changes. Returns the number of
  * certificates read from the folder; files that are not certificates are skipped, and
- * reported once through NODE_DEBUG=tcp-commands (and by `tcpcmd certs check`). -10022 when
+ * reported once through NODE_DEBUG=tcp-commands (and listed by `tcpcmd certs list`). -10022 when
  * the folder cannot be read.
  */
 export function TCPSetTrustStore(folder?: string, cacertsOnly: boolean | number = false): number {
