@@ -1,14 +1,16 @@
 /**
- * The direct table: per-socket words shared by the engine and every caller thread, so that a
- * caller can do a non-blocking read or write on a plain TCP socket's descriptor itself
- * (src/channel/direct/README.md says why, and which invariants hold). It lives in the
- * registry SharedArrayBuffer, after the request ring, so every thread holding the engine
- * handle has it. The functions here are the few both sides run on the table as a whole.
+ * The direct table's layout: per-socket words shared by the engine and every caller thread,
+ * so that a caller can do a non-blocking read or write on a plain TCP socket's descriptor
+ * itself (src/channel/direct/README.md says why, and which invariants hold). It lives in the
+ * registry SharedArrayBuffer, after the request ring (protocol.ts: `directEntryBase`), so
+ * every thread holding the engine handle has it. What both sides do to the table as a whole
+ * is in direct-table.ts.
  *
  * Entry of socket number n: index n & DIRECT_ENTRY_MASK. Socket numbers are never reused
  * in a process, so two live sockets share an entry only 4096 numbers apart; the engine then
  * leaves the newer one on the engine path. A caller trusts an entry only while it holds one
- * of its locks and the entry's Socket word is its socket number.
+ * of its locks, the entry's Socket word is its socket number, and the descriptor is still
+ * the socket the engine published (Dev and Ino: README.md, invariant 4).
  */
 
 export const DIRECT_ENTRIES = 4096;
@@ -39,6 +41,8 @@ export const Direct = {
   Failure: 5,
   /** The socket's time-out, ms, or -1: how long a sender waits for another's send lock. */
   TimeoutMs: 6,
+  /** The descriptor's device (fstat's dev, as int32): with Ino, which open socket Fd is. */
+  Dev: 7,
   /** float64 (words 8-9): bytes read directly; written only by the holder of RecvLock. */
   BytesIn: 8,
   /** float64 (words 10-11): bytes written directly; written only by the holder of SendLock. */
@@ -46,6 +50,8 @@ export const Direct = {
   /** Count of direct reads / writes that moved bytes (tests and TCPStats show them). */
   Reads: 12,
   Writes: 13,
+  /** float64 (words 14-15): the descriptor's inode (fstat's ino). */
+  Ino: 14,
 } as const;
 
 /** The lock holder that is the engine itself (caller holders are slot ids, >= 1). */
@@ -64,43 +70,28 @@ export const DirectFlag = {
   Eof: 16,
 } as const;
 
-/** The word index (in the registry's Int32Array) of word `word` of socket `socket`'s entry. */
-export function directWord(tableStart: number, socket: number, word: number): number {
-  return tableStart + (socket & DIRECT_ENTRY_MASK) * DIRECT_ENTRY_WORDS + word;
+/** TCP_COMMANDS_DIRECT=0 keeps every socket on the engine path (both sides ask this). */
+export function directPathWanted(): boolean {
+  return process.env.TCP_COMMANDS_DIRECT !== '0';
+}
+
+const float64Views = new WeakMap<ArrayBufferLike, Float64Array>();
+
+/** The registry as float64 words (the table's counters and inode), one view per registry. */
+export function float64View(registry: Int32Array): Float64Array {
+  let view = float64Views.get(registry.buffer);
+  if (view === undefined) {
+    view = new Float64Array(registry.buffer, registry.byteOffset, registry.length >> 1);
+    float64Views.set(registry.buffer, view);
+  }
+  return view;
 }
 
 /**
- * Stops every direct call of the table for good (the engine is going away: it dies, or its
- * starter is about to terminate it, and the OS will close its descriptors). Marks every
- * entry Closed, then takes each lock a caller holds, waiting up to `deadlineMs` in all: a
- * direct call holds a lock only for one non-blocking system call, or for its blocking
- * remainder's trip through this very engine, which is answered (-10050) before this runs.
+ * The end of a lock: `holder` gives it back and wakes whoever waits for it (a caller, or the
+ * engine's waitAsync). A compare-and-exchange, so a holder whose lock was taken from it (a
+ * new engine cleared the table; the engine freed a dead thread's locks) frees nobody else's.
  */
-export function retireDirectTable(registry: Int32Array, tableStart: number, deadlineMs: number): void {
-  const deadline = Date.now() + deadlineMs;
-  for (let entry = 0; entry < DIRECT_ENTRIES; entry++) {
-    const base = tableStart + entry * DIRECT_ENTRY_WORDS;
-    if (Atomics.load(registry, base + Direct.Socket) === 0) continue;
-    Atomics.or(registry, base + Direct.Flags, DirectFlag.Closed);
-    for (const lock of [base + Direct.RecvLock, base + Direct.SendLock]) {
-      for (;;) {
-        const holder = Atomics.compareExchange(registry, lock, 0, DIRECT_ENGINE);
-        if (holder === 0 || holder === DIRECT_ENGINE) break;
-        const left = deadline - Date.now();
-        if (left <= 0) break; // a holder that never lets go (a dead thread): nothing more to do
-        Atomics.wait(registry, lock, holder, Math.min(left, 20));
-      }
-    }
-  }
-}
-
-/** A new engine starts from an empty table: no entry, no lock, no flag of its predecessor. */
-export function clearDirectTable(registry: Int32Array, tableStart: number): void {
-  registry.fill(0, tableStart, tableStart + DIRECT_TABLE_WORDS);
-}
-
-/** The end of a lock: free it and wake whoever waits for it (a caller, or the engine's waitAsync). */
-export function releaseDirectLock(registry: Int32Array, lock: number): void {
-  Atomics.store(registry, lock, 0);
-  Atomics.notify(registry, lock);
+export function releaseDirectLock(registry: Int32Array, lock: number, holder: number): void {
+  if (Atomics.compareExchange(registry, lock, holder, 0) === holder) Atomics.notify(registry, lock);
 }

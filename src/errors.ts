@@ -144,3 +144,9 @@ export function codeFromError(error: unknown, fallback: number = ErrorCode.Conne
   if (Array.isArray(inner) && inner.length > 0) return codeFromError(inner[0], fallback);
   return fallback;
 }
+
+/** A non-blocking system call found nothing to do (EAGAIN): not an error, a retry later. */
+export function isWouldBlock(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'EAGAIN' || code === 'EWOULDBLOCK';
+}

@@ -15,7 +15,7 @@
  *   received, host names, address strings). No JSON and no structured clone on this path.
  */
 
-import { DIRECT_TABLE_WORDS } from './direct-layout.js';
+import { DIRECT_ENTRY_MASK, DIRECT_ENTRY_WORDS, DIRECT_TABLE_WORDS } from './direct-layout.js';
 
 // ---- registry ---------------------------------------------------------------------------
 export const Reg = {
@@ -51,6 +51,11 @@ export const RING_MASK = RING_SIZE - 1;
 /** The direct table (direct-layout.ts) follows the ring, at this word index. */
 export const DIRECT_TABLE_START = REGISTRY_HEADER_WORDS + 2 * RING_SIZE;
 export const REGISTRY_BYTES = (DIRECT_TABLE_START + DIRECT_TABLE_WORDS) * 4;
+
+/** The registry word index of the first word of socket `socket`'s direct entry (or of entry index `socket`). */
+export function directEntryBase(socket: number): number {
+  return DIRECT_TABLE_START + (socket & DIRECT_ENTRY_MASK) * DIRECT_ENTRY_WORDS;
+}
 
 /** Index of the slot-id word of ring position `position`; the position word follows it. */
 export function ringEntry(position: number): number {

@@ -8,8 +8,8 @@
  */
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { randomInt } from 'node:crypto';
-import { DIRECT_TABLE_START, EngineState, Reg, REGISTRY_BYTES } from '../protocol.js';
-import { retireDirectTable } from '../direct-layout.js';
+import { EngineState, Reg, REGISTRY_BYTES } from '../protocol.js';
+import { closeDirectTable, retireDirectTable } from '../direct-table.js';
 import { parkUntil } from './park.js';
 import { initRing } from './request-ring-writer.js';
 import { ErrorCode } from '../errors.js';
@@ -113,7 +113,7 @@ export function onExitFlush(flushEngine: () => void): void {
 function spawnEngine(reg: Int32Array): void {
   // A previous engine declared dead may still run (stuck in a loop, say): stop it, once
   // no direct call is inside a system call on one of its descriptors (they close with it).
-  if (ownEngine !== undefined) retireDirectTable(reg, DIRECT_TABLE_START, 1_000);
+  if (ownEngine !== undefined) retireDirectTable(reg, 1_000);
   void ownEngine?.worker.terminate();
   const generation = Atomics.add(reg, Reg.Generation, 1) + 1;
   Atomics.store(reg, Reg.State, EngineState.Starting);
@@ -140,6 +140,9 @@ function spawnEngine(reg: Int32Array): void {
   worker.on('exit', (exitCode) => {
     publishEngineEvent({ event: 'exit', generation, exitCode });
     if (Atomics.load(reg, Reg.Generation) !== generation) return;
+    // Its descriptors are closed already (however it ended): no direct call may start on
+    // them, whatever its age. (One already past its checks is stopped by its descriptor check.)
+    closeDirectTable(reg);
     markDead();
     const age = Date.now() - (ownEngine?.startedAt ?? 0);
     // Other threads may be waiting for a restart; this thread's event loop is free, so

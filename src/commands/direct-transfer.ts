@@ -7,7 +7,7 @@
 import type { Channel } from '../channel/caller.js';
 import { receiveDirect, takeParkedSince } from '../channel/direct/receive.js';
 import { sendDirect } from '../channel/direct/send.js';
-import { cameAfterParking } from '../channel/direct/spin.js';
+import { directReceiveSpin } from '../channel/spin.js';
 import { entryOf } from '../channel/direct/table.js';
 import type { Holder } from './payload.js';
 
@@ -25,7 +25,7 @@ export function receiveDirectly(channel: Channel, socket: number, target: Uint8A
 /** After a receive the engine answered: what its spin should learn from a park. */
 export function learnFromPark(): void {
   const since = takeParkedSince();
-  if (since !== 0) cameAfterParking((performance.now() - since) * 1000);
+  if (since !== 0) directReceiveSpin.parked((performance.now() - since) * 1000);
 }
 
 /** TCPSend's direct path; undefined when the engine must take the whole send. */

@@ -11,11 +11,11 @@
  * - node never closes the descriptor while a caller holds a lock: the socket's `_destroy`
  *   (every way node closes a handle goes through it) waits until the engine holds both.
  */
-import { readSync } from 'node:fs';
+import { fstatSync, readSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { codeFromError } from '../errors.js';
-import { Direct, DIRECT_ENGINE, DIRECT_ENTRY_MASK, DIRECT_ENTRY_WORDS, DirectFlag, releaseDirectLock } from '../direct-layout.js';
-import { DIRECT_TABLE_START } from '../protocol.js';
+import { codeFromError, isWouldBlock } from '../errors.js';
+import { Direct, DIRECT_ENGINE, DIRECT_ENTRY_MASK, DirectFlag, directPathWanted, float64View, releaseDirectLock } from '../direct-layout.js';
+import { directEntryBase } from '../protocol.js';
 
 /** The parts of node's TCP handle the direct path relies on (feature-detected). */
 interface TcpHandle {
@@ -30,11 +30,6 @@ type DestroyFn = (error: Error | null, callback: (error?: Error | null) => void)
 
 /** Entries in use by this engine (one engine per thread, so per module). */
 const taken = new Set<number>();
-
-/** TCP_COMMANDS_DIRECT=0 keeps every socket on the engine path. */
-export function directWanted(): boolean {
-  return process.env.TCP_COMMANDS_DIRECT !== '0';
-}
 
 export class DirectLink {
   private readonly base: number;
@@ -53,16 +48,19 @@ export class DirectLink {
     private readonly handle: TcpHandle & { readStart: () => number; readStop: () => number },
     readonly number: number,
     fd: number,
+    identity: { dev: number; ino: number },
     timeoutMs: number,
   ) {
-    const index = number & DIRECT_ENTRY_MASK;
-    this.base = DIRECT_TABLE_START + index * DIRECT_ENTRY_WORDS;
-    this.float = new Float64Array(words.buffer, words.byteOffset, words.length >> 1);
-    taken.add(index);
+    this.base = directEntryBase(number);
+    this.float = float64View(words);
+    taken.add(number & DIRECT_ENTRY_MASK);
     const w = words;
     const b = this.base;
     Atomics.store(w, b + Direct.Socket, 0);
     Atomics.store(w, b + Direct.Fd, fd);
+    // Which socket the number names: a caller checks it before each system call.
+    Atomics.store(w, b + Direct.Dev, identity.dev | 0);
+    this.float[(b + Direct.Ino) >> 1] = identity.ino;
     Atomics.store(w, b + Direct.RecvLock, DIRECT_ENGINE); // until the engine has handed over what it read
     Atomics.store(w, b + Direct.SendLock, 0);
     Atomics.store(w, b + Direct.Flags, socket.writableLength > 0 ? DirectFlag.Unsent : 0);
@@ -82,14 +80,20 @@ export class DirectLink {
    * node), or its entry held by a live socket 4096 numbers older.
    */
   static attach(registry: Int32Array, number: number, socket: Socket, timeoutMs: number): DirectLink | undefined {
-    if (!directWanted()) return undefined;
+    if (!directPathWanted()) return undefined;
     const handle = (socket as unknown as { _handle?: TcpHandle })._handle;
     const fd = handle?.fd;
     if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 0) return undefined;
     if (typeof handle!.readStart !== 'function' || typeof handle!.readStop !== 'function') return undefined;
     if (typeof (socket as unknown as { _read?: unknown })._read !== 'function') return undefined;
     if (taken.has(number & DIRECT_ENTRY_MASK)) return undefined;
-    return new DirectLink(registry, socket, handle as TcpHandle & { readStart: () => number; readStop: () => number }, number, fd, timeoutMs);
+    let identity: { dev: number; ino: number };
+    try {
+      identity = fstatSync(fd);
+    } catch {
+      return undefined; // (closed under us: the engine path reports it)
+    }
+    return new DirectLink(registry, socket, handle as TcpHandle & { readStart: () => number; readStop: () => number }, number, fd, identity, timeoutMs);
   }
 
   // ---- reading ----------------------------------------------------------------------------
@@ -197,13 +201,13 @@ export class DirectLink {
   releaseRecv(): void {
     if (this.retired || this.flag(DirectFlag.Closed) || !this.holdsRecv) return;
     this.stopReading();
-    releaseDirectLock(this.words, this.base + Direct.RecvLock);
+    releaseDirectLock(this.words, this.base + Direct.RecvLock, DIRECT_ENGINE);
   }
 
   /** Ends the engine's own hold of the send lock (not a caller's). */
   releaseSend(): void {
     if (this.retired || this.flag(DirectFlag.Closed)) return;
-    if (Atomics.load(this.words, this.base + Direct.SendLock) === DIRECT_ENGINE) releaseDirectLock(this.words, this.base + Direct.SendLock);
+    releaseDirectLock(this.words, this.base + Direct.SendLock, DIRECT_ENGINE);
   }
 
   // ---- shared state -------------------------------------------------------------------------
@@ -301,30 +305,9 @@ export class DirectLink {
   get isRetired(): boolean {
     return this.retired;
   }
-}
 
-export function isWouldBlock(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'EAGAIN' || code === 'EWOULDBLOCK';
-}
-
-/**
- * For the engine's detection of dead caller threads (wired by its `forgetSlot`): frees
- * every direct lock the dead slot `slotId` held, so that nobody waits for it for ever.
- * A dead thread was at most inside one non-blocking system call (it did not complete
- * anything the lock protects), or waiting for its send's remainder (which the engine
- * answers into a slot nobody reads).
- */
-export function releaseDirectLocksOf(registry: Int32Array, slotId: number): number {
-  let released = 0;
-  for (let entry = 0; entry <= DIRECT_ENTRY_MASK; entry++) {
-    const base = DIRECT_TABLE_START + entry * DIRECT_ENTRY_WORDS;
-    for (const lock of [base + Direct.RecvLock, base + Direct.SendLock]) {
-      if (Atomics.compareExchange(registry, lock, slotId, 0) === slotId) {
-        Atomics.notify(registry, lock);
-        released++;
-      }
-    }
+  /** Retired, or on its way (Closed: no direct call may start, and the engine must not read for itself either). */
+  get isClosing(): boolean {
+    return this.retired || this.flag(DirectFlag.Closed);
   }
-  return released;
 }

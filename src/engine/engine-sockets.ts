@@ -8,7 +8,7 @@
  *   a listener needed, anything else given       -10022 (invalid argument, as listen/accept)
  */
 import { ErrorCode } from '../errors.js';
-import { releaseDirectLocksOf } from './direct-link.js';
+import { releaseDirectLocksOf } from '../direct-table.js';
 import { ListenerSocket } from './listener-socket.js';
 import type { EngineSlot } from './slot.js';
 import { type SocketEntry, SocketTable } from './socket-table.js';

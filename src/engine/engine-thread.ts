@@ -11,9 +11,8 @@ import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import { debugEvent } from '../diagnostics/debug-log.js';
 import { describeError } from '../describe-error.js';
 import { ErrorCode } from '../errors.js';
-import { clearDirectTable, retireDirectTable } from '../direct-layout.js';
+import { clearDirectTable, retireDirectTable } from '../direct-table.js';
 import {
-  DIRECT_TABLE_START,
   EngineState,
   HEARTBEAT_INTERVAL_MS,
   Reg,
@@ -71,7 +70,7 @@ function die(why: string): never {
   }
   for (const slot of slots.values()) slot.reply(ErrorCode.EngineDown);
   // Our descriptors close with this thread: no direct call may be inside one then.
-  retireDirectTable(registry, DIRECT_TABLE_START, 1_000);
+  retireDirectTable(registry, 1_000);
   process.exit(1);
 }
 
@@ -85,7 +84,7 @@ setInterval(() => {
   Atomics.add(registry, Reg.Heartbeat, 1);
 }, HEARTBEAT_INTERVAL_MS).unref();
 
-clearDirectTable(registry, DIRECT_TABLE_START); // nothing of a previous engine's sockets is direct
+clearDirectTable(registry); // nothing of a previous engine's sockets is direct
 Atomics.store(registry, Reg.State, EngineState.Ready);
 Atomics.notify(registry, Reg.State);
 ring.serve();

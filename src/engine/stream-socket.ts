@@ -104,15 +104,14 @@ export class StreamSocket {
   }
 
   /**
-   * TCPStartTLS, first half: stops reading the plain socket and returns what it received
-   * that nobody read (the peer's first TLS bytes, when its handshake came early).
+   * TCPStartTLS, first half: stops reading the plain socket and hands `then` what it
+   * received that nobody read (the peer's first TLS bytes, when its handshake came early),
+   * once no direct call can be inside a read of the descriptor any more: from the moment
+   * this begins, every byte that arrives is TLS's, and no other thread's receive, direct
+   * or through the engine, may take it (they wait for the upgrade: `upgrading`).
    */
-  detachForUpgrade(): Buffer {
-    // TLS reads the descriptor through node from now on: no direct call may start, and
-    // node reads again once none is in progress.
-    const direct = this.direct;
-    direct?.retire(() => direct.startReading());
-    direct?.markUpgraded(); // after this, the TLS wrap owns the handle's reads (close, TCPWait)
+  detachForUpgrade(then: (unread: Buffer) => void): void {
+    this.upgrading = true;
     for (const [event, handler] of [['data', this.onData], ['end', this.onEnd], ['error', this.onError], ['close', this.onClose]] as const) {
       this.socket.off(event, handler);
     }
@@ -120,14 +119,39 @@ export class StreamSocket {
     this.paused = false;
     const unread = Buffer.alloc(this.queue.length);
     this.queue.take(unread, unread.length);
-    return unread;
+    this.handedToTls = unread.length;
+    const direct = this.direct;
+    if (direct === undefined) return then(unread);
+    // No direct call may start from now on; the TLS wrap owns the handle's reads (close,
+    // TCPWait) once none is in progress.
+    direct.retire(() => {
+      direct.markUpgraded();
+      then(unread);
+    });
   }
 
   /** TCPStartTLS, second half: the connection goes on over `secured`, made over the same TCP socket. */
   upgradeTo(secured: Socket): void {
+    // The plain bytes the application moved count; the TLS bytes handed on are TLS's.
+    this.plainBytesIn = this.socket.bytesRead - this.handedToTls;
+    this.plainBytesOut = this.socket.bytesWritten;
     this.socket = secured;
     this.secure = true;
+    this.upgrading = false;
     this.listen(secured);
+  }
+
+  /** Between the two halves of TCPStartTLS: what arrives is the handshake's. */
+  private upgrading = false;
+  /** Application bytes moved in plain before TCPStartTLS (the TLS socket counts from zero). */
+  private plainBytesIn = 0;
+  private plainBytesOut = 0;
+  private handedToTls = 0;
+
+  /** The error that ended the connection, with what direct calls saw folded in (0 while healthy). */
+  get currentFailure(): number {
+    this.absorbDirectState();
+    return this.failure;
   }
 
   get bytesQueued(): number {
@@ -145,11 +169,11 @@ export class StreamSocket {
 
   /** Bytes received and sent on this connection, by the engine and by direct calls. */
   get bytesIn(): number {
-    return this.socket.bytesRead + (this.direct?.bytesIn ?? 0);
+    return this.plainBytesIn + this.socket.bytesRead + (this.direct?.bytesIn ?? 0);
   }
 
   get bytesOut(): number {
-    return this.socket.bytesWritten + (this.direct?.bytesOut ?? 0);
+    return this.plainBytesOut + this.socket.bytesWritten + (this.direct?.bytesOut ?? 0);
   }
 
   /** Direct reads and writes so far (TCPStats; 0 on the engine path). */
@@ -170,19 +194,56 @@ export class StreamSocket {
     this.settleRecv();
   }
 
-  /** The engine needs the receive lock before it touches this socket's incoming bytes. */
-  private get recvLockMissing(): boolean {
-    return this.direct !== undefined && !this.direct.isRetired && !this.direct.holdsRecv;
+  // ---- the gates: the one way in and out of each direct lock --------------------------------
+
+  /** True while `slot` still carries the request it carries now (not answered, timed out or forgotten since). */
+  private static stillAsked(slot: EngineSlot): () => boolean {
+    const seq = slot.seq;
+    return () => slot.busy && slot.seq === seq;
   }
 
-  /** Runs `next` once the lock came, if the request is still the one it was for. */
-  private afterLock(slot: EngineSlot, next: () => void): () => void {
-    const seq = slot.seq;
-    return () => {
-      if (!slot.busy || slot.seq !== seq) return;
-      if (this.released) return slot.reply(ErrorCode.ConnectionAborted);
-      next();
-    };
+  /**
+   * The one way to this socket's incoming bytes: `body` runs holding the engine's receive
+   * lock (taken first if a direct reader has it: it waits for that one read), with what
+   * direct calls saw folded in. If the request is gone when the lock comes (its thread
+   * died, it timed out), nothing runs and the lock goes straight back (settleRecv), so no
+   * way in leaves it held; `body` itself ends holding it (a parked receive, TCPWait) or
+   * gives it back before it answers (settleRecv).
+   */
+  private withRecv(slot: EngineSlot, body: () => void): void {
+    const direct = this.direct;
+    if (direct !== undefined && !direct.isRetired && !direct.holdsRecv) {
+      const asked = StreamSocket.stillAsked(slot);
+      return direct.acquireRecv(() => {
+        if (!asked()) return this.settleRecv();
+        if (this.released) return slot.reply(ErrorCode.ConnectionAborted); // its retire takes the lock
+        this.withRecv(slot, body);
+      });
+    }
+    this.absorbDirectState();
+    body();
+  }
+
+  /**
+   * The one way to write: `body` runs while the engine may write for `slot` (it holds the
+   * send lock, or the slot's own direct send does and handed its remainder here); after it,
+   * direct senders learn whether the engine holds unsent bytes, and the engine's own hold
+   * ends. A request gone when the lock comes runs nothing and the lock goes straight back.
+   */
+  private withSend(slot: EngineSlot, body: () => void): void {
+    const direct = this.direct;
+    if (direct !== undefined && !direct.isRetired && !direct.mayWrite(slot.id)) {
+      const asked = StreamSocket.stillAsked(slot);
+      return direct.acquireSend(() => {
+        if (!asked()) return direct.releaseSend();
+        if (this.released) return slot.reply(ErrorCode.ConnectionAborted); // its retire takes the lock
+        this.withSend(slot, body);
+      });
+    }
+    this.absorbDirectState();
+    body();
+    this.publishUnsent();
+    direct?.releaseSend();
   }
 
   /** What direct calls saw (end of stream, a reset) is what the engine knows too. */
@@ -262,8 +323,10 @@ export class StreamSocket {
    * readable), its error if the connection failed, -522 at the time-out (Arg0 ms, -1 none).
    */
   waitForClose(slot: EngineSlot): void {
-    if (this.recvLockMissing) return this.direct!.acquireRecv(this.afterLock(slot, () => this.waitForClose(slot)));
-    this.absorbDirectState();
+    this.withRecv(slot, () => this.waitForCloseHeld(slot));
+  }
+
+  private waitForCloseHeld(slot: EngineSlot): void {
     if (this.tryAnswerClose(slot)) return;
     this.closeWaiters.push(slot);
     slot.park(slot.arg0, () => {
@@ -278,7 +341,8 @@ export class StreamSocket {
     const direct = this.direct;
     const room = this.options.receiveBufferBytes - this.queue.length;
     // Only behind every byte node read already, so that the order stays the stream's.
-    if (direct !== undefined && !direct.isRetired && room > 0 && this.receivers.length === 0 && this.socket.readableLength === 0) {
+    // Never once the entry is closing (a close or TCPStartTLS under way: what arrives then is not ours to take).
+    if (direct !== undefined && !direct.isClosing && !this.upgrading && room > 0 && this.receivers.length === 0 && this.socket.readableLength === 0) {
       const outcome = direct.pull(room, (chunk) => this.queue.push(chunk));
       if (outcome === 'end') this.ended = true;
       else if (outcome < 0) this.fail(outcome);
@@ -290,11 +354,13 @@ export class StreamSocket {
    * read directly, so the engine no longer reads ahead by itself).
    */
   available(slot: EngineSlot): void {
-    if (this.recvLockMissing) return this.direct!.acquireRecv(this.afterLock(slot, () => this.available(slot)));
-    this.pullNow();
-    const held = this.queue.length;
-    this.settleRecv();
-    slot.reply(held);
+    this.withRecv(slot, () => {
+      this.pullNow();
+      // During TCPStartTLS what is held is the handshake's, not the application's.
+      const held = this.upgrading ? 0 : this.queue.length;
+      this.settleRecv();
+      slot.reply(held);
+    });
   }
 
   /** TCPWait's answer once there is one (settled first: the descriptor goes back to direct readers). */
@@ -336,8 +402,18 @@ export class StreamSocket {
 
   /** TCPReceive: answers now when it can, else parks (blocking) or gives -10035. */
   receive(slot: EngineSlot): void {
-    if (this.recvLockMissing) return this.direct!.acquireRecv(this.afterLock(slot, () => this.receive(slot)));
-    this.absorbDirectState();
+    this.withRecv(slot, () => this.receiveHeld(slot));
+  }
+
+  private receiveHeld(slot: EngineSlot): void {
+    if (this.upgrading) {
+      // TCPStartTLS is under way: what arrives now is its handshake. A receive waits for
+      // the first bytes that come over TLS (or its time-out); a non-blocking one finds none.
+      if (!this.blocking) return slot.reply(ErrorCode.WouldBlock);
+      this.receivers.push(slot);
+      slot.park(this.timeoutMs, () => removeItem(this.receivers, slot));
+      return;
+    }
     if (this.receivers.length === 0 && this.tryReceive(slot)) return this.settleRecv();
     if (!this.blocking) {
       // Engine-path receives (text, TCPReceiveUntil) that must not wait: nobody else reads for them.
@@ -424,17 +500,10 @@ export class StreamSocket {
 
   /** TCPSend, or one part of a large one. */
   send(slot: EngineSlot): void {
-    const direct = this.direct;
-    if (direct !== undefined && !direct.isRetired && !direct.mayWrite(slot.id)) {
-      return direct.acquireSend(this.afterLock(slot, () => this.send(slot)));
-    }
-    this.sendHeld(slot);
-    this.publishUnsent();
-    direct?.releaseSend();
+    this.withSend(slot, () => this.sendHeld(slot));
   }
 
   private sendHeld(slot: EngineSlot): void {
-    this.absorbDirectState();
     if (this.sendOwner !== undefined && this.sendOwner !== slot) {
       if (!this.blocking && !this.secure) return slot.reply(ErrorCode.WouldBlock);
       this.senders.push(slot);

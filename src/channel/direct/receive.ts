@@ -2,11 +2,11 @@
  * A receive done by the calling thread itself: one non-blocking read of the socket's
  * descriptor straight into the caller's buffer (README.md: when, and what it keeps true).
  */
-import { readSync } from 'node:fs';
-import { codeFromError, ErrorCode } from '../../errors.js';
+import { ErrorCode } from '../../errors.js';
 import { Direct, DirectFlag, releaseDirectLock } from '../../direct-layout.js';
-import { caughtSpinning, directSpinUs } from './spin.js';
-import { addCount, ENGINE_HOLDS, entryOf, isWouldBlock, stillOpen, TAKEN, takeLock, tableWords } from './table.js';
+import { directReceiveSpin } from '../spin.js';
+import { readOnce } from './descriptor.js';
+import { addCount, ENGINE_HOLDS, entryOf, stillOpen, TAKEN, takeLock, tableWords, usableFd } from './table.js';
 
 /** Time of the first EAGAIN of the last receive that went on to park, for the spin's learning. */
 let parkedSince = 0;
@@ -16,20 +16,6 @@ export function takeParkedSince(): number {
   const since = parkedSince;
   parkedSince = 0;
   return since;
-}
-
-/** Reads at most target.length bytes; a count, 0 at the end, a code, or undefined: ask the engine. */
-function readOnce(fd: number, target: Uint8Array): number | 'again' {
-  // An EAGAIN is a thrown Error: without its stack it costs a fraction as much.
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return readSync(fd, target, 0, target.length, null);
-  } catch (error) {
-    return isWouldBlock(error) ? 'again' : codeFromError(error);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
 }
 
 /**
@@ -49,24 +35,29 @@ export function receiveDirect(socket: number, target: Uint8Array, holder: number
   for (;;) {
     if (takeLock(w, base, lock, holder, 2_000) !== TAKEN) return undefined; // (ENGINE_HOLDS too)
     if (!stillOpen(w, base, socket)) {
-      releaseDirectLock(w, lock);
+      releaseDirectLock(w, lock, holder);
       return undefined;
     }
     // A failure, once seen, is every later receive's answer (the kernel reports it once).
     const failed = Atomics.load(w, base + Direct.Failure);
     const flags = Atomics.load(w, base + Direct.Flags);
     if (failed !== 0 || (flags & DirectFlag.Eof) !== 0) {
-      releaseDirectLock(w, lock);
+      releaseDirectLock(w, lock, holder);
       return failed;
     }
-    const n = readOnce(Atomics.load(w, base + Direct.Fd), target);
+    const fd = usableFd(w, base, socket);
+    if (fd < 0) {
+      releaseDirectLock(w, lock, holder);
+      return undefined;
+    }
+    const n = readOnce(fd, target);
     if (n === 'again') {
-      releaseDirectLock(w, lock);
+      releaseDirectLock(w, lock, holder);
       if ((flags & DirectFlag.NonBlocking) !== 0) return ErrorCode.WouldBlock;
       const now = performance.now();
       if (firstMiss === 0) {
         firstMiss = now;
-        spinUs = directSpinUs();
+        spinUs = directReceiveSpin.budgetUs();
       }
       if ((now - firstMiss) * 1000 < spinUs) continue;
       parkedSince = firstMiss;
@@ -80,8 +71,8 @@ export function receiveDirect(socket: number, target: Uint8Array, holder: number
     } else {
       Atomics.compareExchange(w, base + Direct.Failure, 0, n);
     }
-    releaseDirectLock(w, lock);
-    if (firstMiss !== 0) caughtSpinning((performance.now() - firstMiss) * 1000);
+    releaseDirectLock(w, lock, holder);
+    if (firstMiss !== 0) directReceiveSpin.caught((performance.now() - firstMiss) * 1000);
     return n;
   }
 }

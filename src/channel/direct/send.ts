@@ -3,25 +3,13 @@
  * the socket's descriptor while the kernel takes them (README.md: when, and what it keeps
  * true). What the kernel does not take goes through the engine, still under the lock.
  */
-import { writeSync } from 'node:fs';
-import { codeFromError, ErrorCode } from '../../errors.js';
+import { ErrorCode } from '../../errors.js';
 import { Direct, DirectFlag, releaseDirectLock } from '../../direct-layout.js';
-import { addCount, entryOf, isWouldBlock, stillOpen, TAKEN, takeLock, tableWords } from './table.js';
+import { writeOnce } from './descriptor.js';
+import { addCount, entryOf, stillOpen, TAKEN, takeLock, tableWords, usableFd } from './table.js';
 
 /** How long a blocking send retries a full kernel buffer before the engine takes the rest. */
 const SEND_SPIN_US = 150;
-
-function writeOnce(fd: number, bytes: Uint8Array, offset: number): number | 'again' {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return writeSync(fd, bytes, offset, bytes.length - offset);
-  } catch (error) {
-    return isWouldBlock(error) ? 'again' : codeFromError(error);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
 
 /**
  * TCPSend's direct path. Returns the count sent, an error code, or undefined when the
@@ -44,21 +32,26 @@ export function sendDirect(socket: number, bytes: Uint8Array, holder: number, se
     return nonBlocking ? ErrorCode.WouldBlock : ErrorCode.TimedOut;
   }
   if (!stillOpen(w, base, socket)) {
-    releaseDirectLock(w, lock);
+    releaseDirectLock(w, lock, holder);
     return undefined;
   }
   const flags = Atomics.load(w, base + Direct.Flags);
   const failure = Atomics.load(w, base + Direct.Failure);
   const refusal = failure !== 0 ? failure : (flags & DirectFlag.FinSent) !== 0 ? ErrorCode.SendAfterShutdown : 0;
   if (refusal !== 0 || (flags & DirectFlag.Unsent) !== 0) {
-    releaseDirectLock(w, lock);
+    releaseDirectLock(w, lock, holder);
     return refusal !== 0 ? refusal : undefined; // bytes the engine holds go first
   }
-  const fd = Atomics.load(w, base + Direct.Fd);
   let sent = 0;
   let error = 0;
   let stalledSince = 0;
+  let gone = false;
   while (sent < bytes.length) {
+    const fd = usableFd(w, base, socket);
+    if (fd < 0) {
+      gone = true; // its engine is gone: what went is reported, the rest is the engine path's to answer
+      break;
+    }
     const n = writeOnce(fd, bytes, sent);
     if (n === 'again') {
       // The kernel's buffer is full. A reading peer empties it within microseconds:
@@ -87,11 +80,19 @@ export function sendDirect(socket: number, bytes: Uint8Array, holder: number, se
   let result: number;
   if (error !== 0) result = sent > 0 ? sent : error; // the error stays: the next command gets it
   else if (sent === bytes.length) result = sent;
-  else if (nonBlocking) result = sent > 0 ? sent : ErrorCode.WouldBlock;
+  else if (gone) {
+    if (sent === 0) {
+      releaseDirectLock(w, lock, holder);
+      return undefined; // nothing went: the whole send is the engine path's
+    }
+    // Part went before its engine died; the connection is gone with it. A blocking send
+    // reports that (the stream is cut), a non-blocking one what went, as it always does.
+    result = nonBlocking ? sent : ErrorCode.EngineDown;
+  } else if (nonBlocking) result = sent > 0 ? sent : ErrorCode.WouldBlock;
   else {
     const rest = sendRest(bytes.subarray(sent));
     result = rest < 0 ? rest : sent + rest;
   }
-  releaseDirectLock(w, lock);
+  releaseDirectLock(w, lock, holder);
   return result;
 }

@@ -1,16 +1,18 @@
 /**
- * A caller's view of the direct table (src/direct-layout.ts): the registry's words, and
- * the lock a caller takes on a socket's entry. README.md in this folder: the invariants.
+ * A caller's view of the direct table (src/direct-layout.ts): the registry's words, the
+ * lock a caller takes on a socket's entry, and the descriptor it may use while it holds it.
+ * README.md in this folder: the invariants.
  */
-import { Direct, DIRECT_ENGINE, DIRECT_ENTRY_MASK, DIRECT_ENTRY_WORDS, DirectFlag } from '../../direct-layout.js';
-import { DIRECT_TABLE_START } from '../../protocol.js';
+import { Direct, DIRECT_ENGINE, DirectFlag, directPathWanted, float64View } from '../../direct-layout.js';
+import { directEntryBase } from '../../protocol.js';
 import { currentRegistry } from '../engine-host.js';
+import { stillTheSocket } from './descriptor.js';
 
 let enabled: boolean | undefined;
 
 /** TCP_COMMANDS_DIRECT=0 forces the engine path for every command (read once per thread). */
-export function directEnabled(): boolean {
-  enabled ??= process.env.TCP_COMMANDS_DIRECT !== '0';
+function directEnabled(): boolean {
+  enabled ??= directPathWanted();
   return enabled;
 }
 
@@ -21,7 +23,7 @@ export function tableWords(): Int32Array {
   const registry = currentRegistry();
   if (words !== registry) {
     words = registry;
-    floats = new Float64Array(registry.buffer, registry.byteOffset, registry.length >> 1);
+    floats = float64View(registry);
   }
   return words;
 }
@@ -34,7 +36,7 @@ export function addCount(word: number, n: number): void {
 /** The first word of socket `socket`'s entry, or -1 when the socket is not open to direct calls. */
 export function entryOf(socket: number): number {
   if (!directEnabled()) return -1;
-  const base = DIRECT_TABLE_START + (socket & DIRECT_ENTRY_MASK) * DIRECT_ENTRY_WORDS;
+  const base = directEntryBase(socket);
   const w = tableWords();
   if (Atomics.load(w, base + Direct.Socket) !== socket) return -1;
   if ((Atomics.load(w, base + Direct.Flags) & DirectFlag.Closed) !== 0) return -1;
@@ -73,7 +75,16 @@ export function stillOpen(w: Int32Array, base: number, socket: number): boolean 
   return Atomics.load(w, base + Direct.Socket) === socket && (Atomics.load(w, base + Direct.Flags) & DirectFlag.Closed) === 0;
 }
 
-export function isWouldBlock(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'EAGAIN' || code === 'EWOULDBLOCK';
+/**
+ * The descriptor a caller holding one of the entry's locks may use for its next system call,
+ * or -1 when it may not: the entry no longer describes `socket`, is closing, or its number
+ * no longer names the socket the engine published (its engine is gone: descriptor.ts).
+ * Asked before every system call, not once per command: an engine can die between two.
+ */
+export function usableFd(w: Int32Array, base: number, socket: number): number {
+  if (!stillOpen(w, base, socket)) return -1;
+  const fd = Atomics.load(w, base + Direct.Fd);
+  if (stillTheSocket(fd, Atomics.load(w, base + Direct.Dev), floats![(base + Direct.Ino) >> 1]!)) return fd;
+  Atomics.or(w, base + Direct.Flags, DirectFlag.Closed); // for good: the next callers need not ask
+  return -1;
 }

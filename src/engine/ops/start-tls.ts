@@ -28,7 +28,7 @@ export function startTls(slot: EngineSlot, engine: Engine): void {
   const stream = engine.stream(slot);
   if (stream === undefined) return;
   if (stream.secure) return slot.reply(ErrorCode.InvalidArgument);
-  if (stream.failure !== 0) return slot.reply(stream.failure);
+  if (stream.currentFailure !== 0) return slot.reply(stream.currentFailure);
   const serverTls = stream.serverTls;
   if (serverTls !== undefined && serverTls.context === undefined) {
     return slot.replyText(ErrorCode.TlsError, "a server-side TCPStartTLS needs both the 'cert' and the 'key' option");
@@ -42,7 +42,9 @@ export function startTls(slot: EngineSlot, engine: Engine): void {
   slot.park(timeoutMs, () => secured?.destroy());
   const begin = (clientContext: tls.SecureContext | undefined): void => {
     if (!slot.busy) return; // timed out while the context loaded
-    const unread = stream.detachForUpgrade();
+    stream.detachForUpgrade((unread) => upgrade(clientContext, unread));
+  };
+  const upgrade = (clientContext: tls.SecureContext | undefined, unread: Buffer): void => {
     const raw = stream.raw;
     // Given back to the TCP socket's buffer: the TLSSocket reads those first.
     if (unread.length > 0) raw.unshift(unread);
@@ -52,6 +54,8 @@ export function startTls(slot: EngineSlot, engine: Engine): void {
         : clientSocket(stream, raw, clientContext!, servername, verify);
     awaitHandshake(secured, serverTls?.context !== undefined ? 'secure' : 'secureConnect', replyText, () => reply(0));
     stream.upgradeTo(secured);
+    // Timed out while a direct call finished: the connection is unusable, as after any failure.
+    if (!slot.busy) secured.destroy();
   };
   if (serverTls?.context !== undefined) return begin(undefined);
   loadTlsContext().then(
