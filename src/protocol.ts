@@ -161,6 +161,12 @@ export const Op = {
   /** TCPStartTLS: Arg0 StartTlsFlag, Arg2 time limit (ms); the data area: the server name, if any. */
   StartTls: 31,
   /**
+   * A direct read found its socket's entry closed (TCPStartTLS or TCPClose began) after it
+   * had read: its bytes (DataLength, in the data area) go back to the front of the engine's
+   * queue, sent while the reader still holds the receive lock (channel/direct/README.md).
+   */
+  GiveBack: 32,
+  /**
    * serve()'s request handlers (40-49). ServeRequests: the listener (Socket) hands its
    * connections to the engine's watch instead of TCPAccept; Arg0: idle time-out, ms, or
    * NO_TIMEOUT. NextRequest: hand back connection Arg0 (0: none) to be watched again,
@@ -236,6 +242,7 @@ export const OPERATIONS = {
   Flush: { arg0: TIME_LIMIT, result: 'sockets still holding unsent bytes' },
   FlushSocket: { socket: 'the socket', arg0: TIME_LIMIT, result: '0 once its sent bytes are with the kernel' },
   StartTls: { socket: 'the connected plain socket', arg0: 'StartTlsFlag bits', arg2: TIME_LIMIT, data: 'the server name to check, if any', result: '0', replyData: 'with -1021: the TLS error text' },
+  GiveBack: { socket: 'the socket a direct read found closing', data: 'the bytes it read', result: '0' },
   ServeRequests: { socket: 'the listening socket', arg0: 'idle time-out, ms (NO_TIMEOUT: none)', result: '0' },
   NextRequest: { socket: 'the listening socket', arg0: 'a connection handed back to the watch (0: none)', result: 'the next connection with bytes to read', replyData: "the peer's address", replyArg: "the peer's port" },
   RequestCounts: { socket: 'the listening socket', result: '0', replyData: "'idle ready handshakeFailures arrived' of the watch" },

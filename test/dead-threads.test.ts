@@ -88,6 +88,52 @@ test.serial('a worker dying in a multi-part TCPSend releases the send lock; the 
   }
 });
 
+test.serial('a worker terminated while its send waits for the lock of another thread\'s direct send leaves the lock free', async (t) => {
+  // Thread A's 64 MiB send of bytes goes direct until the kernel is full, then hands the
+  // rest to the engine, still holding the send lock; thread B's text send waits in the
+  // engine for that lock and B is terminated. When A's send ends, the lock must be free
+  // for the next sender (it was taken for B's dead request and kept for ever).
+  let peerSocket: Socket | undefined;
+  const server = createServer((socket) => {
+    socket.pause();
+    peerSocket = socket;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const s = TCPConnect('127.0.0.1', port);
+    t.true(s > 0);
+    TCPSetOption(s, 'timeout', 20_000);
+    t.true(await until(() => peerSocket !== undefined));
+    const before = stats();
+    const size = 64 * 1024 * 1024;
+    const sender = startWorkerFixture('send-bytes-worker.ts', { socket: s, size, fill: 0x41 });
+    t.is(await sender.nextMessage(), 'sending');
+    t.true(await until(() => stats().parked === before.parked + 1), 'A\'s remainder waits in the engine for room, holding the lock');
+    const waiter = startWorkerFixture('send-once-worker.ts', { socket: s, text: 'B' });
+    t.true(await until(() => stats().parked === before.parked + 2), 'B\'s send waits in the engine for the lock');
+    const slotsWithB = stats().slots;
+    await waiter.worker.terminate();
+    t.true(await until(() => stats().slots < slotsWithB), 'the engine forgot B');
+
+    const received: Buffer[] = [];
+    peerSocket!.on('data', (chunk: Buffer) => received.push(chunk));
+    peerSocket!.resume();
+    t.deepEqual(await sender.nextMessage(), { result: size }, 'A\'s send completes');
+    const tail = startWorkerFixture('send-bytes-worker.ts', { socket: s, size: 4, fill: 0x5a });
+    t.is(await tail.nextMessage(), 'sending');
+    t.deepEqual(await tail.nextMessage(), { result: 4 }, 'a later send of bytes gets the lock');
+    t.is(TCPClose(s), 0);
+    await new Promise((resolve) => peerSocket!.once('end', resolve));
+    const all = Buffer.concat(received);
+    t.is(all.length, size + 4, 'A\'s bytes, then the tail; nothing of B');
+    t.true(all.subarray(0, size).every((byte) => byte === 0x41) && all.subarray(size).every((byte) => byte === 0x5a));
+  } finally {
+    server.close();
+    peerSocket?.destroy();
+  }
+});
+
 test.serial('threads that ran a command and ended leave no slot behind', async (t) => {
   const peer = await startPythonPeer('echo');
   try {

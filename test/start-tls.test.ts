@@ -6,7 +6,10 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Direct, DirectFlag } from '../src/direct-layout.js';
+import { directEntryBase } from '../src/protocol.js';
 import {
+  engineHandle,
   TCPAccept,
   TCPAvailable,
   TCPBind,
@@ -27,6 +30,9 @@ import {
 import { makeTestPki } from './helpers/certs.js';
 import { startSmtpPeer } from './helpers/peers.js';
 import { until } from './helpers/wait-for.js';
+import { startWorkerFixture } from './helpers/worker.js';
+import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 
 const pki = makeTestPki();
 const caFolder = mkdtempSync(join(tmpdir(), 'tcp-cacerts-'));
@@ -188,6 +194,66 @@ test.serial('server: cert without key is -1021 with the reason; a listener with 
   TCPClose(client);
   TCPClose(tlsAccepted);
   TCPClose(secureListener);
+});
+
+/** True once the engine has begun TCPStartTLS on `socket`: its direct entry no longer lets calls in. */
+function upgradeBegun(socket: number): boolean {
+  const registry = new Int32Array(engineHandle().tcpCommandsEngine);
+  const base = directEntryBase(socket);
+  return Atomics.load(registry, base + Direct.Socket) !== socket || (Atomics.load(registry, base + Direct.Flags) & DirectFlag.Closed) !== 0;
+}
+
+test.serial('server: the ClientHello of a client that waits for GO never reaches another thread receiving on the socket', async (t) => {
+  // One thread upgrades each round's connection while another does non-blocking receives
+  // on it until the upgrade is done; the client sends its hello only after GO and a pause.
+  const listener = TCPSocket();
+  t.is(TCPBind(listener, 0), 0);
+  t.is(TCPListen(listener), 0);
+  const port = TCPGetMyPort(listener);
+  const rounds = Number(process.env.STARTTLS_RACE_ROUNDS ?? 120);
+  const shared = new SharedArrayBuffer(16);
+  const common = { shared, listener, rounds, cert: pki.file('server.pem'), key: pki.file('server.key') };
+  const upgrader = startWorkerFixture('starttls-race-worker.ts', { role: 'upgrade', ...common });
+  const snooper = startWorkerFixture('starttls-race-worker.ts', { role: 'snoop', ...common });
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      const plain = connect(port, '127.0.0.1');
+      const go = await new Promise<string>((resolve, reject) => {
+        plain.once('data', (chunk: Buffer) => resolve(chunk.toString()));
+        plain.once('error', reject);
+      });
+      t.is(go, 'GO\n');
+      // The hello goes only once the upgrade has begun in the engine: the socket's direct
+      // entry is closed to direct calls from that moment (engine path: a pause instead).
+      const s = Atomics.load(new Int32Array(shared), 0);
+      if (process.env.TCP_COMMANDS_DIRECT === '0') await new Promise((resolve) => setTimeout(resolve, 20));
+      else t.true(await until(() => upgradeBegun(s)), `round ${round}: the upgrade begins`);
+      const secured = tlsConnect({ socket: plain, rejectUnauthorized: false });
+      secured.on('error', () => {});
+      const ready = await new Promise<string>((resolve) => {
+        secured.once('data', (chunk: Buffer) => resolve(chunk.toString()));
+        secured.once('close', () => resolve('(closed)'));
+        // A hello taken by the other thread leaves the handshake waiting for it.
+        setTimeout(() => resolve('(no handshake within 5 s)'), 5_000).unref();
+      });
+      if (ready !== 'READY\n') {
+        secured.destroy();
+        t.fail(`round ${round}: ${ready}`);
+        return; // (the workers are ended below)
+      }
+      secured.end('PING\n');
+      await new Promise((resolve) => secured.once('close', resolve));
+    }
+    const upgrades = (await upgrader.nextMessage()) as { failures: string[] };
+    const snooped = (await snooper.nextMessage()) as { stolen: string[]; receives: number };
+    t.log(`${rounds} rounds; ${snooped.receives} receives by the other thread`);
+    t.deepEqual(upgrades.failures, []);
+    t.deepEqual(snooped.stolen, [], 'no byte of a handshake reached the other thread');
+  } finally {
+    await upgrader.worker.terminate();
+    await snooper.worker.terminate();
+    TCPClose(listener);
+  }
 });
 
 test('bad arguments: documented codes, nothing thrown', (t) => {

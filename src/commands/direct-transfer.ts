@@ -10,6 +10,7 @@ import { sendDirect } from '../channel/direct/send.js';
 import { directReceiveSpin } from '../channel/spin.js';
 import { entryOf } from '../channel/direct/table.js';
 import type { Holder } from './payload.js';
+import { Op } from '../protocol.js';
 
 /**
  * Reads at most `limit` bytes into `target`, or into a Binary holder (a new Uint8Array);
@@ -17,7 +18,10 @@ import type { Holder } from './payload.js';
  */
 export function receiveDirectly(channel: Channel, socket: number, target: Uint8Array | undefined, holder: Holder | undefined, limit: number): number | undefined {
   const into = target !== undefined ? target.subarray(0, limit) : channel.data.subarray(0, limit);
-  const result = receiveDirect(socket, into, channel.id);
+  const result = receiveDirect(socket, into, channel.id, (bytes) => {
+    channel.data.set(bytes); // (a no-op copy when they were read into the data area)
+    channel.call(Op.GiveBack, socket, 0, 0, 0, bytes.length);
+  });
   if (result !== undefined && result >= 0 && holder !== undefined) holder.value = new Uint8Array(into.subarray(0, result));
   return result;
 }

@@ -18,6 +18,7 @@ import { accept, bind, listen, socket } from './ops/server.js';
 import { nextRequest, requestCounts, serveRequests } from './ops/requests.js';
 import { receiveUntil } from './ops/receive-until.js';
 import { startTls } from './ops/start-tls.js';
+import { giveBack } from './ops/give-back.js';
 import { receive, send } from './ops/transfer.js';
 import { setTrustStore } from './ops/trust.js';
 import type { EngineSlot } from './slot.js';
@@ -54,6 +55,7 @@ const handlers = new Map<number, Handler>([
   [Op.FlushSocket, flushSocket],
   [Op.ReceiveUntil, receiveUntil],
   [Op.StartTls, startTls],
+  [Op.GiveBack, giveBack],
   [Op.Available, available],
   [Op.Wait, waitForClose],
   [Op.Stats, (slot, engine) => stats(slot, engine, slotCount())],

@@ -117,17 +117,26 @@ export class StreamSocket {
     }
     this.socket.pause();
     this.paused = false;
-    const unread = Buffer.alloc(this.queue.length);
-    this.queue.take(unread, unread.length);
-    this.handedToTls = unread.length;
+    const handOver = (): void => {
+      const unread = Buffer.alloc(this.queue.length);
+      this.queue.take(unread, unread.length);
+      this.handedToTls = unread.length;
+      then(unread);
+    };
     const direct = this.direct;
-    if (direct === undefined) return then(unread);
+    if (direct === undefined) return handOver();
     // No direct call may start from now on; the TLS wrap owns the handle's reads (close,
-    // TCPWait) once none is in progress.
+    // TCPWait) once none is in progress. A read under way when this began gives its bytes
+    // back (giveBack) before it lets go: they are in the queue by the time the lock comes.
     direct.retire(() => {
       direct.markUpgraded();
-      then(unread);
+      handOver();
     });
+  }
+
+  /** Op.GiveBack: bytes a direct read took after this socket's entry closed go back in front. */
+  giveBack(bytes: Buffer): void {
+    if (!this.released) this.queue.putBack(bytes);
   }
 
   /** TCPStartTLS, second half: the connection goes on over `secured`, made over the same TCP socket. */
@@ -196,6 +205,9 @@ export class StreamSocket {
 
   // ---- the gates: the one way in and out of each direct lock --------------------------------
 
+  /** Requests waiting for a direct caller to let go of a lock (TCPStats counts them as parked). */
+  private lockWaits = 0;
+
   /** True while `slot` still carries the request it carries now (not answered, timed out or forgotten since). */
   private static stillAsked(slot: EngineSlot): () => boolean {
     const seq = slot.seq;
@@ -214,7 +226,9 @@ export class StreamSocket {
     const direct = this.direct;
     if (direct !== undefined && !direct.isRetired && !direct.holdsRecv) {
       const asked = StreamSocket.stillAsked(slot);
+      this.lockWaits++;
       return direct.acquireRecv(() => {
+        this.lockWaits--;
         if (!asked()) return this.settleRecv();
         if (this.released) return slot.reply(ErrorCode.ConnectionAborted); // its retire takes the lock
         this.withRecv(slot, body);
@@ -234,7 +248,9 @@ export class StreamSocket {
     const direct = this.direct;
     if (direct !== undefined && !direct.isRetired && !direct.mayWrite(slot.id)) {
       const asked = StreamSocket.stillAsked(slot);
+      this.lockWaits++;
       return direct.acquireSend(() => {
+        this.lockWaits--;
         if (!asked()) return direct.releaseSend();
         if (this.released) return slot.reply(ErrorCode.ConnectionAborted); // its retire takes the lock
         this.withSend(slot, body);
@@ -313,7 +329,7 @@ export class StreamSocket {
 
   /** Requests parked on this socket, for TCPStats. */
   get parked(): number {
-    return this.receivers.length + this.senders.length + this.roomWaiters.length + this.closeWaiters.length;
+    return this.receivers.length + this.senders.length + this.roomWaiters.length + this.closeWaiters.length + this.lockWaits;
   }
 
   // ---- TCPWait ------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ export function takeParkedSince(): number {
  * socket is not open to direct calls, or a blocking receive found nothing within its spin
  * (it parks in the engine, which reads for it).
  */
-export function receiveDirect(socket: number, target: Uint8Array, holder: number): number | undefined {
+export function receiveDirect(socket: number, target: Uint8Array, holder: number, giveBack: (bytes: Uint8Array) => void): number | undefined {
   const base = entryOf(socket);
   if (base < 0) return undefined;
   const w = tableWords();
@@ -61,6 +61,14 @@ export function receiveDirect(socket: number, target: Uint8Array, holder: number
       }
       if ((now - firstMiss) * 1000 < spinUs) continue;
       parkedSince = firstMiss;
+      return undefined;
+    }
+    if (n > 0 && (Atomics.load(w, base + Direct.Flags) & DirectFlag.Closed) !== 0) {
+      // TCPStartTLS (or a close) began while this read was under way: what it read may be
+      // the handshake's first bytes, which are not this caller's to take. They go back to
+      // the engine, still under the lock, so they stay first; the engine path answers.
+      giveBack(target.subarray(0, n));
+      releaseDirectLock(w, lock, holder);
       return undefined;
     }
     if (n > 0) {

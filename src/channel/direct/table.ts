@@ -4,7 +4,7 @@
  * README.md in this folder: the invariants.
  */
 import { Direct, DIRECT_ENGINE, DirectFlag, directPathWanted, float64View } from '../../direct-layout.js';
-import { directEntryBase } from '../../protocol.js';
+import { directEntryBase, EngineState, Reg } from '../../protocol.js';
 import { currentRegistry } from '../engine-host.js';
 import { stillTheSocket } from './descriptor.js';
 
@@ -84,7 +84,15 @@ export function stillOpen(w: Int32Array, base: number, socket: number): boolean 
 export function usableFd(w: Int32Array, base: number, socket: number): number {
   if (!stillOpen(w, base, socket)) return -1;
   const fd = Atomics.load(w, base + Direct.Fd);
+  const generation = Atomics.load(w, Reg.Generation);
   if (stillTheSocket(fd, Atomics.load(w, base + Direct.Dev), floats![(base + Direct.Ino) >> 1]!)) return fd;
   Atomics.or(w, base + Direct.Flags, DirectFlag.Closed); // for good: the next callers need not ask
+  // The engine closes a descriptor only after retiring its entry, so one that is gone under
+  // a live entry went with its engine: the proof that it is dead, seconds before its missed
+  // heartbeats would say so. Every waiting caller is told now (-10050), and its starter
+  // brings up a new one. (Not if a new engine has been started meanwhile: its generation.)
+  if (Atomics.load(w, Reg.Generation) === generation && Atomics.compareExchange(w, Reg.State, EngineState.Ready, EngineState.Dead) === EngineState.Ready) {
+    Atomics.notify(w, Reg.State);
+  }
   return -1;
 }
