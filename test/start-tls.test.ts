@@ -18,7 +18,9 @@ import {
   TCPGetMyPort,
   TCPGetOption,
   TCPListen,
+  TCPReceive,
   TCPReceiveUntil,
+  TCPStats,
   TCPSend,
   TCPSetOption,
   TCPSetTrustStore,
@@ -31,7 +33,7 @@ import { makeTestPki } from './helpers/certs.js';
 import { startSmtpPeer } from './helpers/peers.js';
 import { until } from './helpers/wait-for.js';
 import { startWorkerFixture } from './helpers/worker.js';
-import { connect } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 
 const pki = makeTestPki();
@@ -194,6 +196,41 @@ test.serial('server: cert without key is -1021 with the reason; a listener with 
   TCPClose(client);
   TCPClose(tlsAccepted);
   TCPClose(secureListener);
+});
+
+test.serial('client: plain bytes read before TCPStartTLS still count in bytesIn; a reset a direct read saw is its answer', async (t) => {
+  const peer = await startSmtpPeer(pki.file('server.pem'), pki.file('server.key'));
+  try {
+    t.is(TCPSetTrustStore(caFolder, true), 1);
+    const before = TCPStats();
+    if (typeof before === 'number') throw new Error(`TCPStats ${before}`);
+    const s = TCPConnect('127.0.0.1', peer.port);
+    const plain = reply(s) + command(s, 'EHLO client.test') + command(s, 'STARTTLS');
+    t.is(TCPStartTLS(s), 0, WebDevGetSecureError());
+    const after = TCPStats();
+    if (typeof after === 'number') throw new Error(`TCPStats ${after}`);
+    t.true(after.bytesIn - before.bytesIn >= Buffer.byteLength(plain), `bytesIn grew by ${after.bytesIn - before.bytesIn}, the plain replies alone were ${Buffer.byteLength(plain)}`);
+    t.is(TCPClose(s), 0);
+  } finally {
+    await peer.stop();
+  }
+  // A peer that resets the connection; a direct read sees it (the engine does not read then).
+  let resetDone = false;
+  const server = createServer((socket) => {
+    socket.resetAndDestroy();
+    resetDone = true;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const s = TCPConnect('127.0.0.1', (server.address() as AddressInfo).port);
+    t.true(await until(() => resetDone));
+    const first = TCPReceive(s, new Uint8Array(16));
+    t.is(first, -10054, 'the receive sees the reset');
+    t.is(TCPStartTLS(s), -10054, 'and so does TCPStartTLS, not a TLS failure');
+    TCPClose(s);
+  } finally {
+    server.close();
+  }
 });
 
 /** True once the engine has begun TCPStartTLS on `socket`: its direct entry no longer lets calls in. */
