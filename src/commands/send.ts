@@ -31,7 +31,8 @@ const SEND = command({
 /**
  * Sends a string (in the socket's `encoding`, UTF-8 by default), bytes, a holder's value,
  * or an array of strings and bytes as one atomic send (send-parts.ts). Blocking sockets send it all
- * (returning when the kernel has the last byte); non-blocking ones may send a part, or
+ * (returning once the kernel or the engine holds the last byte, within the socket's `sndbuf`:
+ * TCPFlush waits until the kernel has them); non-blocking ones may send a part, or
  * answer -10035 when nothing could go. Returns the count of bytes sent.
  */
 export function TCPSend(socket: number, buffer: SendBuffer | ReadonlyArray<string | ArrayBufferView>): number {

@@ -8,8 +8,11 @@
  *   otherwise the descriptor is left to the callers. `socket.pause()` alone would not stop
  *   libuv (docs/ARCHITECTURE.md, "The direct path"), so the handle's reads are stopped for
  *   real and the stream's `_read` is gated, or node's Readable would start them again.
- * - node never closes the descriptor while a caller holds a lock: the socket's `_destroy`
- *   (every way node closes a handle goes through it) waits until the engine holds both.
+ * - the engine never closes the descriptor while a caller holds a lock: the socket's
+ *   `_destroy` (every close the engine makes goes through it: TCPClose, an error, the end)
+ *   waits until the engine holds both. A dying engine's descriptors close without it (node
+ *   closes a thread's handles as the thread goes): callers check the descriptor's identity
+ *   before each call instead (channel/direct/descriptor.ts).
  */
 import { fstatSync, readSync } from 'node:fs';
 import type { Socket } from 'node:net';
