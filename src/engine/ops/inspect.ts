@@ -2,6 +2,7 @@
  * TCPAvailable, TCPWait and TCPStats: what is buffered, waiting for the peer to close,
  * and the engine's own figures.
  */
+import { getHeapStatistics } from 'node:v8';
 import type { EngineStats } from '../../engine-stats.js';
 import { Reg } from '../../protocol.js';
 import type { Engine } from '../engine-sockets.js';
@@ -30,7 +31,9 @@ export function stats(slot: EngineSlot, engine: Engine, slotCount: number): void
     directWrites: engine.directWrites,
     engineRestarts: Math.max(0, Atomics.load(engine.registry, Reg.Generation) - 1),
     slots: slotCount,
-    heapUsed: process.memoryUsage().heapUsed,
+    // Not process.memoryUsage(): its rss reads /proc/self/stat, a descriptor, and throws
+    // EMFILE when the process has none left, just when these figures are wanted.
+    heapUsed: getHeapStatistics().used_heap_size,
   };
   for (const entry of engine.table.values()) {
     if (entry instanceof StreamSocket) {
