@@ -58,7 +58,10 @@ export function tryShapedReceive(stream: StreamSocket, slot: EngineSlot): boolea
   if (slot.op === Op.ReceiveUntil) {
     const end = queue.indexOf(delimiters.get(slot) ?? NOTHING, n);
     if (end >= 0) [n, final, delimited] = [end, true, true];
-    else if (!final && !atEnd) return false;
+    else if (!final && !atEnd) {
+      stream.want(max); // read on, past rcvbuf if need be, until maxbytes are there
+      return false;
+    }
   }
   if (!text) {
     const taken = queue.take(slot.data, n);
@@ -85,6 +88,7 @@ export function tryShapedReceive(stream: StreamSocket, slot: EngineSlot): boolea
     stream.heldText = NOTHING;
   } else {
     queue.putBack(Buffer.from(slot.data.subarray(held.length, total)));
+    stream.want(queue.length + 1); // one more read, whatever rcvbuf says
     return false; // not one whole character yet: wait for its rest
   }
   stream.afterTake();
