@@ -21,6 +21,12 @@ export interface EngineStats {
   /** Caller threads' slots the engine knows. */
   slots: number;
   /**
+   * Live worker threads whose lifeline closed unaccepted (their event loop turned while
+   * the process had no descriptor left) and that the engine is reconnecting to; while it
+   * cannot, such a thread's end is noticed only at its next try (engine/caller-threads.ts).
+   */
+  lifelinesLost: number;
+  /**
    * The engine thread's JavaScript heap in use, bytes; measured after a full collection
    * when the process runs with --expose-gc (worker threads inherit it), so that figures
    * taken at two moments compare what is kept, not garbage not yet collected.

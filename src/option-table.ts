@@ -220,7 +220,7 @@ export const OPTIONS = {
     connection: { field: 'receiveBufferBytes', initial: 2 * 1024 * 1024 },
     min: 4096,
     max: 64 * 1024 * 1024,
-    doc: 'received bytes the engine holds before it stops reading (default 2 MiB; then TCP flow control holds the peer)',
+    doc: 'received bytes the engine holds before it stops reading (default 2 MiB; then TCP flow control holds the peer); a receive that needs more (a TCPReceiveUntil line longer than rcvbuf) has it read on, up to its maxbytes',
   },
   encoding: {
     id: 20,

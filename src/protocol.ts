@@ -88,7 +88,10 @@ export const Slot = {
   Result: 8,
   ReplyLength: 9,
   ReplyArg: 10,
-  /** The engine's generation, written by the engine once it has taken the slot on. */
+  /**
+   * The engine's generation, written by the engine once it has taken the slot on; or a
+   * negative error code when it refused it (-10024: no descriptor for the thread's lifeline).
+   */
   Registered: 11,
   /** 1 while the engine still writes from send buffer 0 / 1 of this slot. */
   SendBusy0: 12,

@@ -6,6 +6,7 @@ import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createPool, TCPAccept, TCPBind, TCPClose, TCPConnect, TCPGetMyPort, TCPListen, TCPReceive, TCPSend, TCPSetOption, TCPSocket, TCPStats } from '../src/index.js';
 import { startPythonPeer } from './helpers/peers.js';
+import { run } from './helpers/run.js';
 import { startWorkerFixture } from './helpers/worker.js';
 import { until } from './helpers/wait-for.js';
 
@@ -220,4 +221,29 @@ test.serial('a pool thread destroyed while blocked in TCPReceive: its receive is
     await pool.destroy();
     await peer.stop();
   }
+});
+
+// Issue 23, item 4: a thread that could not get its lifeline for want of descriptors was
+// taken for dead, and none of its later commands was ever answered.
+test.serial('a thread out of descriptors gets -10024, not a hang; it recovers, and its end is still noticed', async (t) => {
+  const child = await run('bash', ['-c', `ulimit -n 256 && exec "${process.execPath}" --import=tsx test/fixtures/lifeline-emfile.ts`]).done;
+  t.is(child.code, 0, child.stderr);
+  const { port, runs } = JSON.parse(child.stdout) as {
+    port: number;
+    runs: Record<string, { answer: unknown; forgotten: boolean; seen?: boolean; reconnected?: boolean }>;
+  };
+  t.log(JSON.stringify(runs));
+  for (const free of [0, 1]) {
+    const first = runs[`first command, ${free} free`]!;
+    // 0 free: the thread's own lifeline listen fails; 1 free: the engine's connect to it.
+    t.like(first.answer, { starved: -10024, again: port }, `first command with ${free} descriptor(s) free`);
+    t.true((first.answer as { starvedMs: number }).starvedMs < 5_000, 'answered at once');
+    t.true(first.forgotten, 'its lifeline was in place: its end was noticed');
+  }
+  // Its event loop turned with no descriptor left: libuv closed the engine's pending lifeline.
+  const turned = runs['loop turned with none free']!;
+  t.true(turned.seen, 'the engine saw its lifeline close');
+  t.deepEqual(turned.answer, { first: port, again: port }, 'the live thread is still answered');
+  t.true(turned.reconnected, 'its lifeline is back once descriptors are');
+  t.true(turned.forgotten, 'and its end is noticed');
 });

@@ -11,7 +11,8 @@ import {
   TCPSend,
   TCPSetOption,
 } from '../src/index.js';
-import { startProtocolPeer } from './helpers/peers.js';
+import { createHash } from 'node:crypto';
+import { startProtocolPeer, startPythonPeer } from './helpers/peers.js';
 import { waitFor } from './helpers/wait-for.js';
 
 const hex = (text: string | Uint8Array): string => Buffer.from(text).toString('hex');
@@ -139,6 +140,81 @@ test('receiveUntilAsync: the awaited twin', async (t) => {
     const second = await receiveUntilAsync(s, new Uint8Array([13, 10]), 1024);
     t.is(Buffer.from(second as Uint8Array).toString(), 'two\r\n');
     t.is(await receiveUntilAsync(s, ''), -10022);
+    t.is(TCPClose(s), 0);
+  } finally {
+    await peer.stop();
+  }
+});
+
+// Issue 23, item 5: with rcvbuf below maxbytes, a line longer than rcvbuf waited for ever
+// (the engine stopped reading at rcvbuf; TCPAvailable said 65536).
+const NO_DELIMITER = 'a delimiter that 1 MiB of random bytes does not hold';
+const MIB = 1 << 20;
+
+/** A connection to the `source` peer, which sends `size` random bytes, their SHA-256, and closes. */
+function source(port: number, rcvbuf: number, size: number): number {
+  const s = TCPConnect('127.0.0.1', port);
+  TCPSetOption(s, 'rcvbuf', rcvbuf);
+  TCPSetOption(s, 'timeout', 10_000); // a failure is -522, not a hang
+  TCPSend(s, `${size}\n`);
+  return s;
+}
+
+/** The rest of the stream, read with TCPReceive until the end; with what came before, checked against the peer's digest. */
+function checkWhole(t: import('ava').ExecutionContext, s: number, before: Buffer[], size: number): void {
+  const parts = [...before];
+  const buffer = new Uint8Array(64 * 1024);
+  for (let n = TCPReceive(s, buffer); n > 0; n = TCPReceive(s, buffer)) parts.push(Buffer.from(buffer.subarray(0, n)));
+  const all = Buffer.concat(parts);
+  t.is(all.length, size + 32, 'every byte came');
+  t.deepEqual(createHash('sha256').update(all.subarray(0, size)).digest(), all.subarray(size), 'in order');
+}
+
+test('a line longer than rcvbuf gives maxbytes bytes, blocking: the engine reads past rcvbuf for it', async (t) => {
+  const peer = await startPythonPeer('source');
+  try {
+    for (const [rcvbuf, maxbytes] of [[65_536, undefined], [4096, 200_000]] as const) {
+      const s = source(peer.port, rcvbuf, MIB);
+      const line = new Uint8Array(MIB);
+      const expected = maxbytes ?? 512 * 1024; // the default: 512 KiB
+      const n = TCPReceiveUntil(s, line, NO_DELIMITER, maxbytes);
+      t.is(n, expected, `rcvbuf ${rcvbuf}, maxbytes ${maxbytes ?? 'default'}`);
+      checkWhole(t, s, [Buffer.from(line.subarray(0, Math.max(0, n)))], MIB);
+      t.is(TCPClose(s), 0);
+    }
+  } finally {
+    await peer.stop();
+  }
+});
+
+test('a line longer than rcvbuf, non-blocking: -10035 until maxbytes are there, then maxbytes bytes', async (t) => {
+  const peer = await startPythonPeer('source');
+  try {
+    const s = source(peer.port, 65_536, MIB);
+    TCPBlock(s, 1);
+    const line = new Uint8Array(MIB);
+    let n = 0;
+    await waitFor(() => (n = TCPReceiveUntil(s, line, NO_DELIMITER, 300_000)) !== -10035, 'maxbytes to be there', 10_000);
+    t.is(n, 300_000);
+    TCPBlock(s, 0);
+    checkWhole(t, s, [Buffer.from(line.subarray(0, n))], MIB);
+    t.is(TCPClose(s), 0);
+  } finally {
+    await peer.stop();
+  }
+});
+
+test('a Character read waiting for the rest of a character reads on past rcvbuf', async (t) => {
+  const peer = await startProtocolPeer('chunks');
+  try {
+    const s = TCPConnect('127.0.0.1', peer.port);
+    TCPSetOption(s, 'rcvbuf', 65_536);
+    TCPSetOption(s, 'timeout', 10_000);
+    // "é\n" cut inside the é: one byte, then 300 ms later the rest.
+    TCPSend(s, `300 ${hex(Uint8Array.of(0xc3))} ${hex(Uint8Array.of(0xa9, 0x0a))}\n`);
+    const text = { value: '' };
+    t.is(TCPReceive(s, text), 3);
+    t.is(text.value, 'é\n');
     t.is(TCPClose(s), 0);
   } finally {
     await peer.stop();

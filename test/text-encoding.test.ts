@@ -170,3 +170,64 @@ test('a string larger than a send buffer, re-encoded in windows-1252, arrives wh
     await peer.stop();
   }
 });
+
+// Issue 23, item 6: on a UTF-16 socket the delimiter "\n" (0a 00 in LE) was matched across
+// two characters: "ੁ一\n" (41 0a | 00 4e | 0a 00) came back as "ੁ", then "一\n".
+const UTF16_LINES = [
+  // [encoding, a line whose bytes hold the delimiter's at an odd offset]
+  ['utf-16le', 'ੁ一\n'], // 41 0a 00 4e 0a 00
+  ['utf-16be', 'Āੁ\n'], // 01 00 0a 41 00 0a
+] as const;
+
+function utf16(text: string, encoding: 'utf-16le' | 'utf-16be'): Buffer {
+  const le = Buffer.from(text, 'utf16le');
+  return encoding === 'utf-16le' ? le : le.swap16();
+}
+
+/** A connection to the chunks peer that sends `segments` 100 ms apart and stays open. */
+function sentInSegments(port: number, segments: Uint8Array[]): number {
+  const s = TCPConnect('127.0.0.1', port);
+  TCPSend(s, `100 ${segments.map((bytes) => Buffer.from(bytes).toString('hex')).join(' ')}\n`);
+  return s;
+}
+
+test('UTF-16 lines: the delimiter matches only on character boundaries, within a segment and across two', async (t) => {
+  const peer = await startProtocolPeer('chunks');
+  try {
+    for (const [encoding, line] of UTF16_LINES) {
+      const bytes = utf16(line + line, encoding);
+      // Whole in one segment; then cut inside the false match (between its 0a and 00, or 00 and 0a).
+      for (const segments of [[bytes], [bytes.subarray(0, 2), bytes.subarray(2)]]) {
+        const s = sentInSegments(peer.port, segments);
+        t.is(TCPSetOption(s, 'encoding', encoding), 0);
+        const text = { value: '' };
+        t.is(TCPReceiveUntil(s, text, '\n'), 6, `${encoding}, ${segments.length} segment(s)`);
+        t.is(text.value, line);
+        const raw = new Uint8Array(16); // a byte buffer, the delimiter given as text: the same rule
+        t.is(TCPReceiveUntil(s, raw, '\n'), 6);
+        t.deepEqual(Buffer.from(raw.subarray(0, 6)), utf16(line, encoding));
+        t.is(TCPClose(s), 0);
+      }
+    }
+  } finally {
+    await peer.stop();
+  }
+});
+
+test('UTF-16 lines: after a Character read held half a character, boundaries count from the held byte', async (t) => {
+  const peer = await startProtocolPeer('chunks');
+  try {
+    for (const [encoding, line] of UTF16_LINES) {
+      const s = sentInSegments(peer.port, [utf16(line, encoding)]);
+      t.is(TCPSetOption(s, 'encoding', encoding), 0);
+      const text = { value: '' };
+      t.is(TCPReceive(s, text, 1), 1, 'maxbytes 1: one byte consumed and held');
+      t.is(text.value, '');
+      t.is(TCPReceiveUntil(s, text, '\n'), 5, encoding);
+      t.is(text.value, line);
+      t.is(TCPClose(s), 0);
+    }
+  } finally {
+    await peer.stop();
+  }
+});

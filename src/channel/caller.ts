@@ -144,21 +144,27 @@ export class Channel {
 
 /**
  * A new slot of `dataBytes`, announced to the engine (started if need be); a negative
- * number is the error code when there is no engine.
+ * number is the error code when there is no engine, or when the engine refused the slot
+ * (-10024: no descriptor for this thread's lifeline; the next call tries again).
  */
 export function registerChannel(dataBytes: number): Channel | number {
   const registry = currentRegistry();
   const up = ensureEngine();
   if (up < 0) return up;
+  const lifeline = lifelineAddress();
+  if (typeof lifeline === 'number') return lifeline;
   const generation = Atomics.load(registry, Reg.Generation);
   const sab = new SharedArrayBuffer(SLOT_HEADER_BYTES + dataBytes);
   const header = new Int32Array(sab, 0, SLOT_HEADER_BYTES / 4);
   const id = Atomics.add(registry, Reg.NextSlot, 1);
   const announce = new BroadcastChannel(registrationChannelName(registry));
-  announce.postMessage({ id, sab, threadId, lifeline: lifelineAddress() });
+  announce.postMessage({ id, sab, threadId, lifeline });
   announce.close();
-  const accepted = parkUntil(header, Slot.Registered, (g) => g === generation, REGISTER_DEADLINE_MS);
-  return accepted ? new Channel(registry, id, generation, sab) : ErrorCode.EngineDown;
+  // The engine's generation (>= 1) takes the slot on; a negative word is its refusal.
+  const answered = parkUntil(header, Slot.Registered, (g) => g === generation || g < 0, REGISTER_DEADLINE_MS);
+  if (!answered) return ErrorCode.EngineDown;
+  const answer = Atomics.load(header, Slot.Registered);
+  return answer < 0 ? answer : new Channel(registry, id, generation, sab);
 }
 
 let channel: Channel | undefined;

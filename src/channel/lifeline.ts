@@ -14,39 +14,57 @@
  * BroadcastChannel, which cannot transfer one.
  */
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
+import { ErrorCode } from '../errors.js';
 
-let server: Server | undefined;
-let address: string | undefined;
+/** This thread's lifeline, held for its life (never closed: node closes it when the thread ends). */
+let lifeline: { readonly server: Server; readonly address: string } | undefined;
 
 /**
  * The address the engine connects to, opened on first use; undefined on the main thread
- * (its end is the process's end) or when no socket could be opened (the thread's slots
- * are then forgotten only with the engine).
+ * (its end is the process's end) or when the thread cannot listen for another reason
+ * than descriptors (its slots are then forgotten only with the engine); -10024 when the
+ * process has no descriptor left for it now. A failed listen is tried again at the
+ * thread's next registration: a thread out of descriptors gets a code, and its lifeline
+ * once it has descriptors again.
  */
-export function lifelineAddress(): string | undefined {
-  if (isMainThread) return undefined;
-  if (address !== undefined || server !== undefined) return address;
+export function lifelineAddress(): string | number | undefined {
+  if (isMainThread || lifeline !== undefined) return lifeline?.address;
   const name = `tcp-commands-${process.pid}-${threadId}-${randomBytes(6).toString('hex')}`;
   const path = process.platform === 'linux' ? `\0${name}` : join(tmpdir(), `${name}.sock`);
-  server = createServer(keepUnref);
-  server.on('error', () => {
-    address = undefined;
-  });
+  const server = createServer(keepUnref);
+  // A listen error is emitted on a later tick (told by `listening` below); an accept error
+  // (EMFILE) leaves the listener listening.
+  server.on('error', () => {});
   try {
     // exclusive: in a cluster worker, listen here, not through the primary.
     server.listen({ path, exclusive: true, backlog: 8 });
   } catch {
-    return undefined;
+    return withoutLifeline();
   }
   // The listen is synchronous: a failure (no descriptors left) shows here, not later.
-  if (!server.listening) return undefined;
+  if (!server.listening) return withoutLifeline();
   server.unref();
-  address = path;
-  return address;
+  lifeline = { server, address: path };
+  return path;
+}
+
+/**
+ * Why a listen failed is emitted only on a later tick, which a thread blocked in a
+ * command never reaches; whether descriptors have run out can be asked now.
+ */
+function withoutLifeline(): number | undefined {
+  try {
+    closeSync(openSync(devNull, 'r'));
+    return undefined;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return code === 'EMFILE' || code === 'ENFILE' ? ErrorCode.TooManySockets : undefined;
+  }
 }
 
 /** A connection from an engine (if this thread's event loop ever turns): held, never keeping the thread alive. */

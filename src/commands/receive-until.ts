@@ -31,9 +31,12 @@ const RECEIVE_UNTIL = command({
  * of bytes consumed, the delimiter included; at the end of the stream before a
  * delimiter, what is left (then 0); when `maxbytes` (or the Uint8Array's length, or
  * 512 KiB) comes first, that many bytes. Nothing past the delimiter is consumed: the
- * engine searches its queue, where the bytes are. A blocking socket waits for one of
- * those (bounded by its `timeout` option, -522); a non-blocking one answers -10035
- * unless a whole line, or `maxbytes`, is there.
+ * engine searches its queue, where the bytes are, and reads on past the socket's
+ * `rcvbuf` until `maxbytes` bytes are there. On a UTF-16 socket a line of text (a string
+ * delimiter, or a Character holder) matches only on whole 2-byte code units, counted
+ * from the first byte returned. A blocking socket waits for one of those (bounded by its
+ * `timeout` option, -522); a non-blocking one answers -10035 unless a whole line, or
+ * `maxbytes`, is there.
  */
 export function TCPReceiveUntil(socket: number, buffer: ReceiveBuffer, delimiter: Delimiter = '\n', maxbytes?: number): number {
   return run(RECEIVE_UNTIL, arguments.length, socket, buffer, delimiter, maxbytes);

@@ -26,10 +26,15 @@ import { crash, hang } from './test-hooks.js';
 
 type Handler = (slot: EngineSlot, engine: Engine) => void;
 
-/** TCPStats needs the number of slots, which engine-thread.ts keeps. */
-let slotCount: () => number = () => 0;
-export function countSlotsWith(count: () => number): void {
-  slotCount = count;
+/** What TCPStats tells of the caller threads, which engine-thread.ts keeps. */
+export interface ThreadFigures {
+  slots: number;
+  lifelinesLost: number;
+}
+
+let threadFigures: () => ThreadFigures = () => ({ slots: 0, lifelinesLost: 0 });
+export function countThreadsWith(count: () => ThreadFigures): void {
+  threadFigures = count;
 }
 
 const handlers = new Map<number, Handler>([
@@ -58,7 +63,7 @@ const handlers = new Map<number, Handler>([
   [Op.GiveBack, giveBack],
   [Op.Available, available],
   [Op.Wait, waitForClose],
-  [Op.Stats, (slot, engine) => stats(slot, engine, slotCount())],
+  [Op.Stats, (slot, engine) => stats(slot, engine, threadFigures())],
   [Op.ServeRequests, serveRequests],
   [Op.NextRequest, nextRequest],
   [Op.RequestCounts, requestCounts],

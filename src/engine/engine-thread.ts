@@ -20,7 +20,7 @@ import {
   Slot,
 } from '../protocol.js';
 import { CallerThreads } from './caller-threads.js';
-import { countSlotsWith, dispatch } from './dispatch.js';
+import { countThreadsWith, dispatch } from './dispatch.js';
 import { Engine } from './engine-sockets.js';
 import { RequestRing } from './request-ring.js';
 import { EngineSlot } from './slot.js';
@@ -34,23 +34,29 @@ interface SlotAnnouncement {
   id: number;
   sab: SharedArrayBuffer;
   threadId: number;
-  /** The thread's lifeline (channel/lifeline.ts); absent for the main thread. */
+  /** The thread's lifeline (channel/lifeline.ts); absent for the main thread (and where a thread cannot listen). */
   lifeline?: string;
 }
 
 const { registry: registryBuffer, generation } = workerData as EngineWorkerData;
 const registry = new Int32Array(registryBuffer);
 const engine = new Engine(registry, generation);
-const slots = new CallerThreads((slot) => engine.forgetSlot(slot));
-countSlotsWith(() => slots.size);
+// A slot's Registered word: this generation once it is taken on, or the refusal's code
+// (negative; generations start at 1), which the announcing thread's command returns.
+const slots = new CallerThreads(
+  (slot) => engine.forgetSlot(slot),
+  (slot, refusal) => {
+    Atomics.store(slot.header, Slot.Registered, refusal === 0 ? generation : refusal);
+    Atomics.notify(slot.header, Slot.Registered);
+  },
+);
+countThreadsWith(() => ({ slots: slots.size, lifelinesLost: slots.lifelinesLost }));
 
 const announcements = new BroadcastChannel(registrationChannelName(registry));
 announcements.onmessage = (event: unknown) => {
   const { id, sab, threadId: owner, lifeline } = (event as { data: SlotAnnouncement }).data;
   const slot = new EngineSlot(id, owner, sab);
-  slots.add(slot, lifeline);
-  Atomics.store(slot.header, Slot.Registered, generation);
-  Atomics.notify(slot.header, Slot.Registered);
+  slots.add(slot, lifeline); // answered now, or once the thread's lifeline is reached
 };
 
 const ring = new RequestRing(registry, (id) => slots.get(id), (slot) => dispatch(slot, engine));

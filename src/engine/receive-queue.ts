@@ -71,9 +71,13 @@ export class ReceiveQueue {
     return start + size <= n ? n : start;
   }
 
-  /** The end (exclusive) of the first `delimiter` within the first `within` unread bytes, or -1. */
-  indexOf(delimiter: Uint8Array, within: number): number {
-    return delimiterEnd(this.chunks, this.offset, delimiter, Math.min(within, this.length));
+  /**
+   * The end (exclusive) of the first `delimiter` within the first `within` unread bytes,
+   * starting on a code unit of `unit` bytes counted from `phase` bytes before them, or -1
+   * (delimiter-search.ts).
+   */
+  indexOf(delimiter: Uint8Array, within: number, unit = 1, phase = 0): number {
+    return delimiterEnd(this.chunks, this.offset, delimiter, Math.min(within, this.length), unit, phase);
   }
 
   /** Puts bytes back in front of the unread ones (a read that took more than it could use). */

@@ -2,8 +2,10 @@
  * The receives that shape what they take, beyond TCPReceive's "some bytes":
  *
  * - TCPReceiveUntil (Op.ReceiveUntil): up to and including a delimiter, searched in the
- *   queue where the bytes are; nothing past it is taken. It waits until the delimiter,
- *   `maxbytes` bytes, or the end of the stream is there.
+ *   queue where the bytes are (on whole code units for UTF-16 text: delimiter-search.ts);
+ *   nothing past it is taken. It waits until the delimiter, `maxbytes` bytes, or the end
+ *   of the stream is there, and has the socket read past `rcvbuf` meanwhile if need be
+ *   (receive-bound.ts).
  * - Character fields (ReceiveFlag.Utf8, of either receive): the reply holds whole
  *   characters of the socket's encoding only. A character cut at the end of a read
  *   (by `maxbytes`, or because its rest is still on its way) stays queued for the next
@@ -17,24 +19,36 @@
  */
 import { ErrorCode } from '../errors.js';
 import { MAX_DELIMITER_BYTES, Op, ReceiveFlag } from '../protocol.js';
-import { encodeText, wholeLength } from '../text/encodings.js';
+import { codeUnitBytes, encodeText, wholeLength } from '../text/encodings.js';
 import type { EngineSlot } from './slot.js';
 import type { StreamSocket } from './stream-socket.js';
 
 const NOTHING = Buffer.alloc(0);
 
+/**
+ * A ReceiveUntil request's delimiter, and the code unit it matches on: text (a string
+ * delimiter, or a Character read) on a UTF-16 socket matches only where a code unit
+ * starts, counted from the first byte of the reply; bytes into bytes match anywhere.
+ */
+interface Delimiter {
+  readonly bytes: Buffer;
+  readonly unit: number;
+}
+
 /** The delimiter of each ReceiveUntil request, read before the reply overwrites the data area. */
-const delimiters = new WeakMap<EngineSlot, Buffer>();
+const delimiters = new WeakMap<EngineSlot, Delimiter>();
 
 /** Reads a ReceiveUntil request's delimiter; false (after answering -10022) when it has none. */
 export function takeDelimiter(slot: EngineSlot, encoding: number): boolean {
-  let delimiter: Buffer = Buffer.from(slot.data.subarray(0, slot.dataLength));
-  if ((slot.arg1 & ReceiveFlag.TextDelimiter) !== 0) delimiter = encodeText(delimiter.toString('utf8'), encoding);
-  if (delimiter.length === 0 || delimiter.length > MAX_DELIMITER_BYTES) {
+  let bytes: Buffer = Buffer.from(slot.data.subarray(0, slot.dataLength));
+  const textDelimiter = (slot.arg1 & ReceiveFlag.TextDelimiter) !== 0;
+  if (textDelimiter) bytes = encodeText(bytes.toString('utf8'), encoding);
+  if (bytes.length === 0 || bytes.length > MAX_DELIMITER_BYTES) {
     slot.reply(ErrorCode.InvalidArgument);
     return false;
   }
-  delimiters.set(slot, delimiter);
+  const text = textDelimiter || (slot.arg1 & ReceiveFlag.Utf8) !== 0;
+  delimiters.set(slot, { bytes, unit: text ? codeUnitBytes(encoding) : 1 });
   return true;
 }
 
@@ -56,9 +70,14 @@ export function tryShapedReceive(stream: StreamSocket, slot: EngineSlot): boolea
   let final = n === max; // the caller's bound cut it: waiting cannot change it
   let delimited = false;
   if (slot.op === Op.ReceiveUntil) {
-    const end = queue.indexOf(delimiters.get(slot) ?? NOTHING, n);
+    const delimiter = delimiters.get(slot);
+    // The reply starts with the held bytes: code units count from there.
+    const end = delimiter === undefined ? -1 : queue.indexOf(delimiter.bytes, n, delimiter.unit, held.length);
     if (end >= 0) [n, final, delimited] = [end, true, true];
-    else if (!final && !atEnd) return false;
+    else if (!final && !atEnd) {
+      stream.want(max); // read on, past rcvbuf if need be, until maxbytes are there
+      return false;
+    }
   }
   if (!text) {
     const taken = queue.take(slot.data, n);
@@ -85,6 +104,7 @@ export function tryShapedReceive(stream: StreamSocket, slot: EngineSlot): boolea
     stream.heldText = NOTHING;
   } else {
     queue.putBack(Buffer.from(slot.data.subarray(held.length, total)));
+    stream.want(queue.length + 1); // one more read, whatever rcvbuf says
     return false; // not one whole character yet: wait for its rest
   }
   stream.afterTake();

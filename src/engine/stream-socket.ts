@@ -18,7 +18,7 @@ import { ReceiveQueue } from './receive-queue.js';
 import { DirectLink } from './direct-link.js';
 import { type ConnectionOptions, defaultConnectionOptions } from './connection-defaults.js';
 import { removeItem } from './list.js';
-import { mayResumeReading, mayTakeAnotherRead } from './receive-bound.js';
+import { mayResumeReading, mayTakeAnotherRead, roomToRead } from './receive-bound.js';
 import { tryShapedReceive } from './receive-shaped.js';
 import { reencodedPayload } from './send-text.js';
 import type { ServerTls } from './server-tls.js';
@@ -56,6 +56,11 @@ export class StreamSocket {
   private finSent = false;
   private released = false;
   private paused = false;
+  /**
+   * Bytes a receive that could not be answered needs queued (receive-bound.ts): reading
+   * goes on until they are, past `rcvbuf` if need be. Cleared when a read takes bytes.
+   */
+  private wanted = 0;
   /**
    * Told when bytes, the peer's FIN or an error arrive: serve()'s watch of a request
    * handler's connection that waits without a thread (request-server.ts).
@@ -355,7 +360,7 @@ export class StreamSocket {
   /** Takes in what the kernel holds now (node does not read ahead while direct calls may). */
   private pullNow(): void {
     const direct = this.direct;
-    const room = this.options.receiveBufferBytes - this.queue.length;
+    const room = roomToRead(this.queue.length, this.options.receiveBufferBytes, this.wanted);
     // Only behind every byte node read already, so that the order stays the stream's.
     // Never once the entry is closing (a close or TCPStartTLS under way: what arrives then is not ours to take).
     if (direct !== undefined && !direct.isClosing && !this.upgrading && room > 0 && this.receivers.length === 0 && this.socket.readableLength === 0) {
@@ -436,6 +441,7 @@ export class StreamSocket {
       this.pullNow();
       if (this.receivers.length === 0 && this.tryReceive(slot)) return this.settleRecv();
       slot.reply(ErrorCode.WouldBlock);
+      this.resumeIfDrained(); // what it wanted comes in meanwhile, for its next try
       return this.settleRecv();
     }
     this.receivers.push(slot);
@@ -443,6 +449,7 @@ export class StreamSocket {
       removeItem(this.receivers, slot);
       this.settleRecv();
     });
+    this.resumeIfDrained(); // it may want more than rcvbuf lets node read
     this.direct?.startReading();
   }
 
@@ -459,7 +466,7 @@ export class StreamSocket {
     if (queued > 0) {
       const n = Math.min(slot.arg0, slot.replyRoom, queued);
       const taken = this.queue.take(slot.data, n);
-      this.resumeIfDrained();
+      this.afterTake();
       this.answerReceive(slot, taken);
       return true;
     }
@@ -489,9 +496,15 @@ export class StreamSocket {
     this.settleRecv();
   }
 
-  /** After a read took bytes from the queue. */
+  /** After a read took bytes from the queue: what a receive wanted before is settled. */
   afterTake(): void {
+    this.wanted = 0;
     this.resumeIfDrained();
+  }
+
+  /** A receive that could not be answered needs `bytes` queued (receive-shaped.ts). */
+  want(bytes: number): void {
+    this.wanted = Math.max(this.wanted, bytes);
   }
 
   private readonly onData = (chunk: Buffer): void => {
@@ -499,14 +512,14 @@ export class StreamSocket {
     this.queue.push(chunk);
     this.serveReceivers();
     this.watcher?.();
-    if (!this.paused && !mayTakeAnotherRead(this.queue.length, this.options.receiveBufferBytes)) {
+    if (!this.paused && !mayTakeAnotherRead(this.queue.length, this.options.receiveBufferBytes, this.wanted)) {
       this.paused = true;
       this.socket.pause();
     }
   };
 
   private resumeIfDrained(): void {
-    if (this.paused && mayResumeReading(this.queue.length, this.options.receiveBufferBytes)) {
+    if (this.paused && mayResumeReading(this.queue.length, this.options.receiveBufferBytes, this.wanted)) {
       this.paused = false;
       this.socket.resume();
     }

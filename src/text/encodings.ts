@@ -84,6 +84,15 @@ export function decodeText(bytes: Uint8Array, id: number): string {
 }
 
 /**
+ * The bytes of one code unit of encoding `id`: 2 for UTF-16, whose text (a delimiter)
+ * matches only where a unit starts; 1 for the others (UTF-8 cannot match inside a
+ * character: its lead and continuation bytes differ; single-byte ones have no inside).
+ */
+export function codeUnitBytes(id: number): number {
+  return id === UTF16LE || id === UTF16BE ? 2 : 1;
+}
+
+/**
  * How many of the first `length` bytes of `bytes` end on a whole character of encoding
  * `id`: `length`, or less when the last character is cut (0: not even the first is
  * whole). Malformed input counts as whole (the decoder replaces it), so nothing is held

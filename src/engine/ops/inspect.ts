@@ -2,8 +2,10 @@
  * TCPAvailable, TCPWait and TCPStats: what is buffered, waiting for the peer to close,
  * and the engine's own figures.
  */
+import { getHeapStatistics } from 'node:v8';
 import type { EngineStats } from '../../engine-stats.js';
 import { Reg } from '../../protocol.js';
+import type { ThreadFigures } from '../dispatch.js';
 import type { Engine } from '../engine-sockets.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { EngineSlot } from '../slot.js';
@@ -19,7 +21,7 @@ export function waitForClose(slot: EngineSlot, engine: Engine): void {
 }
 
 /** The engine's figures, as JSON text (not a hot path). */
-export function stats(slot: EngineSlot, engine: Engine, slotCount: number): void {
+export function stats(slot: EngineSlot, engine: Engine, threads: ThreadFigures): void {
   (globalThis as { gc?: () => void }).gc?.();
   const figures: EngineStats = {
     sockets: { connections: 0, listeners: 0, unbound: 0, closing: engine.closing.size },
@@ -29,8 +31,11 @@ export function stats(slot: EngineSlot, engine: Engine, slotCount: number): void
     directReads: engine.directReads,
     directWrites: engine.directWrites,
     engineRestarts: Math.max(0, Atomics.load(engine.registry, Reg.Generation) - 1),
-    slots: slotCount,
-    heapUsed: process.memoryUsage().heapUsed,
+    slots: threads.slots,
+    lifelinesLost: threads.lifelinesLost,
+    // Not process.memoryUsage(): its rss reads /proc/self/stat, a descriptor, and throws
+    // EMFILE when the process has none left, just when these figures are wanted.
+    heapUsed: getHeapStatistics().used_heap_size,
   };
   for (const entry of engine.table.values()) {
     if (entry instanceof StreamSocket) {
