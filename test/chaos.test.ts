@@ -186,7 +186,7 @@ test('chaos: checked streams on both sides of every socket while threads, socket
         `${totals?.EngineCrashes ?? 0} engine crashes, ${totals?.EngineTerminations ?? 0} engine terminations; ` +
         `${totals?.ClosesUnderOthers ?? 0} sockets closed under other threads; ` +
         `STARTTLS ${totals?.StartTls ?? 0} (${totals?.StartTlsOk ?? 0} secured, ${totals?.StartTlsFailed ?? 0} failed); ` +
-        `${totals?.EmfileEpisodes ?? 0} EMFILE episodes (${counts?.replacementsDuringExhaustion ?? 0} replacement threads started in one, ${counts?.threadStartFailures ?? 0} thread starts failed); ` +
+        `${totals?.EmfileEpisodes ?? 0} EMFILE episodes (${Math.round((totals?.DescriptorsHeld ?? 0) / Math.max(1, totals?.EmfileEpisodes ?? 0))} descriptors free before each; ${counts?.replacementsDuringExhaustion ?? 0} replacement threads started in one, ${counts?.threadStartFailures ?? 0} thread starts failed); ` +
         `bytes checked: ${mib(peer.checkedBytes)} upstream, ${mib(totals?.BytesChecked ?? 0)} downstream, ${mib(totals?.BystanderBytesChecked ?? 0)} in the bystander's ${totals?.BystanderFiles ?? 0} files and ${totals?.BystanderSockets ?? 0} sockets; ` +
         `${peer.streams.size} streams (${totals?.Resyncs ?? 0} resyncs after cut sends, ${totals?.ReceiverResumes ?? 0} receivers resumed, ${unchecked} without a final count, ${leftOpen} left open)`,
     );

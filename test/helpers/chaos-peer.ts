@@ -264,7 +264,11 @@ export class Sink {
     }, 50);
     socket.on('data', (chunk: Buffer) => {
       if (this.misdirectedBytes === 0 || this.failures.length < 20) {
-        this.failures.push({ category: 'misdirected-sink', detail: `${chunk.length} bytes came from a bystander's socket (port ${port}), which sends nothing: ${describeBytes(chunk)}` });
+        this.failures.push({
+          category: 'misdirected-sink',
+          detail: `${chunk.length} bytes came from a bystander's socket (port ${port}), which sends nothing: ${describeBytes(chunk)}`,
+          bytes: chunk.subarray(0, 48).toString('hex'),
+        });
       }
       this.misdirectedBytes += chunk.length;
     });
