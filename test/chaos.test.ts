@@ -183,7 +183,7 @@ test('chaos: checked streams on both sides of every socket while threads, socket
       `chaos ${Math.round((counts?.elapsedMs ?? 0) / 1000)} s on the ${path}, seed ${SEED}: ` +
         `${totals?.Commands ?? 0} command attempts; ` +
         `kills: ${sum(kills)} threads terminated mid-command (${Object.entries(kills).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}), ` +
-        `${totals?.EngineCrashes ?? 0} engine crashes, ${totals?.EngineTerminations ?? 0} engine terminations; ` +
+        `${totals?.EngineCrashes ?? 0} engine crashes, ${totals?.EngineTerminations ?? 0} engine terminations (${totals?.YoungKills ?? 0} of the kills within a second of a restart); ` +
         `${totals?.ClosesUnderOthers ?? 0} sockets closed under other threads; ` +
         `STARTTLS ${totals?.StartTls ?? 0} (${totals?.StartTlsOk ?? 0} secured, ${totals?.StartTlsFailed ?? 0} failed); ` +
         `${totals?.EmfileEpisodes ?? 0} EMFILE episodes (${Math.round((totals?.DescriptorsHeld ?? 0) / Math.max(1, totals?.EmfileEpisodes ?? 0))} descriptors free before each; ${counts?.replacementsDuringExhaustion ?? 0} replacement threads started in one, ${counts?.threadStartFailures ?? 0} thread starts failed); ` +
