@@ -132,7 +132,7 @@ test('chaos: checked streams on both sides of every socket while threads, socket
   const sink = new Sink();
   const outdir = await bundleChild();
   try {
-    const config: ChaosConfig = { peerPort: await peer.listen(), sinkPort: await sink.listen(), seconds: SECONDS, seed: SEED, rate: RATE };
+    const config: ChaosConfig = { peerPort: await peer.listen(), sinkPort: await sink.listen(), seconds: SECONDS, seed: SEED, rate: RATE, scratch: outdir };
     const outcome = await runChild(outdir, config);
     // The last streams close as the child ends: their last bytes are in flight.
     const leftOpen = await peer.settle(5000);
