@@ -10,6 +10,7 @@ import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { randomInt } from 'node:crypto';
 import { EngineState, Reg, REGISTRY_BYTES } from '../protocol.js';
 import { closeDirectTable, retireDirectTable } from '../direct-table.js';
+import { descriptorsLeft } from './descriptor-room.js';
 import { parkUntil } from './park.js';
 import { initRing } from './request-ring-writer.js';
 import { ErrorCode } from '../errors.js';
@@ -27,6 +28,12 @@ export interface EngineHandle {
 const START_DEADLINE_MS = 10_000;
 /** How long a thread that did not start the engine waits for its restart. */
 const RESTART_WAIT_MS = 2_000;
+/**
+ * Descriptors a new engine needs to come up (a worker thread's event loop takes 4, its
+ * modules and first sockets a few more). Without them it cannot start, and the thread
+ * waiting for it would learn so only at START_DEADLINE_MS: it is asked first instead.
+ */
+const DESCRIPTORS_TO_START = 16;
 /** An engine that dies younger than this is not restarted eagerly (no crash loops). */
 const EAGER_RESTART_MIN_AGE_MS = 1_000;
 
@@ -153,13 +160,18 @@ function spawnEngine(reg: Int32Array): void {
 
 /**
  * Makes sure the engine is running: 0, or -10050 when it is down and cannot be brought
- * up (or, in a thread that did not start it, is not back within RESTART_WAIT_MS).
+ * up (or, in a thread that did not start it, is not back within RESTART_WAIT_MS), or
+ * -10024 when the process has no descriptors left to start one.
  */
 export function ensureEngine(): number {
   const reg = currentRegistry();
   const state = Atomics.load(reg, Reg.State);
   if (state === EngineState.Ready) return 0;
-  if (isOwner && (state === EngineState.Dead || state === EngineState.Failed)) spawnEngine(reg);
+  if (isOwner && (state === EngineState.Dead || state === EngineState.Failed)) {
+    // Out of descriptors, no engine can start: a code now, and a new try at the next command.
+    if (!descriptorsLeft(DESCRIPTORS_TO_START)) return ErrorCode.TooManySockets;
+    spawnEngine(reg);
+  }
   const deadline = isOwner ? START_DEADLINE_MS : RESTART_WAIT_MS;
   const ready = parkUntil(reg, Reg.State, (s) => s === EngineState.Ready || s === EngineState.Failed, deadline);
   return ready && Atomics.load(reg, Reg.State) === EngineState.Ready ? 0 : ErrorCode.EngineDown;

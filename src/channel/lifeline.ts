@@ -14,9 +14,9 @@
  * BroadcastChannel, which cannot transfer one.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { devNull, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { descriptorsLeft } from './descriptor-room.js';
 import { join } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { ErrorCode } from '../errors.js';
@@ -58,13 +58,7 @@ export function lifelineAddress(): string | number | undefined {
  * command never reaches; whether descriptors have run out can be asked now.
  */
 function withoutLifeline(): number | undefined {
-  try {
-    closeSync(openSync(devNull, 'r'));
-    return undefined;
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return code === 'EMFILE' || code === 'ENFILE' ? ErrorCode.TooManySockets : undefined;
-  }
+  return descriptorsLeft(1) ? undefined : ErrorCode.TooManySockets;
 }
 
 /** A connection from an engine (if this thread's event loop ever turns): held, never keeping the thread alive. */
