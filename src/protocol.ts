@@ -157,7 +157,8 @@ export const Op = {
   StartTls: 31,
   /**
    * serve()'s request handlers (40-49). ServeRequests: the listener (Socket) hands its
-   * connections to the engine's watch instead of TCPAccept; Arg0: idle time-out, ms, or
+   * connections (those already waiting for TCPAccept first) to the engine's watch
+   * instead of TCPAccept; Arg0: idle time-out, ms, or
    * NO_TIMEOUT. NextRequest: hand back connection Arg0 (0: none) to be watched again,
    * then wait for the listener's next connection with bytes to read (reply: its number,
    * text: peer address, reply arg: peer port). RequestCounts: text "idle ready

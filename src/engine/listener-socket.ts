@@ -55,7 +55,7 @@ export class ListenerSocket {
   private readonly waiting: Arrival[] = [];
   private readonly acceptors: EngineSlot[] = [];
   private closed = false;
-  /** serve()'s request handlers: connections go to this watch instead of TCPAccept. */
+  /** serve()'s request handlers: connections go to this watch instead of TCPAccept (watchRequests). */
   requests: RequestServer | undefined;
 
   constructor(
@@ -136,6 +136,17 @@ export class ListenerSocket {
     }
     this.waiting.push(arrival);
     this.serveAcceptors();
+  }
+
+  /**
+   * serve()'s request handlers take over: connections go to `requests` from now on, and
+   * those already waiting here go first, in their order. node:net listens at TCPBind, so
+   * on a port with traffic some arrive before this (a restart, a new process on a shared
+   * port): they are the first to serve, not a reason to refuse.
+   */
+  watchRequests(requests: RequestServer): void {
+    this.requests = requests;
+    for (const arrival of this.waiting.splice(0)) this.arrive(arrival);
   }
 
   /** TCPAccept: the next queued connection's new number, or park / -10035. */
