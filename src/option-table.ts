@@ -267,6 +267,13 @@ export const OPTIONS = {
     on: Sockets.Listener,
     doc: 'a listener: 1 while it takes new connections; set 0 to stop taking them (its descriptor closes in this process) while those already waiting stay for TCPAccept: a draining process',
   },
+  held: {
+    id: 55,
+    kind: OptionKind.Integer,
+    on: Sockets.Listener,
+    readOnly: true,
+    doc: 'a listener: connections it took from the kernel that are still open, at any stage (PROXY header, TLS handshake, waiting, accepted, in serve()\'s watch): what a draining process waits for',
+  },
   // Ids 80-89: TLS listener handshakes (tls-handshakes.ts).
   handshakes: {
     id: 80,

@@ -140,6 +140,8 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
       return slot.reply(id === OptionId.proxy ? Number(server!.proxy.enabled) : id === OptionId.proxytimeout ? server!.proxy.timeoutMs : server!.proxy.refused);
     case OptionId.listenfd:
       return slot.reply((entry as UnboundSocket).listenFd ?? -1);
+    case OptionId.held:
+      return slot.reply(listener!.held.count);
     case OptionId.accepting:
       return slot.reply(listener!.accepting ? 1 : 0);
     case OptionId.queued:
