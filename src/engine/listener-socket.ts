@@ -74,7 +74,7 @@ export class ListenerSocket {
     this.proxy = from.proxy;
     this.handshakeLimits = from.handshakeLimits;
     this.handshakes = new HandshakeGate(from.handshakeLimits);
-    this.held = new HeldConnections();
+    this.held = new HeldConnections(from.heldFd);
     server.on('connection', (socket: Socket) => this.onConnection(socket));
     server.on('error', () => {}); // accept errors (EMFILE) are retried by node; nothing to hand out
   }

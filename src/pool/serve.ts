@@ -93,6 +93,8 @@ export interface ServeOptions {
   graceMs?: number;
   /** An inherited descriptor of a bound socket to listen on instead of binding (set by `processes` in each child). */
   listenFd?: number;
+  /** A descriptor of a file where the listener keeps its count of held connections (the `heldfd` option; set by `processes` in each child). */
+  heldFd?: number;
   /** Where failures are reported (a handler that threw, a failed TLS handshake). Default: stderr. */
   log?: (message: string) => void;
 }
@@ -335,6 +337,7 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
     ['key', options.key],
     ['proxy', options.proxy === true ? 1 : undefined],
     ['listenfd', options.listenFd],
+    ['heldfd', options.heldFd],
   ];
   for (const [name, value] of settings) {
     if (value === undefined) continue;

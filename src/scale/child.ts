@@ -10,10 +10,13 @@
  * next request longer than `drainIdleTimeout` (engine/request-server.ts). Once the
  * listener holds none (the 'held' option), or the grace period ends, serve()'s close()
  * ends the rest: what is still held then is abandoned (reset or closed).
+ *
+ * The listener also writes its count of held connections to HELD_FD at every change
+ * (the 'heldfd' option): if this process dies, the supervisor reads there what it lost.
  */
 import { TCPGetOption, TCPSetOption } from '../commands/socket-options.js';
 import { serve, type TcpServer } from '../pool/serve.js';
-import { type ChildStats, type FromChild, LISTEN_FD, type ToChild } from './messages.js';
+import { type ChildStats, type FromChild, HELD_FD, LISTEN_FD, type ToChild } from './messages.js';
 
 const STATS_INTERVAL_MS = 100;
 /** After the supervisor disappears, how long the connections in hand may take. */
@@ -39,7 +42,7 @@ let ticker: NodeJS.Timeout | undefined;
 
 async function start(options: Extract<ToChild, { type: 'start' }>['options']): Promise<void> {
   try {
-    server = await serve({ ...options, listenFd: LISTEN_FD, log: (message) => tell({ type: 'log', message }) });
+    server = await serve({ ...options, listenFd: LISTEN_FD, heldFd: HELD_FD, log: (message) => tell({ type: 'log', message }) });
   } catch (error) {
     tell({ type: 'failed', message: (error as Error).message }, () => process.exit(1));
     return;
