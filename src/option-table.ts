@@ -267,6 +267,21 @@ export const OPTIONS = {
     on: Sockets.Listener,
     doc: 'a listener: 1 while it takes new connections; set 0 to stop taking them (its descriptor closes in this process) while those already waiting stay for TCPAccept: a draining process',
   },
+  held: {
+    id: 55,
+    kind: OptionKind.Integer,
+    on: Sockets.Listener,
+    readOnly: true,
+    doc: 'a listener: connections it took from the kernel that are still open, at any stage (PROXY header, TLS handshake, waiting, accepted, in serve()\'s watch): what a draining process waits for',
+  },
+  heldfd: {
+    id: 56,
+    kind: OptionKind.Integer,
+    on: Sockets.Unbound,
+    min: 0,
+    max: 1_048_576,
+    doc: 'set before TCPBind: a descriptor of a file where the listener writes `held` at every change (32-bit little-endian, offset 0), readable after the process dies. How serve({ processes }) counts `lost`',
+  },
   // Ids 80-89: TLS listener handshakes (tls-handshakes.ts).
   handshakes: {
     id: 80,

@@ -171,8 +171,9 @@ export const Op = {
   GiveBack: 32,
   /**
    * serve()'s request handlers (40-49). ServeRequests: the listener (Socket) hands its
-   * connections to the engine's watch instead of TCPAccept; Arg0: idle time-out, ms, or
-   * NO_TIMEOUT. NextRequest: hand back connection Arg0 (0: none) to be watched again,
+   * connections (those already waiting for TCPAccept first) to the engine's watch
+   * instead of TCPAccept; Arg0: idle time-out, Arg1: the idle time allowed while the
+   * listener drains (ms, or NO_TIMEOUT). NextRequest: hand back connection Arg0 (0: none) to be watched again,
    * then wait for the listener's next connection with bytes to read (reply: its number,
    * text: peer address, reply arg: peer port). RequestCounts: text "idle ready
    * handshakeFailures arrived" of the listener's watch.
@@ -246,7 +247,7 @@ export const OPERATIONS = {
   FlushSocket: { socket: 'the socket', arg0: TIME_LIMIT, result: '0 once its sent bytes are with the kernel' },
   StartTls: { socket: 'the connected plain socket', arg0: 'StartTlsFlag bits', arg2: TIME_LIMIT, data: 'the server name to check, if any', result: '0', replyData: 'with -1021: the TLS error text' },
   GiveBack: { socket: 'the socket a direct read found closing', data: 'the bytes it read', result: '0' },
-  ServeRequests: { socket: 'the listening socket', arg0: 'idle time-out, ms (NO_TIMEOUT: none)', result: '0' },
+  ServeRequests: { socket: 'the listening socket', arg0: 'idle time-out, ms (NO_TIMEOUT: none)', arg1: 'idle time allowed while draining, ms (NO_TIMEOUT: none)', result: '0' },
   NextRequest: { socket: 'the listening socket', arg0: 'a connection handed back to the watch (0: none)', result: 'the next connection with bytes to read', replyData: "the peer's address", replyArg: "the peer's port" },
   RequestCounts: { socket: 'the listening socket', result: '0', replyData: "'idle ready handshakeFailures arrived' of the watch" },
   Crash: { result: 'none: the engine throws' },

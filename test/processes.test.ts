@@ -9,9 +9,11 @@ import test from 'ava';
 import { serve } from '../src/index.js';
 import type { ProcessesServer } from '../src/scale/processes.js';
 import { lineClient } from './helpers/line-client.js';
+import { lineConnection } from './helpers/line-connection.js';
 import { waitFor } from './helpers/wait-for.js';
 
 const handler = new URL('./fixtures/handlers/scale-report.ts', import.meta.url);
+const requestHandler = new URL('./fixtures/handlers/request-lines.mjs', import.meta.url);
 const tcpcmd = new URL('../bin/tcpcmd.mjs', import.meta.url).pathname;
 
 function until(condition: () => boolean, timeoutMs = 120_000): Promise<void> {
@@ -88,6 +90,27 @@ test.serial('processes: one that dies is restarted; the connections it held are 
     t.false('error' in after);
     if (!('error' in after)) t.not(after.pid, victim);
     t.true(server.stats().failed >= lost);
+  } finally {
+    await server.close();
+  }
+});
+
+test.serial('processes: the keep-alive connections idle in a killed process count in `lost`, as their clients lose them', async (t) => {
+  t.timeout(300_000); // a loaded 2-core machine: each process starts its engine and threads
+  const server = (await serve({ handler: requestHandler, processes: 1, threads: 1, address: '127.0.0.1', log: () => {} })) as ProcessesServer;
+  t.teardown(() => server.close()); // also when the test times out: no serving process left behind
+  try {
+    // Answered once each, then idle in the engine between requests: no thread, no bytes.
+    const connections = Array.from({ length: 4 }, () => lineConnection(server.port));
+    const first = await Promise.all(connections.map((connection, i) => connection.ask(`first${i}`)));
+    const pids = new Set(first.map((answer) => answer.split(' ')[0]));
+    t.is(pids.size, 1, first.join(' | '));
+    await waitFor(() => server.stats().idle === 4, 'the 4 connections idle in the engine');
+    process.kill(Number([...pids][0]), 'SIGKILL');
+    await until(() => server.stats().restarts === 1 && server.stats().processes === 1);
+    const after = await Promise.all(connections.map((connection) => connection.ask('after')));
+    t.is(after.filter((answer) => answer.startsWith('error:')).length, 4, after.join(' | '));
+    t.is(server.stats().lost, 4);
   } finally {
     await server.close();
   }

@@ -32,7 +32,7 @@ export const serveCommand: Subcommand = {
   summary: 'listen and serve connections with a handler module on pool threads',
   usage: `tcpcmd serve --handler FILE [--port N] [--address ADDR] [--threads N] [--backlog N]
               [--timeout MS] [--idle-timeout MS] [--stats-interval S] [--cert FILE --key FILE]
-              [--processes N [--grace S]] [--proxy]
+              [--processes N [--grace S] [--drain-idle MS]] [--proxy]
 
   --handler FILE      module exporting request(socket, { address, port }) (called when a
                       connection has bytes; between requests it waits without a thread) or
@@ -52,6 +52,9 @@ export const serveCommand: Subcommand = {
   --processes N       N serving processes sharing the port, each with its own engine and
                       --threads threads; SIGHUP reloads them gracefully (README "Scaling out")
   --grace S           seconds a draining process may finish its connections (default 10)
+  --drain-idle MS     request handlers: a draining process closes a connection once it has
+                      waited this long for its next request (default 2000; 'infinite': at
+                      the end of --grace)
   --proxy             each connection starts with a PROXY protocol v1/v2 header (HAProxy's
                       send-proxy / send-proxy-v2): handlers see the client's address
 
@@ -76,6 +79,7 @@ export const serveCommand: Subcommand = {
         key: { type: 'string' },
         processes: { type: 'string' },
         grace: { type: 'string' },
+        'drain-idle': { type: 'string' },
         proxy: { type: 'boolean' },
       },
     });
@@ -87,6 +91,8 @@ export const serveCommand: Subcommand = {
     const processes = whole('processes', values.processes, 1);
     const grace = whole('grace', values.grace, 0);
     if (grace !== undefined && processes === undefined) throw new UsageError('--grace goes with --processes');
+    const drainIdleTimeout = timeoutFlag('drain-idle', values['drain-idle']);
+    if (drainIdleTimeout !== undefined && processes === undefined) throw new UsageError('--drain-idle goes with --processes');
     const timeout = timeoutFlag('timeout', values.timeout);
     const idleTimeout = timeoutFlag('idle-timeout', values['idle-timeout']);
     const statsInterval = whole('stats-interval', values['stats-interval'], 1);
@@ -105,6 +111,7 @@ export const serveCommand: Subcommand = {
         proxy: values.proxy,
         processes,
         graceMs: grace === undefined ? undefined : grace * 1000,
+        drainIdleTimeout,
       });
     } catch (error) {
       console.error(`tcpcmd serve: ${error instanceof Error ? error.message : String(error)}`);

@@ -16,6 +16,7 @@ import type { Server, Socket } from 'node:net';
 import { debugEvent } from '../diagnostics/debug-log.js';
 import { ErrorCode } from '../errors.js';
 import type { ConnectionOptions } from './connection-defaults.js';
+import { HeldConnections } from './held-connections.js';
 import { removeItem } from './list.js';
 import { plainAddress } from './plain-address.js';
 import { inheritProxiedPeer, type ProxySettings } from './proxy-protocol.js';
@@ -51,11 +52,13 @@ export class ListenerSocket {
   accepting = true;
   /** TLS handshakes in flight, bounded by the 'handshakes' and 'handshaketimeout' options. */
   readonly handshakes: HandshakeGate;
+  /** Connections taken from the kernel and still open here, whatever their stage (the 'held' option). */
+  readonly held: HeldConnections;
   readonly handshakeLimits: HandshakeLimits;
   private readonly waiting: Arrival[] = [];
   private readonly acceptors: EngineSlot[] = [];
   private closed = false;
-  /** serve()'s request handlers: connections go to this watch instead of TCPAccept. */
+  /** serve()'s request handlers: connections go to this watch instead of TCPAccept (watchRequests). */
   requests: RequestServer | undefined;
 
   constructor(
@@ -71,6 +74,7 @@ export class ListenerSocket {
     this.proxy = from.proxy;
     this.handshakeLimits = from.handshakeLimits;
     this.handshakes = new HandshakeGate(from.handshakeLimits);
+    this.held = new HeldConnections(from.heldFd);
     server.on('connection', (socket: Socket) => this.onConnection(socket));
     server.on('error', () => {}); // accept errors (EMFILE) are retried by node; nothing to hand out
   }
@@ -85,6 +89,7 @@ export class ListenerSocket {
   }
 
   private onConnection(socket: Socket, headerRead = false): void {
+    if (!headerRead) this.held.take(socket);
     if (this.proxy.enabled && !headerRead) {
       // The header comes before anything else, TLS included; the plain stream was left
       // paused with the bytes behind the header, for the StreamSocket made here to read.
@@ -95,13 +100,13 @@ export class ListenerSocket {
     }
     if (this.closed || this.waiting.length >= this.backlog) return this.refuse(socket);
     const context = this.tls.context;
-    if (context === undefined) return this.arrive(new StreamSocket(socket, false, socket, this.connection));
+    if (context === undefined) return this.arrive(this.stream(socket, false, socket));
     this.handshakes.start(socket, context, {
       secure: (secure) => {
         inheritProxiedPeer(secure, socket);
         // The queue may have filled while this client shook hands.
         if (this.waiting.length >= this.backlog && !this.closed) return this.refuse(socket, secure);
-        this.arrive(new StreamSocket(secure, true, socket, this.connection));
+        this.arrive(this.stream(secure, true, socket));
       },
       failed: (reason) => {
         if (this.waiting.length < this.backlog) this.arrive({ reason });
@@ -109,8 +114,16 @@ export class ListenerSocket {
     });
   }
 
+  /** A connection of this listener, let go of when it is closed. */
+  private stream(socket: Socket, secure: boolean, raw: Socket): StreamSocket {
+    const stream = new StreamSocket(socket, secure, raw, this.connection);
+    stream.onRelease = () => this.held.letGo(raw);
+    return stream;
+  }
+
   /** Resets a connection the queue has no place for (as a full kernel backlog would refuse it). */
   private refuse(socket: Socket, secure?: Socket): void {
+    this.held.letGo(socket);
     if (!this.closed) {
       this.refused++;
       debugEvent('refused connections', () => `refused ${socket.remoteAddress}:${socket.remotePort}: ${this.backlog} already waiting (backlog)`);
@@ -136,6 +149,17 @@ export class ListenerSocket {
     }
     this.waiting.push(arrival);
     this.serveAcceptors();
+  }
+
+  /**
+   * serve()'s request handlers take over: connections go to `requests` from now on, and
+   * those already waiting here go first, in their order. node:net listens at TCPBind, so
+   * on a port with traffic some arrive before this (a restart, a new process on a shared
+   * port): they are the first to serve, not a reason to refuse.
+   */
+  watchRequests(requests: RequestServer): void {
+    this.requests = requests;
+    for (const arrival of this.waiting.splice(0)) this.arrive(arrival);
   }
 
   /** TCPAccept: the next queued connection's new number, or park / -10035. */
@@ -169,11 +193,13 @@ export class ListenerSocket {
   /**
    * The 'accepting' option set to 0: take no more connections from the kernel (this
    * process's descriptor of the port closes; other processes sharing it go on), while
-   * those already here stay for TCPAccept. How a draining process lets go of its port.
+   * those already here stay for TCPAccept, and serve()'s watch goes on serving its own
+   * (request-server.ts, drain). How a draining process lets go of its port.
    */
   stopAccepting(): void {
     this.accepting = false;
     this.server.close();
+    this.requests?.drain();
   }
 
   /** Its thread ended: a TCPAccept it had parked is dropped (Engine.forgetSlot). */

@@ -11,6 +11,13 @@
  *          NextRequest, or never if the handler closed it
  * So one connection is never in two calls at once, and bytes a pipelining client sent
  * beyond what the handler read make it ready again as soon as it is handed back.
+ *
+ * Draining (the listener stopped accepting: a reload or close of serve({ processes })):
+ * nothing changes for ready and busy connections, which are served as before, and an
+ * idle one is closed only once it has been idle `drainIdleMs` (or the idle time-out, if
+ * shorter). A connection's client may send its next request at any moment; closing it
+ * right after an answer would cut that request off, while one idle that long is as safe
+ * to close as the idle time-out's (the same race, which any keep-alive client must take).
  */
 import { ErrorCode } from '../errors.js';
 import { NO_TIMEOUT } from '../protocol.js';
@@ -27,6 +34,8 @@ interface Served {
   readonly stream: StreamSocket;
   state: State;
   idleTimer: NodeJS.Timeout | undefined;
+  /** When it last became idle (performance.now()). */
+  idleSince: number;
 }
 
 /** Closes a connection the way TCPClose does (ops/close.ts), given to us to avoid a cycle. */
@@ -40,6 +49,7 @@ export class RequestServer {
   private readonly takers: EngineSlot[] = [];
   private readonly idle = new Set<Served>();
   private closed = false;
+  private draining = false;
   handshakeFailures = 0;
   /** Connections that arrived (after their TLS handshake, if any). */
   private arrived = 0;
@@ -49,13 +59,15 @@ export class RequestServer {
     private readonly closeConnection: CloseConnection,
     /** ms a connection may stay idle between requests, or NO_TIMEOUT. */
     private readonly idleTimeoutMs: number,
+    /** While draining: ms an idle connection is kept before it is closed, or NO_TIMEOUT. */
+    private readonly drainIdleMs: number,
   ) {}
 
   /** A new connection (after its TLS handshake): numbered, then watched. */
   arrive(stream: StreamSocket): void {
     if (this.closed) return stream.release(2);
     this.arrived++;
-    const served: Served = { number: this.table.add(stream), stream, state: 'busy', idleTimer: undefined };
+    const served: Served = { number: this.table.add(stream), stream, state: 'busy', idleTimer: undefined, idleSince: 0 };
     stream.watcher = () => {
       if (served.state === 'idle') this.check(served);
     };
@@ -91,6 +103,16 @@ export class RequestServer {
     return `${this.idle.size} ${this.ready.length} ${this.handshakeFailures} ${this.arrived}`;
   }
 
+  /**
+   * The listener stopped taking connections (its process drains): idle connections are
+   * closed once idle `drainIdleMs`, counted from when each became idle.
+   */
+  drain(): void {
+    if (this.draining || this.closed) return;
+    this.draining = true;
+    for (const served of this.idle) this.armIdleTimer(served);
+  }
+
   /** The listener closed: takers wake with -10053; connections not in a call are closed. */
   release(): void {
     this.closed = true;
@@ -103,15 +125,24 @@ export class RequestServer {
   private watch(served: Served): void {
     if (this.closed) return this.close(served, 0);
     served.state = 'idle';
+    served.idleSince = performance.now();
     this.idle.add(served);
     served.stream.watchForRequest(true); // with direct calls, node reads only while asked to
     // Its watcher may have run in there already (and handed it out): check it once only.
     if (served.state !== 'idle' || this.check(served)) return;
-    if (this.idleTimeoutMs !== NO_TIMEOUT) {
-      served.idleTimer = setTimeout(() => {
-        if (served.state === 'idle') this.close(served, 0);
-      }, this.idleTimeoutMs);
-    }
+    this.armIdleTimer(served);
+  }
+
+  /** (Re)starts an idle connection's timer: the idle time-out, or while draining the shorter of it and drainIdleMs. */
+  private armIdleTimer(served: Served): void {
+    if (served.idleTimer !== undefined) clearTimeout(served.idleTimer);
+    served.idleTimer = undefined;
+    const limits = [this.idleTimeoutMs, this.draining ? this.drainIdleMs : NO_TIMEOUT].filter((ms) => ms !== NO_TIMEOUT);
+    if (limits.length === 0) return;
+    const left = served.idleSince + Math.min(...limits) - performance.now();
+    served.idleTimer = setTimeout(() => {
+      if (served.state === 'idle') this.close(served, 0);
+    }, Math.max(0, left));
   }
 
   /** An idle connection with news: ready (bytes), or closed (peer gone). True when it left idle. */

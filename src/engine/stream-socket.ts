@@ -66,6 +66,8 @@ export class StreamSocket {
    * handler's connection that waits without a thread (request-server.ts).
    */
   watcher: (() => void) | undefined;
+  /** Told when TCPClose (or the engine) begins to close it: its listener's count of held connections. */
+  onRelease: (() => void) | undefined;
 
   /**
    * @param socket what the commands read and write: a net.Socket, or a TLSSocket
@@ -678,6 +680,7 @@ export class StreamSocket {
    */
   release(option: number): void {
     this.released = true;
+    this.onRelease?.();
     for (const slot of this.receivers.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     for (const slot of this.senders.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     for (const slot of this.roomWaiters.splice(0)) slot.abort(ErrorCode.ConnectionAborted);

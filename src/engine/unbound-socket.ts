@@ -27,6 +27,8 @@ export class UnboundSocket {
   readonly proxy = new ProxySettings();
   /** The 'listenfd' option: TCPBind listens on this inherited, bound descriptor instead. */
   listenFd: number | undefined;
+  /** The 'heldfd' option: a file where the listener keeps its count of held connections (held-connections.ts). */
+  heldFd: number | undefined;
   /** The 'handshakes' and 'handshaketimeout' options, shared with the listener it becomes. */
   readonly handshakeLimits = defaultHandshakeLimits();
 }

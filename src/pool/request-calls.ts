@@ -13,11 +13,15 @@ export interface ReadyConnection {
   port: number;
 }
 
-/** The listener's connections wait in the engine from now on; 0 or an error code. */
-export function watchConnections(listener: number, idleTimeoutMs: number | undefined): number {
+/**
+ * The listener's connections (those it holds already first) wait in the engine from now
+ * on; 0 or an error code. Time-outs in ms, undefined for none: between requests, and
+ * between requests once the listener stops accepting (a draining process).
+ */
+export function watchConnections(listener: number, idleTimeoutMs: number | undefined, drainIdleMs?: number): number {
   const channel = openChannel();
   if (typeof channel === 'number') return channel;
-  return channel.call(Op.ServeRequests, listener, idleTimeoutMs === undefined ? NO_TIMEOUT : idleTimeoutMs);
+  return channel.call(Op.ServeRequests, listener, idleTimeoutMs ?? NO_TIMEOUT, drainIdleMs ?? NO_TIMEOUT);
 }
 
 /**

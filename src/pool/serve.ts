@@ -35,6 +35,11 @@ import type { HandlerKind } from './task.js';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** The default time a request handler's connection may wait for its next request, ms. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+/**
+ * The same while the process drains (processes: reload, close), ms: well above a client's
+ * pause between the requests of a loop, well below the grace period.
+ */
+export const DEFAULT_DRAIN_IDLE_TIMEOUT_MS = 2_000;
 
 export interface ServeOptions {
   /**
@@ -65,6 +70,13 @@ export interface ServeOptions {
    * ms; then the engine closes it (no thread involved). Default 60 s; 'infinite' for none.
    */
   idleTimeout?: number | 'infinite';
+  /**
+   * Request handlers with `processes`: while a process drains (a reload, close), a
+   * connection it holds goes on being served, and is closed only once it has waited this
+   * long for its next request, ms (or the client closes it, or `graceMs` ends). Default
+   * 2000; 'infinite': until `graceMs` ends.
+   */
+  drainIdleTimeout?: number | 'infinite';
   /** Server-side TLS: certificate and key, PEM text or file names. */
   cert?: string;
   key?: string;
@@ -81,6 +93,8 @@ export interface ServeOptions {
   graceMs?: number;
   /** An inherited descriptor of a bound socket to listen on instead of binding (set by `processes` in each child). */
   listenFd?: number;
+  /** A descriptor of a file where the listener keeps its count of held connections (the `heldfd` option; set by `processes` in each child). */
+  heldFd?: number;
   /** Where failures are reported (a handler that threw, a failed TLS handshake). Default: stderr. */
   log?: (message: string) => void;
 }
@@ -297,6 +311,7 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
   if (options.processes !== undefined) return serveProcesses(options);
   const timeout = timeoutValue('timeout', options.timeout, DEFAULT_TIMEOUT_MS);
   const idleTimeout = timeoutValue('idleTimeout', options.idleTimeout, DEFAULT_IDLE_TIMEOUT_MS);
+  const drainIdleTimeout = timeoutValue('drainIdleTimeout', options.drainIdleTimeout, DEFAULT_DRAIN_IDLE_TIMEOUT_MS);
   const threads = Math.max(1, Math.floor(options.threads ?? 2));
   const pool = options.pool ?? new Pool({ threads });
   const ownPool = options.pool === undefined;
@@ -322,6 +337,7 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
     ['key', options.key],
     ['proxy', options.proxy === true ? 1 : undefined],
     ['listenfd', options.listenFd],
+    ['heldfd', options.heldFd],
   ];
   for (const [name, value] of settings) {
     if (value === undefined) continue;
@@ -335,7 +351,8 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
   let result = TCPBind(listener, options.port ?? 0);
   if (result === 0) result = TCPListen(listener);
   if (result === 0 && kind === 'request') {
-    result = watchConnections(listener, idleTimeout === 'infinite' ? undefined : idleTimeout);
+    const ms = (value: number | 'infinite'): number | undefined => (value === 'infinite' ? undefined : value);
+    result = watchConnections(listener, ms(idleTimeout), ms(drainIdleTimeout));
   }
   if (result < 0) {
     TCPClose(listener);

@@ -4,13 +4,19 @@
  * told (reload, close) or when the supervisor is gone.
  *
  * Drain: the engine stops taking connections from the shared socket (the 'accepting'
- * option: this process's descriptor closes, the kernel queue stays with the others), the
- * connections it had already taken are still handed to its threads, and serve()'s close()
- * waits for the running handlers up to what is left of the grace period.
+ * option: this process's descriptor closes, the kernel queue stays with the others), and
+ * every connection it had already taken is served to its end: a connection handler's
+ * until it returns, a request handler's until its client closes it or it waits for its
+ * next request longer than `drainIdleTimeout` (engine/request-server.ts). Once the
+ * listener holds none (the 'held' option), or the grace period ends, serve()'s close()
+ * ends the rest: what is still held then is abandoned (reset or closed).
+ *
+ * The listener also writes its count of held connections to HELD_FD at every change
+ * (the 'heldfd' option): if this process dies, the supervisor reads there what it lost.
  */
 import { TCPGetOption, TCPSetOption } from '../commands/socket-options.js';
 import { serve, type TcpServer } from '../pool/serve.js';
-import { type ChildStats, type FromChild, LISTEN_FD, type ToChild } from './messages.js';
+import { type ChildStats, type FromChild, HELD_FD, LISTEN_FD, type ToChild } from './messages.js';
 
 const STATS_INTERVAL_MS = 100;
 /** After the supervisor disappears, how long the connections in hand may take. */
@@ -36,7 +42,7 @@ let ticker: NodeJS.Timeout | undefined;
 
 async function start(options: Extract<ToChild, { type: 'start' }>['options']): Promise<void> {
   try {
-    server = await serve({ ...options, listenFd: LISTEN_FD, log: (message) => tell({ type: 'log', message }) });
+    server = await serve({ ...options, listenFd: LISTEN_FD, heldFd: HELD_FD, log: (message) => tell({ type: 'log', message }) });
   } catch (error) {
     tell({ type: 'failed', message: (error as Error).message }, () => process.exit(1));
     return;
@@ -53,12 +59,17 @@ async function drain(graceMs: number): Promise<void> {
   const deadline = Date.now() + graceMs;
   const listener = listenerOf(server);
   TCPSetOption(listener, 'accepting', 0);
-  // What this engine took from the kernel before it stopped is still served here.
-  while (Number(TCPGetOption(listener, 'queued')) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  // What this engine took from the kernel before it stopped is served here to its end.
+  const held = (): number => Math.max(0, Number(TCPGetOption(listener, 'held')));
+  while (held() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const left = held();
   const stats = statsOf(server);
   const closed = await server.close(Math.max(0, deadline - Date.now()));
   clearInterval(ticker);
-  tell({ type: 'closed', ...closed, stats: { ...stats, ...finalCounts(server, stats) } }, () => process.exit(0));
+  // Past the grace period, the connections still held are ended by close(): running
+  // handlers' are reset, those waiting (idle, or for a thread) closed. Each is abandoned.
+  const abandoned = Math.max(closed.abandoned, left);
+  tell({ type: 'closed', completed: closed.completed, abandoned, stats: { ...stats, ...finalCounts(server, stats) } }, () => process.exit(0));
 }
 
 /** After close: the running/queued are gone, the totals are final. */

@@ -7,12 +7,14 @@ import type { ServeOptions, ServeStats } from '../pool/serve.js';
 
 /** The shared listening socket's descriptor number in every child (as systemd's socket activation uses 3). */
 export const LISTEN_FD = 3;
+/** Each child's own file for its count of held connections (the `heldfd` option), read by the supervisor when it dies. */
+export const HELD_FD = 4;
 
 /** A child's counts: serve()'s, and the listener's PROXY refusals. */
 export type ChildStats = ServeStats & { proxyRefused: number };
 
 /** The options a child serves with: the serializable part of ServeOptions. */
-export type ChildServeOptions = Omit<ServeOptions, 'pool' | 'log' | 'processes' | 'port' | 'address' | 'listenFd' | 'handler'> & {
+export type ChildServeOptions = Omit<ServeOptions, 'pool' | 'log' | 'processes' | 'port' | 'address' | 'listenFd' | 'heldFd' | 'handler'> & {
   handler: string;
 };
 

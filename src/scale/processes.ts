@@ -10,6 +10,7 @@ import type { CloseResult, ServeOptions, ServeStats, TcpServer } from '../pool/s
 import { moduleUrl } from '../pool/pool.js';
 import { Backoff } from '../backoff.js';
 import type { ChildServeOptions, ChildStats, FromChild, ToChild } from './messages.js';
+import { HeldFile } from './held-file.js';
 import { bindSharedPort, type SharedPort } from './shared-port.js';
 import { packageFile } from '../package-files.js';
 
@@ -28,7 +29,10 @@ export interface ProcessesStats extends ServeStats {
   draining: number;
   /** Processes restarted after dying. */
   restarts: number;
-  /** Connections a dying process had taken (running or waiting): the kernel closed them. */
+  /**
+   * Connections a process held when it died (in a handler, waiting for a thread, idle
+   * between requests, not yet handed out): the kernel closed them under their clients.
+   */
   lost: number;
   /** Connections reset for want of a valid PROXY header (the `proxy` option). */
   proxyRefused: number;
@@ -57,6 +61,8 @@ class ServingProcess {
     readonly generation: number,
     /** Started in place of one that died. */
     readonly replacement: boolean,
+    /** Its count of held connections, as its engine last wrote it. */
+    readonly held: HeldFile,
   ) {
     this.started = new Promise((resolve, reject) => (this.readyWaiter = { resolve, reject }));
     this.started.catch(() => {});
@@ -139,9 +145,11 @@ export class ProcessesServer implements TcpServer {
   }
 
   private spawn(generation: number, replacement: boolean): ServingProcess {
-    // The shared socket becomes the child's descriptor 3; the IPC channel follows.
-    const child = fork(ENTRY, [], { stdio: ['inherit', 'inherit', 'inherit', this.shared.fd, 'ipc'] });
-    const serving = new ServingProcess(child, generation, replacement);
+    // The shared socket becomes the child's descriptor 3 (LISTEN_FD), its count file 4
+    // (HELD_FD); the IPC channel follows.
+    const held = new HeldFile();
+    const child = fork(ENTRY, [], { stdio: ['inherit', 'inherit', 'inherit', this.shared.fd, held.fd, 'ipc'] });
+    const serving = new ServingProcess(child, generation, replacement, held);
     this.live.add(serving);
     child.on('message', (message: FromChild) => serving.onMessage(message, this.log));
     child.on('error', () => {}); // a failed send to a dying child: its 'exit' follows
@@ -158,7 +166,10 @@ export class ProcessesServer implements TcpServer {
     if (serving.final !== undefined) this.abandoned += serving.final.abandoned;
     // A replacement that could not even start is replaced again, after a longer wait.
     const died = (serving.ready || serving.replacement) && serving.final === undefined;
-    if (serving.ready && serving.final === undefined) this.lost += serving.stats.running + serving.stats.queued;
+    // One that died without finishing a drain lost what it held at that moment, as its
+    // engine wrote it to the file (a drained one reported what it had to end: abandoned).
+    if (serving.final === undefined) this.lost += serving.held.read();
+    serving.held.close();
     for (const key of CUMULATIVE) this.retired[key] += serving.stats[key];
     if (!died || this.closing !== undefined || serving.draining || serving.generation !== this.generation) return;
     // A process that lived STABLE_MS before dying starts the count again.

@@ -5,15 +5,16 @@ import { RequestServer } from '../request-server.js';
 import type { EngineSlot } from '../slot.js';
 import { closeConnection } from './close.js';
 
-/** The listener's connections go to the engine's watch from now on (Arg0: idle time-out, ms). */
+/**
+ * The listener's connections, those already waiting included, go to the engine's watch
+ * from now on (Arg0: idle time-out, Arg1: idle time allowed while draining; ms).
+ */
 export function serveRequests(slot: EngineSlot, engine: Engine): void {
   const listener = engine.listener(slot);
   if (listener === undefined) return;
-  if (listener.requests !== undefined || listener.queued > 0) return slot.reply(ErrorCode.InvalidArgument);
-  listener.requests = new RequestServer(
-    engine.table,
-    (number, stream, option) => closeConnection(engine, number, stream, option),
-    slot.arg0,
+  if (listener.requests !== undefined) return slot.reply(ErrorCode.InvalidArgument);
+  listener.watchRequests(
+    new RequestServer(engine.table, (number, stream, option) => closeConnection(engine, number, stream, option), slot.arg0, slot.arg1),
   );
   slot.reply(0);
 }

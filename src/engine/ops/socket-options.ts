@@ -81,8 +81,10 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
       else server!.proxy.timeoutMs = slot.arg1;
       return slot.reply(0);
     case OptionId.listenfd:
+    case OptionId.heldfd:
       if (unbound === undefined) return slot.reply(ErrorCode.InvalidArgument);
-      unbound.listenFd = slot.arg1;
+      if (id === OptionId.listenfd) unbound.listenFd = slot.arg1;
+      else unbound.heldFd = slot.arg1;
       return slot.reply(0);
     case OptionId.accepting:
       if (!(entry instanceof ListenerSocket) || (slot.arg1 === 1 && !entry.accepting)) return slot.reply(ErrorCode.InvalidArgument); // no restart
@@ -140,6 +142,10 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
       return slot.reply(id === OptionId.proxy ? Number(server!.proxy.enabled) : id === OptionId.proxytimeout ? server!.proxy.timeoutMs : server!.proxy.refused);
     case OptionId.listenfd:
       return slot.reply((entry as UnboundSocket).listenFd ?? -1);
+    case OptionId.heldfd:
+      return slot.reply((entry as UnboundSocket).heldFd ?? -1);
+    case OptionId.held:
+      return slot.reply(listener!.held.count);
     case OptionId.accepting:
       return slot.reply(listener!.accepting ? 1 : 0);
     case OptionId.queued:
