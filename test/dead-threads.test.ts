@@ -2,7 +2,7 @@
 // parked requests are dropped without taking data, its send lock is released, its slots
 // are forgotten.
 import test from 'ava';
-import { createServer, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createPool, TCPAccept, TCPBind, TCPClose, TCPConnect, TCPGetMyPort, TCPListen, TCPReceive, TCPSend, TCPSetOption, TCPSocket, TCPStats } from '../src/index.js';
 import { startPythonPeer } from './helpers/peers.js';
@@ -46,21 +46,30 @@ test.serial('a worker terminated in TCPReceive: its receive is dropped and the n
   }
 });
 
-test.serial('a worker dying in a multi-part TCPSend releases the send lock; the peer sees whole parts, then the next send', async (t) => {
-  // The peer: an in-process node:net server that reads only when told (this thread never
-  // blocks in a command during the test, so its event loop serves it).
-  let peerSocket: Socket | undefined;
+/**
+ * The peer of the send-lock tests: an in-process node:net server whose one connection reads
+ * only when told (this thread never blocks in a command during those tests, so its event
+ * loop serves it).
+ */
+async function pausedPeer(): Promise<{ server: Server; port: number; peer: Promise<Socket> }> {
+  let accepted: (socket: Socket) => void = () => {};
+  const peer = new Promise<Socket>((resolve) => (accepted = resolve));
   const server = createServer((socket) => {
     socket.pause();
-    peerSocket = socket;
+    accepted(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  return { server, port: (server.address() as AddressInfo).port, peer };
+}
+
+test.serial('a worker dying in a multi-part TCPSend releases the send lock; the peer sees whole parts, then the next send', async (t) => {
+  const { server, port, peer } = await pausedPeer();
+  let peerSocket: Socket | undefined;
   try {
     const s = TCPConnect('127.0.0.1', port);
     t.true(s > 0);
     TCPSetOption(s, 'timeout', 30_000);
-    t.true(await until(() => peerSocket !== undefined));
+    peerSocket = await peer;
     const before = stats();
     const dying = startWorkerFixture('dying-sender-worker.ts', { socket: s });
     t.is(await dying.nextMessage(), 'sending');
@@ -94,18 +103,13 @@ test.serial('a worker terminated while its send waits for the lock of another th
   // rest to the engine, still holding the send lock; thread B's text send waits in the
   // engine for that lock and B is terminated. When A's send ends, the lock must be free
   // for the next sender (it was taken for B's dead request and kept for ever).
+  const { server, port, peer } = await pausedPeer();
   let peerSocket: Socket | undefined;
-  const server = createServer((socket) => {
-    socket.pause();
-    peerSocket = socket;
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
   try {
     const s = TCPConnect('127.0.0.1', port);
     t.true(s > 0);
     TCPSetOption(s, 'timeout', 20_000);
-    t.true(await until(() => peerSocket !== undefined));
+    peerSocket = await peer;
     const before = stats();
     const size = 64 * 1024 * 1024;
     const sender = startWorkerFixture('send-bytes-worker.ts', { socket: s, size, fill: 0x41 });
