@@ -6,7 +6,7 @@
  * engine their operations do not exist (-10022, and the engine goes on).
  */
 import { openChannel } from './channel/caller.js';
-import { ownEngineWorker } from './channel/engine-host.js';
+import { ownEngineWorker, retireAndTerminateOwnEngine } from './channel/engine-host.js';
 import { Op, TEST_HOOKS_ENV } from './protocol.js';
 
 /** Engines started from now on (the engine thread inherits the environment) have the test hooks. */
@@ -21,9 +21,17 @@ export function crashEngine(): number {
   return channel.call(Op.Crash, 0);
 }
 
-/** The engine thread is terminated from outside: no chance to report anything. */
+/**
+ * The engine thread is terminated from outside: no chance to report anything, nor to retire
+ * its direct table first (what running out of memory does to it).
+ */
 export async function terminateEngine(): Promise<void> {
   await ownEngineWorker()?.terminate();
+}
+
+/** The engine thread is terminated the way its starter ends a stuck engine: its direct table retired first. */
+export async function stopEngineAsStarterWould(): Promise<void> {
+  await retireAndTerminateOwnEngine();
 }
 
 /** The engine's event loop stops turning (it neither answers nor beats). */

@@ -27,6 +27,7 @@ import { currentRegistry, ensureEngine, exitTimeoutMs, onExitFlush } from './eng
 import { awaitReply, awaitReplyAsync } from './await-reply.js';
 import { lifelineAddress } from './lifeline.js';
 import { EngineWatch } from './liveness.js';
+import { descriptorsLeft } from './descriptor-room.js';
 import { parkUntil } from './park.js';
 import { postToEngine } from './request-ring-writer.js';
 
@@ -161,8 +162,14 @@ export function registerChannel(dataBytes: number): Channel | number {
   announce.postMessage({ id, sab, threadId, lifeline });
   announce.close();
   // The engine's generation (>= 1) takes the slot on; a negative word is its refusal.
-  const answered = parkUntil(header, Slot.Registered, (g) => g === generation || g < 0, REGISTER_DEADLINE_MS);
-  if (!answered) return ErrorCode.EngineDown;
+  // The engine answers at once, unless it cannot connect to this thread's lifeline for want
+  // of descriptors, which it then retries: those running out is this call's answer too.
+  let starved = false;
+  const answered = parkUntil(header, Slot.Registered, (g) => g === generation || g < 0, REGISTER_DEADLINE_MS, () => {
+    starved = !descriptorsLeft(1);
+    return !starved;
+  });
+  if (!answered) return starved ? ErrorCode.TooManySockets : ErrorCode.EngineDown;
   const answer = Atomics.load(header, Slot.Registered);
   return answer < 0 ? answer : new Channel(registry, id, generation, sab);
 }

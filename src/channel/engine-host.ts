@@ -173,8 +173,24 @@ export function ensureEngine(): number {
     spawnEngine(reg);
   }
   const deadline = isOwner ? START_DEADLINE_MS : RESTART_WAIT_MS;
-  const ready = parkUntil(reg, Reg.State, (s) => s === EngineState.Ready || s === EngineState.Failed, deadline);
-  return ready && Atomics.load(reg, Reg.State) === EngineState.Ready ? 0 : ErrorCode.EngineDown;
+  // Descriptors that run out while it starts stop it as surely: asked between wait slices.
+  let starved = false;
+  const ready = parkUntil(reg, Reg.State, (s) => s === EngineState.Ready || s === EngineState.Failed, deadline, () => {
+    starved = !descriptorsLeft(1);
+    return !starved;
+  });
+  if (ready && Atomics.load(reg, Reg.State) === EngineState.Ready) return 0;
+  return starved ? ErrorCode.TooManySockets : ErrorCode.EngineDown;
+}
+
+/**
+ * Stops the engine this thread started the way its starter stops a stuck one: no direct call
+ * is inside a system call on its descriptors (the table retired first), then terminated.
+ */
+export async function retireAndTerminateOwnEngine(): Promise<void> {
+  if (ownEngine === undefined || registry === undefined) return;
+  retireDirectTable(registry, 1_000);
+  await ownEngine.worker.terminate();
 }
 
 /** For tests of engine faults: the engine Worker this thread started, if any. */

@@ -42,7 +42,9 @@ export function lifelineAddress(): string | number | undefined {
   server.on('error', () => {});
   try {
     // exclusive: in a cluster worker, listen here, not through the primary.
-    server.listen({ path, exclusive: true, backlog: 8 });
+    // A thread whose event loop never turns (a tight loop of commands) never accepts: each
+    // engine it outlives leaves its connection queued, so the queue must hold many.
+    server.listen({ path, exclusive: true, backlog: 1024 });
   } catch {
     return withoutLifeline();
   }

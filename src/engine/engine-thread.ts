@@ -75,8 +75,9 @@ function die(why: string): never {
     Atomics.store(registry, Reg.State, EngineState.Dead);
   }
   for (const slot of slots.values()) slot.reply(ErrorCode.EngineDown);
-  // Our descriptors close with this thread: no direct call may be inside one then.
-  retireDirectTable(registry, 1_000);
+  // Our descriptors close with this thread: no direct call may be inside one then. (Not
+  // when a newer engine runs: the table is its now.)
+  if (Atomics.load(registry, Reg.Generation) === generation) retireDirectTable(registry, 1_000);
   process.exit(1);
 }
 

@@ -143,13 +143,17 @@ export class StreamSocket {
 
   /** Op.GiveBack: bytes a direct read took after this socket's entry closed go back in front. */
   giveBack(bytes: Buffer): void {
+    this.givenBack += bytes.length; // read from the kernel, by nobody node or the direct table counts
     if (!this.released) this.queue.putBack(bytes);
   }
+
+  /** Bytes direct reads gave back (Op.GiveBack). */
+  private givenBack = 0;
 
   /** TCPStartTLS, second half: the connection goes on over `secured`, made over the same TCP socket. */
   upgradeTo(secured: Socket): void {
     // The plain bytes the application moved count; the TLS bytes handed on are TLS's.
-    this.plainBytesIn = this.socket.bytesRead - this.handedToTls;
+    this.plainBytesIn = this.socket.bytesRead + this.givenBack - this.handedToTls;
     this.plainBytesOut = this.socket.bytesWritten;
     this.socket = secured;
     this.secure = true;
@@ -185,7 +189,7 @@ export class StreamSocket {
 
   /** Bytes received and sent on this connection, by the engine and by direct calls. */
   get bytesIn(): number {
-    return this.plainBytesIn + this.socket.bytesRead + (this.direct?.bytesIn ?? 0);
+    return this.plainBytesIn + this.socket.bytesRead + (this.direct?.bytesIn ?? 0) + (this.secure ? 0 : this.givenBack);
   }
 
   get bytesOut(): number {
@@ -232,17 +236,29 @@ export class StreamSocket {
   private withRecv(slot: EngineSlot, body: () => void): void {
     const direct = this.direct;
     if (direct !== undefined && !direct.isRetired && !direct.holdsRecv) {
-      const asked = StreamSocket.stillAsked(slot);
-      this.lockWaits++;
-      return direct.acquireRecv(() => {
-        this.lockWaits--;
-        if (!asked()) return this.settleRecv();
-        if (this.released) return slot.reply(ErrorCode.ConnectionAborted); // its retire takes the lock
-        this.withRecv(slot, body);
-      });
+      return this.waitForLock(slot, (then) => direct.acquireRecv(then), () => this.settleRecv(), () => this.withRecv(slot, body));
     }
     this.absorbDirectState();
     body();
+  }
+
+  /**
+   * A request waits for a lock a direct caller holds (a system call's microseconds; longer
+   * only if that caller's thread died holding it, until the engine frees it): bounded by the
+   * socket's time-out (-522). Once the lock comes: `held`, or `giveBack` when the request
+   * is gone by then (answered by its time-out, or its thread died).
+   */
+  private waitForLock(slot: EngineSlot, acquire: (then: () => void) => void, giveBack: () => void, held: () => void): void {
+    const asked = StreamSocket.stillAsked(slot);
+    this.lockWaits++;
+    slot.park(this.timeoutMs, () => {});
+    acquire(() => {
+      this.lockWaits--;
+      if (!asked()) return giveBack();
+      slot.unpark();
+      if (this.released) return slot.reply(ErrorCode.ConnectionAborted); // its retire takes the lock
+      held();
+    });
   }
 
   /**
@@ -254,14 +270,7 @@ export class StreamSocket {
   private withSend(slot: EngineSlot, body: () => void): void {
     const direct = this.direct;
     if (direct !== undefined && !direct.isRetired && !direct.mayWrite(slot.id)) {
-      const asked = StreamSocket.stillAsked(slot);
-      this.lockWaits++;
-      return direct.acquireSend(() => {
-        this.lockWaits--;
-        if (!asked()) return direct.releaseSend();
-        if (this.released) return slot.reply(ErrorCode.ConnectionAborted); // its retire takes the lock
-        this.withSend(slot, body);
-      });
+      return this.waitForLock(slot, (then) => direct.acquireSend(then), () => direct.releaseSend(), () => this.withSend(slot, body));
     }
     this.absorbDirectState();
     body();

@@ -33,7 +33,7 @@ export function receiveDirect(socket: number, target: Uint8Array, holder: number
   let firstMiss = 0;
   let spinUs = 0;
   for (;;) {
-    if (takeLock(w, base, lock, holder, 2_000) !== TAKEN) return undefined; // (ENGINE_HOLDS too)
+    if (takeLock(w, base, socket, lock, holder, 2_000) !== TAKEN) return undefined; // (ENGINE_HOLDS too)
     if (!stillOpen(w, base, socket)) {
       releaseDirectLock(w, lock, holder);
       return undefined;

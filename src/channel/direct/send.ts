@@ -6,7 +6,7 @@
 import { ErrorCode } from '../../errors.js';
 import { Direct, DirectFlag, releaseDirectLock } from '../../direct-layout.js';
 import { writeOnce } from './descriptor.js';
-import { addCount, entryOf, stillOpen, TAKEN, takeLock, tableWords, usableFd } from './table.js';
+import { addCount, CLOSING, entryOf, stillOpen, TAKEN, takeLock, tableWords, usableFd } from './table.js';
 
 /** How long a blocking send retries a full kernel buffer before the engine takes the rest. */
 const SEND_SPIN_US = 150;
@@ -27,7 +27,7 @@ export function sendDirect(socket: number, bytes: Uint8Array, holder: number, se
   const nonBlocking = (flagsBefore & DirectFlag.NonBlocking) !== 0;
   // Another thread's send holds the socket: a non-blocking send does not wait for it.
   const patience = nonBlocking ? 0 : Atomics.load(w, base + Direct.TimeoutMs);
-  if (takeLock(w, base, lock, holder, patience) !== TAKEN) {
+  if (takeLock(w, base, socket, lock, holder, patience) !== TAKEN) {
     if (!stillOpen(w, base, socket)) return undefined;
     return nonBlocking ? ErrorCode.WouldBlock : ErrorCode.TimedOut;
   }
@@ -46,8 +46,13 @@ export function sendDirect(socket: number, bytes: Uint8Array, holder: number, se
   let error = 0;
   let stalledSince = 0;
   let gone = false;
+  let closing = false;
   while (sent < bytes.length) {
     const fd = usableFd(w, base, socket);
+    if (fd === CLOSING) {
+      closing = true; // a close or TCPStartTLS began: the rest goes through the engine, still under this lock
+      break;
+    }
     if (fd < 0) {
       gone = true; // its engine is gone: what went is reported, the rest is the engine path's to answer
       break;
@@ -80,7 +85,7 @@ export function sendDirect(socket: number, bytes: Uint8Array, holder: number, se
   let result: number;
   if (error !== 0) result = sent > 0 ? sent : error; // the error stays: the next command gets it
   else if (sent === bytes.length) result = sent;
-  else if (gone) {
+  else if (gone || (closing && sent === 0)) {
     if (sent === 0) {
       releaseDirectLock(w, lock, holder);
       return undefined; // nothing went: the whole send is the engine path's

@@ -55,13 +55,15 @@ export const GAVE_UP = 2;
  * system call, a send lock for one send (whose remainder may wait in the engine): spin
  * briefly, then wait for its release (the holder notifies), up to `patienceMs` (-1: no limit).
  */
-export function takeLock(w: Int32Array, base: number, lock: number, holder: number, patienceMs: number): number {
+export function takeLock(w: Int32Array, base: number, socket: number, lock: number, holder: number, patienceMs: number): number {
   let started = 0;
   for (let i = 0; ; i++) {
     const current = Atomics.compareExchange(w, lock, 0, holder);
     if (current === 0) return TAKEN;
     if (current === DIRECT_ENGINE && lock === base + Direct.RecvLock) return ENGINE_HOLDS;
-    if ((Atomics.load(w, base + Direct.Flags) & DirectFlag.Closed) !== 0) return GAVE_UP;
+    // Closing, or no longer this socket's entry (a new engine cleared the table): its lock
+    // may never be freed for us.
+    if (!stillOpen(w, base, socket)) return GAVE_UP;
     if (i < 64) continue;
     const now = Date.now();
     if (started === 0) started = now;
@@ -75,24 +77,34 @@ export function stillOpen(w: Int32Array, base: number, socket: number): boolean 
   return Atomics.load(w, base + Direct.Socket) === socket && (Atomics.load(w, base + Direct.Flags) & DirectFlag.Closed) === 0;
 }
 
+/** usableFd's refusals: the entry is closing (or no longer this socket's), or its descriptor went with its engine. */
+export const CLOSING = -1;
+export const GONE = -2;
+
 /**
  * The descriptor a caller holding one of the entry's locks may use for its next system call,
- * or -1 when it may not: the entry no longer describes `socket`, is closing, or its number
- * no longer names the socket the engine published (its engine is gone: descriptor.ts).
- * Asked before every system call, not once per command: an engine can die between two.
+ * or CLOSING / GONE when it may not: the entry no longer describes `socket` or is closing,
+ * or its number no longer names the socket the engine published (its engine is gone:
+ * descriptor.ts). Asked before every system call, not once per command: an engine can die
+ * between two.
  */
 export function usableFd(w: Int32Array, base: number, socket: number): number {
-  if (!stillOpen(w, base, socket)) return -1;
-  const fd = Atomics.load(w, base + Direct.Fd);
   const generation = Atomics.load(w, Reg.Generation);
-  if (stillTheSocket(fd, Atomics.load(w, base + Direct.Dev), floats![(base + Direct.Ino) >> 1]!)) return fd;
+  if (!stillOpen(w, base, socket)) return CLOSING;
+  const fd = Atomics.load(w, base + Direct.Fd);
+  const dev = Atomics.load(w, base + Direct.Dev);
+  const ino = floats![(base + Direct.Ino) >> 1]!;
+  // Those words are this socket's only if the entry still names it, open, in the same
+  // generation (a new engine clears the table; socket numbers are never reused).
+  if (!stillOpen(w, base, socket) || Atomics.load(w, Reg.Generation) !== generation) return CLOSING;
+  if (stillTheSocket(fd, dev, ino)) return fd;
   Atomics.or(w, base + Direct.Flags, DirectFlag.Closed); // for good: the next callers need not ask
   // The engine closes a descriptor only after retiring its entry, so one that is gone under
-  // a live entry went with its engine: the proof that it is dead, seconds before its missed
-  // heartbeats would say so. Every waiting caller is told now (-10050), and its starter
-  // brings up a new one. (Not if a new engine has been started meanwhile: its generation.)
+  // an entry its engine still publishes went with that engine: the proof that it is dead,
+  // seconds before its missed heartbeats would say so. Every waiting caller is told now
+  // (-10050), and its starter brings up a new one. (Not if a new engine has started since.)
   if (Atomics.load(w, Reg.Generation) === generation && Atomics.compareExchange(w, Reg.State, EngineState.Ready, EngineState.Dead) === EngineState.Ready) {
     Atomics.notify(w, Reg.State);
   }
-  return -1;
+  return GONE;
 }
