@@ -163,9 +163,11 @@ export function registerChannel(dataBytes: number): Channel | number {
   announce.close();
   // The engine's generation (>= 1) takes the slot on; a negative word is its refusal.
   // The engine answers at once, unless it cannot connect to this thread's lifeline for want
-  // of descriptors, which it then retries: those running out is this call's answer too.
+  // of descriptors, which it then retries: those running out is this call's answer too. An
+  // engine that died before it took the announcement never answers: its end is the answer.
   let starved = false;
   const answered = parkUntil(header, Slot.Registered, (g) => g === generation || g < 0, REGISTER_DEADLINE_MS, () => {
+    if (Atomics.load(registry, Reg.Generation) !== generation || Atomics.load(registry, Reg.State) !== EngineState.Ready) return false;
     starved = !descriptorsLeft(1);
     return !starved;
   });
