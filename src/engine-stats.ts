@@ -4,7 +4,8 @@
  * so it lives in the shared layer, as protocol.ts does, which both sides import.
  */
 export interface EngineStats {
-  sockets: { connections: number; listeners: number; unbound: number; closing: number };
+  /** `datagram`: UDPOpen's sockets. */
+  sockets: { connections: number; listeners: number; unbound: number; datagram: number; closing: number };
   /** Requests waiting in the engine: receives, sends, accepts, waits. */
   parked: number;
   /** Bytes received and sent, by every connection of this engine. */

@@ -12,6 +12,16 @@ export { TCPReceiveUntil, type Delimiter } from './commands/receive-until.js';
 export { TCPStartTLS } from './commands/start-tls.js';
 export { TCPClose, TCPBlock } from './commands/close.js';
 export {
+  UDPOpen,
+  UDPSendTo,
+  UDPReceiveFrom,
+  UDPConnect,
+  UDPJoinGroup,
+  UDPLeaveGroup,
+  type DatagramSender,
+  type SenderHolder,
+} from './commands/datagram.js';
+export {
   TCPGetMyAddr,
   TCPGetMyPort,
   TCPGetRemoteAddr,

@@ -31,12 +31,15 @@ export const Sockets = {
   Unbound: 4,
   /** Socket 0: this thread's defaults for the connections it makes. */
   Thread: 8,
+  /** A datagram socket: UDPOpen's. */
+  Datagram: 16,
 } as const;
 
 /** A Timeout option's value of 'infinite', as it travels. */
 export const INFINITE = -1;
 
 const ANY_SOCKET = Sockets.Connection | Sockets.Listener | Sockets.Unbound;
+const DATAGRAM = Sockets.Datagram;
 const SERVER_SIDE = Sockets.Listener | Sockets.Unbound;
 
 /** Where the engine keeps a connection option (engine/connection-defaults.ts's ConnectionOptions). */
@@ -81,7 +84,7 @@ export const OPTIONS = {
   address: {
     id: 1,
     kind: OptionKind.Text,
-    on: ANY_SOCKET,
+    on: ANY_SOCKET | DATAGRAM,
     setOn: Sockets.Unbound,
     doc: 'local address to bind (IP literal or host name); set before TCPBind. Default: all interfaces (dual-stack ::)',
   },
@@ -178,7 +181,7 @@ export const OPTIONS = {
   timeout: {
     id: 14,
     kind: OptionKind.Timeout,
-    on: ANY_SOCKET | Sockets.Thread,
+    on: ANY_SOCKET | Sockets.Thread | DATAGRAM,
     connection: { field: 'timeoutMs', initial: INFINITE },
     doc: "the socket's own time-out, ms or 'infinite' (the default): bounds blocking TCPReceive, TCPSend and TCPAccept, which then give -522",
   },
@@ -191,7 +194,7 @@ export const OPTIONS = {
   family: {
     id: 16,
     kind: OptionKind.Integer,
-    on: ANY_SOCKET | Sockets.Thread,
+    on: ANY_SOCKET | Sockets.Thread | DATAGRAM,
     setOn: Sockets.Unbound | Sockets.Thread,
     min: 0,
     max: 6,
@@ -201,13 +204,14 @@ export const OPTIONS = {
   reuseaddr: {
     id: 17,
     kind: OptionKind.Flag,
-    on: SERVER_SIDE,
-    doc: "a listener's SO_REUSEADDR: 1, always (node sets it on every listener); setting 0 gives -10045",
+    on: SERVER_SIDE | DATAGRAM | Sockets.Thread,
+    setOn: SERVER_SIDE | Sockets.Thread,
+    doc: "a listener's SO_REUSEADDR: 1, always (node sets it on every listener); setting 0 gives -10045. A datagram socket's: set on socket 0 before UDPOpen (it binds at once, and SO_REUSEADDR is set before bind), 0 by default; lets several datagram sockets share a port (multicast receivers)",
   },
   sndbuf: {
     id: 18,
     kind: OptionKind.Integer,
-    on: ANY_SOCKET | Sockets.Thread,
+    on: ANY_SOCKET | Sockets.Thread | DATAGRAM,
     connection: { field: 'sendBufferBytes', initial: 1024 * 1024 },
     min: 4096,
     max: 64 * 1024 * 1024,
@@ -216,7 +220,7 @@ export const OPTIONS = {
   rcvbuf: {
     id: 19,
     kind: OptionKind.Integer,
-    on: ANY_SOCKET | Sockets.Thread,
+    on: ANY_SOCKET | Sockets.Thread | DATAGRAM,
     connection: { field: 'receiveBufferBytes', initial: 2 * 1024 * 1024 },
     min: 4096,
     max: 64 * 1024 * 1024,
@@ -225,7 +229,7 @@ export const OPTIONS = {
   encoding: {
     id: 20,
     kind: OptionKind.Named,
-    on: ANY_SOCKET | Sockets.Thread,
+    on: ANY_SOCKET | Sockets.Thread | DATAGRAM,
     connection: { field: 'encoding', initial: 0 },
     idOf: encodingId,
     nameOf: encodingName,
@@ -312,6 +316,47 @@ export const OPTIONS = {
     on: Sockets.Listener,
     readOnly: true,
     doc: 'a TLS listener: clients so far that went away, stalled past `handshaketimeout`, or were displaced before finishing their handshake (never seen by TCPAccept)',
+  },
+  broadcast: {
+    id: 90,
+    kind: OptionKind.Flag,
+    on: DATAGRAM,
+    doc: 'a datagram socket: 1 lets UDPSendTo send to a broadcast address (SO_BROADCAST; without it -10013). Default 0',
+  },
+  ttl: {
+    id: 91,
+    kind: OptionKind.Integer,
+    on: DATAGRAM,
+    min: 1,
+    max: 255,
+    doc: "a datagram socket: the IP time-to-live (hop limit) of its unicast datagrams. Default: the system's (64)",
+  },
+  multicastttl: {
+    id: 92,
+    kind: OptionKind.Integer,
+    on: DATAGRAM,
+    min: 0,
+    max: 255,
+    doc: 'a datagram socket: the time-to-live of its multicast datagrams. Default 1 (this network only)',
+  },
+  multicastloop: {
+    id: 93,
+    kind: OptionKind.Flag,
+    on: DATAGRAM,
+    doc: "a datagram socket: 1 (the default) delivers its multicast datagrams to this host's own members too",
+  },
+  multicastinterface: {
+    id: 94,
+    kind: OptionKind.Text,
+    on: DATAGRAM,
+    doc: "a datagram socket: the local address (IPv4) or interface scope (IPv6, e.g. '::%lo') its multicast datagrams leave from",
+  },
+  dropped: {
+    id: 95,
+    kind: OptionKind.Integer,
+    on: DATAGRAM,
+    readOnly: true,
+    doc: "a datagram socket: datagrams lost for want of room so far: dropped by the engine (its queue for the socket is bounded by `rcvbuf`) plus those the kernel dropped (its receive buffer full)",
   },
 } as const satisfies Record<string, Omit<OptionSpec, 'name'>>;
 

@@ -181,6 +181,20 @@ export const Op = {
   ServeRequests: 40,
   NextRequest: 41,
   RequestCounts: 42,
+  /**
+   * Datagram sockets (50-59; src/engine/datagram-socket.ts). UdpOpen: bind a new one
+   * (Arg0 port, Arg2 time limit for the address look-up, data: the address). UdpSendTo:
+   * one datagram (Arg0 port, Arg1 the host's length in bytes; data: host then payload).
+   * UdpReceiveFrom: one datagram (Arg0 most bytes wanted); the reply's data area holds a
+   * DatagramHeader, the sender's address, then the bytes. UdpConnect: a default peer
+   * (Arg0 port, Arg2 time limit; data: host). UdpMembership: join (Arg0 1) or leave (0)
+   * a multicast group (data: group, then NUL and the interface if any).
+   */
+  UdpOpen: 50,
+  UdpSendTo: 51,
+  UdpReceiveFrom: 52,
+  UdpConnect: 53,
+  UdpMembership: 54,
   /** Test hook (only with TEST_HOOKS_ENV): makes the engine throw from its event loop, to prove callers survive it. */
   Crash: 99,
   /** Test hook (only with TEST_HOOKS_ENV): the engine's event loop stops turning (an endless loop), silently. */
@@ -250,9 +264,42 @@ export const OPERATIONS = {
   ServeRequests: { socket: 'the listening socket', arg0: 'idle time-out, ms (NO_TIMEOUT: none)', arg1: 'idle time allowed while draining, ms (NO_TIMEOUT: none)', result: '0' },
   NextRequest: { socket: 'the listening socket', arg0: 'a connection handed back to the watch (0: none)', result: 'the next connection with bytes to read', replyData: "the peer's address", replyArg: "the peer's port" },
   RequestCounts: { socket: 'the listening socket', result: '0', replyData: "'idle ready handshakeFailures arrived' of the watch" },
+  UdpOpen: { arg0: 'port (0: any)', arg1: 'UdpOpenFlag bits', arg2: TIME_LIMIT + ' for the address look-up', data: "the local address ('' all IPv4 interfaces)", result: 'the new datagram socket number' },
+  UdpSendTo: { socket: 'the datagram socket', arg0: 'port', arg1: "the host's length in bytes (UTF-8), with UdpSendToFlag bits", arg2: TIME_LIMIT + ' for the look-up', data: 'the host, then the datagram', result: 'bytes sent' },
+  UdpReceiveFrom: { socket: 'the datagram socket', arg0: 'most bytes wanted', result: 'bytes received; -10040 when the datagram was longer', replyData: 'a DatagramHeader, the sender\'s address (UTF-8), then the bytes' },
+  UdpConnect: { socket: 'the datagram socket', arg0: 'port', arg2: TIME_LIMIT + ' for the look-up', data: 'the host', result: '0' },
+  UdpMembership: { socket: 'the datagram socket', arg0: '1 join, 0 leave', data: 'the group, then NUL and the interface address if any', result: '0' },
   Crash: { result: 'none: the engine throws' },
   Hang: { result: 'none: the engine stops turning' },
 } as const satisfies Record<keyof typeof Op, OperationShape>;
+
+/**
+ * The words at the start of an Op.UdpReceiveFrom reply (Uint32, little-endian as the
+ * machine's): the datagram's full length, the sender's port, the length of its address
+ * text, the encoding id the bytes are in (the socket's `encoding`), the bytes copied.
+ */
+export const DatagramHeader = { Size: 0, Port: 1, AddressLength: 2, Encoding: 3, Copied: 4, Words: 5 } as const;
+export const DATAGRAM_HEADER_BYTES = DatagramHeader.Words * 4;
+
+/**
+ * Op.Receive's ReplyArg bit on a datagram socket: the datagram was longer than the
+ * buffer (the bytes are its first ones; TCPReceive answers -10040). The low bits are
+ * the encoding id, as for a stream's Character field.
+ */
+export const RECEIVE_TRUNCATED = 1 << 16;
+
+/** Op.UdpSendTo's Arg1: the host's length in its low 16 bits, and these flags above them. */
+export const UdpSendToFlag = {
+  /** The datagram is text as UTF-8: the engine re-encodes it in the socket's `encoding`. */
+  Text: 1 << 16,
+  HostLengthMask: 0xffff,
+} as const;
+
+/** Flags of Op.UdpOpen (Arg1). */
+export const UdpOpenFlag = {
+  /** SO_REUSEADDR before bind (socket 0's `reuseaddr`): several sockets may share the port. */
+  ReuseAddr: 1,
+} as const;
 
 /** Flags of Op.Send (Arg0). */
 export const SendFlag = {

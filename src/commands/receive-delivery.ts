@@ -1,5 +1,6 @@
 /** Where a receive's reply goes: a Uint8Array, or a holder's value (Character or Binary). */
 import type { Channel } from '../channel/caller.js';
+import { RECEIVE_TRUNCATED } from '../protocol.js';
 import { decodeText } from '../text/encodings.js';
 import { assignHolder, type Holder } from './payload.js';
 
@@ -15,7 +16,7 @@ export function deliver(channel: Channel, result: number, target: Uint8Array | u
   } else if (holder !== undefined) {
     const value =
       typeof holder.value === 'string'
-        ? decodeText(channel.data.subarray(0, channel.replyLength), channel.replyArg)
+        ? decodeText(channel.data.subarray(0, channel.replyLength), channel.replyArg & ~RECEIVE_TRUNCATED)
         : new Uint8Array(channel.data.subarray(0, result)); // a copy: the area is reused
     return assignHolder(holder, value); // false: the holder refused (payload.ts)
   }

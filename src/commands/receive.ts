@@ -1,7 +1,7 @@
 /** TCPReceive(socket, buffer, maxbytes?). */
 import type { Channel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
-import { Op, ReceiveFlag } from '../protocol.js';
+import { Op, RECEIVE_TRUNCATED, ReceiveFlag } from '../protocol.js';
 import { command, run } from './command.js';
 import { learnFromPark, receiveDirectly } from './direct-transfer.js';
 import { bytesOf, type Holder } from './payload.js';
@@ -48,5 +48,6 @@ export function receiveInto(channel: Channel, socket: number, target: Uint8Array
   learnFromPark();
   if (result < 0) return result;
   if (!deliver(channel, result, target, holder)) return ErrorCode.InvalidArgument; // a holder that refused after all
-  return result;
+  // A connected datagram socket's datagram longer than the buffer: its first bytes, and -10040 (as Winsock's recv).
+  return (channel.replyArg & RECEIVE_TRUNCATED) !== 0 ? ErrorCode.MessageTooLong : result;
 }

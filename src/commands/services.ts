@@ -8,10 +8,13 @@ import { isFiniteNumber, type Rule } from './validate.js';
 
 const SERVICES_FILE = process.env.TCP_COMMANDS_SERVICES ?? '/etc/services';
 
-let tcpServices: Map<string, number> | undefined;
+/** The transport a service name is looked up for: TCP for streams, UDP for datagram sockets (tftp is 69/udp only). */
+export type Transport = 'tcp' | 'udp';
 
-function loadServices(): Map<string, number> {
-  const services = new Map<string, number>();
+let servicesByTransport: Record<Transport, Map<string, number>> | undefined;
+
+function loadServices(): Record<Transport, Map<string, number>> {
+  const services = { tcp: new Map<string, number>(), udp: new Map<string, number>() };
   let text = '';
   try {
     text = readFileSync(SERVICES_FILE, 'utf8');
@@ -20,10 +23,11 @@ function loadServices(): Map<string, number> {
   }
   for (const line of text.split('\n')) {
     const [name, portAndProtocol, ...aliases] = line.replace(/#.*/, '').trim().split(/\s+/);
-    const match = /^(\d+)\/tcp$/.exec(portAndProtocol ?? '');
+    const match = /^(\d+)\/(tcp|udp)$/.exec(portAndProtocol ?? '');
     if (name === undefined || name === '' || match === null) continue;
     const port = Number(match[1]);
-    for (const key of [name, ...aliases]) if (!services.has(key)) services.set(key, port);
+    const table = services[match[2] as Transport];
+    for (const key of [name, ...aliases]) if (!table.has(key)) table.set(key, port);
   }
   return services;
 }
@@ -32,9 +36,9 @@ function loadServices(): Map<string, number> {
 const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9._+-]*$/;
 
 /** The TCP port of a service name, or undefined when the database does not know it. */
-export function servicePort(name: string): number | undefined {
-  tcpServices ??= loadServices();
-  return tcpServices.get(name);
+export function servicePort(name: string, transport: Transport = 'tcp'): number | undefined {
+  servicesByTransport ??= loadServices();
+  return servicesByTransport[transport].get(name);
 }
 
 /**
@@ -42,13 +46,13 @@ export function servicePort(name: string): number | undefined {
  * error code: -501 wrong type, -10022 out of range, -10109 unknown service, and
  * `zeroCode` for port 0 (0 itself when port 0 is allowed, as in TCPBind).
  */
-export function portArgument(value: unknown, zeroCode: number): number {
+export function portArgument(value: unknown, zeroCode: number, transport: Transport = 'tcp'): number {
   if (typeof value === 'string') {
-    if (/^\d+$/.test(value)) return portArgument(Number(value), zeroCode);
+    if (/^\d+$/.test(value)) return portArgument(Number(value), zeroCode, transport);
     // Neither digits nor a name a services database could hold (' 80', '80 ', '+80',
     // '-1', '', control characters): -10022, the same for every such form.
     if (!SERVICE_NAME.test(value)) return ErrorCode.InvalidArgument;
-    return servicePort(value) ?? ErrorCode.UnknownService;
+    return servicePort(value, transport) ?? ErrorCode.UnknownService;
   }
   if (!isFiniteNumber(value)) return ErrorCode.WrongType;
   if (!Number.isInteger(value) || value < 0 || value > 65535) return ErrorCode.InvalidArgument;
@@ -56,9 +60,9 @@ export function portArgument(value: unknown, zeroCode: number): number {
 }
 
 /** The rule of a port argument; `zeroCode` answers port 0 (0: allowed). */
-export function portRule(zeroCode: number): Rule {
+export function portRule(zeroCode: number, transport: Transport = 'tcp'): Rule {
   return (value) => {
-    const port = portArgument(value, zeroCode);
+    const port = portArgument(value, zeroCode, transport);
     return port < 0 ? port : 0;
   };
 }

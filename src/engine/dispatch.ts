@@ -9,6 +9,7 @@ import type { Engine } from './engine-sockets.js';
 import { localAddress, localPort, remoteAddress, remotePort } from './ops/addresses.js';
 import { block, close } from './ops/close.js';
 import { connect } from './ops/connect.js';
+import { udpConnect, udpMembership, udpOpen, udpReceiveFrom, udpSendTo } from './ops/datagram.js';
 import { flush } from './ops/flush.js';
 import { flushSocket } from './ops/flush-socket.js';
 import { available, stats, waitForClose } from './ops/inspect.js';
@@ -67,6 +68,11 @@ const handlers = new Map<number, Handler>([
   [Op.ServeRequests, serveRequests],
   [Op.NextRequest, nextRequest],
   [Op.RequestCounts, requestCounts],
+  [Op.UdpOpen, udpOpen],
+  [Op.UdpSendTo, udpSendTo],
+  [Op.UdpReceiveFrom, udpReceiveFrom],
+  [Op.UdpConnect, udpConnect],
+  [Op.UdpMembership, udpMembership],
 ]);
 
 // Any thread holding the engine's handle could freeze every socket of the process with

@@ -9,6 +9,7 @@
  */
 import { ErrorCode } from '../errors.js';
 import { releaseDirectLocksOf } from '../direct-table.js';
+import { DatagramSocket } from './datagram-socket.js';
 import { ListenerSocket } from './listener-socket.js';
 import type { EngineSlot } from './slot.js';
 import { type SocketEntry, SocketTable } from './socket-table.js';
@@ -39,7 +40,7 @@ export class Engine {
    */
   forgetSlot(slot: EngineSlot): void {
     for (const entry of this.table.values()) {
-      if (entry instanceof StreamSocket || entry instanceof ListenerSocket) entry.forget(slot);
+      if (entry instanceof StreamSocket || entry instanceof ListenerSocket || entry instanceof DatagramSocket) entry.forget(slot);
     }
     // A lock it held for a direct system call (it died inside one, or waiting for the
     // remainder of its send) would keep every other thread off that socket.

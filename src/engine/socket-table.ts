@@ -4,11 +4,12 @@
  * stale number finds nothing and gets -509, never somebody else's connection.
  */
 import { Reg } from '../protocol.js';
+import type { DatagramSocket } from './datagram-socket.js';
 import type { ListenerSocket } from './listener-socket.js';
 import type { StreamSocket } from './stream-socket.js';
 import type { UnboundSocket } from './unbound-socket.js';
 
-export type SocketEntry = StreamSocket | ListenerSocket | UnboundSocket;
+export type SocketEntry = StreamSocket | ListenerSocket | UnboundSocket | DatagramSocket;
 
 export class SocketTable {
   private readonly entries = new Map<number, SocketEntry>();

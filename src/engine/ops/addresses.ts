@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { ErrorCode } from '../../errors.js';
 import { AddressFlag } from '../../protocol.js';
+import { DatagramSocket } from '../datagram-socket.js';
 import type { Engine } from '../engine-sockets.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { SocketEntry } from '../socket-table.js';
@@ -19,6 +20,7 @@ function answerAddress(slot: EngineSlot, address: string | undefined): void {
 function local(entry: SocketEntry): { address?: string | undefined; port?: number | undefined } | undefined {
   if (entry instanceof StreamSocket) return { address: entry.socket.localAddress, port: entry.socket.localPort };
   if (entry instanceof ListenerSocket) return entry.server.address() as AddressInfo | null ?? undefined;
+  if (entry instanceof DatagramSocket) return entry.socket.address();
   return undefined;
 }
 
@@ -39,11 +41,15 @@ export function localPort(slot: EngineSlot, engine: Engine): void {
 }
 
 export function remoteAddress(slot: EngineSlot, engine: Engine): void {
+  const datagram = engine.table.get(slot.socket);
+  if (datagram instanceof DatagramSocket) return answerAddress(slot, datagram.peer?.address);
   const stream = engine.stream(slot);
   if (stream !== undefined) answerAddress(slot, stream.socket.remoteAddress);
 }
 
 export function remotePort(slot: EngineSlot, engine: Engine): void {
+  const datagram = engine.table.get(slot.socket);
+  if (datagram instanceof DatagramSocket) return slot.reply(datagram.peer?.port ?? ErrorCode.NotConnected);
   const stream = engine.stream(slot);
   if (stream !== undefined) slot.reply(stream.socket.remotePort ?? ErrorCode.NotConnected);
 }

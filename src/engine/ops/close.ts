@@ -1,5 +1,6 @@
 /** TCPClose and TCPBlock, on every kind of socket. */
 import { ErrorCode } from '../../errors.js';
+import { DatagramSocket } from '../datagram-socket.js';
 import type { Engine } from '../engine-sockets.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { EngineSlot } from '../slot.js';
@@ -23,7 +24,7 @@ export function close(slot: EngineSlot, engine: Engine): void {
   else {
     // The number is released at once: from here on it is -509 on every thread.
     engine.table.delete(slot.socket);
-    if (entry instanceof ListenerSocket) entry.release();
+    if (entry instanceof ListenerSocket || entry instanceof DatagramSocket) entry.release();
   }
   slot.reply(0);
 }

@@ -6,6 +6,7 @@ import { getHeapStatistics } from 'node:v8';
 import type { EngineStats } from '../../engine-stats.js';
 import { Reg } from '../../protocol.js';
 import type { ThreadFigures } from '../dispatch.js';
+import { DatagramSocket } from '../datagram-socket.js';
 import type { Engine } from '../engine-sockets.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { EngineSlot } from '../slot.js';
@@ -13,6 +14,8 @@ import { StreamSocket } from '../stream-socket.js';
 import { UnboundSocket } from '../unbound-socket.js';
 
 export function available(slot: EngineSlot, engine: Engine): void {
+  const entry = engine.table.get(slot.socket);
+  if (entry instanceof DatagramSocket) return slot.reply(entry.nextLength); // as FIONREAD: the next datagram's length
   engine.stream(slot)?.available(slot);
 }
 
@@ -24,7 +27,7 @@ export function waitForClose(slot: EngineSlot, engine: Engine): void {
 export function stats(slot: EngineSlot, engine: Engine, threads: ThreadFigures): void {
   (globalThis as { gc?: () => void }).gc?.();
   const figures: EngineStats = {
-    sockets: { connections: 0, listeners: 0, unbound: 0, closing: engine.closing.size },
+    sockets: { connections: 0, listeners: 0, unbound: 0, datagram: 0, closing: engine.closing.size },
     parked: 0,
     bytesIn: engine.bytesIn,
     bytesOut: engine.bytesOut,
@@ -50,6 +53,11 @@ export function stats(slot: EngineSlot, engine: Engine, threads: ThreadFigures):
       figures.parked += entry.parked;
     } else if (entry instanceof UnboundSocket) {
       figures.sockets.unbound++;
+    } else if (entry instanceof DatagramSocket) {
+      figures.sockets.datagram++;
+      figures.parked += entry.parked;
+      figures.bytesIn += entry.bytesIn;
+      figures.bytesOut += entry.bytesOut;
     }
   }
   for (const closing of engine.closing) {

@@ -9,7 +9,9 @@ import type { TLSSocket } from 'node:tls';
 import { ErrorCode } from '../../errors.js';
 import { OptionId, optionOfId, type OptionSpec, Sockets, TEXT_VALUE, INFINITE } from '../../option-table.js';
 import { connectionOption, type ConnectionOptions, setConnectionOption } from '../connection-defaults.js';
+import { DatagramSocket } from '../datagram-socket.js';
 import type { Engine } from '../engine-sockets.js';
+import { getDatagramOption, setDatagramOption } from './datagram-options.js';
 import { ListenerSocket } from '../listener-socket.js';
 import { ServerTls } from '../server-tls.js';
 import type { EngineSlot } from '../slot.js';
@@ -19,6 +21,7 @@ import { UnboundSocket } from '../unbound-socket.js';
 
 function kindOf(entry: SocketEntry): number {
   if (entry instanceof StreamSocket) return Sockets.Connection;
+  if (entry instanceof DatagramSocket) return Sockets.Datagram;
   return entry instanceof ListenerSocket ? Sockets.Listener : Sockets.Unbound;
 }
 
@@ -37,6 +40,7 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
   const option = applicable(slot, entry, true);
   // connecttimeout belongs to socket 0 (the thread's defaults), read-only ones to nobody.
   if (option === undefined || option.readOnly === true) return slot.reply(ErrorCode.InvalidArgument);
+  if (entry instanceof DatagramSocket) return setDatagramOption(slot, entry, option);
   if (option.connection !== undefined) {
     if (entry instanceof StreamSocket) {
       const changes: Partial<ConnectionOptions> = {};
@@ -105,6 +109,7 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
   if (entry === undefined) return;
   const option = applicable(slot, entry, false);
   if (option === undefined) return slot.reply(ErrorCode.InvalidArgument);
+  if (entry instanceof DatagramSocket) return getDatagramOption(slot, entry, option);
   if (option.connection !== undefined) {
     const value = connectionOption(entry instanceof StreamSocket ? entry.options : entry.connection, option);
     return value === INFINITE ? slot.replyText(0, 'infinite', TEXT_VALUE) : slot.reply(value);
@@ -165,6 +170,7 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
 function localAddress(entry: SocketEntry): string {
   if (entry instanceof UnboundSocket) return entry.address ?? '';
   if (entry instanceof StreamSocket) return entry.socket.localAddress ?? '';
+  if (entry instanceof DatagramSocket) return entry.socket.address().address;
   return (entry.server.address() as { address?: string } | null)?.address ?? '';
 }
 

@@ -1,0 +1,214 @@
+/**
+ * The datagram commands: UDPOpen, UDPSendTo, UDPReceiveFrom, UDPConnect, UDPJoinGroup,
+ * UDPLeaveGroup. A datagram socket is numbered like every other socket, so TCPClose,
+ * TCPBlock, TCPSetOption / TCPGetOption, TCPGetMyAddr / TCPGetMyPort take it, and once
+ * connected (UDPConnect) TCPSend / TCPReceive move whole datagrams to and from its peer.
+ */
+import type { Channel } from '../channel/caller.js';
+import { ErrorCode } from '../errors.js';
+import { OptionId } from '../option-table.js';
+import { DATAGRAM_HEADER_BYTES, DatagramHeader, Op, UdpOpenFlag, UdpSendToFlag } from '../protocol.js';
+import { decodeText } from '../text/encodings.js';
+import { command, run } from './command.js';
+import { applyThreadDefaults } from './connect.js';
+import { hostArgument, hostName } from './host-name.js';
+import { assignHolder, bytesOf, type Holder, sendPayload, type SendBuffer } from './payload.js';
+import { receiveBuffer } from './receive-buffer.js';
+import { portArgument, portRule } from './services.js';
+import { threadState } from './thread-state.js';
+import { socketNumber } from './validate.js';
+
+/** The largest datagram payload of any family (IPv6's); the engine checks its socket's own (IPv4: 65,507). */
+const LARGEST_DATAGRAM = 65_527;
+
+/** Where UDPReceiveFrom's `from` learns the sender: `{ address, port, size }`. */
+export interface DatagramSender {
+  address: string;
+  port: number;
+  /** The datagram's full length (more than the count returned when it did not fit: -10040). */
+  size: number;
+}
+
+/** UDPReceiveFrom's `from`: a holder whose `value` becomes the sender. */
+export interface SenderHolder {
+  value?: DatagramSender | undefined;
+}
+
+/** UDPOpen's address: '' (all IPv4 interfaces) or a host as TCPConnect takes it. */
+function localAddress(value: unknown): number {
+  if (value === undefined || value === '') return 0;
+  return hostName(value);
+}
+
+/** `from`: left out, or an object whose `value` can be set (checked before a datagram is taken). */
+function senderHolder(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return ErrorCode.WrongType;
+  try {
+    const current = (value as SenderHolder).value;
+    (value as SenderHolder).value = current;
+    return 0;
+  } catch {
+    return ErrorCode.InvalidArgument; // frozen, or a setter that refuses: no datagram is lost to it
+  }
+}
+
+/** A datagram's payload: what TCPSend takes, as one piece. */
+function datagramPayload(value: unknown): number {
+  const payload = sendPayload(value);
+  return typeof payload === 'number' ? payload : 0;
+}
+
+const OPEN = command({
+  name: 'UDPOpen', min: 0, max: 2,
+  rules: [[0, localAddress], [1, portRule(0, 'udp')]],
+  core: (channel, address: string | undefined, serviceOrPort: number | string | undefined) => {
+    const host = address === undefined || address === '' ? '' : (hostArgument(address) as string);
+    const length = channel.data.write(host, 0, 'utf8');
+    const reuse = threadState.connectionDefaults.get(OptionId.reuseaddr) === 1 ? UdpOpenFlag.ReuseAddr : 0;
+    const port = serviceOrPort === undefined ? 0 : portArgument(serviceOrPort, 0, 'udp');
+    const socket = channel.call(Op.UdpOpen, 0, port, reuse, threadState.commsTimeoutMs, length);
+    if (socket > 0) applyThreadDefaults(channel, socket); // socket 0's timeout, encoding, buffers
+    return socket;
+  },
+});
+
+/**
+ * A new datagram socket bound to `address` (IPv4 or IPv6 by its form: '' all IPv4
+ * interfaces, '::' every interface of both families) and a port number or UDP service
+ * name, 0 for one the system chooses (TCPGetMyPort reads it). Returns its number, or an
+ * error code (-10048 port in use, -10049 an address not of this machine).
+ */
+export function UDPOpen(address: string = '', serviceOrPort: number | string = 0): number {
+  return run(OPEN, arguments.length, address, serviceOrPort);
+}
+
+const SEND_TO = command({
+  name: 'UDPSendTo', min: 4, max: 4,
+  rules: [[0, socketNumber], [1, hostName], [2, portRule(ErrorCode.AddressNotAvailable, 'udp')], [3, datagramPayload]],
+  core: (channel, socket: number, host: string, serviceOrPort: number | string, buffer: SendBuffer) =>
+    sendDatagram(channel, socket, hostArgument(host) as string, portArgument(serviceOrPort, 0, 'udp'), sendPayload(buffer) as string | Uint8Array),
+});
+
+/**
+ * Sends `buffer` (a string in the socket's `encoding`, bytes, or a holder's value) as one
+ * datagram to `host` (a name is looked up as for TCPConnect) and port. Returns its length,
+ * or an error code: -10040 longer than one datagram can be (nothing sent), -10013 a
+ * broadcast address without the socket's `broadcast` option, -10056 the socket has a
+ * default peer (UDPConnect: use TCPSend).
+ */
+export function UDPSendTo(socket: number, host: string, serviceOrPort: number | string, buffer: SendBuffer): number {
+  return run(SEND_TO, arguments.length, socket, host, serviceOrPort, buffer);
+}
+
+function sendDatagram(channel: Channel, socket: number, host: string, port: number, payload: string | Uint8Array): number {
+  const data = channel.data;
+  const hostLength = data.write(host, 0, 'utf8');
+  const room = Math.min(data.length - hostLength, LARGEST_DATAGRAM * 4);
+  if (typeof payload === 'string') {
+    // Encoded straight into shared memory; the engine re-encodes it in the socket's `encoding`.
+    if (Buffer.byteLength(payload) > room) return ErrorCode.MessageTooLong;
+    const length = data.write(payload, hostLength, 'utf8');
+    return channel.call(Op.UdpSendTo, socket, port, hostLength | UdpSendToFlag.Text, threadState.commsTimeoutMs, hostLength + length);
+  }
+  if (payload.length > LARGEST_DATAGRAM) return ErrorCode.MessageTooLong;
+  data.set(payload, hostLength);
+  return channel.call(Op.UdpSendTo, socket, port, hostLength, threadState.commsTimeoutMs, hostLength + payload.length);
+}
+
+const RECEIVE_FROM = command({
+  name: 'UDPReceiveFrom', min: 2, max: 3,
+  rules: [[0, socketNumber], [1, receiveBuffer], [2, senderHolder]],
+  core: (channel, socket: number, buffer: Uint8Array | ArrayBufferView | Holder, from: SenderHolder | undefined) => receiveDatagram(channel, socket, buffer, from),
+});
+
+/**
+ * Receives one datagram into a Uint8Array (its first bytes) or a holder (a string value:
+ * text in the socket's `encoding`; a Uint8Array value: the bytes). `from.value` becomes
+ * `{ address, port, size }`. Returns the count, 0 for an empty datagram; a datagram longer
+ * than the buffer: its first bytes, the rest discarded, and -10040 (`from.value.size` says
+ * how long it was). A blocking socket waits, up to its `timeout` (-522); a non-blocking
+ * one answers -10035 when none is there.
+ */
+export function UDPReceiveFrom(socket: number, buffer: Uint8Array | ArrayBufferView | Holder, from?: SenderHolder): number {
+  return run(RECEIVE_FROM, arguments.length, socket, buffer, from);
+}
+
+function receiveDatagram(channel: Channel, socket: number, buffer: Uint8Array | ArrayBufferView | Holder, from: SenderHolder | undefined): number {
+  const target = ArrayBuffer.isView(buffer) ? bytesOf(buffer) : undefined;
+  const result = channel.call(Op.UdpReceiveFrom, socket, target?.length ?? LARGEST_DATAGRAM);
+  if (result < 0 && result !== ErrorCode.MessageTooLong) return result;
+  const data = channel.data;
+  const word = (index: number): number => data.readUInt32LE(index * 4);
+  const addressLength = word(DatagramHeader.AddressLength);
+  const start = DATAGRAM_HEADER_BYTES + addressLength;
+  const bytes = data.subarray(start, start + word(DatagramHeader.Copied));
+  if (target !== undefined) target.set(bytes);
+  else {
+    const holder = buffer as Holder;
+    const value = typeof holder.value === 'string' ? decodeText(bytes, word(DatagramHeader.Encoding)) : new Uint8Array(bytes);
+    if (!assignHolder(holder, value)) return ErrorCode.InvalidArgument;
+  }
+  if (from !== undefined) {
+    const sender = { address: data.toString('utf8', DATAGRAM_HEADER_BYTES, start), port: word(DatagramHeader.Port), size: word(DatagramHeader.Size) };
+    try {
+      from.value = sender;
+    } catch {
+      return ErrorCode.InvalidArgument; // a setter that accepted its own value back, then refused this one
+    }
+  }
+  return result;
+}
+
+const CONNECT = command({
+  name: 'UDPConnect', min: 3, max: 3,
+  rules: [[0, socketNumber], [1, hostName], [2, portRule(ErrorCode.AddressNotAvailable, 'udp')]],
+  core: (channel, socket: number, host: string, serviceOrPort: number | string) => {
+    const length = channel.data.write(hostArgument(host) as string, 0, 'utf8');
+    return channel.call(Op.UdpConnect, socket, portArgument(serviceOrPort, 0, 'udp'), 0, threadState.commsTimeoutMs, length);
+  },
+});
+
+/**
+ * Gives a datagram socket a default peer (connect(2) on it): TCPSend and TCPReceive then
+ * send to it and receive only from it (the kernel drops datagrams of others), and
+ * TCPGetRemoteAddr / TCPGetRemotePort name it. 0, or an error code (-10056 already connected).
+ */
+export function UDPConnect(socket: number, host: string, serviceOrPort: number | string): number {
+  return run(CONNECT, arguments.length, socket, host, serviceOrPort);
+}
+
+/** The interface argument of a group command: left out, '', or an address. */
+function interfaceAddress(value: unknown): number {
+  return value === undefined || value === '' ? 0 : hostName(value);
+}
+
+function membership(name: string, join: 1 | 0) {
+  return command({
+    name, min: 2, max: 3,
+    rules: [[0, socketNumber], [1, hostName], [2, interfaceAddress]],
+    core: (channel, socket: number, group: string, networkInterface: string | undefined) => {
+      const text = networkInterface === undefined || networkInterface === '' ? (hostArgument(group) as string) : `${hostArgument(group) as string}\0${networkInterface.trim()}`;
+      const length = channel.data.write(text, 0, 'utf8');
+      return channel.call(Op.UdpMembership, socket, join, 0, 0, length);
+    },
+  });
+}
+
+const JOIN = membership('UDPJoinGroup', 1);
+const LEAVE = membership('UDPLeaveGroup', 0);
+
+/**
+ * Joins an IPv4 or IPv6 multicast group (IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP) on the
+ * interface of `networkInterface` (a local address, or for IPv6 a scope such as '::%lo';
+ * left out: the system's choice). 0, or an error code (-10022 not a multicast address or
+ * already a member, -10049 no such interface).
+ */
+export function UDPJoinGroup(socket: number, group: string, networkInterface?: string): number {
+  return run(JOIN, arguments.length, socket, group, networkInterface);
+}
+
+/** Leaves a multicast group joined with UDPJoinGroup (the same arguments). */
+export function UDPLeaveGroup(socket: number, group: string, networkInterface?: string): number {
+  return run(LEAVE, arguments.length, socket, group, networkInterface);
+}

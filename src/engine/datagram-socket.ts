@@ -1,0 +1,262 @@
+/**
+ * A datagram socket (UDPOpen): node's dgram socket, bound, with a queue of the datagrams
+ * that arrived before anyone asked for them and the requests parked waiting for one.
+ *
+ * node reads every datagram whole (libuv reads into 64 KiB, more than an IPv4 or IPv6
+ * datagram can carry without jumbograms), so the engine always knows a datagram's full
+ * length: a receive into a smaller buffer gets its first bytes and -10040, as Winsock's
+ * recvfrom does, and its sender learns the size; node itself never says a datagram was cut.
+ *
+ * The queue is bounded as the kernel bounds a socket's receive buffer: by `rcvbuf` bytes
+ * (each datagram counted with DATAGRAM_OVERHEAD, so that a flood of empty datagrams is
+ * bounded too); a datagram that finds it full is dropped and counted in `dropped`, with
+ * the kernel's own drops for the socket (read from /proc/net/udp) added when asked.
+ */
+import type dgram from 'node:dgram';
+import { readFileSync, fstatSync } from 'node:fs';
+import { ErrorCode } from '../errors.js';
+import { DATAGRAM_HEADER_BYTES, DatagramHeader, RECEIVE_TRUNCATED } from '../protocol.js';
+import { encodeText } from '../text/encodings.js';
+import { type ConnectionOptions, defaultConnectionOptions } from './connection-defaults.js';
+import { plainAddress } from './plain-address.js';
+import type { EngineSlot } from './slot.js';
+
+/** What a queued datagram costs beyond its bytes (the kernel counts its buffer's overhead too). */
+export const DATAGRAM_OVERHEAD = 64;
+
+/** The largest payload of one datagram: 65,535 less the IPv4 (20) or IPv6 (none: its payload length excludes it) and UDP (8) headers. */
+export function largestDatagram(family: 4 | 6): number {
+  return family === 4 ? 65_507 : 65_527;
+}
+
+interface Datagram {
+  bytes: Buffer;
+  address: string;
+  port: number;
+}
+
+/** A receive parked for the next datagram: UDPReceiveFrom's (with the sender) or TCPReceive's. */
+interface Waiter {
+  slot: EngineSlot;
+  withSender: boolean;
+}
+
+export class DatagramSocket {
+  blocking = true;
+  /** Only `timeoutMs`, `encoding`, `sendBufferBytes` and `receiveBufferBytes` mean anything here. */
+  readonly options: ConnectionOptions = defaultConnectionOptions();
+  /** The default peer of UDPConnect, once connected. */
+  peer: { address: string; port: number } | undefined;
+  broadcast = false;
+  readonly reuseAddr: boolean;
+  bytesIn = 0;
+  bytesOut = 0;
+  /** Datagrams the engine dropped (its queue full). */
+  droppedHere = 0;
+  private readonly queue: Datagram[] = [];
+  private head = 0;
+  private queuedBytes = 0;
+  private readonly waiters: Waiter[] = [];
+  private closed = false;
+  /** An error the socket reported with no receive waiting (an ICMP refusal): the next receive's answer. */
+  private pending = 0;
+
+  constructor(
+    readonly socket: dgram.Socket,
+    readonly family: 4 | 6,
+    reuseAddr: boolean,
+  ) {
+    this.reuseAddr = reuseAddr;
+    socket.on('message', (bytes, from) => this.arrived(bytes, from.address, from.port));
+    // An ICMP port-unreachable for a connected socket's earlier send arrives as an error of
+    // the socket (ECONNREFUSED), not of any request: it is the next receive's answer.
+    socket.on('error', (error) => this.failed(error));
+  }
+
+  get parked(): number {
+    return this.waiters.length;
+  }
+
+  /** How many datagrams are queued (TCPAvailable answers the length of the first). */
+  get nextLength(): number {
+    return this.head < this.queue.length ? this.queue[this.head]!.bytes.length : 0;
+  }
+
+  // ---- receiving ------------------------------------------------------------------------
+
+  private arrived(bytes: Buffer, address: string, port: number): void {
+    if (this.closed) return;
+    const datagram = { bytes, address: plainAddress(address), port };
+    this.bytesIn += bytes.length;
+    const waiter = this.waiters.shift();
+    if (waiter !== undefined) return this.deliver(waiter.slot, waiter.withSender, datagram);
+    const cost = bytes.length + DATAGRAM_OVERHEAD;
+    if (this.queuedBytes + cost > this.options.receiveBufferBytes) {
+      this.droppedHere++;
+      return;
+    }
+    this.queue.push(datagram);
+    this.queuedBytes += cost;
+  }
+
+  private failed(error: Error): void {
+    const code = (error as { code?: string }).code === 'ECONNREFUSED' ? ErrorCode.ConnectionRefused : ErrorCode.ConnectionAborted;
+    const waiter = this.waiters.shift();
+    if (waiter !== undefined) waiter.slot.reply(code);
+    else this.pending = code;
+  }
+
+  private take(): Datagram | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const datagram = this.queue[this.head]!;
+    this.queue[this.head++] = undefined as unknown as Datagram;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    this.queuedBytes -= datagram.bytes.length + DATAGRAM_OVERHEAD;
+    return datagram;
+  }
+
+  /** UDPReceiveFrom (withSender) or TCPReceive on a connected one: one datagram, now or when it comes. */
+  receive(slot: EngineSlot, withSender: boolean): void {
+    const datagram = this.take();
+    if (datagram !== undefined) return this.deliver(slot, withSender, datagram);
+    if (this.pending !== 0) {
+      const code = this.pending;
+      this.pending = 0;
+      return slot.reply(code);
+    }
+    if (!this.blocking) return slot.reply(ErrorCode.WouldBlock);
+    this.waiters.push({ slot, withSender });
+    slot.park(this.options.timeoutMs, () => this.forget(slot));
+  }
+
+  /**
+   * Copies a datagram into the slot: with the sender, after a DatagramHeader and the
+   * address (UDPReceiveFrom); without, as a stream receive's reply (its bytes, ReplyArg
+   * the encoding, with RECEIVE_TRUNCATED when cut). Longer than asked: -10040 (header
+   * still filled: the caller copies the first bytes and reports the size).
+   */
+  private deliver(slot: EngineSlot, withSender: boolean, datagram: Datagram): void {
+    const size = datagram.bytes.length;
+    if (!withSender) {
+      const copied = datagram.bytes.copy(slot.data, 0, 0, Math.min(size, slot.arg0, slot.replyRoom));
+      return slot.reply(copied, copied, this.options.encoding | (copied < size ? RECEIVE_TRUNCATED : 0));
+    }
+    const data = slot.data;
+    const addressLength = data.write(datagram.address, DATAGRAM_HEADER_BYTES, 'utf8');
+    const start = DATAGRAM_HEADER_BYTES + addressLength;
+    const copied = datagram.bytes.copy(data, start, 0, Math.max(0, Math.min(size, slot.arg0, slot.replyRoom - start)));
+    data.writeUInt32LE(size, DatagramHeader.Size * 4);
+    data.writeUInt32LE(datagram.port, DatagramHeader.Port * 4);
+    data.writeUInt32LE(addressLength, DatagramHeader.AddressLength * 4);
+    data.writeUInt32LE(this.options.encoding, DatagramHeader.Encoding * 4);
+    data.writeUInt32LE(copied, DatagramHeader.Copied * 4);
+    slot.reply(copied < size ? ErrorCode.MessageTooLong : copied, start + copied);
+  }
+
+  // ---- sending ----------------------------------------------------------------------------
+
+  /**
+   * One datagram, to `host`/`port` (UDPSendTo) or to the default peer (TCPSend on a
+   * connected one): answered with its length once node has handed it to the kernel.
+   */
+  send(slot: EngineSlot, payload: Buffer, text: boolean, host: string | undefined, port: number, timeoutMs: number): void {
+    const bytes = text && this.options.encoding !== 0 ? encodeText(payload.toString('utf8'), this.options.encoding) : payload;
+    if (bytes.length > largestDatagram(this.family)) return slot.reply(ErrorCode.MessageTooLong);
+    if (host === undefined && this.peer === undefined) return slot.reply(ErrorCode.NotConnected);
+    if (host !== undefined && this.peer !== undefined) return slot.reply(ErrorCode.IsConnected);
+    const reply = slot.replier();
+    const length = bytes.length;
+    const done = (error: Error | null): void => {
+      if (error !== null) return reply(sendErrorCode(error));
+      this.bytesOut += length;
+      reply(length);
+    };
+    // node's send copies nothing: the slot's area may be reused once the reply is read, so a copy.
+    const copy = Buffer.from(bytes);
+    try {
+      if (host === undefined) this.socket.send(copy, done);
+      else this.socket.send(copy, port, host, done);
+    } catch (error) {
+      return slot.reply(sendErrorCode(error as Error));
+    }
+    slot.park(timeoutMs, () => {}); // a host name's look-up may outlast it; the late answer finds no request
+  }
+
+  // ---- options ----------------------------------------------------------------------------
+
+  /**
+   * `rcvbuf` and `sndbuf` as the kernel's SO_RCVBUF / SO_SNDBUF too (which it caps at
+   * net.core.rmem_max / wmem_max): the engine's queue is one buffer, the kernel's the other.
+   */
+  applyBufferSizes(): void {
+    try {
+      this.socket.setRecvBufferSize(this.options.receiveBufferBytes);
+      this.socket.setSendBufferSize(this.options.sendBufferBytes);
+    } catch {
+      // a size the kernel refuses: it keeps its own
+    }
+  }
+
+  // ---- a caller thread ended, or the socket is closed ---------------------------------------
+
+  forget(slot: EngineSlot): void {
+    const index = this.waiters.findIndex((waiter) => waiter.slot === slot);
+    if (index >= 0) this.waiters.splice(index, 1);
+  }
+
+  /** TCPClose: every receive parked on it gets -10053, then the socket is closed. */
+  release(): void {
+    this.closed = true;
+    for (const waiter of this.waiters.splice(0)) waiter.slot.abort(ErrorCode.ConnectionAborted);
+    this.queue.length = 0;
+    try {
+      this.socket.close();
+    } catch {
+      // closed already (its bind failed)
+    }
+  }
+
+  /** Datagrams lost so far: the engine's drops and the kernel's (/proc/net/udp's `drops` column). */
+  get dropped(): number {
+    return this.droppedHere + kernelDrops(this.socket);
+  }
+}
+
+function sendErrorCode(error: Error): number {
+  const code = (error as { code?: string }).code;
+  if (code === 'EACCES') return ErrorCode.PermissionDenied; // a broadcast address without SO_BROADCAST
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return ErrorCode.HostNotFound;
+  if (code === 'ERR_SOCKET_BAD_PORT') return ErrorCode.InvalidArgument;
+  const errno = { EMSGSIZE: ErrorCode.MessageTooLong, ENETUNREACH: ErrorCode.NetworkUnreachable, EHOSTUNREACH: ErrorCode.HostUnreachable, ECONNREFUSED: ErrorCode.ConnectionRefused, EINVAL: ErrorCode.InvalidArgument, EAFNOSUPPORT: ErrorCode.AddressNotAvailable, EADDRNOTAVAIL: ErrorCode.AddressNotAvailable } as Record<string, number>;
+  return (code !== undefined ? errno[code] : undefined) ?? ErrorCode.ConnectionAborted;
+}
+
+/**
+ * The kernel's count of datagrams it dropped for this socket (its receive buffer full),
+ * from the `drops` column of /proc/net/udp or udp6, found by the socket's inode; 0 where
+ * there is no such file (not Linux).
+ */
+function kernelDrops(socket: dgram.Socket): number {
+  try {
+    const fd = (socket as unknown as Record<symbol, { handle?: { fd?: number } }>)[stateSymbol(socket)]?.handle?.fd;
+    if (fd === undefined || fd < 0) return 0;
+    const inode = String(fstatSync(fd).ino);
+    for (const file of ['/proc/net/udp', '/proc/net/udp6']) {
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        const columns = line.trim().split(/\s+/);
+        if (columns[9] === inode) return Number(columns[12] ?? 0) || 0;
+      }
+    }
+  } catch {
+    // no /proc, or the socket closed meanwhile
+  }
+  return 0;
+}
+
+/** node keeps a dgram socket's handle under a symbol named 'state symbol'. */
+function stateSymbol(socket: dgram.Socket): symbol {
+  return Object.getOwnPropertySymbols(socket).find((symbol) => String(symbol) === 'Symbol(state symbol)') ?? Symbol('none');
+}
