@@ -4,7 +4,7 @@
  * all alike; each is the median over RUNS runs (BENCH_RUNS, default 5), each run's
  * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
- * Figures: pingpong, pool-pingpong, bulk, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack.
+ * Figures: pingpong, pool-pingpong, bulk, udp, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -21,12 +21,14 @@ import { oursInChild } from './ours-child.js';
 import { keepAlive, serveStart, serveThroughput } from './serve-figures.js';
 import { loadGenerator, startOurProcesses, startOurServer } from './serve-throughput.js';
 import { median, printTable, type Row } from './stats.js';
+import { dgramPingPong, oursFlood, oursUdpPingPong, pythonFlood, pythonUdpPingPong, startUdpEcho } from './udp.js';
 import { ATTACKERS, latencyUnderAttack, OVER_LIMIT, startTlsServers } from './tls-attack.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SERVE_SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 3);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 20_000);
 const IDLE_CONNECTIONS = Number(process.env.BENCH_IDLE ?? 10_000);
+const FLOOD_DATAGRAMS = Number(process.env.BENCH_FLOOD ?? 200_000);
 
 function progress(text: string): void {
   process.stderr.write(`${text}\n`);
@@ -199,6 +201,59 @@ async function leak(): Promise<Row[]> {
 }
 
 /**
+ * Datagrams: a 64-byte ping-pong against a Python echo peer (unconnected: UDPSendTo +
+ * UDPReceiveFrom; connected: TCPSend + TCPReceive after UDPConnect, the direct path),
+ * and a Python sender's flood of FLOOD_DATAGRAMS of 512 bytes (received per second; the
+ * received and `dropped` counts must add up to what was sent).
+ */
+async function udp(): Promise<Row[]> {
+  const echo = await startUdpEcho();
+  try {
+    oursUdpPingPong(echo.port, 2000, false); // warm the engine and the JIT
+    oursUdpPingPong(echo.port, 2000, true);
+    await dgramPingPong(echo.port, 2000);
+    const m = await interleaved('udp ping-pong', async () => ({
+      ours: oursUdpPingPong(echo.port, ROUND_TRIPS, false),
+      connected: oursUdpPingPong(echo.port, ROUND_TRIPS, true),
+      dgram: await dgramPingPong(echo.port, ROUND_TRIPS),
+      python: await pythonUdpPingPong(echo.port, ROUND_TRIPS),
+    }));
+    const unaccounted: number[] = [];
+    const flood = await interleaved('udp flood', async () => {
+      const ours = await oursFlood(FLOOD_DATAGRAMS, 512);
+      unaccounted.push(FLOOD_DATAGRAMS - ours.received - ours.dropped);
+      return { ours: ours.perSecond, python: (await pythonFlood(FLOOD_DATAGRAMS, 512)).perSecond, lost: ours.dropped };
+    });
+    progress(`udp flood: sent - received - dropped per run: ${unaccounted.join(', ')} (0 when every datagram is accounted for)`);
+    return [
+      {
+        figure: '64-byte datagram ping-pong, UDPSendTo + UDPReceiveFrom',
+        ours: m.ours!,
+        peers: { "node's dgram": m.dgram!, 'python recvfrom': m.python! },
+        unit: 'us',
+        better: 'lower',
+      },
+      {
+        figure: '64-byte datagram ping-pong, connected (UDPConnect, TCPSend + TCPReceive)',
+        ours: m.connected!,
+        peers: { "node's dgram": m.dgram!, 'python recvfrom': m.python! },
+        unit: 'us',
+        better: 'lower',
+      },
+      {
+        figure: `flood of ${FLOOD_DATAGRAMS} datagrams of 512 bytes from a Python sender: a UDPReceiveFrom loop (dropped: ${Math.round(flood.lost!)})`,
+        ours: flood.ours!,
+        peers: { 'python recvfrom loop': flood.python! },
+        unit: 'datagrams/s',
+        better: 'higher',
+      },
+    ];
+  } finally {
+    echo.stop();
+  }
+}
+
+/**
  * serve({ processes: 2 }) against processes: 1 (2 threads in each process) and against one
  * process with 4 threads (as many threads as 2 x 2, one engine): what a second engine
  * thread, in a second process, buys on this machine.
@@ -268,6 +323,7 @@ const figures: Record<string, () => Promise<Row[]>> = {
   pingpong: pingPong,
   'pool-pingpong': poolPingPong,
   bulk,
+  udp,
   serve: () => serveThroughput(interleaved),
   keepalive: () => keepAlive(interleaved),
   'serve-start': () => serveStart(interleaved),

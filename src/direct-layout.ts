@@ -68,6 +68,12 @@ export const DirectFlag = {
   Unsent: 8,
   /** A direct read saw the end of the stream. */
   Eof: 16,
+  /**
+   * A connected datagram socket: a read is one whole datagram (read into room for the
+   * largest, so a cut one is known: -10040), 0 bytes is an empty datagram, not the end,
+   * and an error (an ICMP refusal) is that call's answer, not the socket's end.
+   */
+  Datagram: 32,
 } as const;
 
 /** TCP_COMMANDS_DIRECT=0 keeps every socket on the engine path (both sides ask this). */

@@ -10,6 +10,7 @@ import { sendDirect } from '../channel/direct/send.js';
 import { directReceiveSpin } from '../channel/spin.js';
 import { entryOf } from '../channel/direct/table.js';
 import type { Holder } from './payload.js';
+import { ErrorCode } from '../errors.js';
 import { Op } from '../protocol.js';
 
 /**
@@ -23,6 +24,8 @@ export function receiveDirectly(channel: Channel, socket: number, target: Uint8A
     channel.call(Op.GiveBack, socket, 0, 0, 0, bytes.length);
   });
   if (result !== undefined && result >= 0 && holder !== undefined) holder.value = new Uint8Array(into.subarray(0, result));
+  // A datagram longer than the buffer (a connected datagram socket): its first bytes fill it.
+  if (result === ErrorCode.MessageTooLong && holder !== undefined) holder.value = new Uint8Array(into);
   return result;
 }
 

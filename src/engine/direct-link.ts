@@ -14,11 +14,13 @@
  *   closes a thread's handles as the thread goes): callers check the descriptor's identity
  *   before each call instead (channel/direct/descriptor.ts).
  */
+import type dgram from 'node:dgram';
 import { fstatSync, readSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { codeFromError, isWouldBlock } from '../errors.js';
 import { Direct, DIRECT_ENGINE, DIRECT_ENTRY_MASK, DirectFlag, directPathWanted, float64View, releaseDirectLock } from '../direct-layout.js';
 import { directEntryBase } from '../protocol.js';
+import { udpHandle } from './udp-handle.js';
 
 /** The parts of node's TCP handle the direct path relies on (feature-detected). */
 interface TcpHandle {
@@ -27,6 +29,8 @@ interface TcpHandle {
   readStart?: () => number;
   readStop?: () => number;
 }
+
+
 
 type ReadFn = (size: number) => void;
 type DestroyFn = (error: Error | null, callback: (error?: Error | null) => void) => void;
@@ -47,7 +51,8 @@ export class DirectLink {
 
   private constructor(
     private readonly words: Int32Array,
-    private readonly socket: Socket,
+    /** The stream whose reads are gated; undefined for a datagram socket (its handle is all there is). */
+    private readonly socket: Socket | undefined,
     private readonly handle: TcpHandle & { readStart: () => number; readStop: () => number },
     readonly number: number,
     fd: number,
@@ -66,7 +71,7 @@ export class DirectLink {
     this.float[(b + Direct.Ino) >> 1] = identity.ino;
     Atomics.store(w, b + Direct.RecvLock, DIRECT_ENGINE); // until the engine has handed over what it read
     Atomics.store(w, b + Direct.SendLock, 0);
-    Atomics.store(w, b + Direct.Flags, socket.writableLength > 0 ? DirectFlag.Unsent : 0);
+    Atomics.store(w, b + Direct.Flags, socket === undefined ? DirectFlag.Datagram : socket.writableLength > 0 ? DirectFlag.Unsent : 0);
     Atomics.store(w, b + Direct.Failure, 0);
     Atomics.store(w, b + Direct.TimeoutMs, timeoutMs);
     Atomics.store(w, b + Direct.Reads, 0);
@@ -74,7 +79,7 @@ export class DirectLink {
     this.float[(b + Direct.BytesIn) >> 1] = 0;
     this.float[(b + Direct.BytesOut) >> 1] = 0;
     Atomics.store(w, b + Direct.Socket, number); // published last: the entry is whole now
-    this.gate();
+    if (socket !== undefined) this.gate();
   }
 
   /**
@@ -89,28 +94,51 @@ export class DirectLink {
     if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 0) return undefined;
     if (typeof handle!.readStart !== 'function' || typeof handle!.readStop !== 'function') return undefined;
     if (typeof (socket as unknown as { _read?: unknown })._read !== 'function') return undefined;
+    const identity = DirectLink.identity(number, fd);
+    if (identity === undefined) return undefined;
+    return new DirectLink(registry, socket, handle as TcpHandle & { readStart: () => number; readStop: () => number }, number, fd, identity, timeoutMs);
+  }
+
+  /**
+   * The link of a connected datagram socket (UDPConnect): callers read and write whole
+   * datagrams of its one peer. node's UDP handle reads with recvStart / recvStop.
+   */
+  static attachDatagram(registry: Int32Array, number: number, socket: dgram.Socket, timeoutMs: number): DirectLink | undefined {
+    if (!directPathWanted()) return undefined;
+    const handle = udpHandle(socket);
+    const fd = handle?.fd;
+    if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 0) return undefined;
+    if (typeof handle!.recvStart !== 'function' || typeof handle!.recvStop !== 'function') return undefined;
+    const identity = DirectLink.identity(number, fd);
+    if (identity === undefined) return undefined;
+    // node started its reads at bind: `reading` true, as for a stream's first reads.
+    const udp = handle!;
+    const reads = { reading: true, readStart: () => udp.recvStart!(), readStop: () => udp.recvStop!() };
+    return new DirectLink(registry, undefined, reads, number, fd, identity, timeoutMs);
+  }
+
+  /** The descriptor's device and inode, or undefined when the entry is held by an older live socket or the descriptor is gone. */
+  private static identity(number: number, fd: number): { dev: number; ino: number } | undefined {
     if (taken.has(number & DIRECT_ENTRY_MASK)) return undefined;
-    let identity: { dev: number; ino: number };
     try {
-      identity = fstatSync(fd);
+      return fstatSync(fd);
     } catch {
       return undefined; // (closed under us: the engine path reports it)
     }
-    return new DirectLink(registry, socket, handle as TcpHandle & { readStart: () => number; readStop: () => number }, number, fd, identity, timeoutMs);
   }
 
   // ---- reading ----------------------------------------------------------------------------
 
   /** node's Readable calls `_read` whenever it wants more; while we hold reads back, it gets none. */
   private gate(): void {
-    const socket = this.socket as unknown as { _read: ReadFn; _destroy: DestroyFn };
+    const socket = this.socket! as unknown as { _read: ReadFn; _destroy: DestroyFn };
     const read = socket._read;
     const destroy = socket._destroy;
     socket._read = (size: number): void => {
       if (this.readsWanted) read.call(this.socket, size);
     };
     socket._destroy = (error, callback): void => {
-      this.retire(() => destroy.call(this.socket, error, callback));
+      this.retire(() => destroy.call(this.socket!, error, callback));
     };
   }
 
@@ -125,10 +153,11 @@ export class DirectLink {
   startReading(): void {
     if (this.upgraded) return;
     this.readsWanted = true;
-    if (this.handle.reading !== true && !this.socket.destroyed && !this.socket.connecting) {
+    const socket = this.socket;
+    if (this.handle.reading !== true && (socket === undefined || (!socket.destroyed && !socket.connecting))) {
       this.handle.reading = true;
       const error = this.handle.readStart();
-      if (error !== 0 && error !== undefined) this.socket.destroy();
+      if (error !== 0 && error !== undefined) socket?.destroy();
     }
   }
 

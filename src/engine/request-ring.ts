@@ -33,6 +33,8 @@ export class RequestRing {
   /** The position found uncommitted with later entries waiting, and since when. */
   private stuckPosition = 0;
   private stuckSince = -1;
+  /** A request served in this batch will be answered by a deferred callback: no spin now. */
+  private replyDeferred = false;
 
   constructor(
     private readonly registry: Int32Array,
@@ -56,8 +58,11 @@ export class RequestRing {
       this.drain();
       const now = performance.now();
       this.lastServed = now;
-      if (now - started > YIELD_AFTER_MS) {
-        setImmediate(this.serve); // sockets and timers first; then on
+      if (now - started > YIELD_AFTER_MS || this.replyDeferred) {
+        // Sockets and timers first (and a reply node deferred to process.nextTick, which a
+        // spin here would hold back until it ended: tens of microseconds per request); then on.
+        this.replyDeferred = false;
+        setImmediate(this.serve);
         return;
       }
       if (this.spinMs > 0 && this.spin(seen, now)) continue;
@@ -80,7 +85,10 @@ export class RequestRing {
       const id = Atomics.load(registry, entry);
       this.head = (this.head + 1) | 0;
       const slot = this.slot(id);
-      if (slot !== undefined && slot.begin()) this.dispatch(slot);
+      if (slot !== undefined && slot.begin()) {
+        this.dispatch(slot);
+        if (slot.busy && slot.replyDeferred) this.replyDeferred = true;
+      }
     }
   }
 

@@ -33,6 +33,12 @@ export class EngineSlot {
   cancel: ((code: number) => void) | undefined;
   /** Its thread has ended (caller-threads.ts): nothing is read from or written into it again. */
   forgotten = false;
+  /**
+   * Its reply comes within this turn of the event loop (a callback node defers with
+   * process.nextTick, as dgram's send does): the request ring must not spin meanwhile,
+   * or the reply waits for the spin to end (request-ring.ts).
+   */
+  replyDeferred = false;
 
   seq = 0;
   op = 0;
@@ -108,6 +114,7 @@ export class EngineSlot {
   reply(result: number, replyLength = 0, replyArg = 0): void {
     if (!this.busy || this.forgotten) return;
     this.busy = false;
+    this.replyDeferred = false;
     this.unpark();
     const h = this.header;
     h[Slot.Result] = result;

@@ -6,7 +6,26 @@ import { ErrorCode } from '../../errors.js';
 import { Direct, DirectFlag, releaseDirectLock } from '../../direct-layout.js';
 import { directReceiveSpin } from '../spin.js';
 import { readOnce } from './descriptor.js';
+
+/** More than any datagram's payload (65,527 bytes over IPv6). */
+const LARGEST_DATAGRAM_READ = 65_536;
 import { addCount, ENGINE_HOLDS, entryOf, stillOpen, TAKEN, takeLock, tableWords, usableFd } from './table.js';
+
+/** Room for the largest datagram: a read into less would cut it without telling. */
+let datagramRoom: Buffer | undefined;
+
+/**
+ * One datagram into `target`: its length, 0 for an empty one, -10040 when it was longer
+ * than `target` (which holds its first bytes), 'again', or an error code.
+ */
+function readDatagram(fd: number, target: Uint8Array): number | 'again' {
+  if (target.length >= LARGEST_DATAGRAM_READ) return readOnce(fd, target);
+  datagramRoom ??= Buffer.allocUnsafe(LARGEST_DATAGRAM_READ);
+  const n = readOnce(fd, datagramRoom);
+  if (n === 'again' || n < 0) return n;
+  target.set(datagramRoom.subarray(0, Math.min(n, target.length)));
+  return n > target.length ? ErrorCode.MessageTooLong : n;
+}
 
 /** Time of the first EAGAIN of the last receive that went on to park, for the spin's learning. */
 let parkedSince = 0;
@@ -49,6 +68,28 @@ export function receiveDirect(socket: number, target: Uint8Array, holder: number
     if (fd < 0) {
       releaseDirectLock(w, lock, holder);
       return undefined;
+    }
+    if ((flags & DirectFlag.Datagram) !== 0) {
+      const n = readDatagram(fd, target);
+      if (n === 'again') {
+        releaseDirectLock(w, lock, holder);
+        if ((flags & DirectFlag.NonBlocking) !== 0) return ErrorCode.WouldBlock;
+        const now = performance.now();
+        if (firstMiss === 0) {
+          firstMiss = now;
+          spinUs = directReceiveSpin.budgetUs();
+        }
+        if ((now - firstMiss) * 1000 < spinUs) continue;
+        parkedSince = firstMiss;
+        return undefined;
+      }
+      if (n >= 0 || n === ErrorCode.MessageTooLong) {
+        addCount(base + Direct.BytesIn, n === ErrorCode.MessageTooLong ? target.length : n);
+        Atomics.add(w, base + Direct.Reads, 1);
+      }
+      releaseDirectLock(w, lock, holder);
+      if (firstMiss !== 0) directReceiveSpin.caught((performance.now() - firstMiss) * 1000);
+      return n; // an error (an ICMP refusal) is this call's answer only: a datagram socket has no end
     }
     const n = readOnce(fd, target);
     if (n === 'again') {

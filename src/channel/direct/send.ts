@@ -71,9 +71,11 @@ export function sendDirect(socket: number, bytes: Uint8Array, holder: number, se
     stalledSince = 0;
     if (n < 0) {
       // After our own FIN the kernel says EPIPE: that is TCPClose 1's -10058, not a failure.
-      const finSent = (Atomics.load(w, base + Direct.Flags) & DirectFlag.FinSent) !== 0;
+      const flagsNow = Atomics.load(w, base + Direct.Flags);
+      const finSent = (flagsNow & DirectFlag.FinSent) !== 0;
       error = finSent ? ErrorCode.SendAfterShutdown : n;
-      if (!finSent) Atomics.compareExchange(w, base + Direct.Failure, 0, n);
+      // A datagram socket's error (too long, an ICMP refusal) is this send's only: it has no connection to end.
+      if (!finSent && (flagsNow & DirectFlag.Datagram) === 0) Atomics.compareExchange(w, base + Direct.Failure, 0, n);
       break;
     }
     sent += n;

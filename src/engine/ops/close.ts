@@ -24,6 +24,12 @@ export function close(slot: EngineSlot, engine: Engine): void {
   else {
     // The number is released at once: from here on it is -509 on every thread.
     engine.table.delete(slot.socket);
+    if (entry instanceof DatagramSocket) {
+      engine.bytesIn += entry.bytesReceived;
+      engine.bytesOut += entry.bytesSent;
+      engine.directReads += entry.directCalls.reads;
+      engine.directWrites += entry.directCalls.writes;
+    }
     if (entry instanceof ListenerSocket || entry instanceof DatagramSocket) entry.release();
   }
   slot.reply(0);

@@ -32,6 +32,7 @@ export function setDatagramOption(slot: EngineSlot, datagram: DatagramSocket, op
     if (option.connection !== undefined) {
       setConnectionOption(datagram.options, option, value);
       if (option.id === OptionId.rcvbuf || option.id === OptionId.sndbuf) datagram.applyBufferSizes();
+      if (option.id === OptionId.timeout) datagram.timeoutChanged();
       return slot.reply(0);
     }
     switch (option.id) {

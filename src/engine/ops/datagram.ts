@@ -86,6 +86,7 @@ export function udpConnect(slot: EngineSlot, engine: Engine): void {
       if (error !== undefined && error !== null) return reply(codeFromError(error, ErrorCode.HostNotFound));
       const peer = datagram.socket.remoteAddress();
       datagram.peer = { address: plainAddress(peer.address), port: peer.port };
+      datagram.connected(engine.registry, slot.socket);
       reply(0);
     });
   } catch (error) {

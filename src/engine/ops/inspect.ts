@@ -56,8 +56,10 @@ export function stats(slot: EngineSlot, engine: Engine, threads: ThreadFigures):
     } else if (entry instanceof DatagramSocket) {
       figures.sockets.datagram++;
       figures.parked += entry.parked;
-      figures.bytesIn += entry.bytesIn;
-      figures.bytesOut += entry.bytesOut;
+      figures.bytesIn += entry.bytesReceived;
+      figures.bytesOut += entry.bytesSent;
+      figures.directReads += entry.directCalls.reads;
+      figures.directWrites += entry.directCalls.writes;
     }
   }
   for (const closing of engine.closing) {
