@@ -11,7 +11,9 @@ import {
   TCPGetRemoteAddr,
   TCPGetRemotePort,
   TCPReceive,
+  TCPReceiveData,
   TCPSend,
+  TCPSendData,
   TCPSetOption,
   TCPStats,
   UDPConnect,
@@ -159,6 +161,18 @@ test.serial('time-out and non-blocking answers on a connected datagram socket', 
   t.is(n, 1, 'a non-blocking receive takes the datagram once it is there');
   t.is(UDPConnect(b, '127.0.0.1', 9), ErrorCode.IsConnected, 'a second UDPConnect');
   t.is(UDPSendTo(b, '127.0.0.1', 9, 'x'), ErrorCode.IsConnected, 'UDPSendTo on a connected socket');
+  TCPClose(a);
+  TCPClose(b);
+});
+
+test.serial('TCPReceiveData reads a record from one datagram: short ones -1030, the rest of a longer one ignored', (t) => {
+  const [a, b] = connectedPair();
+  t.is(TCPSendData(a, '>HHI', [1, 2, 3]), 8);
+  t.deepEqual(TCPReceiveData(b, '>HH'), [1, 2], 'the record from the datagram start; its last 4 bytes dropped with it');
+  t.is(TCPSendData(a, '>H', [5]), 2);
+  t.is(TCPReceiveData(b, '>HH'), ErrorCode.BadDataFormat, 'a datagram shorter than the record');
+  t.is(TCPSendData(a, '>B', [9]), 1);
+  t.deepEqual(TCPReceiveData(b, '>B'), [9], 'the next datagram is whole');
   TCPClose(a);
   TCPClose(b);
 });

@@ -2,6 +2,7 @@
 import { ErrorCode } from '../errors.js';
 import { CloseOption, Op } from '../protocol.js';
 import { command, run } from './command.js';
+import { forgetSocket } from './socket-kind.js';
 import { finiteNumber, flag, socketNumber } from './validate.js';
 
 const CLOSE_OPTIONS: readonly number[] = Object.values(CloseOption);
@@ -13,7 +14,11 @@ function closeOption(option: unknown): number {
 const CLOSE = command({
   name: 'TCPClose', min: 1, max: 2,
   rules: [[0, socketNumber], [1, finiteNumber], [1, closeOption]],
-  core: (channel, socket: number, option: number) => channel.call(Op.Close, socket, option),
+  core: (channel, socket: number, option: number) => {
+    const result = channel.call(Op.Close, socket, option);
+    if (result === 0 && option !== CloseOption.HalfClose) forgetSocket(socket);
+    return result;
+  },
 });
 
 /**

@@ -7,9 +7,12 @@
 import { ErrorCode } from '../errors.js';
 import { decodeValues } from '../framing/decode.js';
 import { encodeValues } from '../framing/encode.js';
-import { parseFormat } from '../framing/format.js';
+import { type FormatItem, parseFormat } from '../framing/format.js';
 import { command, run } from './command.js';
+import type { Channel } from '../channel/caller.js';
 import { receiveExactly } from './receive-full.js';
+import { receiveInto } from './receive.js';
+import { isDatagram } from './socket-kind.js';
 import { transmit } from './send.js';
 import { array, socketNumber, text } from './validate.js';
 
@@ -51,6 +54,7 @@ const RECEIVE_DATA = command({
   core: (channel, socket: number, format: string): unknown[] | number => {
     const items = parseFormat(format);
     if (!Array.isArray(items)) return ErrorCode.BadDataFormat;
+    if (isDatagram(channel, socket)) return receiveDatagramRecord(channel, socket, items);
     // An error inside a record is returned as it is; the bytes of the record read so far are
     // gone (README: treat it as the end of the connection).
     const readExactly = (n: number): Uint8Array | number => {
@@ -62,6 +66,28 @@ const RECEIVE_DATA = command({
     return decodeValues(items, readExactly, ErrorCode.BadDataFormat);
   },
 });
+
+/** Room for the largest datagram (65,527 bytes over IPv6), kept for this thread's next one. */
+let datagramRoom: Uint8Array | undefined;
+
+/**
+ * A datagram socket's record is one datagram: received whole, then decoded from its
+ * start. A datagram shorter than the record: -1030; bytes after the record are ignored
+ * (as Python's struct.unpack_from); an empty datagram: 0, as a stream's end before a record.
+ */
+function receiveDatagramRecord(channel: Channel, socket: number, items: FormatItem[]): unknown[] | number {
+  datagramRoom ??= new Uint8Array(65_536);
+  const length = receiveInto(channel, socket, datagramRoom, undefined, datagramRoom.length);
+  if (length < 0) return length;
+  const datagram = datagramRoom.subarray(0, length);
+  let at = 0;
+  const readExactly = (n: number): Uint8Array => {
+    const bytes = datagram.subarray(at, Math.min(at + n, datagram.length));
+    at += bytes.length;
+    return new Uint8Array(bytes); // the room is reused by the next datagram
+  };
+  return decodeValues(items, readExactly, ErrorCode.BadDataFormat);
+}
 
 /**
  * Receives one record as `format` says and returns its values (integers of 64 bits as

@@ -15,6 +15,7 @@ import { hostArgument, hostName } from './host-name.js';
 import { assignHolder, bytesOf, type Holder, sendPayload, type SendBuffer } from './payload.js';
 import { receiveBuffer } from './receive-buffer.js';
 import { portArgument, portRule } from './services.js';
+import { noteDatagram } from './socket-kind.js';
 import { threadState } from './thread-state.js';
 import { socketNumber } from './validate.js';
 
@@ -68,7 +69,10 @@ const OPEN = command({
     const reuse = threadState.connectionDefaults.get(OptionId.reuseaddr) === 1 ? UdpOpenFlag.ReuseAddr : 0;
     const port = serviceOrPort === undefined ? 0 : portArgument(serviceOrPort, 0, 'udp');
     const socket = channel.call(Op.UdpOpen, 0, port, reuse, threadState.commsTimeoutMs, length);
-    if (socket > 0) applyThreadDefaults(channel, socket); // socket 0's timeout, encoding, buffers
+    if (socket > 0) {
+      noteDatagram(socket);
+      applyThreadDefaults(channel, socket); // socket 0's timeout, encoding, buffers
+    }
     return socket;
   },
 });
