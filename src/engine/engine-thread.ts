@@ -23,6 +23,7 @@ import { CallerThreads } from './caller-threads.js';
 import { countThreadsWith, dispatch } from './dispatch.js';
 import { Engine } from './engine-sockets.js';
 import { RequestRing } from './request-ring.js';
+import { serveBetweenDatagrams } from './datagram-socket.js';
 import { EngineSlot } from './slot.js';
 
 interface EngineWorkerData {
@@ -60,6 +61,7 @@ announcements.onmessage = (event: unknown) => {
 };
 
 const ring = new RequestRing(registry, (id) => slots.get(id), (slot) => dispatch(slot, engine));
+serveBetweenDatagrams(ring.serveWaiting);
 
 function superseded(): boolean {
   return (

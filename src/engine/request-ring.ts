@@ -76,6 +76,16 @@ export class RequestRing {
     }
   };
 
+  /**
+   * Serves the requests waiting now, from inside another callback (a datagram's arrival):
+   * under a flood, node's reads come in runs of callbacks that would otherwise hold every
+   * request back until the run ends (datagram-socket.ts). No spin, no re-arming: the
+   * doorbell's wait, if armed, finds the ring empty later and waits again.
+   */
+  readonly serveWaiting = (): void => {
+    if (((Atomics.load(this.registry, Reg.RingTail) - this.head) | 0) > 0) this.drain();
+  };
+
   private drain(): void {
     const registry = this.registry;
     for (;;) {
