@@ -29,6 +29,21 @@ function resolve(host: string, then: (error: Error | null, address: string, fami
   lookup(host, (error, address, family) => then(error, address, family === 6 ? 6 : 4));
 }
 
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * An IPv6 socket's look-up of a send's or connect's host: IPv4 hosts (literals, and names
+ * with only A records) as IPv4-mapped addresses, which a dual-stack socket sends to over
+ * IPv4, so that an answer goes back to the a.b.c.d UDPReceiveFrom reported (node's own
+ * look-up for udp6 asks for IPv6 addresses only, and an IPv4 literal gives EINVAL).
+ */
+function dualStackLookup(host: string, _options: unknown, callback: LookupCallback): void {
+  const mapped = (address: string, family: number): string => (family === 4 ? `::ffff:${address}` : address);
+  const literal = net.isIP(host);
+  if (literal !== 0) return process.nextTick(callback, null, mapped(host, literal), 6);
+  lookup(host, { family: 0 }, (error, address, family) => callback(error, error === null ? mapped(address, family) : address, 6));
+}
+
 export function udpOpen(slot: EngineSlot, engine: Engine): void {
   const reply = slot.replier();
   const reuseAddr = (slot.arg1 & UdpOpenFlag.ReuseAddr) !== 0;
@@ -37,8 +52,9 @@ export function udpOpen(slot: EngineSlot, engine: Engine): void {
   resolve(slot.text(), (error, address, family) => {
     if (over) return;
     if (error !== null) return reply(codeFromError(error, ErrorCode.HostNotFound));
-    // ipv6Only false: '::' takes IPv4 datagrams too (dual stack), as TCPBind's listeners do.
-    const opened = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr, ipv6Only: false });
+    // ipv6Only false: '::' takes IPv4 datagrams too (dual stack), as TCPBind's listeners do;
+    // and it sends to IPv4 hosts, as ::ffff:a.b.c.d (dualStackLookup).
+    const opened = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr, ipv6Only: false, ...(family === 6 ? { lookup: dualStackLookup } : {}) });
     socket = opened;
     opened.once('error', (bindError) => {
       opened.close();
