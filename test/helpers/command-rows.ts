@@ -35,10 +35,10 @@ export interface Targets {
   detached: Uint8Array;
 }
 
-/** The exported commands: TCP* and WebDev* functions, and the async and event API's entry points. */
+/** The exported commands: TCP*, UDP* and WebDev* functions, and the async and event API's entry points. */
 export function exportedCommands(): string[] {
   return Object.entries(api)
-    .filter(([name, value]) => typeof value === 'function' && (/^(TCP|WebDev)/.test(name) || /Async$/.test(name)))
+    .filter(([name, value]) => typeof value === 'function' && (/^(TCP|UDP|WebDev)/.test(name) || /Async$/.test(name)))
     .map(([name]) => name)
     .sort();
 }
@@ -108,6 +108,42 @@ export function commandRows(t: Targets): Record<string, Row> {
       type: [['string verify', () => loose(api.TCPStartTLS)(s, 'yes'), E.WrongType], ['number servername', () => loose(api.TCPStartTLS)(s, true, 5), E.WrongType]],
       socket: socketCases((socket) => loose(api.TCPStartTLS)(socket)),
       range: [['control character in servername', () => api.TCPStartTLS(s, true, 'a\u0001b'), E.InvalidArgument]],
+    },
+    UDPOpen: {
+      count: [['three arguments', () => loose(api.UDPOpen)('', 0, 1), E.WrongCount]],
+      type: [['numeric address', () => loose(api.UDPOpen)(127, 0), E.WrongType], ['object port', () => loose(api.UDPOpen)('', {}), E.WrongType]],
+      socket: NO_SOCKET,
+      range: [['port 65536', () => api.UDPOpen('127.0.0.1', 65536), E.InvalidArgument], ['an unknown UDP service', () => api.UDPOpen('127.0.0.1', 'no-such-service'), E.UnknownService]],
+    },
+    UDPSendTo: {
+      count: [['three arguments', () => loose(api.UDPSendTo)(s, '127.0.0.1', 9), E.WrongCount]],
+      type: [['number buffer', () => loose(api.UDPSendTo)(s, '127.0.0.1', 9, 5), E.WrongType], ['numeric host', () => loose(api.UDPSendTo)(s, 127, 9, 'x'), E.WrongType]],
+      socket: socketCases((socket) => loose(api.UDPSendTo)(socket, '127.0.0.1', 9, 'x')),
+      range: [['port 0', () => api.UDPSendTo(s, '127.0.0.1', 0, 'x'), E.AddressNotAvailable], ['a stream socket', () => api.UDPSendTo(s, '127.0.0.1', 9, 'x'), E.InvalidArgument]],
+    },
+    UDPReceiveFrom: {
+      count: [['one argument', () => loose(api.UDPReceiveFrom)(s), E.WrongCount]],
+      type: [['number buffer', () => loose(api.UDPReceiveFrom)(s, 5), E.WrongType], ['string from', () => loose(api.UDPReceiveFrom)(s, buffer, 'from'), E.WrongType]],
+      socket: socketCases((socket) => loose(api.UDPReceiveFrom)(socket, buffer)),
+      range: [['a frozen from', () => api.UDPReceiveFrom(s, buffer, Object.freeze({})), E.InvalidArgument], ['a stream socket', () => api.UDPReceiveFrom(s, buffer), E.InvalidArgument]],
+    },
+    UDPConnect: {
+      count: [['two arguments', () => loose(api.UDPConnect)(s, '127.0.0.1'), E.WrongCount]],
+      type: [['object port', () => loose(api.UDPConnect)(s, '127.0.0.1', {}), E.WrongType]],
+      socket: socketCases((socket) => loose(api.UDPConnect)(socket, '127.0.0.1', 9)),
+      range: [['port 65536', () => api.UDPConnect(s, '127.0.0.1', 65536), E.InvalidArgument], ['a stream socket', () => api.UDPConnect(s, '127.0.0.1', 9), E.InvalidArgument]],
+    },
+    UDPJoinGroup: {
+      count: [['one argument', () => loose(api.UDPJoinGroup)(s), E.WrongCount]],
+      type: [['numeric group', () => loose(api.UDPJoinGroup)(s, 239), E.WrongType]],
+      socket: socketCases((socket) => loose(api.UDPJoinGroup)(socket, '239.255.0.1')),
+      range: [['empty group', () => api.UDPJoinGroup(s, ''), E.NoAddress], ['a stream socket', () => api.UDPJoinGroup(s, '239.255.0.1'), E.InvalidArgument]],
+    },
+    UDPLeaveGroup: {
+      count: [['four arguments', () => loose(api.UDPLeaveGroup)(s, '239.255.0.1', '', 1), E.WrongCount]],
+      type: [['numeric interface', () => loose(api.UDPLeaveGroup)(s, '239.255.0.1', 5), E.WrongType]],
+      socket: socketCases((socket) => loose(api.UDPLeaveGroup)(socket, '239.255.0.1')),
+      range: [['a stream socket', () => api.UDPLeaveGroup(s, '239.255.0.1'), E.InvalidArgument]],
     },
     TCPClose: {
       count: [['no arguments', () => loose(api.TCPClose)(), E.WrongCount], ['three', () => loose(api.TCPClose)(s, 0, 1), E.WrongCount]],
