@@ -102,6 +102,21 @@ test('a handler that throws is logged with the sender and counted; the server go
   }
 });
 
+test('a handler that ends its thread: a new loop takes its place, and the socket (shared by the loops) stays open', async (t) => {
+  const logged: string[] = [];
+  const server = await serve({ udp: true, handler: handler('udp-commands.ts'), address: '127.0.0.1', threads: 1, log: (line) => logged.push(line) });
+  try {
+    const sender = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => sender.bind(0, '127.0.0.1', resolve));
+    sender.send('EXIT', server.port, '127.0.0.1');
+    await waitFor(() => server.stats().failed === 1, 'the thread death counted', 10_000);
+    sender.close();
+    t.is(await ask(server.port, 'after the death'), 'AFTER THE DEATH');
+  } finally {
+    await server.close();
+  }
+});
+
 test.serial('close() ends the loops, closes the socket and frees the port', async (t) => {
   const before = datagramSockets();
   const server = await serve({ udp: true, handler: handler('udp-commands.ts'), address: '127.0.0.1', threads: 3 });
