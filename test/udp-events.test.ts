@@ -137,6 +137,7 @@ test.serial('open failures go to onError, then onTerminate: a port in use (-1004
       });
       t.deepEqual(events, [], 'nothing before open() has returned');
       t.is(endpoint.socket, 0);
+      t.true(endpoint.closed);
       await endpoint.wait();
       t.is(events.length, 2);
       t.regex(events[0]!, new RegExp(`^error ${expected} .+ true$`));

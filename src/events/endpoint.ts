@@ -67,6 +67,7 @@ export class UDPEndpoint {
   ) {
     this.socket = socket;
     this.port = socket > 0 ? Math.max(0, TCPGetMyPort(socket)) : 0;
+    this.closing = failure < 0;
     this.finished = failure < 0 ? this.failOpen(failure) : this.receiveLoop();
   }
 
@@ -121,7 +122,6 @@ export class UDPEndpoint {
 
   private async failOpen(code: number): Promise<void> {
     await Promise.resolve(); // the caller holds the endpoint before its onError runs
-    this.closing = true;
     this.report(code);
     this.terminate();
   }

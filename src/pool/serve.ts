@@ -104,8 +104,9 @@ export interface ServeOptions {
   /**
    * Serve datagrams (UDP) instead of connections: the module exports
    * `datagram(socket, data, from)`, called on a pool thread per datagram; it answers with
-   * UDPSendTo(socket, from.address, from.port, reply). `address`, `port`, `threads`,
-   * `pool` and `log` apply; not with `processes`, `cert`/`key` or `proxy`.
+   * UDPSendTo(socket, from.address, from.port, reply). `address` (default '': every
+   * IPv4 interface, as UDPOpen's; '::' both families), `port`, `threads`, `pool` and
+   * `log` apply; not with `processes`, `cert`/`key` or `proxy`.
    */
   udp?: boolean;
 }
