@@ -149,7 +149,7 @@ test('refusals: processes, TLS, a module without datagram(), a datagram-only mod
   }
 });
 
-test('tcpcmd serve --udp with examples/handlers/udp-echo.ts answers Python and dgram clients; SIGTERM prints the counts', async (t) => {
+test('tcpcmd serve --udp with examples/handlers/udp-echo.ts answers Python and dgram clients; SIGUSR1 and SIGTERM print the counts', async (t) => {
   const child = spawn(process.execPath, ['bin/tcpcmd.mjs', 'serve', '--udp', '--handler', 'examples/handlers/udp-echo.ts', '--address', '127.0.0.1', '--threads', '2']);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -161,6 +161,9 @@ test('tcpcmd serve --udp with examples/handlers/udp-echo.ts answers Python and d
   const port = Number(match![1]);
   t.is(await ask(port, 'from python'), 'FROM PYTHON');
   t.is(await dgramAsk(port, 'from node dgram'), 'FROM NODE DGRAM');
+  const statsLine = new Promise<string>((resolve) => lines.once('line', resolve));
+  child.kill('SIGUSR1');
+  t.regex(await statsLine, /^stats: datagram handler, busy threads \d, datagrams \d, failed 0, dropped 0$/);
   lines.on('line', (line) => output.push(line));
   child.kill('SIGTERM');
   const code = await new Promise((resolve) => child.once('exit', resolve));
