@@ -50,7 +50,16 @@ export { createPool, Pool, type PoolOptions } from './pool/pool.js';
 export { serve, type ServeOptions, type ServeStats, type TcpServer, type CloseResult } from './pool/serve.js';
 export type { ProcessesServer, ProcessesStats } from './scale/processes.js';
 export type { ConnectionHandler, Peer } from './pool/task.js';
-export { acceptAsync, connectAsync, receiveAsync, receiveUntilAsync, sendAsync } from './async/calls.js';
+export {
+  acceptAsync,
+  connectAsync,
+  receiveAsync,
+  receiveUntilAsync,
+  sendAsync,
+  receiveFromAsync,
+  sendToAsync,
+  type ReceivedDatagram,
+} from './async/calls.js';
 export { TCPConnection, type ConnectionEvents, type ConnectOptions, type ConnectionSettings } from './events/connection.js';
 export {
   TCPListener,
@@ -59,3 +68,10 @@ export {
   type IncomingClient,
   type ConnectionAnswer,
 } from './events/listener.js';
+export {
+  UDPEndpoint,
+  type EndpointEvents,
+  type EndpointOptions,
+  type EndpointSettings,
+  type DatagramOrigin,
+} from './events/endpoint.js';

@@ -10,11 +10,14 @@ import { ErrorCode } from '../errors.js';
 import { Op } from '../protocol.js';
 import { checkArguments, type Signature } from '../commands/command.js';
 import { applyThreadDefaults, CONNECT, connectRequest } from '../commands/connect.js';
+import { datagramReply, type DatagramSender, LARGEST_DATAGRAM, SEND_TO, sendDatagram } from '../commands/datagram.js';
+import { hostArgument } from '../commands/host-name.js';
 import { sendPayload } from '../commands/payload.js';
 import { postReceiveUntil } from '../commands/receive-until.js';
 import { noteSecureError } from '../commands/secure-error.js';
 import { addPart, partFlags } from '../commands/send-bytes.js';
 import { type AcceptedClient } from '../commands/server.js';
+import { portArgument } from '../commands/services.js';
 import { maxbytes, socketNumber } from '../commands/validate.js';
 
 const code = (error: number): number => error;
@@ -47,6 +50,7 @@ const ACCEPT_ASYNC = socketRules('acceptAsync');
 const RECEIVE_ASYNC = socketRules('receiveAsync', 1);
 const RECEIVE_UNTIL_ASYNC = socketRules('receiveUntilAsync', 2);
 const SEND_ASYNC = socketRules('sendAsync');
+const RECEIVE_FROM_ASYNC = socketRules('receiveFromAsync', 1);
 
 /** TCPAccept, awaited. */
 export async function acceptAsync(listener: number): Promise<number> {
@@ -111,5 +115,45 @@ export function sendAsync(socket: number, buffer: Uint8Array): Promise<number> {
       sent += result;
     } while (sent < bytes.length);
     return sent;
+  }, code);
+}
+
+/** One datagram as receiveFromAsync gives it: its bytes and who sent it. */
+export interface ReceivedDatagram extends DatagramSender {
+  /** A new array; shorter than `size` when the datagram was cut (UDPReceiveFrom's -10040). */
+  data: Uint8Array;
+}
+
+/**
+ * UDPReceiveFrom, awaited: the next datagram with its sender (`size` its full length), or
+ * an error code (-522 the socket's time-out, -10035 non-blocking and none there, -10053
+ * closed meanwhile). At most `maxbytes` bytes are kept, and at most what an async slot
+ * holds (64 KiB less the sender's address): the rest of a longer datagram is discarded,
+ * and `size` says so, where UDPReceiveFrom answers -10040.
+ */
+export function receiveFromAsync(socket: number, maxbytes: number = LARGEST_DATAGRAM): Promise<ReceivedDatagram | number> {
+  const error = checkArguments(RECEIVE_FROM_ASYNC, 2, socket, maxbytes);
+  if (error !== 0) return Promise.resolve(error);
+  return withAsyncChannel<ReceivedDatagram | number>(async (channel) => {
+    const result = await channel.callAsync(Op.UdpReceiveFrom, socket, Math.min(maxbytes, LARGEST_DATAGRAM));
+    if (result < 0 && result !== ErrorCode.MessageTooLong) return result;
+    const { bytes, sender } = datagramReply(channel);
+    return { data: new Uint8Array(bytes), ...sender };
+  }, code);
+}
+
+/**
+ * UDPSendTo, awaited: one datagram (a string in the socket's `encoding`, or bytes) to
+ * `host` and port; its length or an error code, as UDPSendTo. A datagram an async slot
+ * cannot hold with the host's name (64 KiB in all) is -10040, nothing sent.
+ */
+export function sendToAsync(socket: number, host: string, serviceOrPort: number | string, buffer: string | Uint8Array): Promise<number> {
+  const error = checkArguments(SEND_TO, 4, socket, host, serviceOrPort, buffer);
+  if (error !== 0) return Promise.resolve(error);
+  const payload = sendPayload(buffer);
+  if (typeof payload === 'number') return Promise.resolve(payload);
+  return withAsyncChannel(async (channel) => {
+    const target = hostArgument(host) as string;
+    return await sendDatagram(channel, socket, target, portArgument(serviceOrPort, 0, 'udp'), payload as string | Uint8Array, channel.callAsync.bind(channel));
   }, code);
 }

@@ -20,6 +20,9 @@ function timeoutFlag(name: string, value: string | undefined): number | 'infinit
 
 /** One line of live counts, for SIGUSR1 and --stats-interval. */
 export function statsLine(stats: ServeStats): string {
+  if (stats.handler === 'datagram') {
+    return `stats: datagram handler, busy threads ${stats.busyThreads}, datagrams ${stats.datagrams}, failed ${stats.failed}, dropped ${stats.dropped}`;
+  }
   return (
     `stats: ${stats.handler} handler, busy threads ${stats.busyThreads}, idle connections ${stats.idle}, ` +
     `waiting for a thread ${stats.queued}, requests ${stats.requests}, accepted ${stats.accepted}, ` +
@@ -33,6 +36,7 @@ export const serveCommand: Subcommand = {
   usage: `tcpcmd serve --handler FILE [--port N] [--address ADDR] [--threads N] [--backlog N]
               [--timeout MS] [--idle-timeout MS] [--stats-interval S] [--cert FILE --key FILE]
               [--processes N [--grace S] [--drain-idle MS]] [--proxy]
+       tcpcmd serve --udp --handler FILE [--port N] [--address ADDR] [--threads N] [--stats-interval S]
 
   --handler FILE      module exporting request(socket, { address, port }) (called when a
                       connection has bytes; between requests it waits without a thread) or
@@ -57,6 +61,10 @@ export const serveCommand: Subcommand = {
                       the end of --grace)
   --proxy             each connection starts with a PROXY protocol v1/v2 header (HAProxy's
                       send-proxy / send-proxy-v2): handlers see the client's address
+  --udp               serve datagrams: FILE exports datagram(socket, data, { address, port,
+                      size }), called on a pool thread per datagram; it answers with
+                      UDPSendTo(socket, from.address, from.port, reply) (one process: not
+                      with --processes, --cert or --proxy)
 
   Prints "listening on ADDR:PORT" once every thread has loaded the handler; a handler that
   cannot be loaded is reported and the exit code is 1. On SIGUSR1 prints the live counts;
@@ -81,10 +89,17 @@ export const serveCommand: Subcommand = {
         grace: { type: 'string' },
         'drain-idle': { type: 'string' },
         proxy: { type: 'boolean' },
+        udp: { type: 'boolean' },
       },
     });
     if (values.handler === undefined) throw new UsageError('--handler FILE is required');
     if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
+    const udp = values.udp === true;
+    if (udp) {
+      const streamOnly = ['processes', 'cert', 'proxy', 'backlog', 'timeout', 'idle-timeout', 'grace', 'drain-idle'] as const;
+      const used = streamOnly.filter((name) => values[name] !== undefined);
+      if (used.length > 0) throw new UsageError(`--udp does not go with ${used.map((name) => `--${name}`).join(', ')}`);
+    }
     const port = /^\d+$/.test(values.port) ? Number(values.port) : values.port;
     const threads = whole('threads', values.threads, 1);
     const backlog = whole('backlog', values.backlog, 1);
@@ -112,12 +127,13 @@ export const serveCommand: Subcommand = {
         processes,
         graceMs: grace === undefined ? undefined : grace * 1000,
         drainIdleTimeout,
+        udp: udp ? true : undefined,
       });
     } catch (error) {
       console.error(`tcpcmd serve: ${error instanceof Error ? error.message : String(error)}`);
       return EXIT_FAILED;
     }
-    console.log(`listening on ${server.address}:${server.port}${processes === undefined ? '' : ` (${processes} processes)`}`);
+    console.log(`listening on ${server.address}:${server.port}${processes === undefined ? '' : ` (${processes} processes)`}${udp ? ' (udp)' : ''}`);
     const printStats = (): void => console.log(statsLine(server.stats()));
     process.on('SIGUSR1', printStats);
     const ticker = statsInterval === undefined ? undefined : setInterval(printStats, statsInterval * 1000);
@@ -140,6 +156,10 @@ export const serveCommand: Subcommand = {
     console.log(`${signal}: closing`);
     const closed = await server.close();
     const stats = server.stats();
+    if (udp) {
+      console.log(`datagrams ${stats.datagrams}, failed ${stats.failed}, dropped ${stats.dropped}, abandoned ${closed.abandoned}`);
+      return EXIT_OK;
+    }
     console.log(
       `accepted ${stats.accepted}, requests ${stats.requests}, completed ${closed.completed}, failed ${stats.failed}, refused ${stats.refused}, abandoned ${closed.abandoned}`,
     );

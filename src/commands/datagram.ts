@@ -20,7 +20,7 @@ import { threadState } from './thread-state.js';
 import { socketNumber } from './validate.js';
 
 /** The largest datagram payload of any family (IPv6's); the engine checks its socket's own (IPv4: 65,507). */
-const LARGEST_DATAGRAM = 65_527;
+export const LARGEST_DATAGRAM = 65_527;
 
 /** Where UDPReceiveFrom's `from` learns the sender: `{ address, port, size }`. */
 export interface DatagramSender {
@@ -87,11 +87,11 @@ export function UDPOpen(address: string = '', serviceOrPort: number | string = 0
   return run(OPEN, arguments.length, address, serviceOrPort);
 }
 
-const SEND_TO = command({
+export const SEND_TO = command({
   name: 'UDPSendTo', min: 4, max: 4,
   rules: [[0, socketNumber], [1, hostName], [2, portRule(ErrorCode.AddressNotAvailable, 'udp')], [3, datagramPayload]],
   core: (channel, socket: number, host: string, serviceOrPort: number | string, buffer: SendBuffer) =>
-    sendDatagram(channel, socket, hostArgument(host) as string, portArgument(serviceOrPort, 0, 'udp'), sendPayload(buffer) as string | Uint8Array),
+    sendDatagram(channel, socket, hostArgument(host) as string, portArgument(serviceOrPort, 0, 'udp'), sendPayload(buffer) as string | Uint8Array, channel.call.bind(channel)),
 });
 
 /**
@@ -105,7 +105,18 @@ export function UDPSendTo(socket: number, host: string, serviceOrPort: number | 
   return run(SEND_TO, arguments.length, socket, host, serviceOrPort, buffer);
 }
 
-function sendDatagram(channel: Channel, socket: number, host: string, port: number, payload: string | Uint8Array): number {
+/**
+ * Writes one datagram's request into the channel's area and makes the call with `call`
+ * (blocking, or awaited by sendToAsync). A payload the area cannot hold: -10040, nothing sent.
+ */
+export function sendDatagram<R>(
+  channel: Channel,
+  socket: number,
+  host: string,
+  port: number,
+  payload: string | Uint8Array,
+  call: (op: number, socket: number, arg0: number, arg1: number, arg2: number, dataLength: number) => R,
+): R | number {
   const data = channel.data;
   const hostLength = data.write(host, 0, 'utf8');
   const room = Math.min(data.length - hostLength, LARGEST_DATAGRAM * 4);
@@ -113,11 +124,11 @@ function sendDatagram(channel: Channel, socket: number, host: string, port: numb
     // Encoded straight into shared memory; the engine re-encodes it in the socket's `encoding`.
     if (Buffer.byteLength(payload) > room) return ErrorCode.MessageTooLong;
     const length = data.write(payload, hostLength, 'utf8');
-    return channel.call(Op.UdpSendTo, socket, port, hostLength | UdpSendToFlag.Text, threadState.commsTimeoutMs, hostLength + length);
+    return call(Op.UdpSendTo, socket, port, hostLength | UdpSendToFlag.Text, threadState.commsTimeoutMs, hostLength + length);
   }
-  if (payload.length > LARGEST_DATAGRAM) return ErrorCode.MessageTooLong;
+  if (payload.length > Math.min(room, LARGEST_DATAGRAM)) return ErrorCode.MessageTooLong;
   data.set(payload, hostLength);
-  return channel.call(Op.UdpSendTo, socket, port, hostLength, threadState.commsTimeoutMs, hostLength + payload.length);
+  return call(Op.UdpSendTo, socket, port, hostLength, threadState.commsTimeoutMs, hostLength + payload.length);
 }
 
 const RECEIVE_FROM = command({
@@ -138,23 +149,30 @@ export function UDPReceiveFrom(socket: number, buffer: Uint8Array | ArrayBufferV
   return run(RECEIVE_FROM, arguments.length, socket, buffer, from);
 }
 
+/** An Op.UdpReceiveFrom reply in the channel's area: the bytes (a view of the area), sender, full size, encoding. */
+export function datagramReply(channel: Channel): { bytes: Buffer; sender: DatagramSender; encoding: number } {
+  const data = channel.data;
+  const word = (index: number): number => data.readUInt32LE(index * 4);
+  const start = DATAGRAM_HEADER_BYTES + word(DatagramHeader.AddressLength);
+  return {
+    bytes: data.subarray(start, start + word(DatagramHeader.Copied)),
+    sender: { address: data.toString('utf8', DATAGRAM_HEADER_BYTES, start), port: word(DatagramHeader.Port), size: word(DatagramHeader.Size) },
+    encoding: word(DatagramHeader.Encoding),
+  };
+}
+
 function receiveDatagram(channel: Channel, socket: number, buffer: Uint8Array | ArrayBufferView | Holder, from: SenderHolder | undefined): number {
   const target = ArrayBuffer.isView(buffer) ? bytesOf(buffer) : undefined;
   const result = channel.call(Op.UdpReceiveFrom, socket, target?.length ?? LARGEST_DATAGRAM);
   if (result < 0 && result !== ErrorCode.MessageTooLong) return result;
-  const data = channel.data;
-  const word = (index: number): number => data.readUInt32LE(index * 4);
-  const addressLength = word(DatagramHeader.AddressLength);
-  const start = DATAGRAM_HEADER_BYTES + addressLength;
-  const bytes = data.subarray(start, start + word(DatagramHeader.Copied));
+  const { bytes, sender, encoding } = datagramReply(channel);
   if (target !== undefined) target.set(bytes);
   else {
     const holder = buffer as Holder;
-    const value = typeof holder.value === 'string' ? decodeText(bytes, word(DatagramHeader.Encoding)) : new Uint8Array(bytes);
+    const value = typeof holder.value === 'string' ? decodeText(bytes, encoding) : new Uint8Array(bytes);
     if (!assignHolder(holder, value)) return ErrorCode.InvalidArgument;
   }
   if (from !== undefined) {
-    const sender = { address: data.toString('utf8', DATAGRAM_HEADER_BYTES, start), port: word(DatagramHeader.Port), size: word(DatagramHeader.Size) };
     try {
       from.value = sender;
     } catch {

@@ -13,6 +13,8 @@ export const ServeCounter = {
   HandshakeFailures: 3,
   /** Calls of a request handler that returned. */
   Requests: 4,
+  /** Calls of a datagram handler that returned. */
+  Datagrams: 5,
   /** Word FirstLoop + i: the socket loop i serves now, 0 between connections. */
   FirstLoop: 8,
 } as const;

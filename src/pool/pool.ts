@@ -77,9 +77,9 @@ export class Pool {
     });
   }
 
-  /** Loads a handler module on a thread: which kind it is, or its load error. */
-  checkHandler(module: string): Promise<HandlerKind> {
-    const task: CheckTask = { kind: 'check', module };
+  /** Loads a handler module on a thread: which kind it is, or its load error (`udp`: it must export `datagram`). */
+  checkHandler(module: string, udp = false): Promise<HandlerKind> {
+    const task: CheckTask = { kind: 'check', module, udp };
     return (this.piscina.run(task) as Promise<HandlerKind>).catch((error: unknown) => {
       throw asError(error);
     });

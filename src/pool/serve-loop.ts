@@ -17,9 +17,10 @@ export type LoopMessage = string | { ready: true };
 
 export interface ServeLoopTask {
   kind: 'serve';
-  /** Which loop: accept connections for a default export, or take ready ones for `request`. */
-  mode: 'connection' | 'request';
+  /** Which loop: accept connections for a default export, take ready ones for `request`, receive datagrams for `datagram`. */
+  mode: 'connection' | 'request' | 'datagram';
   module: string;
+  /** The listening socket, or the datagram socket (udp). */
   listener: number;
   /** This loop's index among the server's loops (its word in the counters). */
   loop: number;

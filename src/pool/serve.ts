@@ -1,6 +1,6 @@
 /**
  * serve(): listen, and serve connections with a handler module on pool threads, in
- * blocking style, while the other threads go on. Two kinds of handler module:
+ * blocking style, while the other threads go on. Three kinds of handler module:
  *
  * - A request handler (`export function request(socket, peer)`) is called when a
  *   connection has bytes to read, once per request; between requests the connection
@@ -10,6 +10,9 @@
  *   pre-forked server's process does: each thread runs an accept loop (serve-loop.ts); the
  *   engine hands a new connection straight to a thread blocked in TCPAccept. Connections
  *   wait in the listener while every thread is busy; beyond `backlog`, new ones are reset.
+ * - A datagram handler (`export function datagram(socket, data, from)`, with `udp: true`)
+ *   is called per datagram, as by Python's ThreadingUDPServer: each thread blocks in
+ *   UDPReceiveFrom on the one datagram socket (datagram-loop.ts) and answers with UDPSendTo.
  *
  * The module is loaded and checked on a pool thread before the server listens; serve()
  * resolves once every thread has loaded it. This thread only starts the loops, restarts
@@ -28,6 +31,7 @@ import { moduleUrl, Pool } from './pool.js';
 import { serveProcesses } from '../scale/processes.js';
 import { watchConnections, watchCounts } from './request-calls.js';
 import { RestartBackoff } from './restart-backoff.js';
+import { openDatagramSocket, udpOptionsError } from './serve-udp.js';
 import type { LoopMessage } from './serve-loop.js';
 import type { HandlerKind } from './task.js';
 
@@ -97,6 +101,14 @@ export interface ServeOptions {
   heldFd?: number;
   /** Where failures are reported (a handler that threw, a failed TLS handshake). Default: stderr. */
   log?: (message: string) => void;
+  /**
+   * Serve datagrams (UDP) instead of connections: the module exports
+   * `datagram(socket, data, from)`, called on a pool thread per datagram; it answers with
+   * UDPSendTo(socket, from.address, from.port, reply). `address` (default '': every
+   * IPv4 interface, as UDPOpen's; '::' both families), `port`, `threads`, `pool` and
+   * `log` apply; not with `processes`, `cert`/`key` or `proxy`.
+   */
+  udp?: boolean;
 }
 
 export interface ServeStats {
@@ -122,6 +134,10 @@ export interface ServeStats {
   completed: number;
   /** TLS clients whose handshake failed (never handed to a handler). */
   handshakeFailures: number;
+  /** udp: datagram handler calls that returned (ones that threw count in `failed`). */
+  datagrams: number;
+  /** udp: datagrams lost because they came faster than the threads took them (the socket's `dropped`). */
+  dropped: number;
 }
 
 export interface CloseResult {
@@ -149,7 +165,7 @@ class Server implements TcpServer {
   private threadDeaths = 0;
   private closing = false;
   /** The listener's counts, kept when it closes. */
-  private final: Omit<ServeStats, 'handler' | 'running' | 'busyThreads' | 'requests' | 'failed' | 'completed'> | undefined;
+  private final: Omit<ServeStats, 'handler' | 'running' | 'busyThreads' | 'requests' | 'failed' | 'completed' | 'datagrams'> | undefined;
   private readonly restarts: RestartBackoff;
   private readonly loaded: Promise<void>;
   private readyLoops = 0;
@@ -212,7 +228,7 @@ class Server implements TcpServer {
         // The thread died under a handler (process.exit, a crash): its connection is
         // reset, and a new loop takes its place.
         const socket = Atomics.exchange(this.counters, ServeCounter.FirstLoop + loop, 0);
-        if (socket !== 0) TCPClose(socket, 2);
+        if (socket !== 0 && this.kind !== 'datagram') TCPClose(socket, 2); // a datagram socket serves the other loops too
         this.threadDeaths++;
         const delay = this.restarts.died((error as Error).message);
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -237,25 +253,30 @@ class Server implements TcpServer {
       requests: count(ServeCounter.Requests),
       failed: count(ServeCounter.Failed) + this.threadDeaths,
       completed: count(ServeCounter.Completed),
+      datagrams: count(ServeCounter.Datagrams),
     };
   }
 
   /** What the engine knows: the listener's queue and refusals, the watch's counts. */
   private liveCounts(): NonNullable<Server['final']> {
+    if (this.kind === 'datagram') {
+      const dropped = Math.max(0, Number(TCPGetOption(this.listener, 'dropped')));
+      return { accepted: 0, queued: 0, idle: 0, refused: 0, handshakeFailures: 0, dropped };
+    }
     const refused = Math.max(0, Number(TCPGetOption(this.listener, 'refused')));
     if (this.kind === 'connection') {
       const queued = Math.max(0, Number(TCPGetOption(this.listener, 'queued')));
-      return { accepted: 0, queued, idle: 0, refused, handshakeFailures: 0 };
+      return { accepted: 0, queued, idle: 0, refused, handshakeFailures: 0, dropped: 0 };
     }
     const watch = watchCounts(this.listener) ?? { idle: 0, ready: 0, handshakeFailures: 0, accepted: 0 };
-    return { accepted: watch.accepted, queued: watch.ready, idle: watch.idle, refused, handshakeFailures: watch.handshakeFailures };
+    return { accepted: watch.accepted, queued: watch.ready, idle: watch.idle, refused, handshakeFailures: watch.handshakeFailures, dropped: 0 };
   }
 
   async close(timeoutMs = 10_000): Promise<CloseResult> {
     if (!this.closing) {
       this.final = this.liveCounts();
       this.closing = true;
-      TCPClose(this.listener); // every loop's wait wakes with -10053 and the loop ends
+      TCPClose(this.listener); // every loop's wait (accept, or datagram receive) wakes with -10053 and the loop ends
     }
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
@@ -272,12 +293,12 @@ class Server implements TcpServer {
         const socket = Atomics.exchange(this.counters, i, 0);
         if (socket !== 0) {
           abandoned++;
-          TCPClose(socket, 2);
+          if (this.kind !== 'datagram') TCPClose(socket, 2); // the datagram socket is closed already
         }
       }
     }
     if (this.ownPool) await (finished ? this.pool.close() : this.pool.destroy());
-    const completed = Atomics.load(this.counters, ServeCounter.Completed) + Atomics.load(this.counters, ServeCounter.Requests);
+    const completed = [ServeCounter.Completed, ServeCounter.Requests, ServeCounter.Datagrams].reduce((sum, word) => sum + Atomics.load(this.counters, word), 0);
     return { completed, abandoned };
   }
 }
@@ -308,6 +329,9 @@ function defaultLog(): (message: string) => void {
 }
 
 export async function serve(options: ServeOptions): Promise<TcpServer> {
+  const udp = options.udp === true;
+  const udpRefusal = udp ? udpOptionsError(options) : undefined;
+  if (udpRefusal !== undefined) throw new Error(udpRefusal);
   if (options.processes !== undefined) return serveProcesses(options);
   const timeout = timeoutValue('timeout', options.timeout, DEFAULT_TIMEOUT_MS);
   const idleTimeout = timeoutValue('idleTimeout', options.idleTimeout, DEFAULT_IDLE_TIMEOUT_MS);
@@ -323,9 +347,14 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
   };
   let kind: HandlerKind;
   try {
-    kind = await pool.checkHandler(module);
+    kind = await pool.checkHandler(module, udp);
   } catch (error) {
     return giveUp(`serve: handler ${String(options.handler)} cannot be used: ${(error as Error).message}`);
+  }
+  if (kind === 'datagram') {
+    const socket = openDatagramSocket(options);
+    if (socket instanceof Error) return giveUp(socket.message);
+    return start(options, new Server(socket, pool, ownPool, module, kind, threads, log));
   }
   const listener = TCPSocket();
   if (listener < 0) return giveUp(`serve: TCPSocket failed: ${TCPErrorText(listener)}`);
@@ -358,7 +387,11 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
     TCPClose(listener);
     return giveUp(`serve: cannot listen on ${options.address ?? '*'}:${String(options.port ?? 0)}: ${TCPErrorText(result)} (${result})`);
   }
-  const server = new Server(listener, pool, ownPool, module, kind, threads, log);
+  return start(options, new Server(listener, pool, ownPool, module, kind, threads, log));
+}
+
+/** Resolves with the server once every loop's thread has loaded the handler; closes it if one could not. */
+async function start(options: ServeOptions, server: Server): Promise<TcpServer> {
   try {
     await server.ready();
   } catch (error) {

@@ -43,7 +43,7 @@ const CUMULATIVE = ['accepted', 'refused', 'failed', 'completed', 'handshakeFail
 const CURRENT = ['running', 'busyThreads', 'queued', 'idle'] as const;
 
 function zero(): ChildStats {
-  return { handler: 'connection', accepted: 0, running: 0, busyThreads: 0, queued: 0, idle: 0, requests: 0, refused: 0, failed: 0, completed: 0, handshakeFailures: 0, proxyRefused: 0 };
+  return { handler: 'connection', accepted: 0, running: 0, busyThreads: 0, queued: 0, idle: 0, requests: 0, refused: 0, failed: 0, completed: 0, handshakeFailures: 0, proxyRefused: 0, datagrams: 0, dropped: 0 };
 }
 
 class ServingProcess {

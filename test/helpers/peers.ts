@@ -95,3 +95,8 @@ export function startSmtpPeer(cert: string, key: string): Promise<Peer> {
 export function startHttp11Server(): Promise<Peer> {
   return startPeer('python3', [`${peersDir}http11_server.py`]);
 }
+
+/** test/peers/udp_peer.py in `peer` mode: prints "got PORT TEXT" per datagram; `send PORT TEXT` on stdin sends one. */
+export function startUdpPeer(): Promise<Peer> {
+  return startPeer('python3', [`${peersDir}udp_peer.py`, 'peer']);
+}

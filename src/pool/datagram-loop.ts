@@ -1,0 +1,52 @@
+/**
+ * A serve({ udp: true }) loop, run on a pool thread as each of Python's ThreadingUDPServer
+ * threads would be: block in UDPReceiveFrom on the server's one datagram socket, call the
+ * handler with the datagram and its sender, receive the next. Every loop waits on the same
+ * socket and the engine hands each datagram to one waiting receive, so datagrams spread
+ * over the free threads with no hop through the serving thread. Closing the socket
+ * (close()) wakes the waiting receives with -10053 and the loops end.
+ */
+import { type DatagramSender, LARGEST_DATAGRAM, type SenderHolder, UDPReceiveFrom } from '../commands/datagram.js';
+import { ErrorCode, TCPErrorText } from '../errors.js';
+import { ServeCounter } from './counters.js';
+import type { ServeLoopTask } from './serve-loop.js';
+import type { DatagramHandler } from './task.js';
+
+export async function runDatagramLoop(task: ServeLoopTask, handler: DatagramHandler): Promise<void> {
+  const counters = new Int32Array(task.counters);
+  const current = ServeCounter.FirstLoop + task.loop;
+  const socket = task.listener;
+  const buffer = new Uint8Array(LARGEST_DATAGRAM);
+  const from: SenderHolder = {};
+  try {
+    for (;;) {
+      const count = UDPReceiveFrom(socket, buffer, from);
+      if (count === ErrorCode.TimedOut) continue; // a `timeout` on the socket: nothing came, wait again
+      if (count < 0 && count !== ErrorCode.MessageTooLong) {
+        // -10053 / -509: the socket was closed (close()); anything else ends this loop too.
+        if (count !== ErrorCode.ConnectionAborted && count !== ErrorCode.InvalidSocket) {
+          task.log.postMessage(`serve: receiving datagrams failed: ${TCPErrorText(count)} (${count})`);
+        }
+        return;
+      }
+      const sender = from.value as DatagramSender;
+      // A copy: the handler may keep it (or await) while this buffer takes the next datagram.
+      const data = buffer.slice(0, Math.min(sender.size, buffer.length));
+      Atomics.store(counters, current, socket);
+      try {
+        const result = handler(socket, data, { ...sender });
+        if (result instanceof Promise) await result; // a sync handler costs no microtask turn
+        Atomics.add(counters, ServeCounter.Datagrams, 1);
+      } catch (error) {
+        // One datagram's failure: the socket serves the others, so it stays open.
+        Atomics.add(counters, ServeCounter.Failed, 1);
+        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        task.log.postMessage(`serve: datagram handler failed for ${sender.address}:${sender.port}: ${text}`);
+      } finally {
+        Atomics.store(counters, current, 0);
+      }
+    }
+  } finally {
+    task.log.close();
+  }
+}
