@@ -95,3 +95,8 @@ export function startSmtpPeer(cert: string, key: string): Promise<Peer> {
 export function startHttp11Server(): Promise<Peer> {
   return startPeer('python3', [`${peersDir}http11_server.py`]);
 }
+
+/** test/peers/udp_peer.py: a SOCK_DGRAM peer driven on stdin (see its docstring); udp-peer.ts wraps it. */
+export function startUdpPeer(family: 4 | 6, address: string, ...options: string[]): Promise<Peer> {
+  return startPeer('python3', [`${peersDir}udp_peer.py`, String(family), address, ...options]);
+}
