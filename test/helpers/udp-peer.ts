@@ -60,6 +60,12 @@ export class UdpPeer {
     await this.line('joined');
   }
 
+  /** IP_DROP_MEMBERSHIP. */
+  async leave(group: string, networkInterface: string): Promise<void> {
+    this.peer.process.stdin.write(`leave ${group} ${networkInterface}\n`);
+    await this.line('left');
+  }
+
   stop(): Promise<void> {
     return this.peer.stop();
   }

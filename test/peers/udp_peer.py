@@ -8,7 +8,8 @@ chooses; `reuse`: SO_REUSEADDR first, to share a multicast group's port), prints
   to its sender);
 - on stdin, `send HOST PORT HEX` sends one datagram and prints `sent N`;
   `flood HOST PORT COUNT SIZE` sends COUNT datagrams of SIZE bytes and prints `flooded COUNT`;
-  `join GROUP INTERFACE` joins an IPv4 multicast group (IP_ADD_MEMBERSHIP) and prints `joined`.
+  `join GROUP INTERFACE` joins an IPv4 multicast group (IP_ADD_MEMBERSHIP) and prints `joined`,
+  `leave GROUP INTERFACE` leaves it (IP_DROP_MEMBERSHIP) and prints `left`.
 
 It exits when stdin closes (so a test that dies leaves nothing running) or after 120 s.
 """
@@ -71,4 +72,7 @@ for line in sys.stdin:
     elif words[0] == 'join':
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(words[1]) + socket.inet_aton(words[2]))
         say('joined')
+    elif words[0] == 'leave':
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, socket.inet_aton(words[1]) + socket.inet_aton(words[2]))
+        say('left')
 os._exit(0)
