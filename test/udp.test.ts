@@ -7,6 +7,7 @@ import {
   ErrorCode,
   type SenderHolder,
   TCPAccept,
+  TCPAvailable,
   TCPBlock,
   TCPClose,
   TCPGetMyAddr,
@@ -16,7 +17,9 @@ import {
   TCPGetRemotePort,
   TCPListen,
   TCPReceive,
+  TCPReceiveData,
   TCPSend,
+  TCPSendData,
   TCPSetOption,
   TCPStartTLS,
   TCPStats,
@@ -121,6 +124,12 @@ test.serial('the largest IPv4 datagram goes (65,507 bytes); one byte more is -10
     t.is(UDPSendTo(s, '127.0.0.1', peer.port, new Uint8Array(65_507).fill(7)), 65_507);
     const got = await peer.received();
     t.is(got.bytes.length, 65_507, 'only the one that fitted came');
+    // And back: a holder takes the largest datagram whole; TCPAvailable gives its length first.
+    await peer.send('127.0.0.1', TCPGetMyPort(s), got.bytes);
+    const holder = { value: new Uint8Array(0) };
+    t.true(await until(() => TCPAvailable(s) === 65_507));
+    t.is(UDPReceiveFrom(s, holder), 65_507);
+    t.deepEqual(Buffer.from(holder.value), got.bytes);
   } finally {
     TCPClose(s);
     await peer.stop();
@@ -259,6 +268,66 @@ test.serial('UDPConnect: only the peer\'s datagrams are received, TCPSend/TCPRec
   }
 });
 
+/** Two of our datagram sockets connected to each other, with a 2 s time-out. */
+function connectedPair(): [number, number] {
+  const a = openLoopback();
+  const b = openLoopback();
+  UDPConnect(a, '127.0.0.1', TCPGetMyPort(b));
+  UDPConnect(b, '127.0.0.1', TCPGetMyPort(a));
+  TCPSetOption(b, 'timeout', 2_000);
+  return [a, b];
+}
+
+test.serial('TCPSendData sends one record as one datagram; TCPReceiveData reads a record as long as the datagram', async (t) => {
+  const peer = await UdpPeer.start(4, '127.0.0.1');
+  const [a, b] = connectedPair();
+  const s = openLoopback();
+  try {
+    // What Python's struct.pack('>H i 4s', 7, -2, b'abcd') gives, in one datagram.
+    t.is(UDPConnect(s, '127.0.0.1', peer.port), 0);
+    t.is(TCPSendData(s, '>H i 4s', [7, -2, 'abcd']), 10);
+    t.deepEqual((await peer.received()).bytes, Buffer.from('0007fffffffe61626364', 'hex'));
+    t.is(TCPSendData(a, '>H q d 8s', [7, 1_700_000_000_000n, 21.5, 'probe']), 26);
+    t.deepEqual(TCPReceiveData(b, '>H q d 8s'), [7, 1_700_000_000_000n, 21.5, 'probe']);
+    // A record shorter than the datagram: the datagram is cut, as TCPReceive cuts it.
+    t.is(TCPSendData(a, '>H H', [1, 2]), 4);
+    t.is(TCPReceiveData(b, '>H'), ErrorCode.MessageTooLong);
+  } finally {
+    for (const socket of [a, b, s]) TCPClose(socket);
+    await peer.stop();
+  }
+});
+
+// KNOWN BUG (reported, not fixed here): TCPReceiveData reads a `z` string a byte per
+// receive, and on a datagram socket each receive takes a whole datagram: the record
+// TCPSendData just sent cannot be read back (-10040). Reading one datagram and decoding
+// the record from it (-1030 when it is shorter or longer) would fix this and the next.
+test.serial.failing('TCPReceiveData reads back a record with a z string that TCPSendData sent as one datagram', (t) => {
+  const [a, b] = connectedPair();
+  try {
+    t.is(TCPSendData(a, '>H z', [1, 'hello']), 8);
+    t.deepEqual(TCPReceiveData(b, '>H z'), [1, 'hello']);
+  } finally {
+    TCPClose(a);
+    TCPClose(b);
+  }
+});
+
+// KNOWN BUG (reported): a record longer than a datagram is completed from the next
+// datagram, as on a stream, so two datagrams are read as one record (and a short answer
+// waits for another datagram until the time-out).
+test.serial.failing('TCPReceiveData does not join two datagrams into one record', (t) => {
+  const [a, b] = connectedPair();
+  try {
+    t.is(TCPSendData(a, '>H', [7]), 2);
+    t.is(TCPSendData(a, '>H', [8]), 2);
+    t.is(TCPReceiveData(b, '>H H'), ErrorCode.BadDataFormat, 'the record was cut short by the end of its datagram');
+  } finally {
+    TCPClose(a);
+    TCPClose(b);
+  }
+});
+
 test.serial('text in the socket\'s `encoding`: latin1 bytes on the wire, decoded text in a holder', async (t) => {
   const peer = await UdpPeer.start(4, '127.0.0.1');
   const s = openLoopback();
@@ -345,6 +414,41 @@ test.serial('bad input: wrong types -501, unknown or closed socket -509, stream 
     t.is(UDPSendTo(closed, '127.0.0.1', 9, 'x'), ErrorCode.InvalidSocket);
     t.is(UDPReceiveFrom(closed, new Uint8Array(1)), ErrorCode.InvalidSocket);
     t.is(TCPClose(closed), ErrorCode.InvalidSocket);
+  } finally {
+    TCPClose(s);
+  }
+});
+
+test.serial('the network\'s answers: ICMP refusal on a connected socket -10061, unknown host -11001, port in use -10048, foreign address -10049', (t) => {
+  const s = openLoopback();
+  const gone = UDPOpen('127.0.0.1');
+  const gonePort = TCPGetMyPort(gone);
+  TCPClose(gone);
+  try {
+    // Nobody on the port: the kernel's port unreachable comes back to a connected socket
+    // as the next receive's answer.
+    t.is(UDPConnect(s, '127.0.0.1', gonePort), 0);
+    t.is(TCPSend(s, 'anyone?'), 7);
+    t.is(TCPReceive(s, new Uint8Array(10)), ErrorCode.ConnectionRefused);
+    const other = openLoopback();
+    t.is(UDPSendTo(other, 'no-such-host.invalid', 9, 'x'), ErrorCode.HostNotFound);
+    t.is(UDPOpen('127.0.0.1', TCPGetMyPort(other)), ErrorCode.AddressInUse);
+    t.is(UDPOpen('192.0.2.254', 0), ErrorCode.AddressNotAvailable, 'TEST-NET-1: not an address of this machine');
+    TCPClose(other);
+  } finally {
+    TCPClose(s);
+  }
+});
+
+test.serial('socket 0\'s options are a new datagram socket\'s: `timeout` set before UDPOpen bounds its receives', (t) => {
+  t.is(TCPSetOption(0, 'timeout', 200), 0);
+  const s = UDPOpen('127.0.0.1');
+  t.is(TCPSetOption(0, 'timeout', 'infinite'), 0);
+  try {
+    t.is(TCPGetOption(s, 'timeout'), 200);
+    const started = Date.now();
+    t.is(UDPReceiveFrom(s, new Uint8Array(1)), ErrorCode.TimedOut);
+    t.true(Date.now() - started < 5_000);
   } finally {
     TCPClose(s);
   }
