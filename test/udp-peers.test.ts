@@ -4,7 +4,7 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dnsQuery } from '../examples/dns-query.js';
@@ -24,10 +24,13 @@ import {
   UDPSendTo,
 } from '../src/index.js';
 import { DNSMASQ, IN_TFTPD, installed, startDnsmasq, startTftpd } from './helpers/udp-daemons.js';
+import { run } from './helpers/run.js';
 import { UdpPeer } from './helpers/udp-peer.js';
 import { until } from './helpers/wait-for.js';
 
 const GROUP = '239.255.0.24';
+
+const tsx = (...args: string[]) => run(process.execPath, ['--import=tsx', ...args]).done;
 
 /**
  * Whether this kernel delivers IPv4 multicast on loopback (lo has no MULTICAST flag, but
@@ -144,6 +147,10 @@ dnsTest('examples/dns-query.ts: an A query built with TCPSendData, its answer pa
     // upstream servers refuses, 5; one with them would say 3, no such name).
     const missing = dnsQuery('missing.test', '127.0.0.1', dnsmasq.port);
     t.true(typeof missing === 'object' && missing.rcode !== 0 && missing.addresses.length === 0, JSON.stringify(missing));
+    // As a user runs it.
+    const cli = await tsx('examples/dns-query.ts', 'tcp-commands.test', '127.0.0.1', String(dnsmasq.port));
+    t.is(cli.code, 0, cli.stderr);
+    t.is(cli.stdout, 'tcp-commands.test: 10.1.2.3\n');
   } finally {
     await dnsmasq.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -168,6 +175,12 @@ tftpTest('examples/tftp-get.ts reads a 1 MiB file from tftpd-hpa: RRQ, then DATA
     t.is(sha256(result.data), sha256(original));
     // The server's own error packet comes back as the error.
     t.deepEqual(tftpGet('127.0.0.1', 'no-such-file', { port: tftpd.port }), { error: 'server error 1: File not found' });
+    // As a user runs it.
+    const output = join(dir, 'fetched.bin');
+    const cli = await tsx('examples/tftp-get.ts', '127.0.0.1', 'file.bin', String(tftpd.port), output);
+    t.is(cli.code, 0, cli.stderr);
+    t.is(cli.stdout, 'file.bin: 1048576 bytes\n');
+    t.is(sha256(readFileSync(output)), sha256(original));
   } finally {
     await tftpd.stop();
     rmSync(dir, { recursive: true, force: true });
