@@ -24,6 +24,7 @@ import {
   UDPSendTo,
 } from '../src/index.js';
 import { DNSMASQ, IN_TFTPD, installed, startDnsmasq, startTftpd } from './helpers/udp-daemons.js';
+import { startLossyTftp } from './helpers/peers.js';
 import { run } from './helpers/run.js';
 import { UdpPeer } from './helpers/udp-peer.js';
 import { until } from './helpers/wait-for.js';
@@ -184,5 +185,38 @@ tftpTest('examples/tftp-get.ts reads a 1 MiB file from tftpd-hpa: RRQ, then DATA
   } finally {
     await tftpd.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.serial('examples/tftp-get.ts: a lost ACK is sent again at the time-out; a stranger\'s packet gets ERROR 5 and changes nothing', async (t) => {
+  const size = 5 * 512 + 100; // blocks 1..5 full, 6 short
+  const server = await startLossyTftp(size);
+  try {
+    const started = Date.now();
+    const result = tftpGet('127.0.0.1', 'any', { port: server.port, timeoutMs: 300, retries: 3 });
+    if ('error' in result) return t.fail(result.error);
+    t.deepEqual(result.data, Buffer.from(Array.from({ length: size }, (_, i) => i % 251)));
+    t.true(Date.now() - started >= 250, 'one time-out passed');
+    t.is(await server.nextLine(), 'stranger 5', 'ERROR 5: unknown transfer ID');
+    t.is(await server.nextLine(), 'done 1,2,2,3,4,5,6', 'ACK 2 twice: the first was ignored');
+  } finally {
+    await server.stop();
+  }
+});
+
+test.serial('examples/tftp-get.ts gives up after its retries when nobody answers', async (t) => {
+  const silent = UDPOpen('127.0.0.1'); // bound, never answers
+  try {
+    const started = Date.now();
+    t.deepEqual(tftpGet('127.0.0.1', 'file', { port: TCPGetMyPort(silent), timeoutMs: 100, retries: 2 }), { error: 'no answer after 2 retransmissions (block 1)' });
+    const waited = Date.now() - started;
+    t.true(waited >= 250 && waited < 5_000, `three time-outs of 100 ms took ${waited} ms`);
+    // The RRQ was sent three times: once, then at each of the two retransmissions.
+    TCPBlock(silent, 1);
+    let requests = 0;
+    while (UDPReceiveFrom(silent, new Uint8Array(600)) > 0) requests++;
+    t.is(requests, 3);
+  } finally {
+    TCPClose(silent);
   }
 });

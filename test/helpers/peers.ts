@@ -100,3 +100,8 @@ export function startHttp11Server(): Promise<Peer> {
 export function startUdpPeer(family: 4 | 6, address: string, ...options: string[]): Promise<Peer> {
   return startPeer('python3', [`${peersDir}udp_peer.py`, String(family), address, ...options]);
 }
+
+/** test/peers/tftp_lossy.py: one TFTP read of `size` bytes that ignores an ACK and meets a stranger's packet. */
+export function startLossyTftp(size: number): Promise<Peer> {
+  return startPeer('python3', [`${peersDir}tftp_lossy.py`, String(size)]);
+}
