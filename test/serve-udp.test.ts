@@ -1,5 +1,5 @@
 // serve({ udp: true }) and tcpcmd serve --udp: datagram handlers on pool threads, answered
-// with UDPSendTo, tried by real Python clients (test/peers/udp_peer.py) and node's dgram.
+// with UDPSendTo, tried by real Python clients (test/peers/udp_client_peer.py) and node's dgram.
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -11,10 +11,10 @@ import { serve, TCPClose, TCPGetMyPort, TCPStats, UDPOpen } from '../src/index.j
 import { run } from './helpers/run.js';
 import { waitFor } from './helpers/wait-for.js';
 
-const udpPeer = new URL('./peers/udp_peer.py', import.meta.url).pathname;
+const udpPeer = new URL('./peers/udp_client_peer.py', import.meta.url).pathname;
 const handler = (name: string): URL => new URL(`./fixtures/handlers/${name}`, import.meta.url);
 
-/** udp_peer.py clients: K Python client threads, N datagrams each, every answer checked. */
+/** udp_client_peer.py clients: K Python client threads, N datagrams each, every answer checked. */
 async function pythonClients(port: number, clients: number, each: number): Promise<string> {
   const result = await run('python3', [udpPeer, 'clients', String(port), String(clients), String(each)]).done;
   return `${result.stdout.trim()}${result.stderr === '' ? '' : ` stderr: ${result.stderr}`}`;
@@ -53,7 +53,7 @@ test('Python clients get their datagrams answered, 8 at once, over 2 pool thread
     t.is(await pythonClients(server.port, 8, 25), 'ok 200 failed 0');
     await waitFor(() => server.stats().datagrams >= 201, 'the count', 10_000);
     t.like(server.stats(), { handler: 'datagram', failed: 0, dropped: 0, accepted: 0 });
-    // Lost datagrams are sent again by the clients (udp_peer.py), so a few more may be counted.
+    // Lost datagrams are sent again by the clients (udp_client_peer.py), so a few more may be counted.
     t.true(server.stats().datagrams >= 201);
   } finally {
     await server.close();

@@ -5,7 +5,7 @@ import test from 'ava';
 import dgram from 'node:dgram';
 import { ErrorCode, TCPGetMyPort, TCPGetOption, TCPStats, UDPEndpoint, type DatagramOrigin } from '../src/index.js';
 import { runFixture } from './helpers/run.js';
-import { startUdpPeer, type Peer } from './helpers/peers.js';
+import { startUdpClientPeer, type Peer } from './helpers/peers.js';
 import { until, waitFor } from './helpers/wait-for.js';
 
 function datagramSockets(): number {
@@ -28,7 +28,7 @@ interface Received {
 
 test.serial('a Python peer and node dgram: onMessage gets each datagram and its sender, send() reaches them, close() ends it', async (t) => {
   const before = datagramSockets();
-  const peer = await startUdpPeer();
+  const peer = await startUdpClientPeer();
   const node = dgram.createSocket('udp4');
   try {
     const received: Received[] = [];
@@ -88,7 +88,7 @@ test.serial('a Python peer and node dgram: onMessage gets each datagram and its 
 });
 
 test.serial('the thread is never blocked: a setInterval ticks while 3000 datagrams come in', async (t) => {
-  const peer = await startUdpPeer();
+  const peer = await startUdpClientPeer();
   const times: number[] = [];
   const ticks: number[] = [];
   const ticker = setInterval(() => ticks.push(performance.now()), 2);
@@ -160,7 +160,7 @@ test.serial('open failures go to onError, then onTerminate: a port in use (-1004
 });
 
 test.serial('a failed send goes to onError and the endpoint goes on receiving', async (t) => {
-  const peer = await startUdpPeer();
+  const peer = await startUdpClientPeer();
   try {
     const errors: number[] = [];
     const received: string[] = [];

@@ -96,7 +96,17 @@ export function startHttp11Server(): Promise<Peer> {
   return startPeer('python3', [`${peersDir}http11_server.py`]);
 }
 
-/** test/peers/udp_peer.py in `peer` mode: prints "got PORT TEXT" per datagram; `send PORT TEXT` on stdin sends one. */
-export function startUdpPeer(): Promise<Peer> {
-  return startPeer('python3', [`${peersDir}udp_peer.py`, 'peer']);
+/** test/peers/udp_client_peer.py in `peer` mode: prints "got PORT TEXT" per datagram; `send PORT TEXT` on stdin sends one. */
+export function startUdpClientPeer(): Promise<Peer> {
+  return startPeer('python3', [`${peersDir}udp_client_peer.py`, 'peer']);
+}
+
+/** test/peers/udp_peer.py: a SOCK_DGRAM peer driven on stdin (see its docstring); udp-peer.ts wraps it. */
+export function startUdpPeer(family: 4 | 6, address: string, ...options: string[]): Promise<Peer> {
+  return startPeer('python3', [`${peersDir}udp_peer.py`, String(family), address, ...options]);
+}
+
+/** test/peers/tftp_lossy.py: one TFTP read of `size` bytes that ignores an ACK and meets a stranger's packet. */
+export function startLossyTftp(size: number): Promise<Peer> {
+  return startPeer('python3', [`${peersDir}tftp_lossy.py`, String(size)]);
 }

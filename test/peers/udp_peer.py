@@ -1,101 +1,78 @@
-#!/usr/bin/env python3
-"""A real UDP peer for the tests: Python's blocking socket module on 127.0.0.1.
+"""A UDP peer for test/udp.test.ts, driven line by line on stdin.
 
-    python3 udp_peer.py MODE ARGS...
+    python3 udp_peer.py FAMILY ADDRESS [echo] [reuse] [port=N]
 
-  peer                  binds a port and prints it; prints "got PORT TEXT" for each datagram
-                        (PORT the sender's); reads commands on stdin: "send PORT TEXT" sends
-                        TEXT to 127.0.0.1:PORT, "burst PORT N" sends "n 0" .. "n N-1";
-                        exits when stdin closes
-  clients PORT K N      K client threads, each with its own socket, send N datagrams each
-                        ("cK mI") to PORT and wait for each answer, which must be the
-                        datagram uppercased (a lost one is sent again, twice at most);
-                        prints "ok ANSWERED failed FAILED"
-  ask PORT TEXT         sends TEXT to PORT and prints the answer (5 s at most: "timeout")
+Binds a SOCK_DGRAM socket of FAMILY (4 or 6) to ADDRESS and port N (0: one the system
+chooses; `reuse`: SO_REUSEADDR first, to share a multicast group's port), prints the port, then:
+- prints `got HOST PORT HEX` for every datagram it receives (and, with `echo`, sends it back
+  to its sender);
+- on stdin, `send HOST PORT HEX` sends one datagram and prints `sent N`;
+  `flood HOST PORT COUNT SIZE` sends COUNT datagrams of SIZE bytes and prints `flooded COUNT`;
+  `join GROUP INTERFACE` joins an IPv4 multicast group (IP_ADD_MEMBERSHIP) and prints `joined`,
+  `leave GROUP INTERFACE` leaves it (IP_DROP_MEMBERSHIP) and prints `left`.
+
+It exits when stdin closes (so a test that dies leaves nothing running) or after 120 s.
 """
+import os
 import socket
 import sys
 import threading
 
-TARGET = '127.0.0.1'
+family = socket.AF_INET6 if sys.argv[1] == '6' else socket.AF_INET
+address = sys.argv[2]
+options = sys.argv[3:]
+echo = 'echo' in options
+port = next((int(o[5:]) for o in options if o.startswith('port=')), 0)
+
+sock = socket.socket(family, socket.SOCK_DGRAM)
+if family == socket.AF_INET:
+    # Multicast: the test's group datagrams go out on loopback.
+    sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton('127.0.0.1'))
+if 'reuse' in options:
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+sock.bind((address, port))
+out_lock = threading.Lock()
 
 
-def peer():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((TARGET, 0))
-    print(s.getsockname()[1], flush=True)
+def say(line):
+    with out_lock:
+        sys.stdout.write(line + '\n')
+        sys.stdout.flush()
 
-    def commands():
-        for line in sys.stdin:
-            words = line.rstrip('\n').split(' ', 2)
-            if words[0] == 'send':
-                s.sendto(words[2].encode() if len(words) > 2 else b'', (TARGET, int(words[1])))
-            elif words[0] == 'burst':
-                for i in range(int(words[2])):
-                    s.sendto(f'n {i}'.encode(), (TARGET, int(words[1])))
-        # stdin closed: the test is over (or died)
-        import os
-        os._exit(0)
 
-    threading.Thread(target=commands, daemon=True).start()
+say(str(sock.getsockname()[1]))
+
+
+def receive():
     while True:
-        data, sender = s.recvfrom(65536)
-        print(f'got {sender[1]} {data.decode(errors="replace")}', flush=True)
+        try:
+            data, sender = sock.recvfrom(70000)
+        except OSError:
+            return
+        if echo:
+            sock.sendto(data, sender)
+        say('got %s %d %s' % (sender[0], sender[1], data.hex()))
 
 
-def client(port, k, n, results):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(5)
-    answered = 0
-    for i in range(n):
-        text = f'c{k} m{i}'.encode()
-        for _attempt in range(3):
-            s.sendto(text, (TARGET, port))
-            try:
-                while True:
-                    answer, _ = s.recvfrom(65536)
-                    if answer == text.upper():
-                        answered += 1
-                        break
-                    # a late answer to an earlier attempt: not this one's
-                break
-            except socket.timeout:
-                continue
-    results[k] = answered
+threading.Thread(target=receive, daemon=True).start()
+# A bound on the peer's life, whatever the test does.
+threading.Timer(120, lambda: os._exit(3)).start()
 
-
-def clients(port, k, n):
-    results = [0] * k
-    threads = [threading.Thread(target=client, args=(port, i, n, results)) for i in range(k)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    print(f'ok {sum(results)} failed {k * n - sum(results)}', flush=True)
-
-
-def ask(port, text):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(5)
-    s.sendto(text.encode(), (TARGET, port))
-    try:
-        answer, _ = s.recvfrom(65536)
-        print(answer.decode(errors='replace'), flush=True)
-    except socket.timeout:
-        print('timeout', flush=True)
-
-
-def main():
-    mode = sys.argv[1]
-    if mode == 'peer':
-        peer()
-    elif mode == 'clients':
-        clients(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
-    elif mode == 'ask':
-        ask(int(sys.argv[2]), sys.argv[3])
-    else:
-        sys.exit(f'unknown mode {mode}')
-
-
-if __name__ == '__main__':
-    main()
+for line in sys.stdin:
+    words = line.split()
+    if not words:
+        continue
+    if words[0] == 'send':
+        say('sent %d' % sock.sendto(bytes.fromhex(words[3] if len(words) > 3 else ''), (words[1], int(words[2]))))
+    elif words[0] == 'flood':
+        count, size = int(words[3]), int(words[4])
+        for i in range(count):
+            sock.sendto(bytes([i % 256]) * size, (words[1], int(words[2])))
+        say('flooded %d' % count)
+    elif words[0] == 'join':
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(words[1]) + socket.inet_aton(words[2]))
+        say('joined')
+    elif words[0] == 'leave':
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, socket.inet_aton(words[1]) + socket.inet_aton(words[2]))
+        say('left')
+os._exit(0)
