@@ -139,9 +139,47 @@ export class DatagramSocket {
     return this.waiters.length;
   }
 
-  /** How many datagrams are queued (TCPAvailable answers the length of the first). */
-  get nextLength(): number {
+  /** The length of the next datagram the engine holds, 0 when none. */
+  private get nextLength(): number {
     return this.head < this.queue.length ? this.queue[this.head]!.bytes.length : 0;
+  }
+
+  /**
+   * TCPAvailable: the length of the next datagram (0 when none has come), as FIONREAD
+   * answers on a datagram socket. A connected one's datagrams wait in the kernel for
+   * direct reads: the engine takes the receive lock and reads one into its queue first
+   * (it then holds the lock until that datagram is received). An error the socket holds
+   * (an ICMP refusal of an earlier datagram, -10061) is answered instead, once.
+   */
+  available(slot: EngineSlot): void {
+    if (this.pending !== 0) {
+      const code = this.pending;
+      this.pending = 0;
+      slot.reply(code);
+      return this.settle();
+    }
+    const link = this.link;
+    if (link === undefined || link.isClosing) return slot.reply(this.nextLength);
+    if (!link.holdsRecv) {
+      const seq = slot.seq;
+      return link.acquireRecv(() => {
+        if (slot.busy && slot.seq === seq && !this.closed) this.available(slot);
+        else this.settle();
+      });
+    }
+    if (this.head >= this.queue.length) {
+      const pulled = link.pullDatagram();
+      if (typeof pulled === 'number') {
+        slot.reply(pulled); // an ICMP refusal of an earlier datagram (-10061): said once, here
+        return this.settle();
+      }
+      if (pulled !== undefined && this.peer !== undefined) {
+        this.queue.push({ bytes: pulled, address: this.peer.address, port: this.peer.port });
+        this.queuedBytes += pulled.length + DATAGRAM_OVERHEAD;
+      }
+    }
+    slot.reply(this.nextLength);
+    this.settle();
   }
 
   // ---- receiving ------------------------------------------------------------------------

@@ -195,6 +195,22 @@ export class DirectLink {
     return 0;
   }
 
+  /**
+   * One datagram the kernel holds now, read without waiting (a connected datagram socket's
+   * TCPAvailable): its bytes, undefined when none is there, or an error code. Only while
+   * the engine holds the receive lock.
+   */
+  pullDatagram(): Buffer | undefined | number {
+    const room = Buffer.allocUnsafe(65_536);
+    try {
+      const n = readSync(this.fd, room, 0, room.length, null);
+      this.pulled += n;
+      return Buffer.from(room.subarray(0, n));
+    } catch (error) {
+      return isWouldBlock(error) ? undefined : codeFromError(error);
+    }
+  }
+
   private get fd(): number {
     return this.words[this.base + Direct.Fd]!;
   }

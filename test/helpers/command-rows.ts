@@ -67,6 +67,17 @@ function listenCode(options: Partial<api.ListenOptions>): number {
   }
 }
 
+/** UDPEndpoint.open's first error code (0 once open: it is then closed). */
+function endpointCode(options: Partial<api.EndpointOptions>): Promise<number> {
+  return new Promise((resolve) => {
+    const endpoint = api.UDPEndpoint.open({ ...options, onMessage: () => {}, onError: (_endpoint, code) => resolve(code) });
+    if (endpoint.socket > 0) {
+      endpoint.close();
+      resolve(0);
+    }
+  });
+}
+
 const NO_SOCKET = 'takes no socket';
 const NO_RANGE = 'no argument with a range of values';
 
@@ -332,6 +343,24 @@ export function commandRows(t: Targets): Record<string, Row> {
       type: [['a string, not bytes', () => loose(api.sendAsync)(s, 'text'), E.WrongType]],
       socket: socketCases((socket) => loose(api.sendAsync)(socket, buffer)),
       range: [['detached view', () => api.sendAsync(s, t.detached), E.InvalidArgument]],
+    },
+    receiveFromAsync: {
+      count: 'an awaited form: extra arguments are ignored',
+      type: [['string maxbytes', () => loose(api.receiveFromAsync)(s, 'a'), E.WrongType]],
+      socket: socketCases((socket) => loose(api.receiveFromAsync)(socket)),
+      range: [['maxbytes 0', () => api.receiveFromAsync(s, 0), E.InvalidArgument], ['a stream socket', () => api.receiveFromAsync(s), E.InvalidArgument]],
+    },
+    sendToAsync: {
+      count: 'an awaited form: extra arguments are ignored',
+      type: [['number buffer', () => loose(api.sendToAsync)(s, '127.0.0.1', 9, 5), E.WrongType]],
+      socket: socketCases((socket) => loose(api.sendToAsync)(socket, '127.0.0.1', 9, 'x')),
+      range: [['port 0', () => api.sendToAsync(s, '127.0.0.1', 0, 'x'), E.AddressNotAvailable], ['a stream socket', () => api.sendToAsync(s, '127.0.0.1', 9, 'x'), E.InvalidArgument]],
+    },
+    UDPEndpoint: {
+      count: 'takes one options object',
+      type: [['numeric address', () => endpointCode({ address: 127 as unknown as string }), E.WrongType]],
+      socket: NO_SOCKET,
+      range: [['port 65536', () => endpointCode({ address: '127.0.0.1', port: 65536 }), E.InvalidArgument]],
     },
     TCPConnection: {
       count: 'takes one options object',

@@ -15,7 +15,7 @@ import { UnboundSocket } from '../unbound-socket.js';
 
 export function available(slot: EngineSlot, engine: Engine): void {
   const entry = engine.table.get(slot.socket);
-  if (entry instanceof DatagramSocket) return slot.reply(entry.nextLength); // as FIONREAD: the next datagram's length
+  if (entry instanceof DatagramSocket) return entry.available(slot); // as FIONREAD: the next datagram's length
   engine.stream(slot)?.available(slot);
 }
 
