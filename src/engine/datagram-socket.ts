@@ -61,8 +61,9 @@ export class DatagramSocket {
   peer: { address: string; port: number } | undefined;
   broadcast = false;
   readonly reuseAddr: boolean;
-  bytesIn = 0;
-  bytesOut = 0;
+  /** Bytes the engine itself received and sent (direct calls count theirs in the link). */
+  private engineBytesIn = 0;
+  private engineBytesOut = 0;
   /** Datagrams the engine dropped (its queue full). */
   droppedHere = 0;
   private readonly queue: Datagram[] = [];
@@ -127,12 +128,12 @@ export class DatagramSocket {
   }
 
   /** Bytes received and sent, by the engine and by direct calls. */
-  get bytesReceived(): number {
-    return this.bytesIn + (this.link?.bytesIn ?? 0);
+  get bytesIn(): number {
+    return this.engineBytesIn + (this.link?.bytesIn ?? 0);
   }
 
-  get bytesSent(): number {
-    return this.bytesOut + (this.link?.bytesOut ?? 0);
+  get bytesOut(): number {
+    return this.engineBytesOut + (this.link?.bytesOut ?? 0);
   }
 
   get parked(): number {
@@ -187,7 +188,7 @@ export class DatagramSocket {
   private arrived(bytes: Buffer, address: string, port: number): void {
     if (this.closed) return;
     const datagram = { bytes, address: plainAddress(address), port };
-    this.bytesIn += bytes.length;
+    this.engineBytesIn += bytes.length;
     const waiter = this.waiters.shift();
     if (waiter !== undefined) {
       this.deliver(waiter.slot, waiter.withSender, datagram);
@@ -331,7 +332,7 @@ export class DatagramSocket {
     const length = bytes.length;
     const done = (error: Error | null): void => {
       if (error !== null) return reply(sendErrorCode(error));
-      this.bytesOut += length;
+      this.engineBytesOut += length;
       reply(length);
     };
     // node's send copies nothing: the slot's area may be reused once the reply is read, so a copy.

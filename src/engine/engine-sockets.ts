@@ -33,6 +33,14 @@ export class Engine {
     this.table = new SocketTable(registry);
   }
 
+  /** A socket is gone (closed, drained): what it moved stays in TCPStats' totals. */
+  countGone(entry: StreamSocket | DatagramSocket): void {
+    this.bytesIn += entry.bytesIn;
+    this.bytesOut += entry.bytesOut;
+    this.directReads += entry.directCalls.reads;
+    this.directWrites += entry.directCalls.writes;
+  }
+
   /**
    * A caller thread has ended (caller-threads.ts): every socket drops what this slot had
    * parked on it, without taking any data, and releases any lock it held; then the slot

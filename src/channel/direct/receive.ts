@@ -69,29 +69,8 @@ export function receiveDirect(socket: number, target: Uint8Array, holder: number
       releaseDirectLock(w, lock, holder);
       return undefined;
     }
-    if ((flags & DirectFlag.Datagram) !== 0) {
-      const n = readDatagram(fd, target);
-      if (n === 'again') {
-        releaseDirectLock(w, lock, holder);
-        if ((flags & DirectFlag.NonBlocking) !== 0) return ErrorCode.WouldBlock;
-        const now = performance.now();
-        if (firstMiss === 0) {
-          firstMiss = now;
-          spinUs = directReceiveSpin.budgetUs();
-        }
-        if ((now - firstMiss) * 1000 < spinUs) continue;
-        parkedSince = firstMiss;
-        return undefined;
-      }
-      if (n >= 0 || n === ErrorCode.MessageTooLong) {
-        addCount(base + Direct.BytesIn, n === ErrorCode.MessageTooLong ? target.length : n);
-        Atomics.add(w, base + Direct.Reads, 1);
-      }
-      releaseDirectLock(w, lock, holder);
-      if (firstMiss !== 0) directReceiveSpin.caught((performance.now() - firstMiss) * 1000);
-      return n; // an error (an ICMP refusal) is this call's answer only: a datagram socket has no end
-    }
-    const n = readOnce(fd, target);
+    const datagram = (flags & DirectFlag.Datagram) !== 0;
+    const n = datagram ? readDatagram(fd, target) : readOnce(fd, target);
     if (n === 'again') {
       releaseDirectLock(w, lock, holder);
       if ((flags & DirectFlag.NonBlocking) !== 0) return ErrorCode.WouldBlock;
@@ -104,15 +83,21 @@ export function receiveDirect(socket: number, target: Uint8Array, holder: number
       parkedSince = firstMiss;
       return undefined;
     }
-    if (n > 0 && (Atomics.load(w, base + Direct.Flags) & DirectFlag.Closed) !== 0) {
+    if (datagram) {
+      // A datagram (0 bytes: an empty one, not the end; an error, an ICMP refusal, answers
+      // this call only: a datagram socket has no connection to end).
+      if (n >= 0 || n === ErrorCode.MessageTooLong) {
+        addCount(base + Direct.BytesIn, n === ErrorCode.MessageTooLong ? target.length : n);
+        Atomics.add(w, base + Direct.Reads, 1);
+      }
+    } else if (n > 0 && (Atomics.load(w, base + Direct.Flags) & DirectFlag.Closed) !== 0) {
       // TCPStartTLS (or a close) began while this read was under way: what it read may be
       // the handshake's first bytes, which are not this caller's to take. They go back to
       // the engine, still under the lock, so they stay first; the engine path answers.
       giveBack(target.subarray(0, n));
       releaseDirectLock(w, lock, holder);
       return undefined;
-    }
-    if (n > 0) {
+    } else if (n > 0) {
       addCount(base + Direct.BytesIn, n);
       Atomics.add(w, base + Direct.Reads, 1);
     } else if (n === 0) {

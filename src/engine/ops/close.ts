@@ -24,12 +24,7 @@ export function close(slot: EngineSlot, engine: Engine): void {
   else {
     // The number is released at once: from here on it is -509 on every thread.
     engine.table.delete(slot.socket);
-    if (entry instanceof DatagramSocket) {
-      engine.bytesIn += entry.bytesReceived;
-      engine.bytesOut += entry.bytesSent;
-      engine.directReads += entry.directCalls.reads;
-      engine.directWrites += entry.directCalls.writes;
-    }
+    if (entry instanceof DatagramSocket) engine.countGone(entry);
     if (entry instanceof ListenerSocket || entry instanceof DatagramSocket) entry.release();
   }
   slot.reply(0);
@@ -42,12 +37,7 @@ export function close(slot: EngineSlot, engine: Engine): void {
 export function closeConnection(engine: Engine, number: number, entry: StreamSocket, option: number): void {
   // The number is released at once: from here on it is -509 on every thread.
   engine.table.delete(number);
-  const counted = (): void => {
-    engine.bytesIn += entry.bytesIn;
-    engine.bytesOut += entry.bytesOut;
-    engine.directReads += entry.directCalls.reads;
-    engine.directWrites += entry.directCalls.writes;
-  };
+  const counted = (): void => engine.countGone(entry);
   // A socket both of whose directions had ended is closed already ('close' came and
   // will not come again): waiting for it would keep the entry in `closing` for ever.
   if (entry.socket.closed) counted();

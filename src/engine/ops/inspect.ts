@@ -41,8 +41,9 @@ export function stats(slot: EngineSlot, engine: Engine, threads: ThreadFigures):
     heapUsed: getHeapStatistics().used_heap_size,
   };
   for (const entry of engine.table.values()) {
-    if (entry instanceof StreamSocket) {
-      figures.sockets.connections++;
+    if (entry instanceof StreamSocket || entry instanceof DatagramSocket) {
+      if (entry instanceof StreamSocket) figures.sockets.connections++;
+      else figures.sockets.datagram++;
       figures.parked += entry.parked;
       figures.bytesIn += entry.bytesIn;
       figures.bytesOut += entry.bytesOut;
@@ -53,13 +54,6 @@ export function stats(slot: EngineSlot, engine: Engine, threads: ThreadFigures):
       figures.parked += entry.parked;
     } else if (entry instanceof UnboundSocket) {
       figures.sockets.unbound++;
-    } else if (entry instanceof DatagramSocket) {
-      figures.sockets.datagram++;
-      figures.parked += entry.parked;
-      figures.bytesIn += entry.bytesReceived;
-      figures.bytesOut += entry.bytesSent;
-      figures.directReads += entry.directCalls.reads;
-      figures.directWrites += entry.directCalls.writes;
     }
   }
   for (const closing of engine.closing) {
