@@ -313,6 +313,16 @@ export const OPTIONS = {
     readOnly: true,
     doc: 'a TLS listener: clients so far that went away, stalled past `handshaketimeout`, or were displaced before finishing their handshake (never seen by TCPAccept)',
   },
+  // Ids 90-99: Unix-domain sockets (src/unix-address.ts).
+  mode: {
+    id: 90,
+    kind: OptionKind.Integer,
+    on: SERVER_SIDE,
+    setOn: Sockets.Unbound,
+    min: 0,
+    max: 0o777,
+    doc: "set before TCPBind: a Unix-domain listener's socket file permissions (0o660: owner and group may connect); -1 when not set (the umask decides). No effect on an abstract '@name' (no file) or an IP listener",
+  },
 } as const satisfies Record<string, Omit<OptionSpec, 'name'>>;
 
 export type OptionName = keyof typeof OPTIONS;
