@@ -5,7 +5,7 @@ import type { Engine } from '../engine-sockets.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { EngineSlot } from '../slot.js';
 import { DEFAULT_BACKLOG, UnboundSocket } from '../unbound-socket.js';
-import { applySocketFileMode, clearStaleSocketFile, socketFileBindFailure } from '../unix-socket-file.js';
+import { applySocketFileMode, clearStaleSocketFile, socketFileBindFailure } from '../../unix-socket-file.js';
 import { isAbstractAddress, isUnixAddress, nodeUnixPath } from '../../unix-address.js';
 
 export function socket(slot: EngineSlot, engine: Engine): void {

@@ -1,5 +1,6 @@
 /**
- * A Unix-domain listener's socket file, around node's own listen({ path }) (ops/server.ts):
+ * A Unix-domain listener's socket file, around node's own listen({ path }) (engine/ops/server.ts)
+ * and the socket serve({ processes }) binds for its processes to share (scale/shared-port.ts):
  *
  * - A file already at the path makes bind() fail with EADDRINUSE. A socket file left by a
  *   server that died (nobody accepts: a connect is refused) is stale: it is removed and
@@ -16,7 +17,7 @@
 import { chmodSync, existsSync, lstatSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { dirname } from 'node:path';
-import { codeFromError, ErrorCode } from '../errors.js';
+import { codeFromError, ErrorCode } from './errors.js';
 
 /** How long the probe of an existing socket file may take; a server that does not answer in time counts as live. */
 const PROBE_TIMEOUT_MS = 1000;
