@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { serve } from '../src/index.js';
 import { run } from './helpers/run.js';
 import { until } from './helpers/wait-for.js';
+import { startPythonUnixEcho, stopPythonUnixEcho } from './helpers/unix-peer.js';
 
 const handler = new URL('../examples/handlers/http-keepalive.ts', import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'tcp-unix-serve-'));
@@ -110,6 +111,20 @@ function accepts(port: number): Promise<boolean> {
     t.regex(bad.stderr, /--mode must be octal/);
   },
 );
+
+test.serial('tcpcmd connect PATH: stdin to a Python AF_UNIX echo server and back, no port', async (t) => {
+  const path = socketPath();
+  const echo = await startPythonUnixEcho(path);
+  try {
+    const result = await run('bash', ['-c', `printf 'over the path\n' | ${JSON.stringify(process.execPath)} bin/tcpcmd.mjs connect ${path}`]).done;
+    t.is(result.code, 0, result.stderr);
+    t.is(result.stdout, 'over the path\n');
+    const usage = await run(process.execPath, ['bin/tcpcmd.mjs', 'connect', path, '80']).done;
+    t.is(usage.code, 2, 'a port with a path is a usage error');
+  } finally {
+    await stopPythonUnixEcho(echo);
+  }
+});
 
 (nginxBinary !== undefined && has('curl') ? test.serial : test.skip)(
   nginxBinary !== undefined && has('curl')

@@ -2,12 +2,11 @@
 // name) for TCPConnect and for a listener's 'address', against Python AF_UNIX peers,
 // node:net clients in child processes, and ourselves.
 import test from 'ava';
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import {
+  connectAsync,
   ErrorCode,
   TCPAccept,
   TCPBind,
@@ -31,8 +30,9 @@ import { makeTestPki } from './helpers/certs.js';
 import { receiveExactly } from './helpers/receive.js';
 import { run } from './helpers/run.js';
 import { until } from './helpers/wait-for.js';
+import { startPythonUnixEcho, stopPythonUnixEcho, unixPeerScript } from './helpers/unix-peer.js';
 
-const peer = new URL('./peers/unix_peer.py', import.meta.url).pathname;
+const peer = unixPeerScript;
 const dir = mkdtempSync(join(tmpdir(), 'tcp-unix-'));
 let names = 0;
 /** A fresh socket path in this run's temp folder. */
@@ -41,24 +41,8 @@ const socketPath = (): string => join(dir, `s${++names}.sock`);
 const abstractName = (): string => `@tcp-commands-test-${process.pid}-${++names}`;
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 
-/** Starts test/peers/unix_peer.py's echo server on `address`; resolves once it listens. */
-function startPythonEcho(address: string): Promise<ChildProcessWithoutNullStreams> {
-  const child = spawn('python3', [peer, 'echo', address], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`unix_peer.py echo exited ${code}: ${stderr}`)));
-  });
-}
-
-function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.stdin.end(); // the peer exits when its stdin closes
-  });
-}
+const startPythonEcho = startPythonUnixEcho;
+const stop = stopPythonUnixEcho;
 
 /** A listener of ours on `address` (a path or '@name'), with options set before TCPBind. */
 function listenOn(address: string, options: Record<string, number> = {}): number {
@@ -159,6 +143,10 @@ test.serial('TCPConnect to a path: bytes, text and lines echo through a Python A
     const again = TCPConnect(path, 0);
     t.true(again > 0, `TCPConnect(path, 0) gave ${again}`);
     TCPClose(again);
+    const awaited = await connectAsync(path); // the awaited form takes a path alike
+    t.true(awaited > 0, `connectAsync(path) gave ${awaited}`);
+    t.is(TCPGetRemoteAddr(awaited), path);
+    TCPClose(awaited);
   } finally {
     await stop(python);
   }
