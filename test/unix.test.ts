@@ -118,6 +118,7 @@ test.serial('TCPConnect to a path: bytes, text and lines echo through a Python A
     t.is(TCPGetMyAddr(socket), path, 'the client end is unnamed: it reports the path it reaches');
     t.is(TCPGetRemotePort(socket), 0);
     t.is(TCPGetMyPort(socket), 0);
+    t.is(TCPGetOption(socket, 'family'), 0, 'neither IPv4 nor IPv6');
     const before = directCounts();
     const bytes = new Uint8Array([0, 1, 2, 250, 255]);
     t.is(TCPSend(socket, bytes), 5);

@@ -134,7 +134,7 @@ export class ListenerSocket {
     this.held.letGo(socket);
     if (!this.closed) {
       this.refused++;
-      debugEvent('refused connections', () => `refused ${socket.remoteAddress}:${socket.remotePort}: ${this.backlog} already waiting (backlog)`);
+      debugEvent('refused connections', () => `refused ${socket.remoteAddress ?? this.unixAddress}:${socket.remotePort ?? 0}: ${this.backlog} already waiting (backlog)`);
     }
     socket.on('error', () => {});
     socket.resetAndDestroy();

@@ -123,7 +123,10 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
     case OptionId.backlog:
       return slot.reply(server!.backlog);
     case OptionId.family:
-      if (entry instanceof StreamSocket) return slot.reply(entry.socket.remoteFamily === 'IPv6' ? 6 : 4);
+      if (entry instanceof StreamSocket) {
+        if (entry.unixAddress !== undefined && entry.socket.remoteFamily === undefined) return slot.reply(0); // Unix-domain: neither
+        return slot.reply(entry.socket.remoteFamily === 'IPv6' ? 6 : 4);
+      }
       return slot.reply(entry.family);
     case OptionId.reuseaddr:
       return slot.reply(1);
