@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import {
   connectAsync,
   ErrorCode,
+  TCPListener,
   TCPAccept,
   TCPBind,
   TCPClose,
@@ -182,6 +183,25 @@ test.serial('a listener on a path: node:net and Python clients accepted; address
   t.is(await fromPython, 'got: from python');
   t.is(TCPClose(listener), 0);
   t.false(existsSync(path), 'closing the listener removed its socket file');
+});
+
+test.serial('the event API: TCPListener on a path with mode; the client it offers has the path as its address', async (t) => {
+  const path = socketPath();
+  const offered: Array<{ address: string; port: number }> = [];
+  const listener = TCPListener.listen({
+    address: path,
+    mode: 0o640,
+    onConnection: (_listener, client) => {
+      offered.push({ address: client.address, port: client.port });
+      return { onData: (connection, data) => connection.send(Buffer.concat([Buffer.from('got: '), data])), onShutdown: (connection) => connection.close() };
+    },
+  });
+  t.is(statSync(path).mode & 0o777, 0o640);
+  t.is(await pythonClient(path, 'event'), 'got: event');
+  t.deepEqual(offered, [{ address: path, port: 0 }]);
+  listener.close();
+  await listener.wait();
+  t.false(existsSync(path));
 });
 
 test.serial('without the mode option the file keeps the umask\'s permissions; mode is checked', (t) => {
