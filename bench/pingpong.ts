@@ -15,7 +15,11 @@ export const SIZE = 64;
 
 /** Median round trip of our blocking commands, in microseconds. */
 export function oursPingPong(port: number, roundTrips: number): number {
-  const s = TCPConnect('127.0.0.1', port);
+  return oursRoundTrips(TCPConnect('127.0.0.1', port), roundTrips);
+}
+
+/** Median round trip of our blocking commands on a connected socket (closed after), in microseconds. */
+export function oursRoundTrips(s: number, roundTrips: number): number {
   if (s < 0) throw new Error(`TCPConnect gave ${s}`);
   const out = new Uint8Array(SIZE);
   const back = new Uint8Array(SIZE);
@@ -37,8 +41,12 @@ export function oursPingPong(port: number, roundTrips: number): number {
 
 /** Median round trip of a raw async node:net client, in microseconds. */
 export function nodeNetPingPong(port: number, roundTrips: number): Promise<number> {
+  return nodeNetRoundTrips(net.connect({ port, host: '127.0.0.1', noDelay: true }), roundTrips);
+}
+
+/** Median round trip of a raw async node:net client on a socket being connected (destroyed after), in microseconds. */
+export function nodeNetRoundTrips(socket: net.Socket, roundTrips: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
     const out = Buffer.alloc(SIZE);
     const samples = new Array<number>(roundTrips);
     let done = 0;

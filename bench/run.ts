@@ -4,7 +4,7 @@
  * all alike; each is the median over RUNS runs (BENCH_RUNS, default 5), each run's
  * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
- * Figures: pingpong, pool-pingpong, bulk, udp, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack.
+ * Figures: pingpong, unix-pingpong, pool-pingpong, bulk, udp, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -18,6 +18,7 @@ import { oursIdle, rawIdle } from './idle.js';
 import { LOAD_CONNECTIONS, LOAD_REQUESTS, leakRun, loadRun, startLoadServers } from './reliability.js';
 import { floorPingPong, nodeNetPingPong, oursPingPong, pythonPingPong } from './pingpong.js';
 import { oursInChild } from './ours-child.js';
+import { nodeNetUnixPingPong, oursUnixPingPong, startUnixEchoServer } from './unix-pingpong.js';
 import { keepAlive, serveStart, serveThroughput } from './serve-figures.js';
 import { loadGenerator, startOurProcesses, startOurServer } from './serve-throughput.js';
 import { median, printTable, type Row } from './stats.js';
@@ -85,6 +86,22 @@ async function pingPong(): Promise<Row[]> {
         better: 'lower',
       },
     ];
+  } finally {
+    await echo.stop();
+  }
+}
+
+/** The ping-pong over a Unix-domain socket path: ours and node:net on the same path. */
+async function unixPingPong(): Promise<Row[]> {
+  const echo = await startUnixEchoServer();
+  try {
+    oursUnixPingPong(echo.path, 2000); // warm the engine and the JIT
+    await nodeNetUnixPingPong(echo.path, 2000);
+    const m = await interleaved('unix ping-pong', async () => ({
+      ours: oursUnixPingPong(echo.path, ROUND_TRIPS),
+      'node:net': await nodeNetUnixPingPong(echo.path, ROUND_TRIPS),
+    }));
+    return [{ figure: '64-byte ping-pong round trip over a Unix-domain socket, main thread', ours: m.ours!, peers: { 'node:net': m['node:net']! }, unit: 'us', better: 'lower' }];
   } finally {
     await echo.stop();
   }
@@ -321,6 +338,7 @@ async function tlsAttack(): Promise<Row[]> {
 
 const figures: Record<string, () => Promise<Row[]>> = {
   pingpong: pingPong,
+  'unix-pingpong': unixPingPong,
   'pool-pingpong': poolPingPong,
   bulk,
   udp,

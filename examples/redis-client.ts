@@ -4,6 +4,7 @@
 // TCPReceiveFull.
 //
 //   npx tsx examples/redis-client.ts HOST PORT
+//   npx tsx examples/redis-client.ts /run/redis/redis.sock      (redis-server's unixsocket: no port)
 import { createHash } from 'node:crypto';
 import { TCPClose, TCPConnect, TCPErrorText, TCPReceiveFull, TCPReceiveUntil, TCPSend } from 'tcp-commands';
 
@@ -44,7 +45,8 @@ function reply(socket: number): string | number | Uint8Array | undefined {
   return value.subarray(0, length);
 }
 
-const socket = TCPConnect(host, Number(port));
+// A host beginning with '/' (or '@') is a Unix-domain socket, which has no port.
+const socket = host.startsWith('/') || host.startsWith('@') ? TCPConnect(host) : TCPConnect(host, Number(port));
 if (socket < 0) fail('cannot connect', socket);
 const value = new Uint8Array(1024 * 1024).map((_, i) => (i * 7) & 0xff);
 request(socket, 'SET', 'tcp-commands:example', value);

@@ -317,14 +317,15 @@ export const OPTIONS = {
     readOnly: true,
     doc: 'a TLS listener: clients so far that went away, stalled past `handshaketimeout`, or were displaced before finishing their handshake (never seen by TCPAccept)',
   },
+  // Ids 60-69: datagram sockets (src/engine/datagram-socket.ts).
   broadcast: {
-    id: 90,
+    id: 60,
     kind: OptionKind.Flag,
     on: DATAGRAM,
     doc: 'a datagram socket: 1 lets UDPSendTo send to a broadcast address (SO_BROADCAST; without it -10013). Default 0',
   },
   ttl: {
-    id: 91,
+    id: 61,
     kind: OptionKind.Integer,
     on: DATAGRAM,
     min: 1,
@@ -332,7 +333,7 @@ export const OPTIONS = {
     doc: "a datagram socket: the IP time-to-live (hop limit) of its unicast datagrams. Default: the system's (64)",
   },
   multicastttl: {
-    id: 92,
+    id: 62,
     kind: OptionKind.Integer,
     on: DATAGRAM,
     min: 0,
@@ -340,23 +341,33 @@ export const OPTIONS = {
     doc: 'a datagram socket: the time-to-live of its multicast datagrams. Default 1 (this network only)',
   },
   multicastloop: {
-    id: 93,
+    id: 63,
     kind: OptionKind.Flag,
     on: DATAGRAM,
     doc: "a datagram socket: 1 (the default) delivers its multicast datagrams to this host's own members too",
   },
   multicastinterface: {
-    id: 94,
+    id: 64,
     kind: OptionKind.Text,
     on: DATAGRAM,
     doc: "a datagram socket: the local address (IPv4) or interface scope (IPv6, e.g. '::%lo') its multicast datagrams leave from",
   },
   dropped: {
-    id: 95,
+    id: 65,
     kind: OptionKind.Integer,
     on: DATAGRAM,
     readOnly: true,
     doc: "a datagram socket: datagrams lost for want of room so far: dropped by the engine (its queue for the socket is bounded by `rcvbuf`) plus those the kernel dropped (its receive buffer full)",
+  },
+  // Ids 90-99: Unix-domain sockets (src/unix-address.ts).
+  mode: {
+    id: 90,
+    kind: OptionKind.Integer,
+    on: SERVER_SIDE,
+    setOn: Sockets.Unbound,
+    min: 0,
+    max: 0o777,
+    doc: "set before TCPBind: a Unix-domain listener's socket file permissions (0o660: owner and group may connect); -1 when not set (the umask decides). No effect on an abstract '@name' (no file) or an IP listener",
   },
 } as const satisfies Record<string, Omit<OptionSpec, 'name'>>;
 

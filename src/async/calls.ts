@@ -25,7 +25,7 @@ const code = (error: number): number => error;
 /** TCPConnect, awaited: the same arguments, checks and results. */
 export function connectAsync(
   hostname: string,
-  serviceOrPort: number | string,
+  serviceOrPort?: number | string,
   secure: boolean | number = false,
   verify: boolean | number = true,
 ): Promise<number> {

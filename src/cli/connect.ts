@@ -8,11 +8,13 @@ import { TCPSend } from '../commands/send.js';
 import { TCPErrorText } from '../errors.js';
 import { failureText } from '../commands/failure-text.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
+import { isUnixAddress } from '../unix-address.js';
 
 export const connectCommand: Subcommand = {
   name: 'connect',
   summary: 'connect interactively: stdin to the socket, the socket to stdout (like nc)',
   usage: `tcpcmd connect HOST PORT [--secure] [--no-verify] [--timeout SECONDS]
+       tcpcmd connect PATH|@NAME ...   (a Unix-domain socket: no port)
 
   --secure       TLS, verified against the trust store (./certs/cacerts)
   --no-verify    TLS without authenticating the server
@@ -31,16 +33,17 @@ export const connectCommand: Subcommand = {
       },
     });
     const [host, port, extra] = positionals;
-    if (host === undefined || port === undefined || extra !== undefined) throw new UsageError('connect takes HOST PORT');
+    const unix = host !== undefined && isUnixAddress(host);
+    if (host === undefined || (port === undefined && !unix) || (unix ? port : extra) !== undefined) throw new UsageError('connect takes HOST PORT, or a socket PATH');
     if (values.timeout !== undefined) {
       const seconds = Number(values.timeout);
       if (!(seconds > 0)) throw new UsageError('--timeout must be a positive number of seconds');
       WebDevSetConfig(undefined, seconds);
     }
     const secure = values.secure || values['no-verify'];
-    const socket = TCPConnect(host, /^\d+$/.test(port) ? Number(port) : port, secure, !values['no-verify']);
+    const socket = unix ? TCPConnect(host, 0, secure, !values['no-verify']) : TCPConnect(host, /^\d+$/.test(port!) ? Number(port) : port, secure, !values['no-verify']);
     if (socket < 0) {
-      console.error(`tcpcmd connect: ${host}:${port}: ${failureText(socket)} (${socket})`);
+      console.error(`tcpcmd connect: ${unix ? host : `${host}:${port}`}: ${failureText(socket)} (${socket})`);
       return EXIT_FAILED;
     }
     process.stdin.on('data', (chunk: Buffer) => {

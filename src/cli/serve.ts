@@ -2,12 +2,21 @@
 import { parseArgs } from 'node:util';
 import { serve, type ServeStats, type TcpServer } from '../pool/serve.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
+import { isUnixAddress } from '../unix-address.js';
 
 function whole(name: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!Number.isInteger(number) || number < min) throw new UsageError(`--${name} must be a whole number >= ${min}`);
   return number;
+}
+
+/** --mode: permissions in octal, as chmod takes them ('660', '0660', '0o660'). */
+function octalMode(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(?:0o?)?([0-7]{1,3})$/.exec(value.trim());
+  if (match === null) throw new UsageError('--mode must be octal permissions, e.g. 660');
+  return parseInt(match[1]!, 8);
 }
 
 function timeoutFlag(name: string, value: string | undefined): number | 'infinite' | undefined {
@@ -33,7 +42,7 @@ export function statsLine(stats: ServeStats): string {
 export const serveCommand: Subcommand = {
   name: 'serve',
   summary: 'listen and serve connections with a handler module on pool threads',
-  usage: `tcpcmd serve --handler FILE [--port N] [--address ADDR] [--threads N] [--backlog N]
+  usage: `tcpcmd serve --handler FILE [--port N] [--address ADDR [--mode OCTAL]] [--threads N] [--backlog N]
               [--timeout MS] [--idle-timeout MS] [--stats-interval S] [--cert FILE --key FILE]
               [--processes N [--grace S] [--drain-idle MS]] [--proxy]
        tcpcmd serve --udp --handler FILE [--port N] [--address ADDR] [--threads N] [--stats-interval S]
@@ -42,7 +51,9 @@ export const serveCommand: Subcommand = {
                       connection has bytes; between requests it waits without a thread) or
                       a default export (called once per connection, owning it)
   --port N            port number or service name (default 0: the OS chooses; printed at start)
-  --address ADDR      local address (default: all interfaces; 127.0.0.1 for loopback only)
+  --address ADDR      local address (default: all interfaces; 127.0.0.1 for loopback only);
+                      a path (/run/app.sock) or @name: a Unix-domain socket (no port)
+  --mode OCTAL        the Unix-domain socket file's permissions, e.g. 660 (default: the umask's)
   --threads N         pool threads (default 2)
   --backlog N         connections waiting for a thread before new ones are refused (default 64;
                       connection handlers)
@@ -78,6 +89,7 @@ export const serveCommand: Subcommand = {
         handler: { type: 'string' },
         port: { type: 'string', default: '0' },
         address: { type: 'string' },
+        mode: { type: 'string' },
         threads: { type: 'string' },
         backlog: { type: 'string' },
         timeout: { type: 'string' },
@@ -101,6 +113,8 @@ export const serveCommand: Subcommand = {
       if (used.length > 0) throw new UsageError(`--udp does not go with ${used.map((name) => `--${name}`).join(', ')}`);
     }
     const port = /^\d+$/.test(values.port) ? Number(values.port) : values.port;
+    const mode = octalMode(values.mode);
+    if (mode !== undefined && (values.address === undefined || !isUnixAddress(values.address))) throw new UsageError('--mode goes with --address PATH');
     const threads = whole('threads', values.threads, 1);
     const backlog = whole('backlog', values.backlog, 1);
     const processes = whole('processes', values.processes, 1);
@@ -117,6 +131,7 @@ export const serveCommand: Subcommand = {
         handler: values.handler,
         port,
         address: values.address,
+        mode,
         threads,
         backlog,
         timeout,
@@ -133,7 +148,8 @@ export const serveCommand: Subcommand = {
       console.error(`tcpcmd serve: ${error instanceof Error ? error.message : String(error)}`);
       return EXIT_FAILED;
     }
-    console.log(`listening on ${server.address}:${server.port}${processes === undefined ? '' : ` (${processes} processes)`}${udp ? ' (udp)' : ''}`);
+    const where = isUnixAddress(server.address) ? server.address : `${server.address}:${server.port}`;
+    console.log(`listening on ${where}${processes === undefined ? '' : ` (${processes} processes)`}${udp ? ' (udp)' : ''}`);
     const printStats = (): void => console.log(statsLine(server.stats()));
     process.on('SIGUSR1', printStats);
     const ticker = statsInterval === undefined ? undefined : setInterval(printStats, statsInterval * 1000);

@@ -9,6 +9,7 @@ import { noteSecureError } from './secure-error.js';
 import { portArgument, portRule } from './services.js';
 import { threadState } from './thread-state.js';
 import { flag, text } from './validate.js';
+import { isUnixAddress } from '../unix-address.js';
 
 /** A connect request, checked and ready to post: where, how, and for how long. */
 export interface ConnectRequest {
@@ -18,10 +19,24 @@ export interface ConnectRequest {
   timeoutMs: number;
 }
 
+/** A host that names a Unix-domain socket ('/run/app.sock', '@app'): it has no port. */
+function isUnixHost(hostname: unknown): boolean {
+  return typeof hostname === 'string' && isUnixAddress(hostname.trim());
+}
+
+// Port 0 is no destination: WinSock's connect() says WSAEADDRNOTAVAIL.
+const tcpPort = portRule(ErrorCode.AddressNotAvailable);
+
+/** The port after the host: a TCP port, or for a Unix-domain socket none (omitted or 0; another is a mistake, -10022). */
+function portForHost(hostname: unknown, serviceOrPort: unknown): number {
+  if (!isUnixHost(hostname)) return tcpPort(serviceOrPort);
+  return serviceOrPort === undefined || serviceOrPort === 0 || serviceOrPort === '0' ? 0 : ErrorCode.InvalidArgument;
+}
+
 export const CONNECT = command({
   name: 'TCPConnect', min: 2, max: 4,
-  // Port 0 is no destination: WinSock's connect() says WSAEADDRNOTAVAIL.
-  rules: [[0, text], [2, flag], [3, flag], [0, hostName], [1, portRule(ErrorCode.AddressNotAvailable)]],
+  rules: [[0, text], [2, flag], [3, flag], [0, hostName]],
+  across: portForHost, // last, as the port rule always was
   core: (channel, hostname: string, serviceOrPort: number | string, secure: boolean | number, verify: boolean | number) => {
     const request = connectRequest(hostname, serviceOrPort, secure, verify);
     const length = channel.data.write(request.host, 0, 'utf8');
@@ -32,7 +47,9 @@ export const CONNECT = command({
 });
 
 /**
- * Connects to `hostname` (name, IPv4 or IPv6 literal) on a port number or service name.
+ * Connects to `hostname` (name, IPv4 or IPv6 literal) on a port number or service name,
+ * or to the Unix-domain socket a host beginning with '/' (a path) or '@' (an abstract
+ * name) names, whose port is omitted or 0.
  * Returns the new socket number, or an error code; bounded by the comms time-out
  * (WebDevSetConfig), name look-up included, or by this thread's 'connecttimeout' (socket
  * 0's options, which also give the new socket its defaults). `secure` makes it a TLS
@@ -40,17 +57,19 @@ export const CONNECT = command({
  */
 export function TCPConnect(
   hostname: string,
-  serviceOrPort: number | string,
+  serviceOrPort?: number | string,
   secure: boolean | number = false,
   verify: boolean | number = true,
 ): number {
-  return run(CONNECT, arguments.length, hostname, serviceOrPort, secure, verify);
+  // TCPConnect('/run/app.sock') counts as having its port; TCPConnect('host') still lacks one (-503).
+  const count = arguments.length === 1 && isUnixHost(hostname) ? 2 : arguments.length;
+  return run(CONNECT, count, hostname, serviceOrPort, secure, verify);
 }
 
 /** TCPConnect's arguments, which passed CONNECT's rules, with socket 0's options folded in. */
-export function connectRequest(hostname: string, serviceOrPort: number | string, secure: boolean | number, verify: boolean | number): ConnectRequest {
+export function connectRequest(hostname: string, serviceOrPort: number | string | undefined, secure: boolean | number, verify: boolean | number): ConnectRequest {
   const host = hostArgument(hostname) as string;
-  const port = portArgument(serviceOrPort, ErrorCode.AddressNotAvailable);
+  const port = isUnixAddress(host) ? 0 : portArgument(serviceOrPort, ErrorCode.AddressNotAvailable);
   const defaults = threadState.connectionDefaults;
   const family = defaults.get(OptionId.family) ?? 0;
   const flags =

@@ -7,8 +7,11 @@
  *          look up a shorter name than the one checked), or longer than a DNS name can
  *          be (253 characters, one trailing dot for the root not counted).
  * Spaces around the name are ignored; '[::1]' is taken as '::1' (URLs write IPv6 so).
+ * A host that begins with '/' or '@' is a Unix-domain socket's path or abstract name
+ * (src/unix-address.ts): at most 107 bytes (-10022), and '@' alone names nothing (-511).
  */
 import { ErrorCode } from '../errors.js';
+import { isUnixAddress, UNIX_ADDRESS_MAX_BYTES, unixAddressBytes } from '../unix-address.js';
 import type { Rule } from './validate.js';
 
 export const MAX_HOST_NAME_BYTES = 253;
@@ -20,6 +23,10 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 export function hostArgument(hostname: string): string | number {
   if (CONTROL_CHARACTER.test(hostname)) return ErrorCode.InvalidArgument;
   const trimmed = hostname.trim();
+  if (isUnixAddress(trimmed)) {
+    if (trimmed === '@') return ErrorCode.NoAddress;
+    return unixAddressBytes(trimmed) > UNIX_ADDRESS_MAX_BYTES ? ErrorCode.InvalidArgument : trimmed;
+  }
   const host = trimmed.startsWith('[') && trimmed.endsWith(']') ? trimmed.slice(1, -1) : trimmed;
   if (host === '') return ErrorCode.NoAddress;
   const withoutRoot = host.endsWith('.') ? host.slice(0, -1) : host;

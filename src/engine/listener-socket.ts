@@ -27,6 +27,7 @@ import type { SocketTable } from './socket-table.js';
 import { StreamSocket } from './stream-socket.js';
 import { HandshakeGate, type HandshakeLimits } from './tls-handshakes.js';
 import type { UnboundSocket } from './unbound-socket.js';
+import { isUnixAddress } from '../unix-address.js';
 
 /** A client whose TLS handshake failed: what TCPAccept returns for it. */
 interface HandshakeFailure {
@@ -60,6 +61,10 @@ export class ListenerSocket {
   private closed = false;
   /** serve()'s request handlers: connections go to this watch instead of TCPAccept (watchRequests). */
   requests: RequestServer | undefined;
+  /** A Unix-domain listener's path or '@name' (its `address` option): its and its connections' address. */
+  readonly unixAddress: string | undefined;
+  /** The 'mode' option it was bound with (the socket file's permissions), -1 for none. */
+  readonly mode: number;
 
   constructor(
     readonly server: Server,
@@ -73,6 +78,8 @@ export class ListenerSocket {
     this.tls = from.tls;
     this.proxy = from.proxy;
     this.handshakeLimits = from.handshakeLimits;
+    this.unixAddress = from.address !== undefined && isUnixAddress(from.address) ? from.address : undefined;
+    this.mode = from.mode;
     this.handshakes = new HandshakeGate(from.handshakeLimits);
     this.held = new HeldConnections(from.heldFd);
     server.on('connection', (socket: Socket) => this.onConnection(socket));
@@ -117,6 +124,7 @@ export class ListenerSocket {
   /** A connection of this listener, let go of when it is closed. */
   private stream(socket: Socket, secure: boolean, raw: Socket): StreamSocket {
     const stream = new StreamSocket(socket, secure, raw, this.connection);
+    stream.unixAddress = this.unixAddress;
     stream.onRelease = () => this.held.letGo(raw);
     return stream;
   }
@@ -126,7 +134,7 @@ export class ListenerSocket {
     this.held.letGo(socket);
     if (!this.closed) {
       this.refused++;
-      debugEvent('refused connections', () => `refused ${socket.remoteAddress}:${socket.remotePort}: ${this.backlog} already waiting (backlog)`);
+      debugEvent('refused connections', () => `refused ${socket.remoteAddress ?? this.unixAddress}:${socket.remotePort ?? 0}: ${this.backlog} already waiting (backlog)`);
     }
     socket.on('error', () => {});
     socket.resetAndDestroy();
@@ -182,7 +190,7 @@ export class ListenerSocket {
     // The peer comes along (text: its address; reply arg: its port), for serve() to pass
     // to the handler without asking again.
     const { remoteAddress, remotePort } = arrival.socket;
-    slot.replyText(this.table.add(arrival), plainAddress(remoteAddress ?? ''), remotePort ?? 0);
+    slot.replyText(this.table.add(arrival), plainAddress(remoteAddress ?? arrival.unixAddress ?? ''), remotePort ?? 0);
     return true;
   }
 

@@ -176,7 +176,7 @@ export class RequestServer {
     served.state = 'busy';
     this.busy.set(served.number, served);
     const { remoteAddress, remotePort } = served.stream.socket;
-    slot.replyText(served.number, plainAddress(remoteAddress ?? ''), remotePort ?? 0);
+    slot.replyText(served.number, plainAddress(remoteAddress ?? served.stream.unixAddress ?? ''), remotePort ?? 0);
   }
 
   private close(served: Served, option: number): void {

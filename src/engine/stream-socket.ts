@@ -40,6 +40,11 @@ export class StreamSocket {
   /** Its own 'cert' and 'key', for a server-side TCPStartTLS; the host TCPConnect named, for a client-side one. */
   serverTls: ServerTls | undefined;
   host: string | undefined;
+  /**
+   * A Unix-domain connection's path or '@name' (src/unix-address.ts): both its addresses,
+   * its ports 0. The kernel names only the listening end, so this is the listener's name.
+   */
+  unixAddress: string | undefined;
   private readonly receivers: EngineSlot[] = [];
   /** Sends waiting for the send lock (another thread's multi-part send holds it). */
   private readonly senders: EngineSlot[] = [];

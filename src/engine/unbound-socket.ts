@@ -14,8 +14,10 @@ export class UnboundSocket {
   blocking = true;
   /** Options for the connections it will accept; its `timeoutMs` bounds TCPAccept too. */
   readonly connection: ConnectionOptions = defaultConnectionOptions();
-  /** The 'address' option: where TCPBind binds; undefined for all interfaces. */
+  /** The 'address' option: where TCPBind binds (a path or '@name': a Unix-domain socket); undefined for all interfaces. */
   address: string | undefined;
+  /** The 'mode' option: a Unix-domain socket file's permissions, set at TCPBind; -1 leaves the umask's. */
+  mode = -1;
   /** The 'family' option: 4 or 6 to listen on that family only, 0 for both. */
   family = 0;
   backlog = DEFAULT_BACKLOG;

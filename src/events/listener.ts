@@ -32,7 +32,10 @@ export interface ListenerEvents {
 
 export interface ListenOptions extends ListenerEvents {
   port?: number | string;
+  /** Local address; a path or '@name': a Unix-domain socket (README "Unix-domain sockets"). */
   address?: string;
+  /** A Unix-domain socket file's permissions (the `mode` option). */
+  mode?: number;
   backlog?: number;
   family?: 4 | 6;
   cert?: string;
@@ -59,6 +62,7 @@ export class TCPListener {
     const socket = TCPSocket();
     const settings: Array<[string, string | number | undefined]> = [
       ['address', options.address],
+      ['mode', options.mode],
       ['backlog', options.backlog],
       ['family', options.family],
       ['cert', options.cert],

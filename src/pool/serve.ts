@@ -26,6 +26,7 @@ import { WebDevGetSecureError } from '../commands/config.js';
 import { TCPGetOption, TCPSetOption } from '../commands/socket-options.js';
 import { TCPBind, TCPListen, TCPSocket } from '../commands/server.js';
 import { TCPErrorText } from '../errors.js';
+import { isUnixAddress } from '../unix-address.js';
 import { newServeCounters, ServeCounter } from './counters.js';
 import { moduleUrl, Pool } from './pool.js';
 import { serveProcesses } from '../scale/processes.js';
@@ -53,8 +54,14 @@ export interface ServeOptions {
   handler: string | URL;
   /** Port number or service name; 0 (the default) lets the OS choose. */
   port?: number | string;
-  /** Local address to listen on; all interfaces by default. */
+  /**
+   * Local address to listen on; all interfaces by default. A path ('/run/app.sock') or
+   * '@name' listens on a Unix-domain socket instead (`port` is not used): README
+   * "Unix-domain sockets".
+   */
   address?: string;
+  /** A Unix-domain socket file's permissions (0o660: owner and group may connect); the umask's by default. */
+  mode?: number;
   /**
    * Connections that may wait for a free thread (the listen backlog, default 64); beyond
    * them, new connections are refused (reset) and counted. (Connection handlers; request
@@ -360,6 +367,7 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
   if (listener < 0) return giveUp(`serve: TCPSocket failed: ${TCPErrorText(listener)}`);
   const settings: Array<[string, string | number | undefined]> = [
     ['address', options.address],
+    ['mode', options.mode],
     ['backlog', options.backlog ?? 64],
     ['timeout', timeout],
     ['cert', options.cert],
@@ -385,7 +393,8 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
   }
   if (result < 0) {
     TCPClose(listener);
-    return giveUp(`serve: cannot listen on ${options.address ?? '*'}:${String(options.port ?? 0)}: ${TCPErrorText(result)} (${result})`);
+    const where = options.address !== undefined && isUnixAddress(options.address) ? options.address : `${options.address ?? '*'}:${String(options.port ?? 0)}`;
+    return giveUp(`serve: cannot listen on ${where}: ${TCPErrorText(result)} (${result})`);
   }
   return start(options, new Server(listener, pool, ownPool, module, kind, threads, log));
 }

@@ -42,7 +42,9 @@ let ticker: NodeJS.Timeout | undefined;
 
 async function start(options: Extract<ToChild, { type: 'start' }>['options']): Promise<void> {
   try {
-    server = await serve({ ...options, listenFd: LISTEN_FD, heldFd: HELD_FD, log: (message) => tell({ type: 'log', message }) });
+    const { unixAddress, ...serveOptions } = options;
+    // The address of a Unix-domain socket names it for the addresses the handlers see; the descriptor is what it listens on.
+    server = await serve({ ...serveOptions, address: unixAddress, listenFd: LISTEN_FD, heldFd: HELD_FD, log: (message) => tell({ type: 'log', message }) });
   } catch (error) {
     tell({ type: 'failed', message: (error as Error).message }, () => process.exit(1));
     return;

@@ -14,8 +14,10 @@ export const HELD_FD = 4;
 export type ChildStats = ServeStats & { proxyRefused: number };
 
 /** The options a child serves with: the serializable part of ServeOptions. */
-export type ChildServeOptions = Omit<ServeOptions, 'pool' | 'log' | 'processes' | 'port' | 'address' | 'listenFd' | 'heldFd' | 'handler'> & {
+export type ChildServeOptions = Omit<ServeOptions, 'pool' | 'log' | 'processes' | 'port' | 'address' | 'mode' | 'listenFd' | 'heldFd' | 'handler'> & {
   handler: string;
+  /** The shared socket's path or '@name' when it is a Unix-domain one (the child's listener reports it as its address). */
+  unixAddress?: string | undefined;
 };
 
 export type ToChild =

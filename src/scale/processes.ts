@@ -13,6 +13,7 @@ import type { ChildServeOptions, ChildStats, FromChild, ToChild } from './messag
 import { HeldFile } from './held-file.js';
 import { bindSharedPort, type SharedPort } from './shared-port.js';
 import { packageFile } from '../package-files.js';
+import { isUnixAddress } from '../unix-address.js';
 
 const ENTRY = packageFile('workers/serve-process.mjs');
 const DEFAULT_GRACE_MS = 10_000;
@@ -239,9 +240,11 @@ export async function serveProcesses(options: ServeOptions): Promise<ProcessesSe
   const count = options.processes ?? 1;
   if (!Number.isInteger(count) || count < 1) throw new Error('serve: processes must be a whole number >= 1');
   if (options.pool !== undefined) throw new Error('serve: a pool cannot be shared with other processes (pool and processes)');
-  const shared = await bindSharedPort(options.address, options.port);
-  const { pool: _pool, log: _log, processes: _processes, port: _port, address: _address, listenFd: _fd, graceMs, ...rest } = options;
-  const childOptions: ChildServeOptions = { ...rest, handler: moduleUrl(options.handler) };
+  const shared = await bindSharedPort(options.address, options.port, options.mode);
+  const { pool: _pool, log: _log, processes: _processes, port: _port, address: _address, mode: _mode, listenFd: _fd, graceMs, ...rest } = options;
+  // A Unix-domain address goes along: each child's listener reports it as its connections' address.
+  const unixAddress = isUnixAddress(shared.address) ? shared.address : undefined;
+  const childOptions: ChildServeOptions = { ...rest, handler: moduleUrl(options.handler), unixAddress };
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const server = new ProcessesServer(shared, count, childOptions, graceMs ?? DEFAULT_GRACE_MS, log);
   try {

@@ -16,11 +16,19 @@
  * too): with net._createServerHandle, the helper node:cluster's own primary uses for the
  * same purpose (present from Node 0.x to 24). The first child's listen() starts the
  * kernel listening; it stays so for as long as this process keeps the descriptor.
+ *
+ * A Unix-domain address (a path or '@name') is shared the same way: bound here as a pipe,
+ * with the stale-file rule and 'mode' of a listener's (unix-socket-file.ts); each child
+ * listens on the descriptor, and the file goes when this process closes its handle
+ * (libuv unlinks the path it bound), after the last child drained.
  */
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import { servicePort } from '../commands/services.js';
+import { ErrorCode, TCPErrorText } from '../errors.js';
+import { isAbstractAddress, isUnixAddress, nodeUnixPath, UNIX_ADDRESS_MAX_BYTES, unixAddressBytes } from '../unix-address.js';
+import { applySocketFileMode, clearStaleSocketFile } from '../unix-socket-file.js';
 
 interface BoundHandle {
   fd: number;
@@ -37,9 +45,10 @@ export interface SharedPort {
   close(): void;
 }
 
-export async function bindSharedPort(address: string | undefined, port: number | string | undefined): Promise<SharedPort> {
+export async function bindSharedPort(address: string | undefined, port: number | string | undefined, mode?: number): Promise<SharedPort> {
   const create = (net as unknown as { _createServerHandle?: CreateServerHandle })._createServerHandle;
   if (typeof create !== 'function') throw new Error('serve: processes: this Node has no net._createServerHandle to share a port with');
+  if (address !== undefined && isUnixAddress(address.trim())) return bindSharedUnixSocket(create, address.trim(), mode);
   const number = typeof port === 'string' && !/^\d+$/.test(port) ? servicePort(port) : Number(port ?? 0);
   if (number === undefined || !Number.isInteger(number) || number < 0 || number > 65535) throw new Error(`serve: no such port or service: ${String(port)}`);
   let ip: string | null = null;
@@ -59,4 +68,29 @@ export async function bindSharedPort(address: string | undefined, port: number |
 
 function plain(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+/** A Unix-domain socket for the processes to share (port -1 and type -1 make node's helper bind a pipe). */
+async function bindSharedUnixSocket(create: CreateServerHandle, address: string, mode: number | undefined): Promise<SharedPort> {
+  const fail = (reason: string): never => {
+    throw new Error(`serve: cannot listen on ${address}: ${reason}`);
+  };
+  if (address === '@' || unixAddressBytes(address) > UNIX_ADDRESS_MAX_BYTES) fail(`not a Unix-domain address of 1 to ${UNIX_ADDRESS_MAX_BYTES} bytes`);
+  const path = nodeUnixPath(address);
+  const file = isAbstractAddress(address) ? undefined : path;
+  let handle = create(path, -1, -1);
+  if (typeof handle === 'number' && getSystemErrorName(handle) === 'EADDRINUSE') {
+    // A file there: replaced only when it is a dead server's socket (a listener's rule).
+    const code = file === undefined ? ErrorCode.AddressInUse : await clearStaleSocketFile(file);
+    if (code !== 0) fail(`${TCPErrorText(code)} (${code})`);
+    handle = create(path, -1, -1);
+  }
+  if (typeof handle === 'number') return fail(getSystemErrorName(handle));
+  const bound = handle;
+  const modeFailure = file === undefined || mode === undefined ? 0 : applySocketFileMode(file, mode);
+  if (modeFailure !== 0) {
+    bound.close(); // removes the file
+    fail(`mode: ${TCPErrorText(modeFailure)} (${modeFailure})`);
+  }
+  return { fd: bound.fd, port: 0, address, close: () => bound.close() };
 }

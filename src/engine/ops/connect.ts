@@ -3,6 +3,11 @@
  * connection), and answer the new socket number, all within the caller's comms time-out
  * (Arg2, ms); a request never outlives it, even if DNS does. A failure after the TCP
  * connection was made is a TLS failure: -1021 with the reason as the reply's text.
+ *
+ * A host beginning with '/' or '@' is a Unix-domain socket (src/unix-address.ts): node
+ * connects to its path, and the StreamSocket keeps the name, which stands for both ends'
+ * addresses (the kernel names only the listening end). No file there is ENOENT, which
+ * becomes -10061 (the fallback), as a closed port is refused.
  */
 import net from 'node:net';
 import type tls from 'node:tls';
@@ -13,6 +18,13 @@ import type { EngineSlot } from '../slot.js';
 import { StreamSocket } from '../stream-socket.js';
 import { awaitHandshake, secureClient } from '../tls-client.js';
 import { loadTlsContext } from '../tls-loader.js';
+import { isUnixAddress, nodeUnixPath } from '../../unix-address.js';
+
+/**
+ * The name a TLS server's certificate is checked against over a Unix-domain socket: the
+ * peer is on this machine, and a path is no name a certificate could hold.
+ */
+const UNIX_TLS_HOST = 'localhost';
 
 export function connect(slot: EngineSlot, engine: Engine): void {
   const host = slot.text();
@@ -24,7 +36,10 @@ export function connect(slot: EngineSlot, engine: Engine): void {
   // allowHalfOpen: a peer's FIN must not close our side; Omnis scripts keep sending
   // after the peer half-closes. noDelay: request/response users expect no Nagle stall.
   const family = (slot.arg1 & ConnectFlag.Ipv6) !== 0 ? 6 : (slot.arg1 & ConnectFlag.Ipv4) !== 0 ? 4 : 0;
-  const raw = net.connect({ host, port, family, allowHalfOpen: true, noDelay: true });
+  const unix = isUnixAddress(host);
+  const raw = unix
+    ? net.connect({ path: nodeUnixPath(host), allowHalfOpen: true })
+    : net.connect({ host, port, family, allowHalfOpen: true, noDelay: true });
   let current: net.Socket = raw;
   const onError = (error: Error): void => {
     current.destroy();
@@ -36,7 +51,8 @@ export function connect(slot: EngineSlot, engine: Engine): void {
     if (tlsContext === undefined) {
       raw.off('error', onError);
       const stream = new StreamSocket(raw, false);
-      stream.host = host; // what a later TCPStartTLS verifies the server's certificate against
+      stream.host = unix ? UNIX_TLS_HOST : host; // what a later TCPStartTLS verifies the server's certificate against
+      if (unix) stream.unixAddress = host;
       return reply(engine.table.add(stream));
     }
     void tlsContext.then(({ clientContext }) => handshake(clientContext()));
@@ -44,9 +60,13 @@ export function connect(slot: EngineSlot, engine: Engine): void {
   const handshake = (secureContext: tls.SecureContext): void => {
     raw.off('error', onError);
     if (raw.destroyed) return; // the time-out (or an error) came first
-    const secured = secureClient(raw, host, secureContext, verify);
+    const secured = secureClient(raw, unix ? UNIX_TLS_HOST : host, secureContext, verify);
     current = secured;
-    awaitHandshake(secured, 'secureConnect', replyText, () => reply(engine.table.add(new StreamSocket(secured, true, raw))));
+    awaitHandshake(secured, 'secureConnect', replyText, () => {
+      const stream = new StreamSocket(secured, true, raw);
+      if (unix) stream.unixAddress = host;
+      reply(engine.table.add(stream));
+    });
   };
   slot.park(slot.arg2, () => {
     current.removeAllListeners('error');

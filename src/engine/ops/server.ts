@@ -5,6 +5,8 @@ import type { Engine } from '../engine-sockets.js';
 import { ListenerSocket } from '../listener-socket.js';
 import type { EngineSlot } from '../slot.js';
 import { DEFAULT_BACKLOG, UnboundSocket } from '../unbound-socket.js';
+import { applySocketFileMode, clearStaleSocketFile, socketFileBindFailure } from '../../unix-socket-file.js';
+import { isAbstractAddress, isUnixAddress, nodeUnixPath } from '../../unix-address.js';
 
 export function socket(slot: EngineSlot, engine: Engine): void {
   slot.reply(engine.table.add(new UnboundSocket()));
@@ -13,6 +15,8 @@ export function socket(slot: EngineSlot, engine: Engine): void {
 /**
  * Binds (and, node:net being what it is, starts the kernel listening) on Arg0's port,
  * 0 for one the OS chooses; Arg1 is the caller's comms time-out for a host-name address.
+ * An `address` that is a path or '@name' binds a Unix-domain socket instead (the port is
+ * not used): a stale socket file there is replaced, and 'mode' applied (unix-socket-file.ts).
  */
 export function bind(slot: EngineSlot, engine: Engine): void {
   const unbound = engine.entry(slot);
@@ -22,10 +26,28 @@ export function bind(slot: EngineSlot, engine: Engine): void {
   const number = slot.socket;
   const reply = slot.replier();
   const server = net.createServer({ allowHalfOpen: true, noDelay: true });
-  const onError = (error: Error): void => {
+  const unixPath = unbound.listenFd === undefined && unbound.address !== undefined && isUnixAddress(unbound.address) ? nodeUnixPath(unbound.address) : undefined;
+  const socketFile = unixPath !== undefined && !isAbstractAddress(unbound.address!) ? unixPath : undefined;
+  let abandoned = false; // the time-out came first
+  let staleChecked = false;
+  const onError = (error: Error & { code?: string }): void => {
+    if (socketFile !== undefined && error.code === 'EADDRINUSE' && !staleChecked) {
+      // A file is there: replace it only if it is a dead server's socket, then bind once more.
+      staleChecked = true;
+      void clearStaleSocketFile(socketFile).then((code) => {
+        if (abandoned) return;
+        if (code !== 0) return fail(code);
+        server.once('error', onError);
+        listen();
+      });
+      return;
+    }
+    fail(socketFile === undefined ? codeFromError(error, ErrorCode.AddressNotAvailable) : socketFileBindFailure(socketFile, error));
+  };
+  const fail = (code: number): void => {
     unbound.binding = false;
     server.close();
-    reply(codeFromError(error, ErrorCode.AddressNotAvailable));
+    reply(code);
   };
   server.once('error', onError);
   // The kernel's queue stays at least node's default: node accepts at once, and the
@@ -37,9 +59,14 @@ export function bind(slot: EngineSlot, engine: Engine): void {
   const ipv6Only = unbound.family === 6;
   // 'listenfd': a descriptor inherited from the process that bound the port, shared by
   // several processes that all accept from its one kernel queue (src/scale/).
-  const where = unbound.listenFd === undefined ? { port: slot.arg0, host, ipv6Only } : { fd: unbound.listenFd };
-  server.listen({ ...where, backlog: kernelBacklog }, () => {
+  const where = unbound.listenFd !== undefined ? { fd: unbound.listenFd } : unixPath !== undefined ? { path: unixPath } : { port: slot.arg0, host, ipv6Only };
+  // Not listen()'s callback: a failed listen leaves its 'listening' handler behind, and the
+  // second attempt (after a stale socket file) would run it twice.
+  const listen = (): void => void server.listen({ ...where, backlog: kernelBacklog });
+  const onListening = (): void => {
     server.off('error', onError);
+    const modeFailure = socketFile === undefined ? 0 : applySocketFileMode(socketFile, unbound.mode);
+    if (modeFailure !== 0) return fail(modeFailure); // closing the server removes the file
     unbound.binding = false;
     if (engine.table.get(number) !== unbound) {
       server.close(); // closed by another thread while binding
@@ -47,10 +74,14 @@ export function bind(slot: EngineSlot, engine: Engine): void {
     }
     engine.table.replace(number, new ListenerSocket(server, unbound, engine.table));
     reply(0);
-  });
+  };
+  server.once('listening', onListening);
+  listen();
   slot.park(slot.arg1, () => {
+    abandoned = true;
     unbound.binding = false;
     server.off('error', onError);
+    server.off('listening', onListening);
     server.on('error', () => {});
     server.close();
   });

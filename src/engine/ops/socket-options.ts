@@ -68,6 +68,10 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
       if (unbound === undefined) return slot.reply(ErrorCode.InvalidArgument);
       unbound.family = slot.arg1; // 0, 4 or 6: the caller checked it against the table
       return slot.reply(0);
+    case OptionId.mode:
+      if (unbound === undefined) return slot.reply(ErrorCode.InvalidArgument);
+      unbound.mode = slot.arg1; // 0..0o777: the caller checked it against the table
+      return slot.reply(0);
     case OptionId.reuseaddr:
       // node sets SO_REUSEADDR on every listener and offers no way to clear it.
       return slot.reply(slot.arg1 === 1 ? 0 : ErrorCode.NotSupported);
@@ -124,10 +128,15 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
     case OptionId.backlog:
       return slot.reply(server!.backlog);
     case OptionId.family:
-      if (entry instanceof StreamSocket) return slot.reply(entry.socket.remoteFamily === 'IPv6' ? 6 : 4);
+      if (entry instanceof StreamSocket) {
+        if (entry.unixAddress !== undefined && entry.socket.remoteFamily === undefined) return slot.reply(0); // Unix-domain: neither
+        return slot.reply(entry.socket.remoteFamily === 'IPv6' ? 6 : 4);
+      }
       return slot.reply(entry.family);
     case OptionId.reuseaddr:
       return slot.reply(1);
+    case OptionId.mode:
+      return slot.reply(server!.mode);
     case OptionId.cert:
     case OptionId.key: {
       const tls = entry instanceof StreamSocket ? entry.serverTls : entry.tls;
@@ -169,9 +178,9 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
 
 function localAddress(entry: SocketEntry): string {
   if (entry instanceof UnboundSocket) return entry.address ?? '';
-  if (entry instanceof StreamSocket) return entry.socket.localAddress ?? '';
+  if (entry instanceof StreamSocket) return entry.unixAddress ?? entry.socket.localAddress ?? '';
   if (entry instanceof DatagramSocket) return entry.socket.address().address;
-  return (entry.server.address() as { address?: string } | null)?.address ?? '';
+  return entry.unixAddress ?? (entry.server.address() as { address?: string } | null)?.address ?? '';
 }
 
 function tlsInformation(slot: EngineSlot, entry: SocketEntry): void {
