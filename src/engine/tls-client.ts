@@ -27,7 +27,7 @@ export function secureClient(
     servername: net.isIP(host) === 0 ? host : undefined, // SNI takes names, not addresses
     secureContext,
     rejectUnauthorized: verify,
-    minVersion: (settings.minVersion as tls.SecureVersion | undefined) ?? MIN_TLS_VERSION,
+    minVersion: MIN_TLS_VERSION, // the context's own (tls-context.ts) decides: node ignores this one then
     ALPNProtocols: settings.alpn,
   });
 }

@@ -19,7 +19,7 @@ let folder = defaultTrustFolder();
 let folderOnly = process.env.TCP_COMMANDS_CACERTS_ONLY === '1';
 let current: { signature: string; context: tls.SecureContext; store: TrustStore; ca: string[] } | undefined;
 /**
- * Contexts with a thread's client certificate or cipher list, by the settings' text: a
+ * Contexts with a thread's client certificate, cipher list or oldest TLS version, by the settings' text: a
  * connect loop builds one once, not a context (and a PEM parse) per connect. Emptied when
  * the trust store changes; bounded, as threads may set many.
  */
@@ -54,14 +54,16 @@ export function clientContext(): tls.SecureContext {
 /**
  * The context for client connections with a thread's settings (`text` as the request
  * carried it, `settings` parsed from it): the trust store's CAs plus the client
- * certificate and key and the cipher list. Throws when node refuses them.
+ * certificate and key, the cipher list and the oldest version. Throws when node refuses them.
  */
 export function clientContextWith(text: string, settings: ClientTlsWire): tls.SecureContext {
   const base = clientContext(); // current with the folder (a change empties the cache)
-  if (settings.cert === undefined && settings.ciphers === undefined) return base;
+  // The versions are the context's (tls.connect ignores its own minVersion when given one).
+  if (settings.cert === undefined && settings.ciphers === undefined && settings.minVersion === undefined) return base;
   let context = withSettings.get(text);
   if (context === undefined) {
-    context = tls.createSecureContext({ ca: current!.ca, cert: settings.cert, key: settings.key, ciphers: settings.ciphers, minVersion: MIN_TLS_VERSION });
+    const minVersion = (settings.minVersion as tls.SecureVersion | undefined) ?? MIN_TLS_VERSION;
+    context = tls.createSecureContext({ ca: current!.ca, cert: settings.cert, key: settings.key, ciphers: settings.ciphers, minVersion });
     if (withSettings.size >= MAX_SETTINGS_CONTEXTS) withSettings.clear();
     withSettings.set(text, context);
   }

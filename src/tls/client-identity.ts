@@ -74,8 +74,9 @@ function decryptKey(keyText: string, passphrase: string): KeyObject | 'missing' 
     return createPrivateKey({ key: keyText, passphrase: passphrase === '' ? undefined : passphrase });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'ERR_MISSING_PASSPHRASE' && passphrase === '') return 'missing';
-    if (passphrase !== '' && /bad decrypt|interrupted or cancelled|ERR_OSSL_BAD_DECRYPT/i.test(`${(error as Error).message} ${code ?? ''}`)) {
+    // OpenSSL 3 asks for a passphrase nobody gave: 'interrupted or cancelled' (older: ERR_MISSING_PASSPHRASE).
+    if (passphrase === '' && (code === 'ERR_MISSING_PASSPHRASE' || code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED')) return 'missing';
+    if (passphrase !== '' && /bad decrypt|ERR_OSSL_BAD_DECRYPT/i.test(`${(error as Error).message} ${code ?? ''}`)) {
       return 'the passphrase does not decrypt the key (wrong passphrase)';
     }
     return `the key cannot be read: ${(error as Error).message}`;
