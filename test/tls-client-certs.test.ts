@@ -125,7 +125,7 @@ test.serial('set-time checks: a missing file, a key of another certificate, a wr
   t.is(TCPSetOption(0, 'alpn', 5), ErrorCode.WrongType);
 });
 
-test.serial('s_server -Verify 1 -verify_return_error accepts our client certificate (PEM files, an encrypted key, PKCS#12 with and without a passphrase)', async (t) => {
+test.serial('s_server -Verify 1 -verify_return_error accepts our client certificate (PEM files, an encrypted key, PKCS#12 with and without a passphrase, legacy and AES)', async (t) => {
   presentClient();
   await exchangeWithSServer(t, 'pem');
   t.is(TCPSetOption(0, 'passphrase', pki.passphrase), 0);
@@ -135,6 +135,10 @@ test.serial('s_server -Verify 1 -verify_return_error accepts our client certific
   t.is(TCPSetOption(0, 'passphrase', pki.passphrase), 0);
   t.is(TCPSetOption(0, 'pfx', pki.file('client.p12')), 0, WebDevGetSecureError());
   await exchangeWithSServer(t, 'pfx');
+  resetClientTls();
+  t.is(TCPSetOption(0, 'passphrase', pki.passphrase), 0);
+  t.is(TCPSetOption(0, 'pfx', pki.file('client-aes.p12')), 0, WebDevGetSecureError());
+  await exchangeWithSServer(t, 'pfx of OpenSSL 3 defaults');
   resetClientTls();
   t.is(TCPSetOption(0, 'pfx', pki.file('client-nopass.p12')), 0, WebDevGetSecureError());
   await exchangeWithSServer(t, 'pfx without passphrase');

@@ -2,7 +2,7 @@
  * Certificates for mutual TLS, made with the openssl command line in a temp folder (the
  * commands the README shows): a CA, a server certificate for localhost/127.0.0.1, a client
  * certificate the CA signs, one from another CA, an encrypted copy of the client key, and
- * PKCS#12 bundles with and without a passphrase (in the legacy PBE node-forge reads).
+ * PKCS#12 bundles with and without a passphrase (legacy 3DES, and OpenSSL 3's default AES).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 export interface ClientPki {
   dir: string;
-  /** A file of `dir`: ca.pem, server.pem/.key, client.pem/.key, client-enc.key, client.p12, client-nopass.p12, stranger.pem/.key, other-ca.pem. */
+  /** A file of `dir`: ca.pem, server.pem/.key, client.pem/.key, client-enc.key, client.p12, client-nopass.p12, client-aes.p12, stranger.pem/.key, other-ca.pem. */
   file(name: string): string;
   passphrase: string;
 }
@@ -41,5 +41,7 @@ export function makeClientPki(): ClientPki {
   const legacy = ['-legacy'];
   openssl(dir, 'pkcs12', '-export', ...legacy, '-in', 'client.pem', '-inkey', 'client.key', '-certfile', 'ca.pem', '-passout', `pass:${passphrase}`, '-out', 'client.p12');
   openssl(dir, 'pkcs12', '-export', ...legacy, '-in', 'client.pem', '-inkey', 'client.key', '-passout', 'pass:', '-out', 'client-nopass.p12');
+  // OpenSSL 3's default (PBES2 with AES-256, a SHA-256 MAC): node-forge reads it too.
+  openssl(dir, 'pkcs12', '-export', '-in', 'client.pem', '-inkey', 'client.key', '-passout', `pass:${passphrase}`, '-out', 'client-aes.p12');
   return { dir, passphrase, file: (name) => join(dir, name) };
 }
