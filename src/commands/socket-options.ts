@@ -5,6 +5,8 @@
  * (nodelay, keepalive, keepalivedelay, timeout, sndbuf, rcvbuf, family) and its
  * connecttimeout, as TCPGetMyAddr(0) means "this machine": a connection that does not
  * exist yet has no number to set options on.
+ * It also holds the thread's client side of TLS, text options (cert, key, passphrase,
+ * pfx, tlsminversion, ciphers, alpn: client-tls-options.ts), checked when set.
  */
 import { ErrorCode } from '../errors.js';
 import { hostArgument } from './host-name.js';
