@@ -26,6 +26,7 @@ import {
   TCPSocket,
   TCPStartTLS,
   WebDevGetSecureError,
+  connectAsync,
   type PeerCertificate,
 } from '../src/index.js';
 import { makeClientPki } from './helpers/client-pki.js';
@@ -142,6 +143,19 @@ test.serial('s_server -Verify 1 -verify_return_error accepts our client certific
   resetClientTls();
   t.is(TCPSetOption(0, 'pfx', pki.file('client-nopass.p12')), 0, WebDevGetSecureError());
   await exchangeWithSServer(t, 'pfx without passphrase');
+});
+
+test.serial('connectAsync presents the thread\'s client certificate too', async (t) => {
+  presentClient();
+  const server = await verifyingSServer();
+  try {
+    const s = await connectAsync('localhost', server.port, true);
+    t.true(s > 0, `${s} ${WebDevGetSecureError()}`);
+    t.is(line(s), 'hello client\n');
+    TCPClose(s);
+  } finally {
+    await server.stop();
+  }
 });
 
 test.serial('without a certificate, or with one of another CA, s_server refuses: -1021 naming the alert, at TCPConnect (TLS 1.2) or the first receive (TLS 1.3), never a hang', async (t) => {

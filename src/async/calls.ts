@@ -36,6 +36,7 @@ export function connectAsync(
   const request = connectRequest(hostname, serviceOrPort, secure, verify);
   return withAsyncChannel(async (channel) => {
     const length = writeWithClientTls(channel.data, request.host, secureFlag(request));
+    if (length < 0) return length;
     const socket = noteSecureError(channel, await channel.callAsync(Op.Connect, 0, request.port, request.flags, request.timeoutMs, length));
     if (socket > 0) applyThreadDefaults(channel, socket);
     return socket;

@@ -81,13 +81,17 @@ export function clientTlsOption(option: OptionSpec): string {
 /**
  * A secure connect's data area: `first` (the host, or TCPStartTLS's server name), then,
  * when this thread set any of these options, a NUL and their text (neither a host nor a
- * server name may hold a NUL). Returns its length.
+ * server name may hold a NUL). Returns its length, or -1021 when it does not fit.
  */
 export function writeWithClientTls(data: Buffer, first: string, secure: boolean): number {
   const length = data.write(first, 0, 'utf8');
   const wire = secure ? clientTlsWire(threadState.clientTls) : '';
   if (wire === '') return length;
-  if (length + 1 + Buffer.byteLength(wire) > data.length) return length; // cannot happen: the area holds 512 KiB
+  if (length + 1 + Buffer.byteLength(wire) > data.length) {
+    // An awaited call's area holds 64 KiB: a certificate chain that large is refused, not left out.
+    threadState.secureError = `the client certificate and settings (${Buffer.byteLength(wire)} bytes) do not fit a request of ${data.length} bytes`;
+    return ErrorCode.TlsError;
+  }
   data[length] = 0;
   return length + 1 + data.write(wire, length + 1, 'utf8');
 }

@@ -26,6 +26,7 @@ export const CONNECT = command({
   core: (channel, hostname: string, serviceOrPort: number | string, secure: boolean | number, verify: boolean | number) => {
     const request = connectRequest(hostname, serviceOrPort, secure, verify);
     const length = writeWithClientTls(channel.data, request.host, secureFlag(request));
+    if (length < 0) return length;
     const socket = noteSecureError(channel, channel.call(Op.Connect, 0, request.port, request.flags, request.timeoutMs, length));
     if (socket > 0) applyThreadDefaults(channel, socket);
     return socket;

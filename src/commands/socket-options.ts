@@ -98,7 +98,8 @@ const SET_THREAD_DEFAULT = localCommand({
     const option = optionNamed(name)!;
     const encoded = settable(socket, name, value);
     // The TLS text options are checked now (a bad file, a wrong passphrase: -1021).
-    if (typeof encoded === 'string') return setClientTlsOption(option, encoded);
+    // A passphrase is taken as given: spaces around it are part of it.
+    if (typeof encoded === 'string') return setClientTlsOption(option, option.id === OptionId.passphrase ? (value as string) : encoded);
     threadState.connectionDefaults.set(option.id, encoded as number);
     return 0;
   },

@@ -22,6 +22,7 @@ const START_TLS = command({
   core: (channel, socket: number, verify: boolean | number, servername: string | undefined) => {
     // The thread's client certificate and policy go too: they apply when this side is the client.
     const length = writeWithClientTls(channel.data, (servername ?? '').trim(), true);
+    if (length < 0) return length;
     const flags = verify ? StartTlsFlag.Verify : 0;
     return noteSecureError(channel, channel.call(Op.StartTls, socket, flags, 0, threadState.commsTimeoutMs, length));
   },
