@@ -10,6 +10,8 @@ export { TCPSend } from './commands/send.js';
 export { TCPReceive, type ReceiveBuffer } from './commands/receive.js';
 export { TCPReceiveUntil, type Delimiter } from './commands/receive-until.js';
 export { TCPStartTLS } from './commands/start-tls.js';
+export { TCPGetPeerCertificate } from './commands/peer-certificate.js';
+export type { PeerCertificate } from './tls/peer-certificate.js';
 export { TCPClose, TCPBlock } from './commands/close.js';
 export {
   UDPOpen,

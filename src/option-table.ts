@@ -100,14 +100,14 @@ export const OPTIONS = {
   cert: {
     id: 3,
     kind: OptionKind.Text,
-    on: ANY_SOCKET,
-    doc: "server-side TLS: the listener's certificate (chain), PEM text or a file name (relative to the working directory)",
+    on: ANY_SOCKET | Sockets.Thread,
+    doc: "server-side TLS: the listener's certificate (chain), PEM text or a file name (relative to the working directory); socket 0: the client certificate this thread's secure TCPConnect and TCPStartTLS present",
   },
   key: {
     id: 4,
     kind: OptionKind.Text,
-    on: ANY_SOCKET,
-    doc: "server-side TLS: the certificate's private key, PEM text or a file name (relative to the working directory)",
+    on: ANY_SOCKET | Sockets.Thread,
+    doc: "server-side TLS: the certificate's private key, PEM text or a file name (relative to the working directory); socket 0: the client certificate's key",
   },
   secure: {
     id: 5,
@@ -368,6 +368,38 @@ export const OPTIONS = {
     min: 0,
     max: 0o777,
     doc: "set before TCPBind: a Unix-domain listener's socket file permissions (0o660: owner and group may connect); -1 when not set (the umask decides). No effect on an abstract '@name' (no file) or an IP listener",
+  },
+  // TLS client side (issue 25): socket 0's settings for this thread's secure connects (src/tls/client-identity.ts).
+  passphrase: {
+    id: 100,
+    kind: OptionKind.Text,
+    on: Sockets.Thread,
+    doc: "socket 0: the passphrase of an encrypted client `key` or of a `pfx` file (set it before the pfx). Reads back '' or '*'",
+  },
+  pfx: {
+    id: 101,
+    kind: OptionKind.Text,
+    on: Sockets.Thread,
+    doc: 'socket 0: a PKCS#12 file (.p12/.pfx, RSA key) holding the client certificate, its chain and key, opened with `passphrase`; instead of `cert` and `key`',
+  },
+  tlsminversion: {
+    id: 102,
+    kind: OptionKind.Text,
+    on: Sockets.Thread,
+    doc: "socket 0: the oldest TLS version this thread's secure connects accept, 'TLSv1.2' (the default) or 'TLSv1.3'",
+  },
+  ciphers: {
+    id: 103,
+    kind: OptionKind.Text,
+    on: Sockets.Thread,
+    doc: "socket 0: the OpenSSL cipher list (TLS 1.2 suites) this thread's secure connects offer; '' (the default): node's",
+  },
+  alpn: {
+    id: 104,
+    kind: OptionKind.Text,
+    on: Sockets.Thread | Sockets.Connection,
+    setOn: Sockets.Thread,
+    doc: "socket 0: the ALPN protocols TCPConnect with secure offers, comma-separated ('h2,http/1.1'); a connection: the one the server chose, '' when none",
   },
 } as const satisfies Record<string, Omit<OptionSpec, 'name'>>;
 

@@ -163,6 +163,8 @@ export const Op = {
   ReceiveUntil: 30,
   /** TCPStartTLS: Arg0 StartTlsFlag, Arg2 time limit (ms); the data area: the server name, if any. */
   StartTls: 31,
+  /** TCPGetPeerCertificate: the reply's data area holds the certificate as JSON (src/tls/peer-certificate.ts). */
+  PeerCertificate: 35,
   /**
    * A direct read found its socket's entry closed (TCPStartTLS or TCPClose began) after it
    * had read: its bytes (DataLength, in the data area) go back to the front of the engine's
@@ -235,7 +237,7 @@ const ADDRESS_TEXT = 'the address as text (an IPv4 peer of a dual-stack socket a
  * command that posts it in src/commands/. `satisfies` makes a missing entry a compile error.
  */
 export const OPERATIONS = {
-  Connect: { arg0: 'port', arg1: 'ConnectFlag bits', arg2: TIME_LIMIT, data: 'host name or address (UTF-8)', result: 'the new socket number', replyData: 'with -1021: the TLS error text' },
+  Connect: { arg0: 'port', arg1: 'ConnectFlag bits', arg2: TIME_LIMIT, data: "host name or address (UTF-8); with ConnectFlag.Secure, then a NUL and the thread's client TLS settings as JSON, if any", result: 'the new socket number', replyData: 'with -1021: the TLS error text' },
   Send: { socket: 'the socket', arg0: 'SendFlag bits', arg1: 'the lent send buffer, 0/1 (with SendFlag.Lent)', data: 'the bytes (or in the lent send buffer)', result: 'bytes taken', replyArg: 'SEND_TAKEN_WHOLE for re-encoded text taken whole' },
   Receive: { socket: 'the socket', arg0: 'most bytes wanted', arg1: 'ReceiveFlag bits', result: 'bytes consumed; 0 at end of stream', replyData: 'the bytes (whole characters with ReceiveFlag.Utf8)', replyArg: 'with ReceiveFlag.Utf8: the encoding id of the bytes' },
   ReceiveUntil: { socket: 'the socket', arg0: 'most bytes wanted', arg1: 'ReceiveFlag bits', data: 'the delimiter (at most MAX_DELIMITER_BYTES)', result: 'bytes consumed, delimiter included', replyData: 'those bytes' },
@@ -259,7 +261,8 @@ export const OPERATIONS = {
   ReloadTrust: { arg0: 'TrustFlag bits', data: 'the folder, with TrustFlag.Folder', result: '0', replyData: 'with -10022: why the folder was refused' },
   Flush: { arg0: TIME_LIMIT, result: 'sockets still holding unsent bytes' },
   FlushSocket: { socket: 'the socket', arg0: TIME_LIMIT, result: '0 once its sent bytes are with the kernel' },
-  StartTls: { socket: 'the connected plain socket', arg0: 'StartTlsFlag bits', arg2: TIME_LIMIT, data: 'the server name to check, if any', result: '0', replyData: 'with -1021: the TLS error text' },
+  StartTls: { socket: 'the connected plain socket', arg0: 'StartTlsFlag bits', arg2: TIME_LIMIT, data: "the server name to check, if any; then a NUL and the thread's client TLS settings as JSON, if any", result: '0', replyData: 'with -1021: the TLS error text' },
+  PeerCertificate: { socket: 'a TLS connection', result: '0', replyData: "the peer's certificate as JSON; with -1021: why there is none" },
   GiveBack: { socket: 'the socket a direct read found closing', data: 'the bytes it read', result: '0' },
   ServeRequests: { socket: 'the listening socket', arg0: 'idle time-out, ms (NO_TIMEOUT: none)', arg1: 'idle time allowed while draining, ms (NO_TIMEOUT: none)', result: '0' },
   NextRequest: { socket: 'the listening socket', arg0: 'a connection handed back to the watch (0: none)', result: 'the next connection with bytes to read', replyData: "the peer's address", replyArg: "the peer's port" },

@@ -9,7 +9,8 @@ import { withAsyncChannel } from '../channel/async-caller.js';
 import { ErrorCode } from '../errors.js';
 import { Op } from '../protocol.js';
 import { checkArguments, type Signature } from '../commands/command.js';
-import { applyThreadDefaults, CONNECT, connectRequest } from '../commands/connect.js';
+import { writeWithClientTls } from '../commands/client-tls-options.js';
+import { applyThreadDefaults, CONNECT, connectRequest, secureFlag } from '../commands/connect.js';
 import { datagramReply, type DatagramSender, LARGEST_DATAGRAM, SEND_TO, sendDatagram } from '../commands/datagram.js';
 import { hostArgument } from '../commands/host-name.js';
 import { sendPayload } from '../commands/payload.js';
@@ -34,7 +35,8 @@ export function connectAsync(
   if (error !== 0) return Promise.resolve(error);
   const request = connectRequest(hostname, serviceOrPort, secure, verify);
   return withAsyncChannel(async (channel) => {
-    const length = channel.data.write(request.host, 0, 'utf8');
+    const length = writeWithClientTls(channel.data, request.host, secureFlag(request));
+    if (length < 0) return length;
     const socket = noteSecureError(channel, await channel.callAsync(Op.Connect, 0, request.port, request.flags, request.timeoutMs, length));
     if (socket > 0) applyThreadDefaults(channel, socket);
     return socket;

@@ -16,6 +16,7 @@ import { type Channel, openChannel } from '../channel/caller.js';
 import { noteCommandStart } from '../diagnostics/channels.js';
 import { ErrorCode } from '../errors.js';
 import { report } from './report.js';
+import { noteSecureError } from './secure-error.js';
 import type { Rule } from './validate.js';
 
 /** Which argument (0-based) a rule checks, and the rule. */
@@ -87,7 +88,10 @@ export function execute<A0, A1, A2, A3, R>(declaration: EngineCommand<A0, A1, A2
   if (error !== 0) return error;
   const channel = openChannel(); // after the checks: bad input never starts the engine
   if (typeof channel === 'number') return channel;
-  return declaration.core(channel, a0 as A0, a1 as A1, a2 as A2, a3 as A3);
+  const result = declaration.core(channel, a0 as A0, a1 as A1, a2 as A2, a3 as A3);
+  // A TLS failure of a receive or send (an alert after the handshake): keep its reason.
+  if ((result as unknown) === ErrorCode.TlsError) noteSecureError(channel, ErrorCode.TlsError);
+  return result;
 }
 
 /** A command called by its user: its start noted for diagnostics, then checked and done, then reported. */

@@ -3,6 +3,7 @@ import type { Channel } from '../channel/caller.js';
 import { OptionId, optionOfId } from '../option-table.js';
 import { ErrorCode } from '../errors.js';
 import { ConnectFlag, Op } from '../protocol.js';
+import { writeWithClientTls } from './client-tls-options.js';
 import { command, run } from './command.js';
 import { hostArgument, hostName } from './host-name.js';
 import { noteSecureError } from './secure-error.js';
@@ -39,7 +40,8 @@ export const CONNECT = command({
   across: portForHost, // last, as the port rule always was
   core: (channel, hostname: string, serviceOrPort: number | string, secure: boolean | number, verify: boolean | number) => {
     const request = connectRequest(hostname, serviceOrPort, secure, verify);
-    const length = channel.data.write(request.host, 0, 'utf8');
+    const length = writeWithClientTls(channel.data, request.host, secureFlag(request));
+    if (length < 0) return length;
     const socket = noteSecureError(channel, channel.call(Op.Connect, 0, request.port, request.flags, request.timeoutMs, length));
     if (socket > 0) applyThreadDefaults(channel, socket);
     return socket;
@@ -79,6 +81,11 @@ export function connectRequest(hostname: string, serviceOrPort: number | string 
   const connectTimeout = defaults.get(OptionId.connecttimeout) ?? 0;
   const timeoutMs = connectTimeout === 0 ? threadState.commsTimeoutMs : connectTimeout; // INFINITE: no limit
   return { host, port, flags, timeoutMs };
+}
+
+/** Whether a request is for a secure connection (then it carries the thread's client TLS settings). */
+export function secureFlag(request: ConnectRequest): boolean {
+  return (request.flags & ConnectFlag.Secure) !== 0;
 }
 
 /** Socket 0's connection options (the table's `connection` rows: not family or connecttimeout), applied to a new connection. */

@@ -5,11 +5,14 @@
  * (nodelay, keepalive, keepalivedelay, timeout, sndbuf, rcvbuf, family) and its
  * connecttimeout, as TCPGetMyAddr(0) means "this machine": a connection that does not
  * exist yet has no number to set options on.
+ * It also holds the thread's client side of TLS, text options (cert, key, passphrase,
+ * pfx, tlsminversion, ciphers, alpn: client-tls-options.ts), checked when set.
  */
 import { ErrorCode } from '../errors.js';
 import { hostArgument } from './host-name.js';
 import { INFINITE, OptionId, OptionKind, type OptionSpec, optionNamed, Sockets, TEXT_VALUE } from '../option-table.js';
 import { Op } from '../protocol.js';
+import { clientTlsOption, isClientTlsOption, setClientTlsOption } from './client-tls-options.js';
 import { command, localCommand, run } from './command.js';
 import { noteSecureError } from './secure-error.js';
 import { threadState } from './thread-state.js';
@@ -57,7 +60,9 @@ function settable(socket: unknown, name: unknown, value: unknown): number | stri
     const host = hostArgument(value); // TCPBind's address: the host checks of TCPConnect
     if (typeof host === 'number') return { error: host };
   }
-  if (socket === 0 && (((option.setOn ?? option.on) & Sockets.Thread) === 0 || typeof encoded !== 'number')) return { error: ErrorCode.InvalidArgument };
+  if (socket === 0 && (((option.setOn ?? option.on) & Sockets.Thread) === 0 || (typeof encoded !== 'number' && !isClientTlsOption(option)))) {
+    return { error: ErrorCode.InvalidArgument };
+  }
   return encoded;
 }
 
@@ -90,7 +95,12 @@ const SET_OPTION = command({
 const SET_THREAD_DEFAULT = localCommand({
   ...SET_OPTION_RULES,
   local: (socket: 0, name: string, value: unknown) => {
-    threadState.connectionDefaults.set(optionNamed(name)!.id, settable(socket, name, value) as number);
+    const option = optionNamed(name)!;
+    const encoded = settable(socket, name, value);
+    // The TLS text options are checked now (a bad file, a wrong passphrase: -1021).
+    // A passphrase is taken as given: spaces around it are part of it.
+    if (typeof encoded === 'string') return setClientTlsOption(option, option.id === OptionId.passphrase ? (value as string) : encoded);
+    threadState.connectionDefaults.set(option.id, encoded as number);
     return 0;
   },
 });
@@ -126,6 +136,7 @@ const GET_THREAD_DEFAULT = localCommand({
   local: (_socket: 0, name: string): number | string => {
     const option = optionNamed(name)!;
     if ((option.on & Sockets.Thread) === 0) return ErrorCode.InvalidArgument;
+    if (isClientTlsOption(option)) return clientTlsOption(option);
     // What the thread set, else what every socket starts with (family and connecttimeout: 0).
     const value = threadState.connectionDefaults.get(option.id) ?? option.connection?.initial ?? 0;
     if (option.nameOf !== undefined) return option.nameOf(value);

@@ -1,6 +1,7 @@
 /** TCPStartTLS(socket, verify = true, servername?): STARTTLS, either side. */
 import { ErrorCode } from '../errors.js';
 import { Op, StartTlsFlag } from '../protocol.js';
+import { writeWithClientTls } from './client-tls-options.js';
 import { command, run } from './command.js';
 import { noteSecureError } from './secure-error.js';
 import { threadState } from './thread-state.js';
@@ -19,7 +20,9 @@ const START_TLS = command({
   name: 'TCPStartTLS', min: 1, max: 3,
   rules: [[0, socketNumber], [1, flag], [2, optionalText], [2, serverName]],
   core: (channel, socket: number, verify: boolean | number, servername: string | undefined) => {
-    const length = channel.data.write((servername ?? '').trim(), 0, 'utf8');
+    // The thread's client certificate and policy go too: they apply when this side is the client.
+    const length = writeWithClientTls(channel.data, (servername ?? '').trim(), true);
+    if (length < 0) return length;
     const flags = verify ? StartTlsFlag.Verify : 0;
     return noteSecureError(channel, channel.call(Op.StartTls, socket, flags, 0, threadState.commsTimeoutMs, length));
   },

@@ -3,6 +3,8 @@
  * each task has its own settings. Module state is per thread in Node (each worker thread
  * loads its own copy of this module), so plain variables are exactly that.
  */
+import { type ClientTlsSettings, emptyClientTls } from '../tls/client-identity.js';
+
 export type ErrorProc = (message: string, code: number, command: string) => void;
 
 export const DEFAULT_COMMS_TIMEOUT_MS = 60_000;
@@ -13,9 +15,12 @@ export const threadState: {
   secureError: string;
   /** Socket 0's options: option id to value, for the connections this thread makes. */
   connectionDefaults: Map<number, number>;
+  /** Socket 0's text options of TLS: the client certificate and policy of this thread's secure connects. */
+  clientTls: ClientTlsSettings;
 } = {
   errorProc: undefined,
   commsTimeoutMs: DEFAULT_COMMS_TIMEOUT_MS,
   secureError: '',
   connectionDefaults: new Map(),
+  clientTls: emptyClientTls(),
 };

@@ -18,6 +18,7 @@ import { getOption, setOption } from './ops/socket-options.js';
 import { accept, bind, listen, socket } from './ops/server.js';
 import { nextRequest, requestCounts, serveRequests } from './ops/requests.js';
 import { receiveUntil } from './ops/receive-until.js';
+import { peerCertificate } from './ops/peer-certificate.js';
 import { startTls } from './ops/start-tls.js';
 import { giveBack } from './ops/give-back.js';
 import { receive, send } from './ops/transfer.js';
@@ -61,6 +62,7 @@ const handlers = new Map<number, Handler>([
   [Op.FlushSocket, flushSocket],
   [Op.ReceiveUntil, receiveUntil],
   [Op.StartTls, startTls],
+  [Op.PeerCertificate, peerCertificate],
   [Op.GiveBack, giveBack],
   [Op.Available, available],
   [Op.Wait, waitForClose],

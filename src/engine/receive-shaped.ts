@@ -59,7 +59,7 @@ export function tryShapedReceive(stream: StreamSocket, slot: EngineSlot): boolea
   const held = text ? stream.heldText : NOTHING;
   const queued = queue.length;
   if (queued === 0) {
-    if (stream.failure !== 0) slot.reply(stream.failure);
+    if (stream.failure !== 0) stream.replyFailure(slot);
     else if (stream.ended) slot.reply(0);
     else return false;
     return true;

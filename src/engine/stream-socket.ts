@@ -12,6 +12,9 @@
  *   its last part, so two threads sending on one socket never interleave their bytes.
  */
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { PeerCapture } from '../tls/peer-certificate.js';
+import { describeTlsError, isTlsFailure } from '../tls/tls-errors.js';
 import { codeFromError, ErrorCode } from '../errors.js';
 import { Op, ReceiveFlag, SEND_TAKEN_WHOLE, SendFlag , CloseOption } from '../protocol.js';
 import { ReceiveQueue } from './receive-queue.js';
@@ -45,6 +48,8 @@ export class StreamSocket {
    * its ports 0. The kernel names only the listening end, so this is the listener's name.
    */
   unixAddress: string | undefined;
+  /** A TLS connection's peer certificate, kept at the end of its handshake (TCPGetPeerCertificate). */
+  peer: PeerCapture | undefined;
   private readonly receivers: EngineSlot[] = [];
   /** Sends waiting for the send lock (another thread's multi-part send holds it). */
   private readonly senders: EngineSlot[] = [];
@@ -57,6 +62,8 @@ export class StreamSocket {
   ended = false;
   /** The error that ended the connection, 0 while healthy. */
   failure = 0;
+  /** With a failure of -1021: why, as the reply's text. */
+  failureText = '';
   /** We sent FIN (TCPClose option 1): sends give -10058. */
   private finSent = false;
   private released = false;
@@ -89,7 +96,18 @@ export class StreamSocket {
     this.options = { ...options };
     // Sockets start with nodelay and no keep-alive; only other settings cost a call.
     if (!options.noDelay || options.keepAlive) this.applyOptions();
+    // Made secure only once its handshake is over (TCPConnect's, a listener's): the peer is known.
+    if (secure) this.capturePeer();
     this.listen(socket);
+  }
+
+  /**
+   * Keeps the peer's certificate and whether it was verified: node's object is gone once
+   * the socket is destroyed, and a TCPGetPeerCertificate may come after the peer closed.
+   */
+  capturePeer(): void {
+    const socket = this.socket as TLSSocket;
+    this.peer = { certificate: socket.getPeerCertificate?.() ?? null, verified: socket.authorized === true };
   }
 
   private readonly onEnd = (): void => {
@@ -100,7 +118,15 @@ export class StreamSocket {
     this.watcher?.();
   };
 
-  private readonly onError = (error: Error): void => this.fail(codeFromError(error));
+  private readonly onError = (error: Error): void => {
+    // A TLS alert after the handshake (TLS 1.3's refusal of our client certificate comes
+    // so): -1021, its reason kept for WebDevGetSecureError, rather than a bare abort.
+    if (this.secure && isTlsFailure(error)) {
+      if (this.failure === 0) this.failureText = describeTlsError(error);
+      return this.fail(ErrorCode.TlsError);
+    }
+    this.fail(codeFromError(error));
+  };
 
   private readonly onClose = (): void => {
     // A close after the peer's FIN is the normal end; any other close aborted the stream.
@@ -504,7 +530,14 @@ export class StreamSocket {
   private answerReceive(slot: EngineSlot, result: number): void {
     removeItem(this.receivers, slot);
     this.settleRecv();
-    slot.reply(result);
+    if (result === ErrorCode.TlsError) this.replyFailure(slot);
+    else slot.reply(result);
+  }
+
+  /** Answers with the failure, and its reason when it is a TLS one (-1021). */
+  replyFailure(slot: EngineSlot): void {
+    if (this.failure === ErrorCode.TlsError) slot.replyText(this.failure, this.failureText);
+    else slot.reply(this.failure);
   }
 
   private serveReceivers(): void {
@@ -567,7 +600,7 @@ export class StreamSocket {
     const refusal = this.failure !== 0 ? this.failure : this.finSent ? ErrorCode.SendAfterShutdown : 0;
     if (refusal !== 0) {
       this.releaseSendLock();
-      return slot.reply(refusal);
+      return this.failure !== 0 ? this.replyFailure(slot) : slot.reply(refusal);
     }
     if (this.room > 0) return this.accept(slot);
     // TLS sends always block, as in Omnis.
@@ -662,8 +695,8 @@ export class StreamSocket {
     this.serveReceivers();
     this.serveCloseWaiters();
     this.watcher?.();
-    for (const slot of this.senders.splice(0)) slot.reply(this.failure);
-    for (const slot of this.roomWaiters.splice(0)) slot.reply(this.failure);
+    for (const slot of this.senders.splice(0)) this.replyFailure(slot);
+    for (const slot of this.roomWaiters.splice(0)) this.replyFailure(slot);
   }
 
   /**

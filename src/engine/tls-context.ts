@@ -12,11 +12,19 @@ import { existsSync } from 'node:fs';
 import tls from 'node:tls';
 import { debugEvent } from '../diagnostics/debug-log.js';
 import { defaultTrustFolder, MIN_TLS_VERSION } from '../tls/folders.js';
+import type { ClientTlsWire } from '../tls/client-identity.js';
 import { folderSignature, loadTrustStore, type TrustStore } from '../tls/trust-store.js';
 
 let folder = defaultTrustFolder();
 let folderOnly = process.env.TCP_COMMANDS_CACERTS_ONLY === '1';
-let current: { signature: string; context: tls.SecureContext; store: TrustStore } | undefined;
+let current: { signature: string; context: tls.SecureContext; store: TrustStore; ca: string[] } | undefined;
+/**
+ * Contexts with a thread's client certificate, cipher list or oldest TLS version, by the settings' text: a
+ * connect loop builds one once, not a context (and a PEM parse) per connect. Emptied when
+ * the trust store changes; bounded, as threads may set many.
+ */
+const withSettings = new Map<string, tls.SecureContext>();
+const MAX_SETTINGS_CONTEXTS = 64;
 /** Problems already reported, by file and version: each is reported once. */
 const reported = new Set<string>();
 
@@ -33,13 +41,33 @@ function build(): NonNullable<typeof current> {
     debugEvent('skipped trust store files', `trust store ${folder}: skipped ${problem.file}: ${problem.reason}`);
   }
   const ca = [...(folderOnly ? [] : tls.rootCertificates), ...store.certificates.map((c) => c.pem)];
-  return { signature, store, context: tls.createSecureContext({ ca, minVersion: MIN_TLS_VERSION }) };
+  withSettings.clear();
+  return { signature, store, ca, context: tls.createSecureContext({ ca, minVersion: MIN_TLS_VERSION }) };
 }
 
 /** The context for client connections, current with the folder. */
 export function clientContext(): tls.SecureContext {
   if (current === undefined || current.signature !== folderSignature(folder)) current = build();
   return current.context;
+}
+
+/**
+ * The context for client connections with a thread's settings (`text` as the request
+ * carried it, `settings` parsed from it): the trust store's CAs plus the client
+ * certificate and key, the cipher list and the oldest version. Throws when node refuses them.
+ */
+export function clientContextWith(text: string, settings: ClientTlsWire): tls.SecureContext {
+  const base = clientContext(); // current with the folder (a change empties the cache)
+  // The versions are the context's (tls.connect ignores its own minVersion when given one).
+  if (settings.cert === undefined && settings.ciphers === undefined && settings.minVersion === undefined) return base;
+  let context = withSettings.get(text);
+  if (context === undefined) {
+    const minVersion = (settings.minVersion as tls.SecureVersion | undefined) ?? MIN_TLS_VERSION;
+    context = tls.createSecureContext({ ca: current!.ca, cert: settings.cert, key: settings.key, ciphers: settings.ciphers, minVersion });
+    if (withSettings.size >= MAX_SETTINGS_CONTEXTS) withSettings.clear();
+    withSettings.set(text, context);
+  }
+  return context;
 }
 
 /**

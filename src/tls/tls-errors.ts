@@ -19,6 +19,12 @@ const meanings: Record<string, string> = {
   ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: 'the peer refused our TLS version (1.2 or newer)',
   ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'the peer refused the handshake (no common cipher or protocol)',
   ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: "the peer does not trust our certificate's CA",
+  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: "the server requires a client certificate (socket 0's 'cert' and 'key', or 'pfx')",
+  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'the peer refused our certificate (bad certificate)',
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN: 'the peer refused our certificate (certificate unknown)',
+  ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: 'the peer could not verify our certificate (decrypt error)',
+  ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL: 'the server accepts none of the ALPN protocols offered',
+  ERR_SSL_NO_CIPHERS_AVAILABLE: 'none of the ciphers of the list can be used with this TLS version',
   ECONNRESET: 'the peer reset the connection during the TLS handshake (does it speak TLS?)',
   ERR_TLS_HANDSHAKE_TIMEOUT: 'the TLS handshake did not finish in time',
 };
@@ -28,4 +34,10 @@ export function describeTlsError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const meaning = Object.hasOwn(meanings, code) ? meanings[code] : undefined;
   return `${meaning ?? 'TLS error'}: ${message}${code !== '' ? ` [${code}]` : ''}`;
+}
+
+/** An error of the TLS layer itself (an alert, a protocol error), not of the TCP connection under it. */
+export function isTlsFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'));
 }

@@ -120,6 +120,12 @@ export function commandRows(t: Targets): Record<string, Row> {
       socket: socketCases((socket) => loose(api.TCPStartTLS)(socket)),
       range: [['control character in servername', () => api.TCPStartTLS(s, true, 'a\u0001b'), E.InvalidArgument]],
     },
+    TCPGetPeerCertificate: {
+      count: [['one argument', () => loose(api.TCPGetPeerCertificate)(s), E.WrongCount], ['three', () => loose(api.TCPGetPeerCertificate)(s, {}, 1), E.WrongCount]],
+      type: [['string holder', () => loose(api.TCPGetPeerCertificate)(s, 'x'), E.WrongType], ['null holder', () => loose(api.TCPGetPeerCertificate)(s, null), E.WrongType], ['string socket', () => loose(api.TCPGetPeerCertificate)(String(s), {}), E.WrongType]],
+      socket: socketCases((socket) => loose(api.TCPGetPeerCertificate)(socket, {})),
+      range: 'no numeric argument (a plain socket is -1014, tested in test/tls-client-certs.test.ts)',
+    },
     UDPOpen: {
       count: [['three arguments', () => loose(api.UDPOpen)('', 0, 1), E.WrongCount]],
       type: [['numeric address', () => loose(api.UDPOpen)(127, 0), E.WrongType], ['object port', () => loose(api.UDPOpen)('', {}), E.WrongType]],

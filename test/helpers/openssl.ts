@@ -12,8 +12,9 @@ export interface SServer {
  * `openssl s_server` on 127.0.0.1 with an OS-chosen port, presenting `cert`/`key`.
  * `send` is queued on its stdin: s_server sends it to the first client that connects.
  */
-export function startSServer(cert: string, key: string, send = ''): Promise<SServer> {
-  const child: ChildProcessWithoutNullStreams = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', '-cert', cert, '-key', key]);
+export function startSServer(cert: string, key: string, send = '', extra: readonly string[] = []): Promise<SServer> {
+  // `extra`: more s_server options (-Verify 1 -CAfile ..., -tls1_2, -cipher, -alpn).
+  const child: ChildProcessWithoutNullStreams = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', '-cert', cert, '-key', key, ...extra]);
   let out = '';
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   if (send !== '') child.stdin.write(send);

@@ -110,3 +110,8 @@ export function startUdpPeer(family: 4 | 6, address: string, ...options: string[
 export function startLossyTftp(size: number): Promise<Peer> {
   return startPeer('python3', [`${peersDir}tftp_lossy.py`, String(size)]);
 }
+
+/** test/peers/mtls_server.py: a Python ssl server requiring a client certificate the CA file signed ('tls', or 'starttls' after a plain line). */
+export function startMtlsPeer(mode: 'tls' | 'starttls', cert: string, key: string, cafile: string): Promise<Peer> {
+  return startPeer('python3', [`${peersDir}mtls_server.py`, mode, cert, key, cafile]);
+}

@@ -16,7 +16,8 @@ import { ConnectFlag } from '../../protocol.js';
 import type { Engine } from '../engine-sockets.js';
 import type { EngineSlot } from '../slot.js';
 import { StreamSocket } from '../stream-socket.js';
-import { awaitHandshake, secureClient } from '../tls-client.js';
+import { describeTlsError } from '../../tls/tls-errors.js';
+import { awaitHandshake, clientTlsRequest, secureClient } from '../tls-client.js';
 import { loadTlsContext } from '../tls-loader.js';
 import { isUnixAddress, nodeUnixPath } from '../../unix-address.js';
 
@@ -27,7 +28,8 @@ import { isUnixAddress, nodeUnixPath } from '../../unix-address.js';
 const UNIX_TLS_HOST = 'localhost';
 
 export function connect(slot: EngineSlot, engine: Engine): void {
-  const host = slot.text();
+  const request = clientTlsRequest(slot.text());
+  const host = request.first;
   const port = slot.arg0;
   const secure = (slot.arg1 & ConnectFlag.Secure) !== 0;
   const verify = (slot.arg1 & ConnectFlag.Verify) !== 0;
@@ -55,12 +57,22 @@ export function connect(slot: EngineSlot, engine: Engine): void {
       if (unix) stream.unixAddress = host;
       return reply(engine.table.add(stream));
     }
-    void tlsContext.then(({ clientContext }) => handshake(clientContext()));
+    void tlsContext.then(({ clientContextWith }) => {
+      let context: tls.SecureContext;
+      try {
+        context = clientContextWith(request.text, request.settings);
+      } catch (error) {
+        raw.off('error', onError);
+        raw.destroy();
+        return replyText(ErrorCode.TlsError, describeTlsError(error));
+      }
+      handshake(context);
+    });
   });
   const handshake = (secureContext: tls.SecureContext): void => {
     raw.off('error', onError);
     if (raw.destroyed) return; // the time-out (or an error) came first
-    const secured = secureClient(raw, unix ? UNIX_TLS_HOST : host, secureContext, verify);
+    const secured = secureClient(raw, unix ? UNIX_TLS_HOST : host, secureContext, verify, request.settings);
     current = secured;
     awaitHandshake(secured, 'secureConnect', replyText, () => {
       const stream = new StreamSocket(secured, true, raw);

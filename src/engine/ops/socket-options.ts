@@ -149,6 +149,7 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
     case OptionId.tlsversion:
     case OptionId.cipher:
     case OptionId.peercert:
+    case OptionId.alpn:
       return tlsInformation(slot, entry);
     case OptionId.proxy:
     case OptionId.proxytimeout:
@@ -189,6 +190,7 @@ function tlsInformation(slot: EngineSlot, entry: SocketEntry): void {
   let text: string;
   if (slot.arg0 === OptionId.tlsversion) text = socket.getProtocol() ?? '';
   else if (slot.arg0 === OptionId.cipher) text = socket.getCipher()?.name ?? '';
+  else if (slot.arg0 === OptionId.alpn) text = socket.alpnProtocol || ''; // false when none was chosen
   else {
     const subject = socket.getPeerCertificate()?.subject as Record<string, string | string[]> | undefined;
     text = subject === undefined ? '' : Object.entries(subject).map(([k, v]) => `${k}=${String(v)}`).join(', ');

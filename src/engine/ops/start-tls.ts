@@ -21,7 +21,8 @@ import { describeTlsError } from '../../tls/tls-errors.js';
 import type { Engine } from '../engine-sockets.js';
 import type { EngineSlot } from '../slot.js';
 import type { StreamSocket } from '../stream-socket.js';
-import { awaitHandshake, secureClient } from '../tls-client.js';
+import type { ClientTlsWire } from '../../tls/client-identity.js';
+import { awaitHandshake, clientTlsRequest, secureClient } from '../tls-client.js';
 import { loadTlsContext } from '../tls-loader.js';
 
 export function startTls(slot: EngineSlot, engine: Engine): void {
@@ -35,7 +36,8 @@ export function startTls(slot: EngineSlot, engine: Engine): void {
   }
   const reply = slot.replier();
   const replyText = slot.textReplier();
-  const servername = slot.text();
+  const request = clientTlsRequest(slot.text());
+  const servername = request.first;
   const verify = (slot.arg0 & StartTlsFlag.Verify) !== 0;
   const timeoutMs = slot.arg2;
   let secured: tls.TLSSocket | undefined;
@@ -51,17 +53,19 @@ export function startTls(slot: EngineSlot, engine: Engine): void {
     secured =
       serverTls?.context !== undefined
         ? new tls.TLSSocket(raw, { isServer: true, secureContext: serverTls.context, minVersion: MIN_TLS_VERSION })
-        : clientSocket(stream, raw, clientContext!, servername, verify);
-    awaitHandshake(secured, serverTls?.context !== undefined ? 'secure' : 'secureConnect', replyText, () => reply(0));
+        : clientSocket(stream, raw, clientContext!, servername, verify, request.settings);
+    awaitHandshake(secured, serverTls?.context !== undefined ? 'secure' : 'secureConnect', replyText, () => {
+      stream.capturePeer(); // once the handshake is over: the peer's certificate is known
+      reply(0);
+    });
     stream.upgradeTo(secured);
     // Timed out while a direct call finished: the connection is unusable, as after any failure.
     if (!slot.busy) secured.destroy();
   };
   if (serverTls?.context !== undefined) return begin(undefined);
-  loadTlsContext().then(
-    (module) => begin(module.clientContext()),
-    (error: unknown) => replyText(ErrorCode.TlsError, describeTlsError(error)),
-  );
+  loadTlsContext()
+    .then((module) => module.clientContextWith(request.text, request.settings)) // throws when node refuses the settings
+    .then(begin, (error: unknown) => replyText(ErrorCode.TlsError, describeTlsError(error)));
 }
 
 function clientSocket(
@@ -70,7 +74,8 @@ function clientSocket(
   secureContext: tls.SecureContext,
   servername: string,
   verify: boolean,
+  settings: ClientTlsWire,
 ): tls.TLSSocket {
   const host = servername !== '' ? servername : (stream.host ?? raw.remoteAddress ?? '');
-  return secureClient(raw, host, secureContext, verify);
+  return secureClient(raw, host, secureContext, verify, settings);
 }
