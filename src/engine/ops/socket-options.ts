@@ -79,6 +79,13 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
       const problem = tls.set(id === OptionId.cert ? 'cert' : 'key', slot.text());
       return problem === undefined ? slot.reply(0) : slot.replyText(ErrorCode.TlsError, problem);
     }
+    case OptionId.verifyclient:
+    case OptionId.clientca:
+    case OptionId.sni: {
+      const tls = server!.tls;
+      const problem = id === OptionId.sni ? tls.setSni(slot.text()) : id === OptionId.verifyclient ? tls.setVerify(slot.arg1) : tls.setVerify(tls.verifyClient, slot.text());
+      return problem === undefined ? slot.reply(0) : slot.replyText(ErrorCode.TlsError, problem);
+    }
     case OptionId.proxy:
     case OptionId.proxytimeout:
       if (id === OptionId.proxy) server!.proxy.enabled = slot.arg1 === 1;
@@ -140,7 +147,13 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
     case OptionId.tlsversion:
     case OptionId.cipher:
     case OptionId.peercert:
+    case OptionId.servername:
       return tlsInformation(slot, entry);
+    case OptionId.verifyclient:
+      return slot.reply(server!.tls.verifyClient);
+    case OptionId.clientca:
+    case OptionId.sni:
+      return slot.replyText(0, id === OptionId.sni ? server!.tls.sniSource : server!.tls.clientCa, TEXT_VALUE);
     case OptionId.proxy:
     case OptionId.proxytimeout:
     case OptionId.proxyrefused:
@@ -180,6 +193,7 @@ function tlsInformation(slot: EngineSlot, entry: SocketEntry): void {
   let text: string;
   if (slot.arg0 === OptionId.tlsversion) text = socket.getProtocol() ?? '';
   else if (slot.arg0 === OptionId.cipher) text = socket.getCipher()?.name ?? '';
+  else if (slot.arg0 === OptionId.servername) text = typeof socket.servername === 'string' ? socket.servername : '';
   else {
     const subject = socket.getPeerCertificate()?.subject as Record<string, string | string[]> | undefined;
     text = subject === undefined ? '' : Object.entries(subject).map(([k, v]) => `${k}=${String(v)}`).join(', ');
