@@ -386,6 +386,12 @@ export const OPTIONS = {
     readOnly: true,
     doc: "an accepted TLS connection: the server name the client asked for (SNI), '' when none (-1014 on a plain socket)",
   },
+  certreload: {
+    id: 124,
+    kind: OptionKind.Flag,
+    on: Sockets.Listener,
+    doc: "a TLS listener: set to 1 to read the `cert`, `key`, `sni` and `clientca` files again for new handshakes (all or nothing: on a problem -1021 with the reason, and the old ones go on). Reads as the number of reloads so far. serve()'s reloadCertificates()",
+  },
 } as const satisfies Record<string, Omit<OptionSpec, 'name'>>;
 
 export type OptionName = keyof typeof OPTIONS;

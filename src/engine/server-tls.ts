@@ -50,6 +50,8 @@ export class ServerTls {
   clientCa = '';
   /** The 'sni' option as given, and its entries with their contexts. */
   sniSource = '';
+  /** Reloads done ('certreload'). */
+  reloads = 0;
   private sni: SniEntry[] = [];
   private sniContexts = new Map<string, SecureContext>();
 
@@ -115,6 +117,7 @@ export class ServerTls {
       const problem = this.setSni(this.sniSource);
       if (problem !== undefined) return problem;
       [this.cert, this.key, this.context] = [cert, key, context];
+      this.reloads++;
       return undefined;
     } catch (error) {
       return (error as Error).message;

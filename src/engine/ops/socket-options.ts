@@ -86,6 +86,11 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
       const problem = id === OptionId.sni ? tls.setSni(slot.text()) : id === OptionId.verifyclient ? tls.setVerify(slot.arg1) : tls.setVerify(tls.verifyClient, slot.text());
       return problem === undefined ? slot.reply(0) : slot.replyText(ErrorCode.TlsError, problem);
     }
+    case OptionId.certreload: {
+      if (slot.arg1 !== 1 || server!.tls.context === undefined) return slot.reply(ErrorCode.InvalidArgument);
+      const problem = server!.tls.reload();
+      return problem === undefined ? slot.reply(0) : slot.replyText(ErrorCode.TlsError, problem);
+    }
     case OptionId.proxy:
     case OptionId.proxytimeout:
       if (id === OptionId.proxy) server!.proxy.enabled = slot.arg1 === 1;
@@ -151,6 +156,8 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
       return tlsInformation(slot, entry);
     case OptionId.verifyclient:
       return slot.reply(server!.tls.verifyClient);
+    case OptionId.certreload:
+      return slot.reply(server!.tls.reloads);
     case OptionId.clientca:
     case OptionId.sni:
       return slot.replyText(0, id === OptionId.sni ? server!.tls.sniSource : server!.tls.clientCa, TEXT_VALUE);
