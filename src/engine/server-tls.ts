@@ -21,8 +21,12 @@ import { parseSni, type SniEntry, sniLookup } from '../tls/sni.js';
 export interface ServerHandshakeOptions {
   secureContext: SecureContext;
   requestCert: boolean;
-  /** Checked by us after the handshake (tls-handshakes.ts): node checks only in tls.Server. */
-  rejectUnauthorized: false;
+  /**
+   * True under 'verifyclient' 2: OpenSSL then refuses a client that sends no certificate,
+   * with an alert. Whether a certificate verifies is checked by us after the handshake
+   * (tls-handshakes.ts): node checks it in tls.Server's own listener only.
+   */
+  rejectUnauthorized: boolean;
   SNICallback?: (servername: string, callback: (error: Error | null, context?: SecureContext) => void) => void;
 }
 
@@ -80,7 +84,10 @@ export class ServerTls {
     }
   }
 
-  /** 'verifyclient' and 'clientca': the contexts are built again with the CAs to verify against. */
+  /**
+   * 'verifyclient' and 'clientca': the contexts are built again with the CAs to verify
+   * against (once there is a cert and key: no CA to verify with is said then, -1021).
+   */
   setVerify(verifyClient: number, clientCa = this.clientCa): string | undefined {
     const before = [this.verifyClient, this.clientCa] as const;
     [this.verifyClient, this.clientCa] = [verifyClient, clientCa];
@@ -128,7 +135,7 @@ export class ServerTls {
   handshakeOptions(): ServerHandshakeOptions | undefined {
     const context = this.context;
     if (context === undefined) return undefined;
-    const options: ServerHandshakeOptions = { secureContext: context, requestCert: this.verifyClient > 0, rejectUnauthorized: false };
+    const options: ServerHandshakeOptions = { secureContext: context, requestCert: this.verifyClient > 0, rejectUnauthorized: this.verifyClient === 2 };
     if (this.sni.length > 0) {
       const sni = this.sniContexts;
       const entries = this.sni;
@@ -142,7 +149,6 @@ export class ServerTls {
 
   private rebuild(): string | undefined {
     try {
-      if (this.verifyClient > 0) this.clientCas(); // no CA to verify with: said now, not at the first client
       if (this.cert !== undefined && this.key !== undefined) this.context = this.build(this.cert, this.key);
       return this.setSni(this.sniSource);
     } catch (error) {
