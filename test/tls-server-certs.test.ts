@@ -44,14 +44,17 @@ interface Listener {
   accepted: string[];
   /** WebDevGetSecureError of each -1021 TCPAccept returned. */
   refused: string[];
+  /** The first `keep` connections accepted, left open (not greeted). */
+  kept: number[];
   stop(): void;
 }
 
 /**
  * A TLS listener made with the commands, non-blocking, its accept loop running between
- * this thread's events: each accepted client is greeted and closed.
+ * this thread's events: each accepted client is greeted and closed, except the first
+ * `keep`, which are kept open.
  */
-function listen(options: Record<string, string | number>): Listener {
+function listen(options: Record<string, string | number>, keep = 0): Listener {
   const listener = TCPSocket();
   TCPSetOption(listener, 'address', '127.0.0.1');
   for (const [name, value] of Object.entries({ ...options, cert: pki.file('server.pem'), key: pki.file('server.key') })) {
@@ -60,7 +63,7 @@ function listen(options: Record<string, string | number>): Listener {
   }
   if (TCPBind(listener, 0) !== 0 || TCPListen(listener) !== 0) throw new Error('cannot listen');
   TCPBlock(listener, 1);
-  const server: Listener = { port: TCPGetMyPort(listener), listener, accepted: [], refused: [], stop: () => {} };
+  const server: Listener = { port: TCPGetMyPort(listener), listener, accepted: [], refused: [], kept: [], stop: () => {} };
   let running = true;
   server.stop = () => {
     running = false;
@@ -71,6 +74,10 @@ function listen(options: Record<string, string | number>): Listener {
       const socket = TCPAccept(listener);
       if (socket > 0) {
         server.accepted.push(String(TCPGetOption(socket, 'servername')));
+        if (server.kept.length < keep) {
+          server.kept.push(socket);
+          continue;
+        }
         TCPSend(socket, 'hello\n');
         TCPClose(socket);
       } else if (socket === ErrorCode.TlsError) {
@@ -214,8 +221,12 @@ function clientLoop(port: number, withCert = false): { serials: string[]; failur
   return result;
 }
 
-test.serial('cert and key set on a listening socket: clients connecting in a loop through the swap see no failure, and new handshakes the new serial', async (t) => {
-  const server = listen({});
+test.serial('cert and key set on a listening socket: clients connecting in a loop through the swap see no failure, new handshakes the new serial, an established connection goes on', async (t) => {
+  const server = listen({}, 1);
+  const established = tls.connect({ host: '127.0.0.1', port: server.port, ca: [readFileSync(pki.file('ca.pem'), 'utf8')] });
+  let received = '';
+  established.on('data', (d: Buffer) => (received += d.toString()));
+  await waitFor(() => server.kept.length === 1, 'the established connection accepted');
   const loops = [clientLoop(server.port), clientLoop(server.port)];
   try {
     await waitFor(() => loops.every((loop) => loop.serials.length >= 5), 'clients served with the first certificate');
@@ -224,8 +235,13 @@ test.serial('cert and key set on a listening socket: clients connecting in a loo
     t.is(TCPGetOption(server.listener, 'cert'), pki.file('renewed.pem'));
     const before = loops.map((loop) => loop.serials.length);
     await waitFor(() => loops.every((loop, i) => loop.serials.length >= before[i]! + 5), 'clients served after the swap');
+    t.is(TCPSend(server.kept[0]!, 'still here\n'), 11);
+    await waitFor(() => received === 'still here\n', 'the established connection still carries data');
+    t.is(established.getPeerCertificate().serialNumber, serverSerial);
   } finally {
     await Promise.all(loops.map((loop) => loop.stop()));
+    established.destroy();
+    for (const socket of server.kept) TCPClose(socket);
     server.stop();
   }
   for (const loop of loops) {
