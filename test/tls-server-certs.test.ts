@@ -171,19 +171,30 @@ test.serial('verifyclient 2 with no CA to verify against is refused at TCPSetOpt
   TCPClose(socket);
 });
 
-test.serial('SNI: a.example gets certificate A, b.example B, other names the default; servername on the accepted socket', async (t) => {
+test.serial('SNI: a.example gets certificate A, b.example B, other names and none the default; servername on the accepted socket', async (t) => {
   const sni = `a.example=${pki.file('a.pem')},${pki.file('a.key')}; b.example=${pki.file('b.pem')},${pki.file('b.key')}`;
   const server = listen({ sni });
   try {
     t.is(TCPGetOption(server.listener, 'sni'), sni);
-    const a = await sClient(server.port, ['-servername', 'a.example']);
+    const a = await sClient(server.port, ['-servername', 'a.example', '-ign_eof']);
     t.regex(a, /subject=CN ?= ?a\.example/, a);
-    const b = await sClient(server.port, ['-servername', 'b.example']);
+    const b = await sClient(server.port, ['-servername', 'b.example', '-ign_eof']);
     t.regex(b, /subject=CN ?= ?b\.example/, b);
-    const other = await sClient(server.port, ['-servername', 'c.example']);
+    const other = await sClient(server.port, ['-servername', 'c.example', '-ign_eof']);
     t.regex(other, /subject=CN ?= ?localhost/, other);
-    await waitFor(() => server.accepted.length === 3, 'three accepted');
-    t.deepEqual(server.accepted, ['a.example', 'b.example', 'c.example']);
+    t.regex(a + b + other, /^hello$/m, 'each waited for its greeting (-ign_eof): accepted before it left');
+    // node:tls sends no server name when it connects to an IP address.
+    const noName = await new Promise<string>((resolve, reject) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: server.port, ca: [readFileSync(pki.file('ca.pem'), 'utf8')] });
+      socket.on('error', reject);
+      socket.once('data', () => {
+        resolve(String(socket.getPeerCertificate().subject.CN));
+        socket.destroy();
+      });
+    });
+    t.is(noName, 'localhost');
+    await waitFor(() => server.accepted.length === 4, 'four accepted');
+    t.deepEqual(server.accepted, ['a.example', 'b.example', 'c.example', '']);
     t.is(TCPSetOption(server.listener, 'sni', 'a.example=missing.pem'), ErrorCode.TlsError);
     t.regex(WebDevGetSecureError(), /not name=cert,key/);
   } finally {
