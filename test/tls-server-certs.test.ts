@@ -25,6 +25,7 @@ import {
   WebDevGetSecureError,
 } from '../src/index.js';
 import { CERTIFICATE_CHANNEL, type CertificateMessage } from '../src/diagnostics/channels.js';
+import { parseSni, sniLookup } from '../src/tls/sni.js';
 import { makeOpensslPki } from './helpers/openssl-pki.js';
 import { run } from './helpers/run.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -200,6 +201,26 @@ test.serial('SNI: a.example gets certificate A, b.example B, other names and non
   } finally {
     server.stop();
   }
+});
+
+test('the sni text: entries, a wildcard for one label, names in any case; verifyclient only 0..2, and only on listeners', (t) => {
+  const entries = parseSni(' A.example = a.pem , a.key ;*.b.example=b.pem,b.key; ');
+  t.deepEqual(entries, [
+    { name: 'a.example', cert: 'a.pem', key: 'a.key' },
+    { name: '*.b.example', cert: 'b.pem', key: 'b.key' },
+  ]);
+  t.is(sniLookup(entries, 'a.EXAMPLE'), 'a.example');
+  t.is(sniLookup(entries, 'x.b.example'), '*.b.example');
+  t.is(sniLookup(entries, 'y.x.b.example'), undefined, 'one label only');
+  t.is(sniLookup(entries, 'b.example'), undefined);
+  t.deepEqual(parseSni(''), []);
+  t.throws(() => parseSni('a.example=a.pem'), { message: /not name=cert,key/ });
+  const socket = TCPSocket();
+  t.is(TCPSetOption(socket, 'verifyclient', 3), ErrorCode.InvalidArgument);
+  t.is(TCPSetOption(0, 'verifyclient', 1), ErrorCode.InvalidArgument);
+  t.is(TCPSetOption(socket, 'servername', 'x'), ErrorCode.InvalidArgument, 'read-only');
+  t.is(TCPSetOption(socket, 'certreload', 1), ErrorCode.InvalidArgument, 'not a listener yet');
+  TCPClose(socket);
 });
 
 /**
