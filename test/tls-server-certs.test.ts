@@ -43,6 +43,8 @@ interface Listener {
   listener: number;
   /** Servername of each accepted connection, in order. */
   accepted: string[];
+  /** The subject of each accepted connection's client certificate ('' for none). */
+  peers: string[];
   /** WebDevGetSecureError of each -1021 TCPAccept returned. */
   refused: string[];
   /** The first `keep` connections accepted, left open (not greeted). */
@@ -64,7 +66,7 @@ function listen(options: Record<string, string | number>, keep = 0): Listener {
   }
   if (TCPBind(listener, 0) !== 0 || TCPListen(listener) !== 0) throw new Error('cannot listen');
   TCPBlock(listener, 1);
-  const server: Listener = { port: TCPGetMyPort(listener), listener, accepted: [], refused: [], kept: [], stop: () => {} };
+  const server: Listener = { port: TCPGetMyPort(listener), listener, accepted: [], peers: [], refused: [], kept: [], stop: () => {} };
   let running = true;
   server.stop = () => {
     running = false;
@@ -75,6 +77,7 @@ function listen(options: Record<string, string | number>, keep = 0): Listener {
       const socket = TCPAccept(listener);
       if (socket > 0) {
         server.accepted.push(String(TCPGetOption(socket, 'servername')));
+        server.peers.push(String(TCPGetOption(socket, 'peercert')));
         if (server.kept.length < keep) {
           server.kept.push(socket);
           continue;
@@ -131,6 +134,7 @@ test.serial('verifyclient 2: a CA-signed client certificate is accepted; none, o
     t.regex(withCert, /hello/, withCert);
     await waitFor(() => server.accepted.length + server.refused.length === 8, 'every client through TCPAccept', 10_000);
     t.is(server.accepted.length, 3, 'only the clients with a good certificate are connections');
+    t.deepEqual(server.peers, ['CN=good client', 'CN=good client', 'CN=good client']);
     t.is(server.refused.length, 5);
     t.true(server.refused.some((reason) => /did not return a certificate/i.test(reason)), server.refused.join(' | '));
     t.true(server.refused.some((reason) => /client certificate does not verify/.test(reason)), server.refused.join(' | '));
@@ -150,6 +154,7 @@ test.serial('verifyclient 1: a client without a certificate is accepted, one wit
     }
     await waitFor(() => server.accepted.length + server.refused.length === 6, 'every client through TCPAccept');
     t.is(server.accepted.length, 4);
+    t.deepEqual(server.peers, ['', 'CN=good client', '', 'CN=good client']);
     t.is(server.refused.length, 2);
   } finally {
     server.stop();
