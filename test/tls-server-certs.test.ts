@@ -289,6 +289,23 @@ test.serial('cert and key set on a listening socket: clients connecting in a loo
   t.deepEqual(server.refused, []);
 });
 
+test.serial('a bad key set on a serving listener is -1021 with the reason, and the listener goes on with its pair', async (t) => {
+  const server = listen({});
+  try {
+    t.is(TCPSetOption(server.listener, 'key', pki.file('server.csr')), ErrorCode.TlsError);
+    t.regex(WebDevGetSecureError(), /do not make a TLS server/);
+    t.is(TCPGetOption(server.listener, 'key'), pki.file('server.key'));
+    t.is(TCPGetOption(server.listener, 'secure'), 1);
+    const loop = clientLoop(server.port);
+    await waitFor(() => loop.serials.length >= 2, 'clients served');
+    await loop.stop();
+    t.deepEqual(loop.failures, []);
+    t.is(loop.serials[0], serverSerial);
+  } finally {
+    server.stop();
+  }
+});
+
 test.serial('serve(): verifyClient 2 and reloadCertificates() re-reads the files under load; a certificate near expiry is logged and published', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tcp-serve-certs-'));
   const cert = join(dir, 'server.pem');

@@ -9,7 +9,8 @@
  * a new pair applies to new handshakes only, and established connections keep theirs.
  * On a listener that serves already, a certificate that does not match the current key
  * is held until its key comes (and the other way round): cert and key are set one
- * option at a time, and the old pair must go on serving in between.
+ * option at a time, and the old pair must go on serving in between. Anything else
+ * wrong (a file that is not PEM) is -1021 at once, as before.
  */
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext } from 'node:tls';
@@ -69,6 +70,7 @@ export class ServerTls {
     }
     const source = value.includes('-----BEGIN') ? 'pem' : value;
     const serving = this.context !== undefined;
+    const before = { cert: this.cert, key: this.key, certSource: this.certSource, keySource: this.keySource };
     if (which === 'cert') [this.cert, this.certSource] = [pem, source];
     else [this.key, this.keySource] = [pem, source];
     if (this.cert === undefined || this.key === undefined) return undefined;
@@ -76,11 +78,17 @@ export class ServerTls {
       this.context = this.build(this.cert, this.key);
       return undefined;
     } catch (error) {
-      if (serving) return undefined; // half of a new pair: the old context serves until the other half
+      const problem = `the certificate and key do not make a TLS server: ${(error as Error).message}`;
+      if (serving) {
+        // Half of a new pair (the new certificate, the old key): held, while the old context serves.
+        if ((error as { code?: string }).code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH') return undefined;
+        Object.assign(this, before); // a bad file: the listener goes on with what it had
+        return problem;
+      }
       this.context = undefined;
       if (which === 'cert') this.cert = undefined;
       else this.key = undefined;
-      return `the certificate and key do not make a TLS server: ${(error as Error).message}`;
+      return problem;
     }
   }
 
