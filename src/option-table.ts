@@ -401,6 +401,40 @@ export const OPTIONS = {
     setOn: Sockets.Thread,
     doc: "socket 0: the ALPN protocols TCPConnect with secure offers, comma-separated ('h2,http/1.1'); a connection: the one the server chose, '' when none",
   },
+  // TLS server side (issue 25): ids 120-139 (server-tls.ts).
+  verifyclient: {
+    id: 120,
+    kind: OptionKind.Integer,
+    on: SERVER_SIDE,
+    min: 0,
+    max: 2,
+    doc: "a TLS listener: client certificates. 0 none (default); 1 request: a client may send none, one it sends must verify; 2 require. Verified against `clientca`, else the trust store folder (its certificates only, not node's public roots). A refused client is TCPAccept's -1021 (serve(): a handshake failure), never a connection",
+  },
+  clientca: {
+    id: 121,
+    kind: OptionKind.Text,
+    on: SERVER_SIDE,
+    doc: "a TLS listener: the folder of CA certificates (PEM, PEM bundles, DER, as certs/cacerts) client certificates are verified against, instead of the trust store folder. '' for the trust store",
+  },
+  sni: {
+    id: 122,
+    kind: OptionKind.Text,
+    on: SERVER_SIDE,
+    doc: "a TLS listener: certificates by server name, 'a.example=certA.pem,keyA.pem; *.b.example=certB.pem,keyB.pem' (file names; '*.' matches one label); other names get `cert`/`key`. Applies to new handshakes. '' for none",
+  },
+  servername: {
+    id: 123,
+    kind: OptionKind.Text,
+    on: Sockets.Connection,
+    readOnly: true,
+    doc: "an accepted TLS connection: the server name the client asked for (SNI), '' when none (-1014 on a plain socket)",
+  },
+  certreload: {
+    id: 124,
+    kind: OptionKind.Flag,
+    on: Sockets.Listener,
+    doc: "a TLS listener: set to 1 to read the `cert`, `key`, `sni` and `clientca` files again for new handshakes (all or nothing: on a problem -1021 with the reason, and the old ones go on). Reads as the number of reloads so far. serve()'s reloadCertificates()",
+  },
 } as const satisfies Record<string, Omit<OptionSpec, 'name'>>;
 
 export type OptionName = keyof typeof OPTIONS;

@@ -13,17 +13,18 @@ import { TCPSetTrustStore } from '../commands/trust.js';
 import { TCPErrorText } from '../errors.js';
 import { failureText } from '../commands/failure-text.js';
 import { defaultTrustFolder } from '../tls/folders.js';
-import { certificatesInFile, loadTrustStore } from '../tls/trust-store.js';
+import { certificatesInFile, loadTrustStore, type TrustedCertificate } from '../tls/trust-store.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
 import { hostAndPort } from './host-port.js';
 
 const usage = `tcpcmd certs folder [--folder DIR]
-tcpcmd certs list  [--folder DIR]
+tcpcmd certs list  [--folder DIR] [FILE...]
 tcpcmd certs add FILE [--name NAME] [--force] [--folder DIR]
 tcpcmd certs check HOST:PORT [--folder DIR] [--only] [--timeout SECONDS]
 
   folder  which trust folder is used, and why (--folder, $TCP_COMMANDS_CACERTS or the default)
-  list    the trusted CAs of the folder (subject, expiry) and the files that are not certificates
+  list    the trusted CAs of the folder (subject, expiry, days left) and the files that are
+          not certificates; given FILEs (a served certificate, say), their certificates instead
   add     validate a PEM or DER certificate file and store it in the folder as PEM
   check   connect with TLS and verify the server against the trust store
 
@@ -45,15 +46,33 @@ function showFolder(folder: string, given: string | undefined): number {
   return EXIT_OK;
 }
 
-function list(folder: string): number {
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** One certificate: its subject, then its expiry and days left (whole days; negative once expired). */
+function showCertificate(cert: TrustedCertificate, caExpected: boolean, now: number): void {
+  const expiry = cert.notAfter.toISOString().slice(0, 10);
+  const daysLeft = Math.floor((cert.notAfter.getTime() - now) / DAY_MS);
+  const flags = [cert.notAfter.getTime() < now ? 'EXPIRED' : '', caExpected && !cert.isCA ? 'not a CA' : ''].filter(Boolean).join(', ');
+  console.log(`  ${cert.subject}\n    expires ${expiry}  file ${cert.file}  ${daysLeft} days left${flags ? `  (${flags})` : ''}`);
+}
+
+function list(folder: string, files: string[]): number {
+  const now = Date.now();
+  if (files.length > 0) {
+    let failed = false;
+    for (const file of files) {
+      try {
+        for (const cert of certificatesInFile(readFileSync(file), file)) showCertificate(cert, false, now);
+      } catch (error) {
+        console.error(`${file}: not a certificate (${(error as Error).message.split('\n')[0]})`);
+        failed = true;
+      }
+    }
+    return failed ? EXIT_FAILED : EXIT_OK;
+  }
   const store = loadTrustStore(folder);
   console.log(`trust store ${store.folder}: ${store.certificates.length} certificate(s)`);
-  const now = Date.now();
-  for (const cert of store.certificates) {
-    const expiry = cert.notAfter.toISOString().slice(0, 10);
-    const flags = [cert.notAfter.getTime() < now ? 'EXPIRED' : '', cert.isCA ? '' : 'not a CA'].filter(Boolean).join(', ');
-    console.log(`  ${cert.subject}\n    expires ${expiry}  file ${cert.file}${flags ? `  (${flags})` : ''}`);
-  }
+  for (const cert of store.certificates) showCertificate(cert, true, now);
   for (const problem of store.problems) console.log(`  skipped ${problem.file}: ${problem.reason}`);
   return EXIT_OK;
 }
@@ -126,15 +145,13 @@ export const certs: Subcommand = {
     });
     const folder = values.folder === undefined ? defaultTrustFolder() : resolve(values.folder);
     const [action, argument, extra] = positionals;
+    if (action === 'list') return list(folder, positionals.slice(1));
     const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
     if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds`);
     switch (action) {
       case 'folder':
         if (argument !== undefined) throw new UsageError(`folder takes no argument`);
         return showFolder(folder, values.folder);
-      case 'list':
-        if (argument !== undefined) throw new UsageError(`list takes no argument`);
-        return list(folder);
       case 'add':
         if (argument === undefined || extra !== undefined) throw new UsageError('add takes one FILE');
         return add(folder, argument, values.name, values.force);

@@ -43,7 +43,8 @@ export const serveCommand: Subcommand = {
   name: 'serve',
   summary: 'listen and serve connections with a handler module on pool threads',
   usage: `tcpcmd serve --handler FILE [--port N] [--address ADDR [--mode OCTAL]] [--threads N] [--backlog N]
-              [--timeout MS] [--idle-timeout MS] [--stats-interval S] [--cert FILE --key FILE]
+              [--timeout MS] [--idle-timeout MS] [--stats-interval S] [--cert FILE --key FILE
+              [--verify-client N] [--client-ca DIR] [--sni NAME=CERT,KEY;...]]
               [--processes N [--grace S] [--drain-idle MS]] [--proxy]
        tcpcmd serve --udp --handler FILE [--port N] [--address ADDR] [--threads N] [--stats-interval S]
 
@@ -63,9 +64,18 @@ export const serveCommand: Subcommand = {
                       closed (default 60000; 'infinite' for none)
   --stats-interval S  print the live counts every S seconds (also on SIGUSR1)
   --cert, --key       serve TLS with this certificate and key (file names; relative to the
-                      working directory)
+                      working directory); SIGHUP reads them again (and --sni's, --client-ca's)
+                      for new handshakes; a certificate within 14 days of expiry is reported
+                      at start and once a day
+  --verify-client N   TLS client certificates: 0 none (default), 1 request (none is allowed,
+                      one sent must verify), 2 require
+  --client-ca DIR     the CAs client certificates are verified against (default: the trust
+                      store folder, certs/cacerts)
+  --sni LIST          certificates by server name: 'a.example=a.pem,a.key;b.example=b.pem,b.key';
+                      other names get --cert/--key
   --processes N       N serving processes sharing the port, each with its own engine and
-                      --threads threads; SIGHUP reloads them gracefully (README "Scaling out")
+                      --threads threads; SIGHUP reloads them gracefully, the new ones
+                      reading the certificate files afresh (README "Scaling out")
   --grace S           seconds a draining process may finish its connections (default 10)
   --drain-idle MS     request handlers: a draining process closes a connection once it has
                       waited this long for its next request (default 2000; 'infinite': at
@@ -97,6 +107,9 @@ export const serveCommand: Subcommand = {
         'stats-interval': { type: 'string' },
         cert: { type: 'string' },
         key: { type: 'string' },
+        'verify-client': { type: 'string' },
+        'client-ca': { type: 'string' },
+        sni: { type: 'string' },
         processes: { type: 'string' },
         grace: { type: 'string' },
         'drain-idle': { type: 'string' },
@@ -106,6 +119,10 @@ export const serveCommand: Subcommand = {
     });
     if (values.handler === undefined) throw new UsageError('--handler FILE is required');
     if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
+    const tlsOnly = (['verify-client', 'client-ca', 'sni'] as const).filter((name) => values[name] !== undefined);
+    if (tlsOnly.length > 0 && values.cert === undefined) throw new UsageError(`${tlsOnly.map((name) => `--${name}`).join(', ')} go with --cert and --key`);
+    const verifyClient = whole('verify-client', values['verify-client'], 0);
+    if (verifyClient !== undefined && verifyClient > 2) throw new UsageError('--verify-client must be 0, 1 or 2');
     const udp = values.udp === true;
     if (udp) {
       const streamOnly = ['processes', 'cert', 'proxy', 'backlog', 'timeout', 'idle-timeout', 'grace', 'drain-idle'] as const;
@@ -138,6 +155,9 @@ export const serveCommand: Subcommand = {
         idleTimeout,
         cert: values.cert,
         key: values.key,
+        verifyClient: verifyClient as 0 | 1 | 2 | undefined,
+        clientCa: values['client-ca'],
+        sni: values.sni,
         proxy: values.proxy,
         processes,
         graceMs: grace === undefined ? undefined : grace * 1000,
@@ -153,13 +173,15 @@ export const serveCommand: Subcommand = {
     const printStats = (): void => console.log(statsLine(server.stats()));
     process.on('SIGUSR1', printStats);
     const ticker = statsInterval === undefined ? undefined : setInterval(printStats, statsInterval * 1000);
-    const reload = server.reload?.bind(server);
+    // With --processes a reload starts new processes, which read the certificate files;
+    // in one process SIGHUP reads the certificate files again for new handshakes.
+    const reload = server.reload?.bind(server) ?? (values.cert === undefined ? undefined : server.reloadCertificates?.bind(server));
     if (reload !== undefined) {
       process.on('SIGHUP', () => {
         console.log('SIGHUP: reloading');
         reload().then(
           () => console.log('reloaded'),
-          (error: Error) => console.error(`tcpcmd serve: reload failed, the old processes go on: ${error.message}`),
+          (error: Error) => console.error(`tcpcmd serve: reload failed, the old ${processes === undefined ? 'certificates' : 'processes'} go on: ${error.message}`),
         );
       });
     }

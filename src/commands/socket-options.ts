@@ -87,7 +87,8 @@ const SET_OPTION = command({
       // A certificate or key that does not make a TLS server: -1021, the reason kept.
       return noteSecureError(channel, channel.call(Op.SetOption, socket, option.id, 0, 0, length));
     }
-    return channel.call(Op.SetOption, socket, option.id, encoded);
+    // verifyclient with no CA to verify against: -1021, the reason kept too.
+    return noteSecureError(channel, channel.call(Op.SetOption, socket, option.id, encoded));
   },
 });
 

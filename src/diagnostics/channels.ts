@@ -5,6 +5,8 @@
  *       { command: 'TCPReceive', socket: 3 | undefined, result, durationMs, threadId }
  *   'tcp-commands:engine'   on the thread that started the engine:
  *       { event: 'start', generation } and { event: 'exit', generation, exitCode }
+ *   'tcp-commands:certificate'  on the thread that called serve(): a served certificate
+ *       within 14 days of expiry, once a day: { event: 'expiring', file, subject, validTo, daysLeft }
  *
  * Off by default and free when off: nothing is measured or built unless the channel has a
  * subscriber (one `hasSubscribers` read per command). A subscriber sees the commands of
@@ -21,6 +23,7 @@ import { threadId } from 'node:worker_threads';
 
 export const COMMAND_CHANNEL = 'tcp-commands:command';
 export const ENGINE_CHANNEL = 'tcp-commands:engine';
+export const CERTIFICATE_CHANNEL = 'tcp-commands:certificate';
 
 export interface CommandMessage {
   /** The command's name, as exported: 'TCPConnect', 'TCPReceive', ... */
@@ -40,6 +43,18 @@ export type EngineMessage =
 
 const commandChannel = diagnostics.channel(COMMAND_CHANNEL);
 const engineChannel = diagnostics.channel(ENGINE_CHANNEL);
+const certificateChannel = diagnostics.channel(CERTIFICATE_CHANNEL);
+
+export interface CertificateMessage {
+  event: 'expiring';
+  /** The certificate file serve() was given (`cert`, or one of `sni`'s). */
+  file: string;
+  subject: string;
+  /** ISO date-time. */
+  validTo: string;
+  /** Whole days left (0 on its last day, negative once expired). */
+  daysLeft: number;
+}
 
 /** The command in progress on this thread (commands are synchronous: one at a time). */
 let startedAt = -1;
@@ -76,4 +91,8 @@ export function publishCommand(command: string, result: unknown): void {
 
 export function publishEngineEvent(message: EngineMessage): void {
   if (engineChannel.hasSubscribers) engineChannel.publish(message);
+}
+
+export function publishCertificateEvent(message: CertificateMessage): void {
+  if (certificateChannel.hasSubscribers) certificateChannel.publish(message);
 }

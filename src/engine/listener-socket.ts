@@ -106,9 +106,10 @@ export class ListenerSocket {
       });
     }
     if (this.closed || this.waiting.length >= this.backlog) return this.refuse(socket);
-    const context = this.tls.context;
-    if (context === undefined) return this.arrive(this.stream(socket, false, socket));
-    this.handshakes.start(socket, context, {
+    // Read per connection: cert, key or sni set on the listening socket apply to new handshakes.
+    const tlsOptions = this.tls.handshakeOptions();
+    if (tlsOptions === undefined) return this.arrive(this.stream(socket, false, socket));
+    this.handshakes.start(socket, tlsOptions, {
       secure: (secure) => {
         inheritProxiedPeer(secure, socket);
         // The queue may have filled while this client shook hands.

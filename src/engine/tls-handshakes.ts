@@ -28,6 +28,7 @@ import tls from 'node:tls';
 import { debugEvent } from '../diagnostics/debug-log.js';
 import { MIN_TLS_VERSION } from '../tls/folders.js';
 import { describeTlsError } from '../tls/tls-errors.js';
+import type { ServerHandshakeOptions } from './server-tls.js';
 
 /** Far above the handshakes a busy listener has in flight, below common descriptor limits (1024). */
 export const DEFAULT_HANDSHAKES = 256;
@@ -73,11 +74,11 @@ export class HandshakeGate {
     return this.inFlight.size;
   }
 
-  start(raw: Socket, context: tls.SecureContext, outcome: HandshakeOutcome): void {
+  start(raw: Socket, options: ServerHandshakeOptions, outcome: HandshakeOutcome): void {
     while (this.inFlight.size >= Math.max(1, this.limits.maxInFlight)) {
       this.abandon(this.displaceable(), 'displaced by a newer client (handshakes full)');
     }
-    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: context, minVersion: MIN_TLS_VERSION });
+    const secure = new tls.TLSSocket(raw, { isServer: true, minVersion: MIN_TLS_VERSION, ...options });
     const timer = setTimeout(() => this.abandon(handshake, 'stalled past handshaketimeout'), this.limits.timeoutMs);
     const handshake: Handshake = {
       raw,
@@ -104,7 +105,14 @@ export class HandshakeGate {
     secure.once('secure', () => {
       if (!this.inFlight.has(handshake)) return;
       this.settle(handshake);
-      outcome.secure(secure);
+      const refusal = options.requestCert ? clientCertificateRefusal(secure) : undefined;
+      if (refusal === undefined) return outcome.secure(secure);
+      // A client without a certificate under 'verifyclient' 2 got OpenSSL's alert in the
+      // handshake (an error above); a certificate that does not verify is known only now:
+      // node verifies after OpenSSL's handshake, so the client is told by the close.
+      secure.destroy();
+      debugEvent('TLS handshake failures', () => `TLS client certificate refused from ${peerOf(raw)}: ${refusal}`);
+      outcome.failed(refusal);
     });
   }
 
@@ -150,6 +158,19 @@ function reset({ raw, secure }: Handshake, afterFin = false): void {
   if (!afterFin && !raw.destroyed) raw.resetAndDestroy();
   else raw.destroy();
   secure.destroy();
+}
+
+/**
+ * Why a client's certificate is refused, or undefined: a certificate sent must verify
+ * against the listener's CAs ('verifyclient' 1 and 2); none sent is refused by OpenSSL
+ * in the handshake under 2 and allowed under 1. node's tls.Server does this check in
+ * its own listener only, so a TLSSocket made here does it itself.
+ */
+function clientCertificateRefusal(secure: tls.TLSSocket): string | undefined {
+  if (Object.keys(secure.getPeerCertificate()).length === 0) return undefined;
+  const handle = (secure as unknown as { _handle?: { verifyError?: () => (Error & { code?: string }) | null } })._handle;
+  const error = handle?.verifyError?.();
+  return error == null ? undefined : `the client certificate does not verify: ${error.code ?? error.message}`;
 }
 
 function peerOf(raw: Socket): string {

@@ -27,6 +27,8 @@ import { TCPGetOption, TCPSetOption } from '../commands/socket-options.js';
 import { TCPBind, TCPListen, TCPSocket } from '../commands/server.js';
 import { TCPErrorText } from '../errors.js';
 import { isUnixAddress } from '../unix-address.js';
+import { parseSni } from '../tls/sni.js';
+import { ExpiryWatch } from './certificate-expiry.js';
 import { newServeCounters, ServeCounter } from './counters.js';
 import { moduleUrl, Pool } from './pool.js';
 import { serveProcesses } from '../scale/processes.js';
@@ -91,6 +93,12 @@ export interface ServeOptions {
   /** Server-side TLS: certificate and key, PEM text or file names. */
   cert?: string;
   key?: string;
+  /** TLS client certificates (the listener option `verifyclient`): 0 none (default), 1 request, 2 require. */
+  verifyClient?: 0 | 1 | 2;
+  /** The folder of CAs client certificates are verified against (the `clientca` option); default the trust store folder. */
+  clientCa?: string;
+  /** Certificates by server name (the `sni` option): 'a.example=a.pem,a.key; b.example=b.pem,b.key'. */
+  sni?: string;
   /** A pool to share: `threads` of its threads are taken for as long as the server runs. */
   pool?: Pool;
   /** Each connection starts with a PROXY protocol header from a load balancer (README "Scaling out"). */
@@ -159,6 +167,12 @@ export interface TcpServer {
   stats(): ServeStats;
   /** With `processes`: new processes with the handler loaded afresh, then the old ones drain (SIGHUP in tcpcmd serve). */
   reload?(): Promise<void>;
+  /**
+   * TLS: reads the cert, key, sni and client CA files again; new handshakes use them,
+   * established connections keep theirs. Rejects (the old ones go on) when they do not
+   * make a TLS server. With `processes`: reload(), whose new processes read the files.
+   */
+  reloadCertificates?(): Promise<void>;
   /** Stops accepting, waits up to `timeoutMs` (default 10 s) for running handlers. */
   close(timeoutMs?: number): Promise<CloseResult>;
 }
@@ -175,6 +189,8 @@ class Server implements TcpServer {
   private final: Omit<ServeStats, 'handler' | 'running' | 'busyThreads' | 'requests' | 'failed' | 'completed' | 'datagrams'> | undefined;
   private readonly restarts: RestartBackoff;
   private readonly loaded: Promise<void>;
+  /** TLS: the warning of certificates near their expiry (certificate-expiry.ts). */
+  expiry: ExpiryWatch | undefined;
   private readyLoops = 0;
 
   constructor(
@@ -279,7 +295,15 @@ class Server implements TcpServer {
     return { accepted: watch.accepted, queued: watch.ready, idle: watch.idle, refused, handshakeFailures: watch.handshakeFailures, dropped: 0 };
   }
 
+  async reloadCertificates(): Promise<void> {
+    if (this.closing) throw new Error('serve: reloadCertificates after close');
+    if (this.expiry === undefined) throw new Error('serve: reloadCertificates without cert and key');
+    if (TCPSetOption(this.listener, 'certreload', 1) !== 0) throw new Error(`serve: certificates not reloaded, the old ones go on: ${WebDevGetSecureError()}`);
+    this.expiry.check();
+  }
+
   async close(timeoutMs = 10_000): Promise<CloseResult> {
+    this.expiry?.stop();
     if (!this.closing) {
       this.final = this.liveCounts();
       this.closing = true;
@@ -370,8 +394,12 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
     ['mode', options.mode],
     ['backlog', options.backlog ?? 64],
     ['timeout', timeout],
+    // verifyclient and clientca before cert and key: the context is built with the CAs once.
+    ['clientca', options.clientCa],
+    ['verifyclient', options.verifyClient],
     ['cert', options.cert],
     ['key', options.key],
+    ['sni', options.sni],
     ['proxy', options.proxy === true ? 1 : undefined],
     ['listenfd', options.listenFd],
     ['heldfd', options.heldFd],
@@ -396,7 +424,15 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
     const where = options.address !== undefined && isUnixAddress(options.address) ? options.address : `${options.address ?? '*'}:${String(options.port ?? 0)}`;
     return giveUp(`serve: cannot listen on ${where}: ${TCPErrorText(result)} (${result})`);
   }
-  return start(options, new Server(listener, pool, ownPool, module, kind, threads, log));
+  const server = new Server(listener, pool, ownPool, module, kind, threads, log);
+  if (options.cert !== undefined) server.expiry = new ExpiryWatch(() => servedCertificateFiles(options), log);
+  return start(options, server);
+}
+
+/** The certificate files a TLS serve() serves: `cert` and the `sni` ones. */
+function servedCertificateFiles(options: ServeOptions): string[] {
+  const sni = options.sni === undefined ? [] : parseSni(options.sni).map((entry) => entry.cert);
+  return [...(options.cert === undefined ? [] : [options.cert]), ...sni];
 }
 
 /** Resolves with the server once every loop's thread has loaded the handler; closes it if one could not. */

@@ -213,6 +213,11 @@ export class ProcessesServer implements TcpServer {
     await this.drain([...this.live].filter((p) => p.generation < generation && !p.draining), this.graceMs);
   }
 
+  /** New processes read the certificate files as they start: a certificate reload is a reload. */
+  reloadCertificates(): Promise<void> {
+    return this.reload();
+  }
+
   private async drain(processes: ServingProcess[], graceMs: number): Promise<void> {
     await Promise.all(
       processes.map(async (serving) => {

@@ -83,6 +83,18 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
       const problem = tls.set(id === OptionId.cert ? 'cert' : 'key', slot.text());
       return problem === undefined ? slot.reply(0) : slot.replyText(ErrorCode.TlsError, problem);
     }
+    case OptionId.verifyclient:
+    case OptionId.clientca:
+    case OptionId.sni: {
+      const tls = server!.tls;
+      const problem = id === OptionId.sni ? tls.setSni(slot.text()) : id === OptionId.verifyclient ? tls.setVerify(slot.arg1) : tls.setVerify(tls.verifyClient, slot.text());
+      return problem === undefined ? slot.reply(0) : slot.replyText(ErrorCode.TlsError, problem);
+    }
+    case OptionId.certreload: {
+      if (slot.arg1 !== 1 || server!.tls.context === undefined) return slot.reply(ErrorCode.InvalidArgument);
+      const problem = server!.tls.reload();
+      return problem === undefined ? slot.reply(0) : slot.replyText(ErrorCode.TlsError, problem);
+    }
     case OptionId.proxy:
     case OptionId.proxytimeout:
       if (id === OptionId.proxy) server!.proxy.enabled = slot.arg1 === 1;
@@ -150,7 +162,15 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
     case OptionId.cipher:
     case OptionId.peercert:
     case OptionId.alpn:
+    case OptionId.servername:
       return tlsInformation(slot, entry);
+    case OptionId.verifyclient:
+      return slot.reply(server!.tls.verifyClient);
+    case OptionId.certreload:
+      return slot.reply(server!.tls.reloads);
+    case OptionId.clientca:
+    case OptionId.sni:
+      return slot.replyText(0, id === OptionId.sni ? server!.tls.sniSource : server!.tls.clientCa, TEXT_VALUE);
     case OptionId.proxy:
     case OptionId.proxytimeout:
     case OptionId.proxyrefused:
@@ -191,6 +211,7 @@ function tlsInformation(slot: EngineSlot, entry: SocketEntry): void {
   if (slot.arg0 === OptionId.tlsversion) text = socket.getProtocol() ?? '';
   else if (slot.arg0 === OptionId.cipher) text = socket.getCipher()?.name ?? '';
   else if (slot.arg0 === OptionId.alpn) text = socket.alpnProtocol || ''; // false when none was chosen
+  else if (slot.arg0 === OptionId.servername) text = typeof socket.servername === 'string' ? socket.servername : '';
   else {
     const subject = socket.getPeerCertificate()?.subject as Record<string, string | string[]> | undefined;
     text = subject === undefined ? '' : Object.entries(subject).map(([k, v]) => `${k}=${String(v)}`).join(', ');
