@@ -31,10 +31,15 @@ export function largestDatagram(family: 4 | 6): number {
   return family === 4 ? 65_507 : 65_527;
 }
 
-/** The request ring's serveWaiting (engine-thread.ts): requests are served between datagrams too. */
+/**
+ * The request ring's hooks (engine-thread.ts): requests are served between datagrams too,
+ * and the ring spins for the next request after a datagram went to a parked receive.
+ */
 let serveWaiting: () => void = () => {};
-export function serveBetweenDatagrams(serve: () => void): void {
+let expectRequest: () => void = () => {};
+export function serveBetweenDatagrams(serve: () => void, expect: () => void): void {
   serveWaiting = serve;
+  expectRequest = expect;
 }
 
 /** How many datagrams node may deliver in a row before the waiting requests are served. */
@@ -192,6 +197,7 @@ export class DatagramSocket {
     const waiter = this.waiters.shift();
     if (waiter !== undefined) {
       this.deliver(waiter.slot, waiter.withSender, datagram);
+      expectRequest();
       return this.settle();
     }
     const cost = bytes.length + DATAGRAM_OVERHEAD;

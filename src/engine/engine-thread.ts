@@ -61,7 +61,7 @@ announcements.onmessage = (event: unknown) => {
 };
 
 const ring = new RequestRing(registry, (id) => slots.get(id), (slot) => dispatch(slot, engine));
-serveBetweenDatagrams(ring.serveWaiting);
+serveBetweenDatagrams(ring.serveWaiting, ring.expectRequest);
 
 function superseded(): boolean {
   return (

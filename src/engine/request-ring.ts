@@ -76,6 +76,29 @@ export class RequestRing {
     }
   };
 
+  /** A spin for a request expected soon is queued (expectRequest). */
+  private expectScheduled = false;
+
+  /**
+   * A reply just went out from an I/O callback (a datagram handed to a parked receive): its
+   * caller's next request usually follows within microseconds, while the ring sleeps in
+   * the event loop, whose wake-up costs tens of them (measured: UDPSendTo after a
+   * UDPReceiveFrom took 55 us, alone 18 us). After the callback, the ring spins for it as
+   * it does after a batch of its own, with the same learned length.
+   */
+  readonly expectRequest = (): void => {
+    if (this.expectScheduled) return;
+    this.expectScheduled = true;
+    queueMicrotask(this.spinForExpected);
+  };
+
+  private readonly spinForExpected = (): void => {
+    this.expectScheduled = false;
+    this.spinMs = Math.max(this.spinMs, SPIN_MIN_MS);
+    const seen = Atomics.load(this.registry, Reg.Doorbell);
+    if (this.spin(seen, performance.now())) this.drain();
+  };
+
   /**
    * Serves the requests waiting now, from inside another callback (a datagram's arrival):
    * under a flood, node's reads come in runs of callbacks that would otherwise hold every

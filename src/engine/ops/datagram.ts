@@ -40,8 +40,17 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string, fam
 function dualStackLookup(host: string, _options: unknown, callback: LookupCallback): void {
   const mapped = (address: string, family: number): string => (family === 4 ? `::ffff:${address}` : address);
   const literal = net.isIP(host);
-  if (literal !== 0) return process.nextTick(callback, null, mapped(host, literal), 6);
+  if (literal !== 0) return callback(null, mapped(host, literal), 6); // at once: see ipv4Lookup
   lookup(host, { family: 0 }, (error, address, family) => callback(error, error === null ? mapped(address, family) : address, 6));
+}
+
+/**
+ * An IPv4 socket's look-up: a literal answered at once (node's own defers it to the next
+ * tick, and the send with it: a hop per UDPSendTo), a name by the system's resolver.
+ */
+function ipv4Lookup(host: string, _options: unknown, callback: LookupCallback): void {
+  if (net.isIPv4(host)) return callback(null, host, 4);
+  lookup(host, { family: 4 }, (error, address) => callback(error, address, 4));
 }
 
 export function udpOpen(slot: EngineSlot, engine: Engine): void {
@@ -54,7 +63,7 @@ export function udpOpen(slot: EngineSlot, engine: Engine): void {
     if (error !== null) return reply(codeFromError(error, ErrorCode.HostNotFound));
     // ipv6Only false: '::' takes IPv4 datagrams too (dual stack), as TCPBind's listeners do;
     // and it sends to IPv4 hosts, as ::ffff:a.b.c.d (dualStackLookup).
-    const opened = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr, ipv6Only: false, ...(family === 6 ? { lookup: dualStackLookup } : {}) });
+    const opened = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr, ipv6Only: false, lookup: family === 6 ? dualStackLookup : ipv4Lookup });
     socket = opened;
     opened.once('error', (bindError) => {
       opened.close();
