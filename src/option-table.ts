@@ -385,21 +385,21 @@ export const OPTIONS = {
   tlsminversion: {
     id: 102,
     kind: OptionKind.Text,
-    on: Sockets.Thread,
-    doc: "socket 0: the oldest TLS version this thread's secure connects accept, 'TLSv1.2' (the default) or 'TLSv1.3'",
+    on: Sockets.Thread | SERVER_SIDE,
+    doc: "socket 0: the oldest TLS version this thread's secure connects accept, 'TLSv1.2' (the default) or 'TLSv1.3'; a listener (or TCPSocket socket): its new handshakes'",
   },
   ciphers: {
     id: 103,
     kind: OptionKind.Text,
-    on: Sockets.Thread,
-    doc: "socket 0: the OpenSSL cipher list (TLS 1.2 suites) this thread's secure connects offer; '' (the default): node's",
+    on: Sockets.Thread | SERVER_SIDE,
+    doc: "socket 0: the OpenSSL cipher list (TLS 1.2 suites) this thread's secure connects offer; a listener: the suites its new handshakes accept; '' (the default): node's",
   },
   alpn: {
     id: 104,
     kind: OptionKind.Text,
-    on: Sockets.Thread | Sockets.Connection,
-    setOn: Sockets.Thread,
-    doc: "socket 0: the ALPN protocols TCPConnect with secure offers, comma-separated ('h2,http/1.1'); a connection: the one the server chose, '' when none",
+    on: Sockets.Thread | Sockets.Connection | SERVER_SIDE,
+    setOn: Sockets.Thread | SERVER_SIDE,
+    doc: "socket 0: the ALPN protocols TCPConnect with secure offers, comma-separated ('h2,http/1.1'); a listener: the ones it accepts, in its order of preference (a client offering none of them is refused by OpenSSL); a connection: the one chosen, '' when none",
   },
   // TLS server side (issue 25): ids 120-139 (server-tls.ts).
   verifyclient: {

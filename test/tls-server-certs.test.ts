@@ -347,3 +347,34 @@ test.serial('serve(): verifyClient 2 and reloadCertificates() re-reads the files
     await server.close();
   }
 });
+
+test.serial('a listener\'s policy: tlsminversion, ciphers and alpn apply to its handshakes', async (t) => {
+  const server = listen({ tlsminversion: 'TLSv1.3', alpn: 'h2,http/1.1' });
+  try {
+    t.is(TCPGetOption(server.listener, 'tlsminversion'), 'TLSv1.3');
+    t.is(TCPGetOption(server.listener, 'alpn'), 'h2,http/1.1');
+    const old = await sClient(server.port, ['-tls1_2', '-ign_eof']);
+    t.false(old.includes('hello'), 'a TLS 1.2 client is refused');
+    const h2 = await sClient(server.port, ['-tls1_3', '-alpn', 'h2', '-ign_eof']);
+    t.regex(h2, /ALPN protocol: h2/);
+    t.true(h2.includes('hello'));
+    const http = await sClient(server.port, ['-tls1_3', '-alpn', 'spdy/1,http/1.1', '-ign_eof']);
+    t.regex(http, /ALPN protocol: http\/1\.1/, 'the listener takes the one it accepts');
+  } finally {
+    server.stop();
+  }
+  const suites = listen({ ciphers: 'ECDHE-RSA-AES256-GCM-SHA384' });
+  try {
+    const other = await sClient(suites.port, ['-tls1_2', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256', '-ign_eof']);
+    t.false(other.includes('hello'), 'a client offering only another suite is refused');
+    const same = await sClient(suites.port, ['-tls1_2', '-cipher', 'ECDHE-RSA-AES256-GCM-SHA384', '-ign_eof']);
+    t.regex(same, /Cipher is ECDHE-RSA-AES256-GCM-SHA384/);
+    t.true(same.includes('hello'));
+    t.is(TCPSetOption(suites.listener, 'ciphers', 'NO-SUCH-SUITE'), ErrorCode.TlsError, 'a list OpenSSL does not know');
+    t.regex(WebDevGetSecureError(), /no cipher of the list/);
+    t.is(TCPGetOption(suites.listener, 'ciphers'), 'ECDHE-RSA-AES256-GCM-SHA384', 'the old list stays');
+    t.is(TCPSetOption(suites.listener, 'tlsminversion', 'SSLv3'), ErrorCode.InvalidArgument);
+  } finally {
+    suites.stop();
+  }
+});

@@ -29,6 +29,8 @@ export interface ServerHandshakeOptions {
    */
   rejectUnauthorized: boolean;
   SNICallback?: (servername: string, callback: (error: Error | null, context?: SecureContext) => void) => void;
+  /** The 'alpn' option: the protocols this listener accepts, in its order of preference. */
+  ALPNProtocols?: string[];
 }
 
 /** PEM text as given, or the file's text. */
@@ -57,6 +59,10 @@ export class ServerTls {
   sniSource = '';
   /** Reloads done ('certreload'). */
   reloads = 0;
+  /** The 'tlsminversion', 'ciphers' and 'alpn' options (policy: for new handshakes). */
+  minVersion: 'TLSv1.2' | 'TLSv1.3' = MIN_TLS_VERSION;
+  ciphers = '';
+  alpn: string[] = [];
   private sni: SniEntry[] = [];
   private sniContexts = new Map<string, SecureContext>();
 
@@ -104,6 +110,25 @@ export class ServerTls {
     return problem;
   }
 
+  /**
+   * 'tlsminversion' and 'ciphers': the contexts are built again (node takes the oldest
+   * version and the cipher list from the context, not from a handshake's own options).
+   * A list OpenSSL knows nothing of: the error text, and the old policy stays.
+   */
+  setPolicy(minVersion: 'TLSv1.2' | 'TLSv1.3', ciphers: string): string | undefined {
+    const before = [this.minVersion, this.ciphers] as const;
+    [this.minVersion, this.ciphers] = [minVersion, ciphers];
+    try {
+      if (ciphers !== '') createSecureContext({ ciphers }); // refused even with no certificate yet
+    } catch (error) {
+      [this.minVersion, this.ciphers] = before;
+      return `no cipher of the list '${ciphers}' is known: ${(error as Error).message}`;
+    }
+    const problem = this.rebuild();
+    if (problem !== undefined) [this.minVersion, this.ciphers] = before;
+    return problem;
+  }
+
   /** 'sni': `name=cert,key;name=cert,key` (file names), '' for none. */
   setSni(text: string): string | undefined {
     try {
@@ -144,6 +169,7 @@ export class ServerTls {
     const context = this.context;
     if (context === undefined) return undefined;
     const options: ServerHandshakeOptions = { secureContext: context, requestCert: this.verifyClient > 0, rejectUnauthorized: this.verifyClient === 2 };
+    if (this.alpn.length > 0) options.ALPNProtocols = this.alpn;
     if (this.sni.length > 0) {
       const sni = this.sniContexts;
       const entries = this.sni;
@@ -165,7 +191,13 @@ export class ServerTls {
   }
 
   private build(cert: string, key: string): SecureContext {
-    return createSecureContext({ cert, key, minVersion: MIN_TLS_VERSION, ...(this.verifyClient > 0 ? { ca: this.clientCas() } : {}) });
+    return createSecureContext({
+      cert,
+      key,
+      minVersion: this.minVersion,
+      ...(this.ciphers !== '' ? { ciphers: this.ciphers } : {}),
+      ...(this.verifyClient > 0 ? { ca: this.clientCas() } : {}),
+    });
   }
 
   /** The CAs client certificates must lead to: the folder's certificates only, not node's public roots. */

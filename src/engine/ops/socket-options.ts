@@ -14,6 +14,7 @@ import type { Engine } from '../engine-sockets.js';
 import { getDatagramOption, setDatagramOption } from './datagram-options.js';
 import { ListenerSocket } from '../listener-socket.js';
 import { ServerTls } from '../server-tls.js';
+import { tlsVersionNamed } from '../../tls/client-identity.js';
 import type { EngineSlot } from '../slot.js';
 import type { SocketEntry } from '../socket-table.js';
 import { StreamSocket } from '../stream-socket.js';
@@ -90,6 +91,10 @@ export function setOption(slot: EngineSlot, engine: Engine): void {
       const problem = id === OptionId.sni ? tls.setSni(slot.text()) : id === OptionId.verifyclient ? tls.setVerify(slot.arg1) : tls.setVerify(tls.verifyClient, slot.text());
       return problem === undefined ? slot.reply(0) : slot.replyText(ErrorCode.TlsError, problem);
     }
+    case OptionId.tlsminversion:
+    case OptionId.ciphers:
+    case OptionId.alpn:
+      return setServerPolicy(slot, server!.tls, id);
     case OptionId.certreload: {
       if (slot.arg1 !== 1 || server!.tls.context === undefined) return slot.reply(ErrorCode.InvalidArgument);
       const problem = server!.tls.reload();
@@ -162,12 +167,17 @@ export function getOption(slot: EngineSlot, engine: Engine): void {
     case OptionId.cipher:
     case OptionId.peercert:
     case OptionId.alpn:
+      if (server !== undefined) return slot.replyText(0, server.tls.alpn.join(','), TEXT_VALUE);
+      return tlsInformation(slot, entry);
     case OptionId.servername:
       return tlsInformation(slot, entry);
     case OptionId.verifyclient:
       return slot.reply(server!.tls.verifyClient);
     case OptionId.certreload:
       return slot.reply(server!.tls.reloads);
+    case OptionId.tlsminversion:
+    case OptionId.ciphers:
+      return slot.replyText(0, id === OptionId.ciphers ? server!.tls.ciphers : server!.tls.minVersion, TEXT_VALUE);
     case OptionId.clientca:
     case OptionId.sni:
       return slot.replyText(0, id === OptionId.sni ? server!.tls.sniSource : server!.tls.clientCa, TEXT_VALUE);
@@ -217,4 +227,22 @@ function tlsInformation(slot: EngineSlot, entry: SocketEntry): void {
     text = subject === undefined ? '' : Object.entries(subject).map(([k, v]) => `${k}=${String(v)}`).join(', ');
   }
   slot.replyText(0, text, TEXT_VALUE);
+}
+
+/**
+ * 'tlsminversion', 'ciphers', 'alpn' on a listener (or a socket from TCPSocket): the policy
+ * of its new handshakes. The commands checked the names' form; OpenSSL checks the cipher list.
+ */
+function setServerPolicy(slot: EngineSlot, tls: ServerTls, id: number): void {
+  const text = slot.text().trim();
+  if (id === OptionId.alpn) {
+    const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+    if (names.some((name) => Buffer.byteLength(name) > 255 || /[\u0000-\u0020\u007f]/.test(name))) return slot.reply(ErrorCode.InvalidArgument);
+    tls.alpn = names;
+    return slot.reply(0);
+  }
+  const version = id === OptionId.tlsminversion ? tlsVersionNamed(text) : tls.minVersion;
+  if (version === undefined) return slot.reply(ErrorCode.InvalidArgument);
+  const problem = tls.setPolicy(version, id === OptionId.ciphers ? text : tls.ciphers);
+  return problem === undefined ? slot.reply(0) : slot.replyText(ErrorCode.TlsError, problem);
 }
