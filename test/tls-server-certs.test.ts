@@ -18,6 +18,7 @@ import {
   TCPClose,
   TCPGetMyPort,
   TCPGetOption,
+  TCPGetPeerCertificate,
   TCPListen,
   TCPSend,
   TCPSetOption,
@@ -45,6 +46,8 @@ interface Listener {
   accepted: string[];
   /** The subject of each accepted connection's client certificate ('' for none). */
   peers: string[];
+  /** TCPGetPeerCertificate of each accepted connection: its holder's value, or the code. */
+  certificates: unknown[];
   /** WebDevGetSecureError of each -1021 TCPAccept returned. */
   refused: string[];
   /** The first `keep` connections accepted, left open (not greeted). */
@@ -66,7 +69,7 @@ function listen(options: Record<string, string | number>, keep = 0): Listener {
   }
   if (TCPBind(listener, 0) !== 0 || TCPListen(listener) !== 0) throw new Error('cannot listen');
   TCPBlock(listener, 1);
-  const server: Listener = { port: TCPGetMyPort(listener), listener, accepted: [], peers: [], refused: [], kept: [], stop: () => {} };
+  const server: Listener = { port: TCPGetMyPort(listener), listener, accepted: [], peers: [], certificates: [], refused: [], kept: [], stop: () => {} };
   let running = true;
   server.stop = () => {
     running = false;
@@ -78,6 +81,9 @@ function listen(options: Record<string, string | number>, keep = 0): Listener {
       if (socket > 0) {
         server.accepted.push(String(TCPGetOption(socket, 'servername')));
         server.peers.push(String(TCPGetOption(socket, 'peercert')));
+        const certificate: { value?: unknown } = {};
+        const code = TCPGetPeerCertificate(socket, certificate);
+        server.certificates.push(code === 0 ? certificate.value : code);
         if (server.kept.length < keep) {
           server.kept.push(socket);
           continue;
@@ -345,6 +351,23 @@ test.serial('serve(): verifyClient 2 and reloadCertificates() re-reads the files
   } finally {
     diagnostics.unsubscribe(CERTIFICATE_CHANNEL, onMessage);
     await server.close();
+  }
+});
+
+test.serial('TCPGetPeerCertificate on an accepted connection names the verified client; none sent: -1021', async (t) => {
+  const server = listen({ clientca: pki.cacerts, verifyclient: 1 });
+  try {
+    t.is(await python(server.port, '1.3', 'client'), `${serverSerial} received hello`);
+    t.is(await python(server.port, '1.3'), `${serverSerial} received hello`, 'verifyclient 1: a client without one is let in');
+    await waitFor(() => server.certificates.length === 2, 'both clients accepted');
+    const [withCert, without] = server.certificates as [{ subject: Record<string, string>; issuer: Record<string, string>; verified: boolean; pem: string }, number];
+    t.is(withCert.subject.CN, 'good client');
+    t.is(withCert.issuer.CN, 'tcp-commands Server Test CA');
+    t.true(withCert.verified);
+    t.true(withCert.pem.startsWith('-----BEGIN CERTIFICATE-----'));
+    t.is(without, ErrorCode.TlsError, 'the client sent no certificate');
+  } finally {
+    server.stop();
   }
 });
 

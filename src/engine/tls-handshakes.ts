@@ -106,7 +106,12 @@ export class HandshakeGate {
       if (!this.inFlight.has(handshake)) return;
       this.settle(handshake);
       const refusal = options.requestCert ? clientCertificateRefusal(secure) : undefined;
-      if (refusal === undefined) return outcome.secure(secure);
+      if (refusal === undefined) {
+        // What tls.Server sets on its sockets: a client certificate that verified is `authorized`
+        // (TCPGetPeerCertificate's `verified`, kept as the connection is made).
+        if (options.requestCert) secure.authorized = Object.keys(secure.getPeerCertificate()).length > 0;
+        return outcome.secure(secure);
+      }
       // A client without a certificate under 'verifyclient' 2 got OpenSSL's alert in the
       // handshake (an error above); a certificate that does not verify is known only now:
       // node verifies after OpenSSL's handshake, so the client is told by the close.
