@@ -90,7 +90,9 @@ test('maxbytes (or the array) bounds a line; at the end of the stream what is le
 test('non-blocking: -10035 until a whole line (or maxbytes) is there; a time-out keeps the partial line', async (t) => {
   const peer = await startProtocolPeer('chunks');
   try {
-    const s = chunked(peer.port, ['partial', ' line\n'], 600);
+    // 3 s between the chunks: on a loaded machine (CI runs three Node lines) a 600 ms gap
+    // let the poll below see 'partial' only once the rest had come too.
+    const s = chunked(peer.port, ['partial', ' line\n'], 3000);
     TCPBlock(s, 1);
     const line = { value: '' };
     await waitFor(() => TCPReceiveUntil(s, line, '\n', 7) === 7, 'maxbytes to be there');
