@@ -58,6 +58,14 @@ interface Waiter {
   withSender: boolean;
 }
 
+/** The options node cannot read back, as they were last set (the kernel's defaults until then). */
+export class DatagramSettings {
+  ttl = 64;
+  multicastTtl = 1;
+  multicastLoop = true;
+  multicastInterface = '';
+}
+
 export class DatagramSocket {
   private nonBlocking = false;
   /** Only `timeoutMs`, `encoding`, `sendBufferBytes` and `receiveBufferBytes` mean anything here. */
@@ -65,6 +73,7 @@ export class DatagramSocket {
   /** The default peer of UDPConnect, once connected. */
   peer: { address: string; port: number } | undefined;
   broadcast = false;
+  readonly settings = new DatagramSettings();
   readonly reuseAddr: boolean;
   /** Bytes the engine itself received and sent (direct calls count theirs in the link). */
   private engineBytesIn = 0;

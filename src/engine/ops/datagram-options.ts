@@ -9,25 +9,10 @@ import { connectionOption, setConnectionOption } from '../connection-defaults.js
 import type { DatagramSocket } from '../datagram-socket.js';
 import type { EngineSlot } from '../slot.js';
 
-/** The settings node cannot read back, as they were last set (the kernel's defaults until then). */
-export class DatagramSettings {
-  ttl = 64;
-  multicastTtl = 1;
-  multicastLoop = true;
-  multicastInterface = '';
-}
-
-const settingsOf = new WeakMap<DatagramSocket, DatagramSettings>();
-function settings(datagram: DatagramSocket): DatagramSettings {
-  let found = settingsOf.get(datagram);
-  if (found === undefined) settingsOf.set(datagram, (found = new DatagramSettings()));
-  return found;
-}
-
 export function setDatagramOption(slot: EngineSlot, datagram: DatagramSocket, option: OptionSpec): void {
   const value = slot.arg1;
   const socket = datagram.socket;
-  const saved = settings(datagram);
+  const saved = datagram.settings;
   try {
     if (option.connection !== undefined) {
       setConnectionOption(datagram.options, option, value);
@@ -70,7 +55,7 @@ export function getDatagramOption(slot: EngineSlot, datagram: DatagramSocket, op
     const value = connectionOption(datagram.options, option);
     return value === INFINITE ? slot.replyText(0, 'infinite', TEXT_VALUE) : slot.reply(value);
   }
-  const saved = settings(datagram);
+  const saved = datagram.settings;
   switch (option.id) {
     case OptionId.address:
       return slot.replyText(0, datagram.socket.address().address, TEXT_VALUE);
