@@ -15,7 +15,7 @@
 
 export const DIRECT_ENTRIES = 4096;
 export const DIRECT_ENTRY_MASK = DIRECT_ENTRIES - 1;
-export const DIRECT_ENTRY_WORDS = 16;
+export const DIRECT_ENTRY_WORDS = 32;
 export const DIRECT_TABLE_WORDS = DIRECT_ENTRIES * DIRECT_ENTRY_WORDS;
 
 /** Words of an entry (int32 unless said otherwise). */
@@ -47,12 +47,28 @@ export const Direct = {
   BytesIn: 8,
   /** float64 (words 10-11): bytes written directly; written only by the holder of SendLock. */
   BytesOut: 10,
-  /** Count of direct reads / writes that moved bytes (tests and TCPStats show them). */
+  /** Count of receives / sends answered directly that moved bytes (tests and TCPStats show them). */
   Reads: 12,
   Writes: 13,
   /** float64 (words 14-15): the descriptor's inode (fstat's ino). */
   Ino: 14,
+  /**
+   * The socket's `encoding` (an id of src/text/encodings.ts), as the engine last set it:
+   * a direct string send encodes in it, a direct Character receive decodes in it.
+   */
+  Encoding: 16,
+  /**
+   * The entry's read-ahead (read-ahead.ts): bytes a direct call read from the kernel and
+   * did not hand out (the rest after a line, the start of a cut character), in the entry's
+   * area of the registry. One word, `start << 16 | length`, so a commit is one store;
+   * written only by the holder of RecvLock, and the engine absorbs it into its queue
+   * whenever it takes that lock from a caller, so those bytes always come first.
+   */
+  Ahead: 17,
 } as const;
+
+/** Bytes of each entry's read-ahead area: the longest line a direct TCPReceiveUntil finds by itself. */
+export const AHEAD_BYTES = 4096;
 
 /** The lock holder that is the engine itself (caller holders are slot ids, >= 1). */
 export const DIRECT_ENGINE = -1;
@@ -74,6 +90,12 @@ export const DirectFlag = {
    * and an error (an ICMP refusal) is that call's answer, not the socket's end.
    */
   Datagram: 32,
+  /**
+   * The engine holds more received bytes behind the read-ahead it lent the callers (after a
+   * line it answered, src/direct-ahead.ts): a caller that finds the read-ahead empty goes
+   * to the engine, and never reads the descriptor, whose bytes come after the engine's.
+   */
+  Refill: 64,
 } as const;
 
 /** TCP_COMMANDS_DIRECT=0 keeps every socket on the engine path (both sides ask this). */

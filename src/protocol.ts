@@ -15,7 +15,7 @@
  *   received, host names, address strings). No JSON and no structured clone on this path.
  */
 
-import { DIRECT_ENTRY_MASK, DIRECT_ENTRY_WORDS, DIRECT_TABLE_WORDS } from './direct-layout.js';
+import { AHEAD_BYTES, DIRECT_ENTRIES, DIRECT_ENTRY_MASK, DIRECT_ENTRY_WORDS, DIRECT_TABLE_WORDS } from './direct-layout.js';
 
 // ---- registry ---------------------------------------------------------------------------
 export const Reg = {
@@ -50,11 +50,18 @@ export const RING_SIZE = 8192;
 export const RING_MASK = RING_SIZE - 1;
 /** The direct table (direct-layout.ts) follows the ring, at this word index. */
 export const DIRECT_TABLE_START = REGISTRY_HEADER_WORDS + 2 * RING_SIZE;
-export const REGISTRY_BYTES = (DIRECT_TABLE_START + DIRECT_TABLE_WORDS) * 4;
+/** Each direct entry's read-ahead area (direct-layout.ts, `Ahead`) follows the table, at this byte offset. */
+export const AHEAD_AREA_START = (DIRECT_TABLE_START + DIRECT_TABLE_WORDS) * 4;
+export const REGISTRY_BYTES = AHEAD_AREA_START + DIRECT_ENTRIES * AHEAD_BYTES;
 
 /** The registry word index of the first word of socket `socket`'s direct entry (or of entry index `socket`). */
 export function directEntryBase(socket: number): number {
   return DIRECT_TABLE_START + (socket & DIRECT_ENTRY_MASK) * DIRECT_ENTRY_WORDS;
+}
+
+/** The registry byte offset of socket `socket`'s read-ahead area. */
+export function aheadAreaStart(socket: number): number {
+  return AHEAD_AREA_START + (socket & DIRECT_ENTRY_MASK) * AHEAD_BYTES;
 }
 
 /** Index of the slot-id word of ring position `position`; the position word follows it. */

@@ -15,6 +15,7 @@ import { datagramReply, type DatagramSender, LARGEST_DATAGRAM, SEND_TO, sendData
 import { hostArgument } from '../commands/host-name.js';
 import { sendPayload } from '../commands/payload.js';
 import { postReceiveUntil } from '../commands/receive-until.js';
+import { receiveLineDirectly } from '../commands/direct-transfer.js';
 import { noteSecureError } from '../commands/secure-error.js';
 import { addPart, partFlags } from '../commands/send-bytes.js';
 import { type AcceptedClient } from '../commands/server.js';
@@ -96,6 +97,9 @@ export function receiveUntilAsync(socket: number, delimiter: string | Uint8Array
   if (error !== 0) return Promise.resolve(error);
   return withAsyncChannel<Uint8Array | number>(async (channel) => {
     const limit = Math.min(maxbytes, channel.data.length);
+    // A line already there (or readable now) is found on this thread; otherwise the engine waits for it.
+    const direct = receiveLineDirectly(channel, socket, undefined, undefined, delimiter, limit, false);
+    if (direct !== undefined) return replyBytes(channel, direct);
     return replyBytes(channel, await postReceiveUntil(channel, socket, delimiter, limit, 0, channel.callAsync.bind(channel)));
   }, code);
 }

@@ -3,6 +3,7 @@ import type { Channel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { MAX_DELIMITER_BYTES, Op, ReceiveFlag } from '../protocol.js';
 import { command, run } from './command.js';
+import { learnFromPark, receiveLineDirectly } from './direct-transfer.js';
 import { bytesOf } from './payload.js';
 import { receiveBuffer, receiveLimit } from './receive-buffer.js';
 import { deliver } from './receive-delivery.js';
@@ -17,8 +18,12 @@ const RECEIVE_UNTIL = command({
   core: (channel, socket: number, buffer: ReceiveBuffer, delimiter: unknown, most: number | undefined) => {
     const target = ArrayBuffer.isView(buffer) ? bytesOf(buffer) : undefined;
     const holder = ArrayBuffer.isView(buffer) ? undefined : buffer;
+    const limit = receiveLimit(target, most);
+    const direct = receiveLineDirectly(channel, socket, target, holder, delimiter, limit, true);
+    if (direct !== undefined) return direct;
     const flags = typeof holder?.value === 'string' ? ReceiveFlag.Utf8 : 0;
-    const result = postReceiveUntil(channel, socket, delimiter, receiveLimit(target, most), flags, channel.call.bind(channel));
+    const result = postReceiveUntil(channel, socket, delimiter, limit, flags, channel.call.bind(channel));
+    learnFromPark();
     if (result < 0) return result;
     if (!deliver(channel, result, target, holder)) return ErrorCode.InvalidArgument;
     return result;
@@ -37,6 +42,9 @@ const RECEIVE_UNTIL = command({
  * from the first byte returned. A blocking socket waits for one of those (bounded by its
  * `timeout` option, -522); a non-blocking one answers -10035 unless a whole line, or
  * `maxbytes`, is there.
+ *
+ * On a plain TCP socket the calling thread finds the line itself, in a read-ahead shared by
+ * every thread (src/direct-ahead.ts); only a line that has not arrived waits in the engine.
  */
 export function TCPReceiveUntil(socket: number, buffer: ReceiveBuffer, delimiter: Delimiter = '\n', maxbytes?: number): number {
   return run(RECEIVE_UNTIL, arguments.length, socket, buffer, delimiter, maxbytes);

@@ -3,7 +3,7 @@ import type { Channel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { Op, RECEIVE_TRUNCATED, ReceiveFlag } from '../protocol.js';
 import { command, run } from './command.js';
-import { learnFromPark, receiveDirectly } from './direct-transfer.js';
+import { learnFromPark, receiveDirectly, receiveTextDirectly } from './direct-transfer.js';
 import { bytesOf, type Holder } from './payload.js';
 import { receiveBuffer, receiveLimit } from './receive-buffer.js';
 import { deliver } from './receive-delivery.js';
@@ -40,10 +40,8 @@ export function TCPReceive(socket: number, buffer: ReceiveBuffer, maxbytes?: num
  */
 export function receiveInto(channel: Channel, socket: number, target: Uint8Array | undefined, holder: Holder | undefined, limit: number): number {
   const asText = typeof holder?.value === 'string';
-  if (!asText) {
-    const direct = receiveDirectly(channel, socket, target, holder, limit);
-    if (direct !== undefined) return direct;
-  }
+  const direct = asText ? receiveTextDirectly(channel, socket, holder!, limit) : receiveDirectly(channel, socket, target, holder, limit);
+  if (direct !== undefined) return direct;
   const result = channel.call(Op.Receive, socket, limit, asText ? ReceiveFlag.Utf8 : 0);
   learnFromPark();
   if (result < 0) return result;

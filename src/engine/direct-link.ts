@@ -18,7 +18,9 @@ import type dgram from 'node:dgram';
 import { fstatSync, readSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { codeFromError, isWouldBlock } from '../errors.js';
-import { Direct, DIRECT_ENGINE, DIRECT_ENTRY_MASK, DirectFlag, directPathWanted, float64View, releaseDirectLock } from '../direct-layout.js';
+import { AHEAD_BYTES, Direct, DIRECT_ENGINE, DIRECT_ENTRY_MASK, DirectFlag, directPathWanted, float64View, releaseDirectLock } from '../direct-layout.js';
+import { aheadArea, aheadLength, aheadStart, aheadWord } from '../direct-ahead.js';
+import type { ReceiveQueue } from './receive-queue.js';
 import { directEntryBase } from '../protocol.js';
 import { udpHandle } from './udp-handle.js';
 
@@ -58,9 +60,11 @@ export class DirectLink {
     fd: number,
     identity: { dev: number; ino: number },
     timeoutMs: number,
+    encoding: number,
   ) {
     this.base = directEntryBase(number);
     this.float = float64View(words);
+    this.area = aheadArea(words, number);
     taken.add(number & DIRECT_ENTRY_MASK);
     const w = words;
     const b = this.base;
@@ -74,6 +78,8 @@ export class DirectLink {
     Atomics.store(w, b + Direct.Flags, socket === undefined ? DirectFlag.Datagram : socket.writableLength > 0 ? DirectFlag.Unsent : 0);
     Atomics.store(w, b + Direct.Failure, 0);
     Atomics.store(w, b + Direct.TimeoutMs, timeoutMs);
+    Atomics.store(w, b + Direct.Encoding, encoding);
+    Atomics.store(w, b + Direct.Ahead, 0);
     Atomics.store(w, b + Direct.Reads, 0);
     Atomics.store(w, b + Direct.Writes, 0);
     this.float[(b + Direct.BytesIn) >> 1] = 0;
@@ -87,7 +93,7 @@ export class DirectLink {
    * calls turned off, node's handle without what we need (another platform, a future
    * node), or its entry held by a live socket 4096 numbers older.
    */
-  static attach(registry: Int32Array, number: number, socket: Socket, timeoutMs: number): DirectLink | undefined {
+  static attach(registry: Int32Array, number: number, socket: Socket, timeoutMs: number, encoding: number): DirectLink | undefined {
     if (!directPathWanted()) return undefined;
     const handle = (socket as unknown as { _handle?: TcpHandle })._handle;
     const fd = handle?.fd;
@@ -96,7 +102,7 @@ export class DirectLink {
     if (typeof (socket as unknown as { _read?: unknown })._read !== 'function') return undefined;
     const identity = DirectLink.identity(number, fd);
     if (identity === undefined) return undefined;
-    return new DirectLink(registry, socket, handle as TcpHandle & { readStart: () => number; readStop: () => number }, number, fd, identity, timeoutMs);
+    return new DirectLink(registry, socket, handle as TcpHandle & { readStart: () => number; readStop: () => number }, number, fd, identity, timeoutMs, encoding);
   }
 
   /**
@@ -114,7 +120,7 @@ export class DirectLink {
     // node started its reads at bind: `reading` true, as for a stream's first reads.
     const udp = handle!;
     const reads = { reading: true, readStart: () => udp.recvStart!(), readStop: () => udp.recvStop!() };
-    return new DirectLink(registry, undefined, reads, number, fd, identity, timeoutMs);
+    return new DirectLink(registry, undefined, reads, number, fd, identity, timeoutMs, 0);
   }
 
   /** The descriptor's device and inode, or undefined when the entry is held by an older live socket or the descriptor is gone. */
@@ -227,9 +233,33 @@ export class DirectLink {
     return holder === slotId || holder === DIRECT_ENGINE;
   }
 
-  /** The receive lock for the engine, now or (a direct read in progress) when its holder lets go. */
+  /**
+   * The receive lock for the engine, now or (a direct read in progress) when its holder lets
+   * go; the callers' read-ahead goes to `absorb` first (it comes before anything the engine reads).
+   */
   acquireRecv(then: () => void): void {
-    this.acquire(this.base + Direct.RecvLock, then);
+    this.acquire(this.base + Direct.RecvLock, () => {
+      this.absorbAhead();
+      then();
+    });
+  }
+
+  /** The entry's read-ahead area (src/direct-ahead.ts). */
+  private readonly area: Buffer;
+  /** Where the read-ahead goes once the engine holds the receive lock: the front of the stream's queue. */
+  private absorb: ((bytes: Buffer) => void) | undefined;
+
+  /** The stream's queue takes the callers' read-ahead whenever the engine takes the receive lock. */
+  absorbInto(absorb: (bytes: Buffer) => void): void {
+    this.absorb = absorb;
+  }
+
+  private absorbAhead(): void {
+    const word = Atomics.load(this.words, this.base + Direct.Ahead);
+    if (word === 0 || this.absorb === undefined) return;
+    const start = aheadStart(word);
+    this.absorb(Buffer.from(this.area.subarray(start, start + aheadLength(word))));
+    Atomics.store(this.words, this.base + Direct.Ahead, 0);
   }
 
   /** The send lock for the engine, now or when its holder (a direct send) lets go. */
@@ -249,7 +279,25 @@ export class DirectLink {
   releaseRecv(): void {
     if (this.retired || this.flag(DirectFlag.Closed) || !this.holdsRecv) return;
     this.stopReading();
+    this.setFlag(DirectFlag.Refill, false);
     releaseDirectLock(this.words, this.base + Direct.RecvLock, DIRECT_ENGINE);
+  }
+
+  /**
+   * Lends callers the next bytes the engine holds: up to AHEAD_BYTES of them go into the
+   * (empty: absorbed when the engine took the lock) read-ahead, and the receive lock goes to
+   * the callers, who find their next lines there without a round trip here. Bytes left in
+   * `queue` set Refill: a caller that empties the read-ahead comes back for them and reads
+   * no descriptor meanwhile. Returns false (nothing lent) when it may not.
+   */
+  lendAhead(queue: ReceiveQueue): boolean {
+    if (this.retired || this.flag(DirectFlag.Closed) || !this.holdsRecv || this.absorb === undefined) return false;
+    this.stopReading();
+    const n = queue.take(this.area, AHEAD_BYTES);
+    Atomics.store(this.words, this.base + Direct.Ahead, aheadWord(0, n));
+    this.setFlag(DirectFlag.Refill, queue.length > 0);
+    releaseDirectLock(this.words, this.base + Direct.RecvLock, DIRECT_ENGINE);
+    return true;
   }
 
   /** Ends the engine's own hold of the send lock (not a caller's). */
@@ -280,6 +328,11 @@ export class DirectLink {
 
   set timeoutMs(ms: number) {
     Atomics.store(this.words, this.base + Direct.TimeoutMs, ms);
+  }
+
+  /** The socket's `encoding`, for direct string sends and Character receives. */
+  set encoding(id: number) {
+    Atomics.store(this.words, this.base + Direct.Encoding, id);
   }
 
   markFinSent(): void {

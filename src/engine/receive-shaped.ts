@@ -82,7 +82,7 @@ export function tryShapedReceive(stream: StreamSocket, slot: EngineSlot): boolea
   if (!text) {
     const taken = queue.take(slot.data, n);
     stream.afterTake();
-    slot.reply(taken, taken);
+    stream.answerShaped(slot, taken, taken);
     return true;
   }
   held.copy(slot.data, 0);
@@ -108,6 +108,6 @@ export function tryShapedReceive(stream: StreamSocket, slot: EngineSlot): boolea
     return false; // not one whole character yet: wait for its rest
   }
   stream.afterTake();
-  slot.reply(consumed, whole, encoding);
+  stream.answerShaped(slot, consumed, whole, encoding);
   return true;
 }

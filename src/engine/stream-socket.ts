@@ -238,8 +238,10 @@ export class StreamSocket {
    */
   numbered(registry: Int32Array, number: number): void {
     if (this.secure || this.released) return;
-    this.direct = DirectLink.attach(registry, number, this.socket, this.timeoutMs);
+    this.direct = DirectLink.attach(registry, number, this.socket, this.timeoutMs, this.options.encoding);
     if (this.direct === undefined) return;
+    // What callers read ahead (a line's rest, a cut character's start) comes before all the engine reads.
+    this.direct.absorbInto((bytes) => this.queue.putBack(bytes));
     this.direct.nonBlocking = !this.blocking;
     this.direct.stopReading();
     this.settleRecv();
@@ -327,7 +329,16 @@ export class StreamSocket {
     const direct = this.direct;
     if (direct === undefined || this.released || !direct.holdsRecv) return;
     if (this.receivers.length > 0 || this.closeWaiters.length > 0 || this.requestWatch) return;
-    if (this.queue.length > 0 || this.socket.readableLength > 0) return direct.stopReading();
+    // (Held bytes of a cut character, too: the next Character read, of any thread, is the engine's.)
+    if (this.socket.readableLength > 0 || this.heldText.length > 0) return direct.stopReading();
+    if (this.queue.length > 0) {
+      // After a line (or Character read) it answered, the engine lends the next bytes to the
+      // callers' read-ahead, so the lines that follow are found there, not one round trip each.
+      if (!this.lendAfterShaped) return direct.stopReading();
+      if (!direct.lendAhead(this.queue)) return direct.stopReading();
+      if (this.queue.length > 0) return;
+      this.afterTake(); // all lent: the rest is the descriptor's, read by the callers (Refill is off)
+    }
     if (this.ended) direct.markEof();
     if (this.failure !== 0) direct.failure = this.failure;
     direct.releaseRecv();
@@ -335,6 +346,22 @@ export class StreamSocket {
 
   /** serve() watches this idle connection for its next request (request-server.ts). */
   private requestWatch = false;
+
+  /** The last receive the engine answered was a line or Character read: its queue's next bytes are lent (settleRecv). */
+  private lendAfterShaped = false;
+
+  /**
+   * A shaped receive's answer (receive-shaped.ts): out of `receivers`, the descriptor settled
+   * (the rest lent to the callers' read-ahead), then the reply, so the caller's next line
+   * finds the lock free.
+   */
+  answerShaped(slot: EngineSlot, result: number, length: number, encoding?: number): void {
+    removeItem(this.receivers, slot);
+    this.lendAfterShaped = true;
+    this.settleRecv();
+    this.lendAfterShaped = false;
+    slot.reply(result, length, encoding);
+  }
 
   /**
    * An idle served connection is read by the engine, so that its next request (or the
@@ -450,7 +477,10 @@ export class StreamSocket {
   /** Changes options (TCPSetOption) and applies them to the socket. */
   setOptions(changes: Partial<ConnectionOptions>): void {
     Object.assign(this.options, changes);
-    if (this.direct !== undefined) this.direct.timeoutMs = this.options.timeoutMs;
+    if (this.direct !== undefined) {
+      this.direct.timeoutMs = this.options.timeoutMs;
+      this.direct.encoding = this.options.encoding;
+    }
     this.applyOptions();
     this.resumeIfDrained(); // a larger receive buffer may let node read again
     this.afterWrite(); // a larger send buffer may let waiting senders in

@@ -64,9 +64,14 @@ const receiveTarget = fc.oneof(
 // Not 'timeout': the run's sockets keep a short one, so that no blocking call blocks long.
 const optionName = fc.constantFrom(
   'nodelay', 'keepalive', 'keepalivedelay', 'sndbuf', 'rcvbuf', 'family', 'reuseaddr',
-  'address', 'backlog', 'secure', 'queued', 'connecttimeout', 'no-such-option', 'NODELAY',
+  'address', 'backlog', 'secure', 'queued', 'connecttimeout', 'no-such-option', 'NODELAY', 'encoding',
 );
-const optionValue = fc.oneof(fc.integer({ min: -5, max: 70_000 }), fc.constantFrom('infinite', '127.0.0.1', 'x'), fc.boolean(), junk);
+const optionValue = fc.oneof(
+  fc.integer({ min: -5, max: 70_000 }),
+  fc.constantFrom('infinite', '127.0.0.1', 'x', 'utf-8', 'latin1', 'utf-16le'),
+  fc.boolean(),
+  junk,
+);
 
 const l = (f: unknown): ((...a: unknown[]) => unknown) => f as (...a: unknown[]) => unknown;
 
@@ -84,9 +89,88 @@ const exchange = fc.record({ s: socketArg, text: fc.string({ minLength: 1, maxLe
   }),
 );
 
+/** Text that survives UTF-8 both ways (no lone surrogate), without the line delimiter. */
+const lineText = fc
+  .string({ unit: 'binary', maxLength: 40 })
+  .map((text) => text.replace(/\n/g, ' '))
+  .filter((text) => Buffer.from(text, 'utf8').toString('utf8') === text);
+
+/**
+ * Lines of random text (any code point, 1 to 4 bytes each) sent on a new socket, echoed,
+ * and read back with a random mix of TCPReceiveUntil into a Character field and into bytes,
+ * Character receives (with a random maxbytes) and TCPAvailable: the bytes handed out, in
+ * order, are exactly those sent, and every Character value is the UTF-8 of what its count
+ * consumed. (Checked only on a socket numbered above 400, which the other thread's random
+ * socket numbers never reach: one of them may read this socket's bytes too.)
+ */
+const lineExchange = fc
+  .record({
+    lines: fc.array(lineText, { minLength: 1, maxLength: 8 }),
+    reads: fc.array(fc.constantFrom('line', 'bytes-line', 'text', 'available'), { minLength: 1, maxLength: 16 }),
+    max: fc.constantFrom(undefined, 4, 7, 64),
+  })
+  .map(
+    ({ lines, reads, max }): Step => ({
+      name: `lines exchange (${reads.join(',')}, maxbytes ${String(max)})`,
+      kind: 'number',
+      run: (c) => {
+        const s = tcp.TCPConnect('127.0.0.1', c.echoPort);
+        if (s < 0) return s;
+        c.opened.push(s);
+        tcp.TCPSetOption(s, 'timeout', 2_000); // bytes that were sent: an echo on loopback, never lost
+        const sent = Buffer.from(lines.map((line) => `${line}\n`).join(''), 'utf8');
+        const n = tcp.TCPSend(s, sent.toString('utf8'));
+        if (n !== sent.length) return n < 0 ? n : NaN;
+        const got: Buffer[] = [];
+        let total = 0;
+        for (let i = 0; total < sent.length; i++) {
+          if (i > sent.length) throw new Error(`${i} reads for ${sent.length} bytes: ${total} came back`);
+          const kind = reads[i % reads.length]!;
+          let count: number;
+          if (kind === 'available') {
+            // The engine takes the read-ahead in, then a line read follows (so the loop moves on).
+            count = tcp.TCPAvailable(s);
+            if (count < 0) return count;
+          }
+          if (kind === 'bytes-line' || kind === 'available') {
+            const buffer = new Uint8Array(256); // room for a whole line: a cut one would cut a character
+            count = tcp.TCPReceiveUntil(s, buffer, '\n');
+            if (count > 0) got.push(Buffer.from(buffer.subarray(0, count)));
+          } else {
+            const field = { value: '' };
+            count = kind === 'line' ? tcp.TCPReceiveUntil(s, field, '\n', max) : max === undefined ? tcp.TCPReceive(s, field) : tcp.TCPReceive(s, field, max);
+            const bytes = Buffer.from(field.value, 'utf8');
+            if (count > 0 && bytes.length !== count && s > 400) throw new Error(`${kind}: ${count} bytes consumed, a value of ${bytes.length}`);
+            got.push(bytes);
+          }
+          if (count <= 0) return count;
+          total += count;
+        }
+        tcp.TCPSetOption(s, 'timeout', 30); // as every socket of the run, for the random steps that follow
+        if (s > 400 && !Buffer.concat(got).equals(sent)) {
+          throw new Error(`lines came back changed: sent ${sent.toString('hex')}, got ${Buffer.concat(got).toString('hex')}`);
+        }
+        return total;
+      },
+    }),
+  );
+
 /** One random command with its arguments. */
 export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: exchange },
+  { weight: 2, arbitrary: lineExchange },
+  fc.record({
+    s: socketArg,
+    target: receiveTarget,
+    delimiter: fc.oneof(fc.constantFrom('\n', '\r\n', '€'), fc.constant(new Uint8Array([10])), junk),
+    max: fc.oneof(fc.constant(undefined), fc.constantFrom(1, 3, 64), junk),
+  }).map(
+    ({ s, target, delimiter, max }): Step => ({
+      name: 'TCPReceiveUntil',
+      kind: 'number',
+      run: (c) => (max === undefined ? l(tcp.TCPReceiveUntil)(resolve(s, c), target, delimiter) : l(tcp.TCPReceiveUntil)(resolve(s, c), target, delimiter, max)),
+    }),
+  ),
   fc.record({
     port: fc.oneof({ weight: 6, arbitrary: fc.constant('echo-port') }, fc.constant(1), fc.constant(0), fc.constant(70_000), junk),
     host: fc.oneof({ weight: 6, arbitrary: fc.constant('127.0.0.1') }, fc.constantFrom('::1', 'localhost', '', 'no-such-host.invalid')),

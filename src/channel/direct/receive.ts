@@ -4,12 +4,13 @@
  */
 import { ErrorCode } from '../../errors.js';
 import { Direct, DirectFlag, releaseDirectLock } from '../../direct-layout.js';
-import { directReceiveSpin } from '../spin.js';
 import { readOnce } from './descriptor.js';
+import { beginPatience, endPatience, keepTrying } from './patience.js';
+import { readAhead, takeAhead } from './read-ahead.js';
+import { addCount, ENGINE_HOLDS, entryOf, stillOpen, TAKEN, takeLock, tableWords, usableFd } from './table.js';
 
 /** More than any datagram's payload (65,527 bytes over IPv6). */
 const LARGEST_DATAGRAM_READ = 65_536;
-import { addCount, ENGINE_HOLDS, entryOf, stillOpen, TAKEN, takeLock, tableWords, usableFd } from './table.js';
 
 /** Room for the largest datagram: a read into less would cut it without telling. */
 let datagramRoom: Buffer | undefined;
@@ -27,16 +28,6 @@ function readDatagram(fd: number, target: Uint8Array): number | 'again' {
   return n > target.length ? ErrorCode.MessageTooLong : n;
 }
 
-/** Time of the first EAGAIN of the last receive that went on to park, for the spin's learning. */
-let parkedSince = 0;
-
-/** performance.now() of the first EAGAIN of a receive that then parked in the engine, else 0 (read once). */
-export function takeParkedSince(): number {
-  const since = parkedSince;
-  parkedSince = 0;
-  return since;
-}
-
 /**
  * TCPReceive's direct path. Returns the count of bytes read into `target` (from 0), 0 at
  * the end of the stream, an error code (-10035 for a non-blocking socket with nothing
@@ -49,17 +40,28 @@ export function receiveDirect(socket: number, target: Uint8Array, holder: number
   if (base < 0) return undefined;
   const w = tableWords();
   const lock = base + Direct.RecvLock;
-  let firstMiss = 0;
-  let spinUs = 0;
+  beginPatience();
   for (;;) {
     if (takeLock(w, base, socket, lock, holder, 2_000) !== TAKEN) return undefined; // (ENGINE_HOLDS too)
     if (!stillOpen(w, base, socket)) {
       releaseDirectLock(w, lock, holder);
       return undefined;
     }
+    // Bytes another direct call read ahead (a line's rest) come first, without a system call.
+    const ahead = readAhead(socket, base);
+    if (ahead.length > 0) {
+      const n = takeAhead(base, ahead, target, target.length);
+      Atomics.add(w, base + Direct.Reads, 1); // a receive answered directly
+      releaseDirectLock(w, lock, holder);
+      return n;
+    }
     // A failure, once seen, is every later receive's answer (the kernel reports it once).
     const failed = Atomics.load(w, base + Direct.Failure);
     const flags = Atomics.load(w, base + Direct.Flags);
+    if ((flags & DirectFlag.Refill) !== 0) {
+      releaseDirectLock(w, lock, holder); // the engine holds the next bytes
+      return undefined;
+    }
     if (failed !== 0 || (flags & DirectFlag.Eof) !== 0) {
       releaseDirectLock(w, lock, holder);
       return failed;
@@ -74,13 +76,7 @@ export function receiveDirect(socket: number, target: Uint8Array, holder: number
     if (n === 'again') {
       releaseDirectLock(w, lock, holder);
       if ((flags & DirectFlag.NonBlocking) !== 0) return ErrorCode.WouldBlock;
-      const now = performance.now();
-      if (firstMiss === 0) {
-        firstMiss = now;
-        spinUs = directReceiveSpin.budgetUs();
-      }
-      if ((now - firstMiss) * 1000 < spinUs) continue;
-      parkedSince = firstMiss;
+      if (keepTrying()) continue;
       return undefined;
     }
     if (datagram) {
@@ -106,7 +102,7 @@ export function receiveDirect(socket: number, target: Uint8Array, holder: number
       Atomics.compareExchange(w, base + Direct.Failure, 0, n);
     }
     releaseDirectLock(w, lock, holder);
-    if (firstMiss !== 0) directReceiveSpin.caught((performance.now() - firstMiss) * 1000);
+    endPatience();
     return n;
   }
 }
