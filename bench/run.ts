@@ -4,7 +4,7 @@
  * all alike; each is the median over RUNS runs (BENCH_RUNS, default 5), each run's
  * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
- * Figures: pingpong, unix-pingpong, pool-pingpong, bulk, udp, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack.
+ * Figures: pingpong, unix-pingpong, pool-pingpong, bulk, udp, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack, text, lines.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -24,6 +24,7 @@ import { loadGenerator, startOurProcesses, startOurServer } from './serve-throug
 import { median, printTable, type Row } from './stats.js';
 import { dgramPingPong, oursFlood, oursUdpPingPong, pythonFlood, pythonUdpPingPong, startUdpEcho } from './udp.js';
 import { ATTACKERS, latencyUnderAttack, OVER_LIMIT, startTlsServers } from './tls-attack.js';
+import { linesFigure, textFigure } from './text-lines.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SERVE_SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 3);
@@ -351,6 +352,15 @@ const figures: Record<string, () => Promise<Row[]>> = {
   load,
   leak,
   tlsattack: tlsAttack,
+  text: async () => {
+    const echo = await startEchoServer();
+    try {
+      return await textFigure(interleaved, echo.port, Number(process.env.BENCH_TEXT_ROUND_TRIPS ?? 3_000));
+    } finally {
+      await echo.stop();
+    }
+  },
+  lines: () => linesFigure(interleaved, Number(process.env.BENCH_LINES ?? 200_000)),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

@@ -128,3 +128,80 @@ export function pythonReadlineLines(port: number): Promise<number> {
     child.once('exit', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`python exited ${code}`))));
   });
 }
+
+/** Round trips of 64 bytes with a raw node:net client: median, mean and p99. */
+export function nodeNetSpread(port: number, roundTrips: number): Promise<Spread> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
+    const out = Buffer.alloc(TEXT_CHARACTERS, 'x');
+    const samples = new Array<number>(roundTrips);
+    let done = 0;
+    let got = 0;
+    let start = 0n;
+    const next = (): void => {
+      got = 0;
+      start = process.hrtime.bigint();
+      socket.write(out);
+    };
+    socket.on('data', (chunk) => {
+      got += chunk.length;
+      if (got < TEXT_CHARACTERS) return;
+      samples[done++] = Number(process.hrtime.bigint() - start);
+      if (done < roundTrips) return next();
+      socket.destroy();
+      resolve(spread(samples));
+    });
+    socket.once('error', reject);
+    socket.once('connect', next);
+  });
+}
+
+type Interleaved = (name: string, measure: () => Promise<Record<string, number>>) => Promise<Record<string, number>>;
+type FigureRow = { figure: string; ours: number; peers: Record<string, number>; unit: string; better: 'lower' | 'higher' };
+
+/** `npm run bench -- text`: the text ping-pong beside the byte one and node:net, median, mean and p99. */
+export async function textFigure(interleaved: Interleaved, echoPort: number, roundTrips: number): Promise<FigureRow[]> {
+  oursTextPingPong(echoPort, 500, true); // warm the JIT and the spins
+  oursTextPingPong(echoPort, 500, false);
+  const m = await interleaved('text ping-pong', async () => {
+    const text = oursTextPingPong(echoPort, roundTrips, true);
+    const bytes = oursTextPingPong(echoPort, roundTrips, false);
+    const node = await nodeNetSpread(echoPort, roundTrips);
+    return {
+      'text p50': text.p50, 'text mean': text.mean, 'text p99': text.p99,
+      'bytes p50': bytes.p50, 'bytes mean': bytes.mean, 'bytes p99': bytes.p99,
+      'node p50': node.p50, 'node mean': node.mean, 'node p99': node.p99,
+    };
+  });
+  return (['p50', 'mean', 'p99'] as const).map((column) => ({
+    figure: `64-character text ping-pong (TCPSend of a string, TCPReceive into a Character field), ${column}`,
+    ours: m[`text ${column}`]!,
+    peers: { 'ours, 64 bytes': m[`bytes ${column}`]!, 'node:net, 64 bytes': m[`node ${column}`]! },
+    unit: 'us',
+    better: 'lower',
+  }));
+}
+
+/** `npm run bench -- lines`: TCPReceiveUntil on `lines` short lines against node's readline and Python's readline(). */
+export async function linesFigure(interleaved: Interleaved, lines: number): Promise<FigureRow[]> {
+  const source = await startLineSource(lines);
+  try {
+    oursLines(source.port, lines); // warm
+    const m = await interleaved('lines', async () => ({
+      ours: oursLines(source.port, lines),
+      readline: await nodeReadlineLines(source.port, lines),
+      python: await pythonReadlineLines(source.port),
+    }));
+    return [
+      {
+        figure: `lines per second, ${lines.toLocaleString('en')} lines of 61 bytes (TCPReceiveUntil into a Uint8Array)`,
+        ours: m.ours!,
+        peers: { "node readline over net.Socket": m.readline!, "Python makefile('rb').readline()": m.python! },
+        unit: 'lines/s',
+        better: 'higher',
+      },
+    ];
+  } finally {
+    await source.stop();
+  }
+}
