@@ -100,7 +100,8 @@ test.serial('a worker dying in a multi-part TCPSend releases the send lock; the 
 
 test.serial('a worker terminated while its send waits for the lock of another thread\'s direct send leaves the lock free', async (t) => {
   // Thread A's 64 MiB send of bytes goes direct until the kernel is full, then hands the
-  // rest to the engine, still holding the send lock; thread B's text send waits in the
+  // rest to the engine, still holding the send lock; thread B's gathered send (an array
+  // of parts: the engine path; a plain string would wait on its own thread) waits in the
   // engine for that lock and B is terminated. When A's send ends, the lock must be free
   // for the next sender (it was taken for B's dead request and kept for ever).
   const { server, port, peer } = await pausedPeer();
@@ -115,7 +116,7 @@ test.serial('a worker terminated while its send waits for the lock of another th
     const sender = startWorkerFixture('send-bytes-worker.ts', { socket: s, size, fill: 0x41 });
     t.is(await sender.nextMessage(), 'sending');
     t.true(await until(() => stats().parked === before.parked + 1), 'A\'s remainder waits in the engine for room, holding the lock');
-    const waiter = startWorkerFixture('send-once-worker.ts', { socket: s, text: 'B' });
+    const waiter = startWorkerFixture('send-once-worker.ts', { socket: s, parts: ['B'] });
     t.true(await until(() => stats().parked === before.parked + 2), 'B\'s send waits in the engine for the lock');
     const slotsWithB = stats().slots;
     await waiter.worker.terminate();
