@@ -25,7 +25,6 @@ import { Engine } from './engine-sockets.js';
 import { RequestRing } from './request-ring.js';
 import { serveBetweenDatagrams } from './datagram-socket.js';
 import { EngineSlot } from './slot.js';
-import { expectRequestsAfterTlsReads } from './tls-wakeup.js';
 
 interface EngineWorkerData {
   registry: SharedArrayBuffer;
@@ -63,7 +62,6 @@ announcements.onmessage = (event: unknown) => {
 
 const ring = new RequestRing(registry, (id) => slots.get(id), (slot) => dispatch(slot, engine));
 serveBetweenDatagrams(ring.serveWaiting, ring.expectRequest);
-expectRequestsAfterTlsReads(ring.expectRequest);
 
 function superseded(): boolean {
   return (

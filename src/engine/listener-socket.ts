@@ -26,7 +26,6 @@ import type { EngineSlot } from './slot.js';
 import type { SocketTable } from './socket-table.js';
 import { StreamSocket } from './stream-socket.js';
 import { HandshakeGate, type HandshakeLimits } from './tls-handshakes.js';
-import { spinAfterAnsweredTlsReads } from './tls-wakeup.js';
 import type { UnboundSocket } from './unbound-socket.js';
 import { isUnixAddress } from '../unix-address.js';
 
@@ -126,7 +125,6 @@ export class ListenerSocket {
   /** A connection of this listener, let go of when it is closed. */
   private stream(socket: Socket, secure: boolean, raw: Socket): StreamSocket {
     const stream = new StreamSocket(socket, secure, raw, this.connection);
-    if (secure) spinAfterAnsweredTlsReads(socket, stream);
     stream.unixAddress = this.unixAddress;
     stream.onRelease = () => this.held.letGo(raw);
     return stream;

@@ -19,7 +19,6 @@ import { StreamSocket } from '../stream-socket.js';
 import { describeTlsError } from '../../tls/tls-errors.js';
 import { awaitHandshake, clientTlsRequest, secureClient } from '../tls-client.js';
 import { loadTlsContext } from '../tls-loader.js';
-import { spinAfterAnsweredTlsReads } from '../tls-wakeup.js';
 import { isUnixAddress, nodeUnixPath } from '../../unix-address.js';
 
 /**
@@ -77,7 +76,6 @@ export function connect(slot: EngineSlot, engine: Engine): void {
     current = secured;
     awaitHandshake(secured, 'secureConnect', replyText, () => {
       const stream = new StreamSocket(secured, true, raw);
-      spinAfterAnsweredTlsReads(secured, stream);
       if (unix) stream.unixAddress = host;
       reply(engine.table.add(stream));
     });

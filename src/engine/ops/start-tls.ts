@@ -24,7 +24,6 @@ import type { StreamSocket } from '../stream-socket.js';
 import type { ClientTlsWire } from '../../tls/client-identity.js';
 import { awaitHandshake, clientTlsRequest, secureClient } from '../tls-client.js';
 import { loadTlsContext } from '../tls-loader.js';
-import { spinAfterAnsweredTlsReads } from '../tls-wakeup.js';
 
 export function startTls(slot: EngineSlot, engine: Engine): void {
   const stream = engine.stream(slot);
@@ -60,7 +59,6 @@ export function startTls(slot: EngineSlot, engine: Engine): void {
       reply(0);
     });
     stream.upgradeTo(secured);
-    spinAfterAnsweredTlsReads(secured, stream);
     // Timed out while a direct call finished: the connection is unusable, as after any failure.
     if (!slot.busy) secured.destroy();
   };
