@@ -69,7 +69,7 @@ export function pythonBulk(mode: 'send' | 'receive', port: number, bytes = BULK_
 }
 
 /** Runs a bulk client of peers/ (script first) and resolves with the MiB/s it prints. */
-function peerBulk(program: string, [script, ...args]: [string, ...(string | number)[]]): Promise<number> {
+export function peerBulk(program: string, [script, ...args]: [string, ...(string | number)[]]): Promise<number> {
   const path = new URL(`./peers/${script}`, import.meta.url).pathname;
   return new Promise((resolve, reject) => {
     const child = spawn(program, [path, ...args.map(String)]);

@@ -20,6 +20,11 @@ export function oursPingPong(port: number, roundTrips: number): number {
 
 /** Median round trip of our blocking commands on a connected socket (closed after), in microseconds. */
 export function oursRoundTrips(s: number, roundTrips: number): number {
+  return median(oursRoundTripSamples(s, roundTrips)) / 1000;
+}
+
+/** Each round trip of our blocking commands on a connected socket (closed after), in nanoseconds. */
+export function oursRoundTripSamples(s: number, roundTrips: number): number[] {
   if (s < 0) throw new Error(`TCPConnect gave ${s}`);
   const out = new Uint8Array(SIZE);
   const back = new Uint8Array(SIZE);
@@ -36,7 +41,7 @@ export function oursRoundTrips(s: number, roundTrips: number): number {
     samples[i] = Number(process.hrtime.bigint() - start);
   }
   TCPClose(s);
-  return median(samples) / 1000;
+  return samples;
 }
 
 /** Median round trip of a raw async node:net client, in microseconds. */
@@ -45,7 +50,15 @@ export function nodeNetPingPong(port: number, roundTrips: number): Promise<numbe
 }
 
 /** Median round trip of a raw async node:net client on a socket being connected (destroyed after), in microseconds. */
-export function nodeNetRoundTrips(socket: net.Socket, roundTrips: number): Promise<number> {
+export async function nodeNetRoundTrips(socket: net.Socket, roundTrips: number): Promise<number> {
+  return median(await nodeNetRoundTripSamples(socket, roundTrips)) / 1000;
+}
+
+/**
+ * Each round trip of a raw async client on a socket being connected (destroyed after), in
+ * nanoseconds; `ready` is the event it starts on ('secureConnect' for a node:tls socket).
+ */
+export function nodeNetRoundTripSamples(socket: net.Socket, roundTrips: number, ready = 'connect'): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const out = Buffer.alloc(SIZE);
     const samples = new Array<number>(roundTrips);
@@ -63,13 +76,13 @@ export function nodeNetRoundTrips(socket: net.Socket, roundTrips: number): Promi
       samples[done++] = Number(process.hrtime.bigint() - start);
       if (done === roundTrips) {
         socket.destroy();
-        resolve(median(samples) / 1000);
+        resolve(samples);
       } else {
         next();
       }
     });
     socket.once('error', reject);
-    socket.once('connect', next);
+    socket.once(ready, next);
   });
 }
 

@@ -4,7 +4,8 @@
  * all alike; each is the median over RUNS runs (BENCH_RUNS, default 5), each run's
  * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
- * Figures: pingpong, unix-pingpong, pool-pingpong, bulk, udp, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack, text, lines.
+ * Figures: pingpong, unix-pingpong, pool-pingpong, bulk, udp, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack,
+ * tlspingpong, tlsbulk, text, lines.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -25,12 +26,14 @@ import { median, printTable, type Row } from './stats.js';
 import { dgramPingPong, oursFlood, oursUdpPingPong, pythonFlood, pythonUdpPingPong, startUdpEcho } from './udp.js';
 import { ATTACKERS, latencyUnderAttack, OVER_LIMIT, startTlsServers } from './tls-attack.js';
 import { linesFigure, textFigure } from './text-lines.js';
+import { nodeTlsPingPong, oursTlsPingPong, oursTlsReceive, oursTlsSend, peerTlsBulk, pythonTlsPingPong, startTlsPeer, type RoundTrips } from './tls.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SERVE_SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 3);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 20_000);
 const IDLE_CONNECTIONS = Number(process.env.BENCH_IDLE ?? 10_000);
 const FLOOD_DATAGRAMS = Number(process.env.BENCH_FLOOD ?? 200_000);
+const TLS_BULK_BYTES = Number(process.env.BENCH_TLS_BYTES ?? 64 * 1024 * 1024);
 
 function progress(text: string): void {
   process.stderr.write(`${text}\n`);
@@ -337,6 +340,59 @@ async function tlsAttack(): Promise<Row[]> {
   return rows;
 }
 
+/**
+ * The 64-byte ping-pong over TLS (tls.ts): ours (the engine path), node:tls and Python's
+ * ssl against the same Python ssl echo server; median, mean and p99 of each run's round
+ * trips, each the median over the runs.
+ */
+async function tlsPingPong(): Promise<Row[]> {
+  const echo = await startTlsPeer('echo');
+  try {
+    oursTlsPingPong(echo.port, 2000); // warm the engine and the JIT
+    await nodeTlsPingPong(echo, 2000);
+    const flat = (prefix: string, r: RoundTrips): Record<string, number> => ({ [`${prefix}Median`]: r.median, [`${prefix}Mean`]: r.mean, [`${prefix}P99`]: r.p99 });
+    const m = await interleaved('tls ping-pong', async () => ({
+      ...flat('ours', oursTlsPingPong(echo.port, ROUND_TRIPS)),
+      ...flat('node', await nodeTlsPingPong(echo, ROUND_TRIPS)),
+      ...flat('python', await pythonTlsPingPong(echo, ROUND_TRIPS)),
+    }));
+    return (['Median', 'Mean', 'P99'] as const).map((stat) => ({
+      figure: `TLS 64-byte ping-pong round trip, ${stat.toLowerCase()} (verified TCPConnect, the engine path; Python ssl echo server)`,
+      ours: m[`ours${stat}`]!,
+      peers: { 'node:tls': m[`node${stat}`]!, 'python ssl': m[`python${stat}`]! },
+      unit: 'us',
+      better: 'lower',
+    }));
+  } finally {
+    echo.stop();
+  }
+}
+
+/** A bulk transfer each way over TLS (tls.ts) in 64 KiB calls: ours, node:tls and Python's ssl, against the same Python ssl server. */
+async function tlsBulk(): Promise<Row[]> {
+  const server = await startTlsPeer('bulk');
+  const bytes = TLS_BULK_BYTES;
+  try {
+    oursTlsSend(server.port, bytes); // warm up, as the plain bulk figure does
+    oursTlsReceive(server.port, bytes);
+    const m = await interleaved('tls bulk', async () => ({
+      oursSend: oursTlsSend(server.port, bytes),
+      nodeSend: await peerTlsBulk('node', 'send', server, bytes),
+      pythonSend: await peerTlsBulk('python', 'send', server, bytes),
+      oursReceive: oursTlsReceive(server.port, bytes),
+      nodeReceive: await peerTlsBulk('node', 'receive', server, bytes),
+      pythonReceive: await peerTlsBulk('python', 'receive', server, bytes),
+    }));
+    const size = `${bytes >> 20} MiB in 64 KiB calls`;
+    return [
+      { figure: `TLS bulk send, ${size}`, ours: m.oursSend!, peers: { 'node:tls': m.nodeSend!, 'python ssl': m.pythonSend! }, unit: 'MiB/s', better: 'higher' },
+      { figure: `TLS bulk receive, ${size}`, ours: m.oursReceive!, peers: { 'node:tls': m.nodeReceive!, 'python ssl': m.pythonReceive! }, unit: 'MiB/s', better: 'higher' },
+    ];
+  } finally {
+    server.stop();
+  }
+}
+
 const figures: Record<string, () => Promise<Row[]>> = {
   pingpong: pingPong,
   'unix-pingpong': unixPingPong,
@@ -352,6 +408,8 @@ const figures: Record<string, () => Promise<Row[]>> = {
   load,
   leak,
   tlsattack: tlsAttack,
+  tlspingpong: tlsPingPong,
+  tlsbulk: tlsBulk,
   text: async () => {
     const echo = await startEchoServer();
     try {

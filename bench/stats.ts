@@ -1,6 +1,16 @@
 /** Small statistics for the benchmarks: medians and printing a table of ratios. */
 
-export { median } from '../test/helpers/median.js';
+import { median } from '../test/helpers/median.js';
+
+export { median };
+
+/** Median, mean and p99 (nearest rank) of some samples, each divided by `scale` (1000: ns to us). */
+export function summary(samples: number[], scale = 1): { median: number; mean: number; p99: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mean = sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
+  const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)]!;
+  return { median: median(sorted) / scale, mean: mean / scale, p99: p99 / scale };
+}
 
 export interface Row {
   figure: string;

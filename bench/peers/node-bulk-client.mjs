@@ -3,9 +3,14 @@
 // prints MiB/s. A process of its own, like the Python client: measured in the bench's own
 // process, node:net's receive ran at 200 MiB/s instead of 2-3 GB/s (that process holds
 // tsx's loader and our engine and pool threads), which would flatter our ratio.
+// With a CA file after BYTES it is node:tls against tls_server.py bulk (the server
+// verified against that CA for 127.0.0.1): the send then says its count ("SINK n"), since
+// TLS cannot half-close without ending the session.
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 
-const [mode, portText, bytesText] = process.argv.slice(2);
+const [mode, portText, bytesText, caFile] = process.argv.slice(2);
 const port = Number(portText);
 const bytes = Number(bytesText);
 const CALL = 64 * 1024;
@@ -16,9 +21,11 @@ function transfer() {
   return new Promise((resolve, reject) => {
     const done = (start) => resolve(bytes / MiB / ((performance.now() - start) / 1000));
 
-    const socket = net.connect({ port, host: '127.0.0.1' });
+    const socket = caFile
+      ? tls.connect({ port, host: '127.0.0.1', ca: readFileSync(caFile) })
+      : net.connect({ port, host: '127.0.0.1' });
     socket.once('error', reject);
-    socket.once('connect', () => {
+    socket.once(caFile ? 'secureConnect' : 'connect', () => {
       const start = performance.now();
       if (mode === 'receive') {
         let total = 0;
@@ -31,7 +38,7 @@ function transfer() {
         });
         return;
       }
-      socket.write('SINK\n');
+      socket.write(caFile ? `SINK ${bytes}\n` : 'SINK\n');
       const chunk = Buffer.alloc(CALL);
       let sent = 0;
       const pump = () => {
@@ -39,7 +46,7 @@ function transfer() {
           sent += CALL;
           if (!socket.write(chunk)) return void socket.once('drain', pump);
         }
-        socket.end();
+        if (!caFile) socket.end();
       };
       let answer = '';
       socket.on('data', (d) => {
