@@ -14,7 +14,7 @@ import { directReceiveSpin } from '../channel/spin.js';
 import { entryOf, tableWords } from '../channel/direct/table.js';
 import { assignHolder, bytesOf, type Holder } from './payload.js';
 import { ErrorCode } from '../errors.js';
-import { Direct } from '../direct-layout.js';
+import { Direct, DirectFlag } from '../direct-layout.js';
 import { MAX_DELIMITER_BYTES, Op } from '../protocol.js';
 import { codeUnitBytes, decodeText, encodeText, UTF8 } from '../text/encodings.js';
 
@@ -124,15 +124,21 @@ export function sendDirectly(
   payload: string | Uint8Array,
   sendRest: (channel: Channel, socket: number, rest: Uint8Array) => number,
 ): number | undefined {
-  const encoding = entryEncoding(socket);
-  if (encoding < 0 || payload.length === 0) return undefined; // the engine answers an empty send as it always did
+  const base = entryOf(socket);
+  if (base < 0 || payload.length === 0) return undefined; // the engine answers an empty send as it always did
   let bytes: Uint8Array;
   if (typeof payload !== 'string') bytes = payload;
-  else if (encoding === UTF8 && payload.length * 3 <= TEXT_ROOM_BYTES) {
-    textRoom ??= Buffer.allocUnsafe(TEXT_ROOM_BYTES);
-    bytes = textRoom.subarray(0, textRoom.write(payload, 0, 'utf8'));
-  } else {
-    bytes = encodeText(payload, encoding); // encoded now: what the engine sends of it is bytes
+  else {
+    const words = tableWords();
+    const encoding = Atomics.load(words, base + Direct.Encoding);
+    if (encoding === UTF8 && payload.length * 3 <= TEXT_ROOM_BYTES) {
+      textRoom ??= Buffer.allocUnsafe(TEXT_ROOM_BYTES);
+      bytes = textRoom.subarray(0, textRoom.write(payload, 0, 'utf8'));
+    } else {
+      // A re-encoded string is taken whole even by a non-blocking socket (README, `encoding`): the engine's to do.
+      if (encoding !== UTF8 && (Atomics.load(words, base + Direct.Flags) & DirectFlag.NonBlocking) !== 0) return undefined;
+      bytes = encodeText(payload, encoding); // encoded now: what the engine sends of it is bytes
+    }
   }
   return sendDirect(socket, bytes, channel.id, (rest) => sendRest(channel, socket, rest));
 }
