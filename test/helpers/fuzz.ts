@@ -118,6 +118,7 @@ const lineExchange = fc
         if (s < 0) return s;
         c.opened.push(s);
         tcp.TCPSetOption(s, 'timeout', 2_000); // bytes that were sent: an echo on loopback, never lost
+        tcp.TCPSetOption(s, 'encoding', 'utf-8'); // (a random step may have set socket 0's default to another)
         const sent = Buffer.from(lines.map((line) => `${line}\n`).join(''), 'utf8');
         const n = tcp.TCPSend(s, sent.toString('utf8'));
         if (n !== sent.length) return n < 0 ? n : NaN;
