@@ -252,3 +252,35 @@ test.serial('STARTTLS: a ClientHello that came with the STARTTLS line, read ahea
     TCPClose(listener);
   }
 });
+
+test.serial('after a line the engine answered (the reader had parked), the lines behind it are lent to the read-ahead: no round trip each', async (t) => {
+  // A peer that sends 100 lines in one write 300 ms after the connection: the first
+  // TCPReceiveUntil parks in the engine, which reads them all; the other 99 come from the
+  // read-ahead it lends back.
+  const script = [
+    'import socket, sys, time',
+    'server = socket.create_server(("127.0.0.1", 0))',
+    'print(server.getsockname()[1], flush=True)',
+    'conn, _ = server.accept()',
+    'time.sleep(0.3)',
+    'conn.sendall(b"".join(b"line %03d\\n" % i for i in range(100)))',
+    'sys.stdin.read()',
+  ].join('\n');
+  const peer = spawn('python3', ['-c', script]);
+  try {
+    const port = await new Promise<number>((resolve) => peer.stdout.once('data', (d: Buffer) => resolve(Number(d.toString()))));
+    const s = TCPConnect('127.0.0.1', port);
+    t.true(s > 0);
+    const line = new Uint8Array(32);
+    t.is(TCPReceiveUntil(s, line, '\n'), 9);
+    const before = counts();
+    for (let i = 1; i < 100; i++) {
+      t.is(TCPReceiveUntil(s, line, '\n'), 9);
+      t.is(Buffer.from(line.subarray(0, 9)).toString(), `line ${String(i).padStart(3, '0')}\n`);
+    }
+    if (direct) t.is(counts().reads - before.reads, 99, 'every following line from the read-ahead');
+    t.is(TCPClose(s), 0);
+  } finally {
+    peer.kill();
+  }
+});
