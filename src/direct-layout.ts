@@ -65,7 +65,18 @@ export const Direct = {
    * whenever it takes that lock from a caller, so those bytes always come first.
    */
   Ahead: 17,
+  /**
+   * How many threads wait for RecvLock / SendLock (`waitForDirectLock`, the engine's
+   * waitAsync): a release notifies only when one does. Atomics.notify costs some 200 ns
+   * even with nobody to wake, more than a line's whole direct read. Each is
+   * LOCK_WAITERS_AFTER words after its lock.
+   */
+  RecvWaiters: 18,
+  SendWaiters: 19,
 } as const;
+
+/** A lock's waiter count is this many words after the lock. */
+export const LOCK_WAITERS_AFTER = Direct.RecvWaiters - Direct.RecvLock;
 
 /** Bytes of each entry's read-ahead area: the longest line a direct TCPReceiveUntil finds by itself. */
 export const AHEAD_BYTES = 4096;
@@ -121,5 +132,20 @@ export function float64View(registry: Int32Array): Float64Array {
  * new engine cleared the table; the engine freed a dead thread's locks) frees nobody else's.
  */
 export function releaseDirectLock(registry: Int32Array, lock: number, holder: number): void {
-  if (Atomics.compareExchange(registry, lock, holder, 0) === holder) Atomics.notify(registry, lock);
+  // The waiter count is read after the release: a thread that counted itself in later finds
+  // the lock changed when it waits, so nobody sleeps through it.
+  if (Atomics.compareExchange(registry, lock, holder, 0) === holder && Atomics.load(registry, lock + LOCK_WAITERS_AFTER) !== 0) {
+    Atomics.notify(registry, lock);
+  }
+}
+
+/**
+ * Waits up to `ms` for lock word `lock` to change from `holder`, counted among its
+ * waiters so that its release notifies. (A thread ended while it waits leaves the count
+ * one too high: releases then notify for nothing, which is only slower.)
+ */
+export function waitForDirectLock(registry: Int32Array, lock: number, holder: number, ms: number): void {
+  Atomics.add(registry, lock + LOCK_WAITERS_AFTER, 1);
+  Atomics.wait(registry, lock, holder, ms);
+  Atomics.sub(registry, lock + LOCK_WAITERS_AFTER, 1);
 }

@@ -3,7 +3,7 @@
  * direct-layout.ts): retire it when an engine goes away, clear it for a new one, free the
  * locks of a thread that died.
  */
-import { Direct, DIRECT_ENGINE, DIRECT_ENTRIES, DIRECT_TABLE_WORDS, DirectFlag } from './direct-layout.js';
+import { Direct, DIRECT_ENGINE, DIRECT_ENTRIES, DIRECT_TABLE_WORDS, DirectFlag, waitForDirectLock } from './direct-layout.js';
 import { directEntryBase, DIRECT_TABLE_START } from './protocol.js';
 
 /**
@@ -37,7 +37,7 @@ export function retireDirectTable(registry: Int32Array, deadlineMs: number): voi
         if (holder === 0 || holder === DIRECT_ENGINE) break;
         const left = deadline - Date.now();
         if (left <= 0) break; // a holder that never lets go (a dead thread): nothing more to do
-        Atomics.wait(registry, lock, holder, Math.min(left, 20));
+        waitForDirectLock(registry, lock, holder, Math.min(left, 20));
       }
     }
   }

@@ -18,7 +18,7 @@ import type dgram from 'node:dgram';
 import { fstatSync, readSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { codeFromError, isWouldBlock } from '../errors.js';
-import { AHEAD_BYTES, Direct, DIRECT_ENGINE, DIRECT_ENTRY_MASK, DirectFlag, directPathWanted, float64View, releaseDirectLock } from '../direct-layout.js';
+import { AHEAD_BYTES, Direct, DIRECT_ENGINE, LOCK_WAITERS_AFTER, DIRECT_ENTRY_MASK, DirectFlag, directPathWanted, float64View, releaseDirectLock } from '../direct-layout.js';
 import { aheadArea, aheadLength, aheadStart, aheadWord } from '../direct-ahead.js';
 import type { ReceiveQueue } from './receive-queue.js';
 import { directEntryBase } from '../protocol.js';
@@ -270,9 +270,17 @@ export class DirectLink {
   private acquire(lock: number, then: () => void): void {
     const holder = Atomics.compareExchange(this.words, lock, 0, DIRECT_ENGINE);
     if (holder === 0 || holder === DIRECT_ENGINE) return then();
-    const wait = Atomics.waitAsync(this.words, lock, holder);
-    if (wait.async) void wait.value.then(() => this.acquire(lock, then));
-    else queueMicrotask(() => this.acquire(lock, then));
+    const waiters = lock + LOCK_WAITERS_AFTER;
+    Atomics.add(this.words, waiters, 1); // so the holder's release notifies
+    // In slices: a count made wrong (a new engine cleared the table under a waiting caller)
+    // may cost a notify; the engine then finds the lock free at the next slice, never later.
+    const wait = Atomics.waitAsync(this.words, lock, holder, 20);
+    const retry = (): void => {
+      Atomics.sub(this.words, waiters, 1);
+      this.acquire(lock, then);
+    };
+    if (wait.async) void wait.value.then(retry);
+    else queueMicrotask(retry);
   }
 
   /** Lets callers read the descriptor again (the engine holds no unread byte). */

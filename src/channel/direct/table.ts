@@ -3,7 +3,7 @@
  * lock a caller takes on a socket's entry, and the descriptor it may use while it holds it.
  * README.md in this folder: the invariants.
  */
-import { Direct, DIRECT_ENGINE, DirectFlag, directPathWanted, float64View } from '../../direct-layout.js';
+import { Direct, DIRECT_ENGINE, DirectFlag, directPathWanted, float64View, waitForDirectLock } from '../../direct-layout.js';
 import { directEntryBase, EngineState, Reg } from '../../protocol.js';
 import { currentRegistry } from '../engine-host.js';
 import { stillTheSocket } from './descriptor.js';
@@ -68,7 +68,7 @@ export function takeLock(w: Int32Array, base: number, socket: number, lock: numb
     const now = Date.now();
     if (started === 0) started = now;
     else if (patienceMs >= 0 && now - started >= patienceMs) return GAVE_UP;
-    Atomics.wait(w, lock, current, 5);
+    waitForDirectLock(w, lock, current, 5);
   }
 }
 
