@@ -9,6 +9,8 @@ export interface Row {
   unit: string;
   /** 'lower' when smaller is better (times), 'higher' for throughputs. */
   better: 'lower' | 'higher';
+  /** false: the peers are parts of ours (a breakdown), not rivals; no ratios printed. */
+  ratios?: false;
 }
 
 function format(value: number): string {
@@ -22,9 +24,12 @@ export function printTable(rows: Row[]): void {
     const peers = Object.entries(row.peers)
       .map(([name, value]) => `${name} ${format(value)}`)
       .join('; ');
-    const ratios = Object.entries(row.peers)
-      .map(([name, value]) => `${(row.ours / value).toFixed(2)}x ${name}`)
-      .join('; ');
+    const ratios =
+      row.ratios === false
+        ? ''
+        : Object.entries(row.peers)
+            .map(([name, value]) => `${value === 0 ? '-' : `${(row.ours / value).toFixed(2)}x`} ${name}`)
+            .join('; ');
     lines.push(`| ${row.figure} (${row.unit}, ${row.better} is better) | ${format(row.ours)} | ${peers} | ${ratios} |`);
   }
   console.log(lines.join('\n'));
