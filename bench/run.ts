@@ -4,7 +4,7 @@
  * all alike; each is the median over RUNS runs (BENCH_RUNS, default 5), each run's
  * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
- * Figures: pingpong, unix-pingpong, pool-pingpong, bulk, udp, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack.
+ * Figures: pingpong, threaded-pingpong, unix-pingpong, pool-pingpong, bulk, udp, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -16,12 +16,20 @@ import { startPythonPeer } from '../test/helpers/peers.js';
 import { firstCommandMs } from './first-command.js';
 import { oursIdle, rawIdle } from './idle.js';
 import { LOAD_CONNECTIONS, LOAD_REQUESTS, leakRun, loadRun, startLoadServers } from './reliability.js';
-import { floorPingPong, nodeNetPingPong, oursPingPong, pythonPingPong } from './pingpong.js';
-import { oursInChild } from './ours-child.js';
+import {
+  floorPingPongStats,
+  nodeNetPingPong,
+  nodeNetPingPongStats,
+  oursPingPong,
+  oursPingPongStats,
+  pythonPingPong,
+  pythonPingPongStats,
+} from './pingpong.js';
+import { oursInChild, oursStatsInChild } from './ours-child.js';
 import { nodeNetUnixPingPong, oursUnixPingPong, startUnixEchoServer } from './unix-pingpong.js';
 import { keepAlive, serveStart, serveThroughput } from './serve-figures.js';
-import { loadGenerator, startOurProcesses, startOurServer } from './serve-throughput.js';
-import { median, printTable, type Row } from './stats.js';
+import { loadGenerator, startOurProcesses, startOurServer, startPythonThreadingServer } from './serve-throughput.js';
+import { flatten, latencyRows, median, printTable, type Row } from './stats.js';
 import { dgramPingPong, oursFlood, oursUdpPingPong, pythonFlood, pythonUdpPingPong, startUdpEcho } from './udp.js';
 import { ATTACKERS, latencyUnderAttack, OVER_LIMIT, startTlsServers } from './tls-attack.js';
 
@@ -30,6 +38,7 @@ const SERVE_SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 3);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 20_000);
 const IDLE_CONNECTIONS = Number(process.env.BENCH_IDLE ?? 10_000);
 const FLOOD_DATAGRAMS = Number(process.env.BENCH_FLOOD ?? 200_000);
+const THREADED_TRIPS = Number(process.env.BENCH_THREADED_TRIPS ?? 3000);
 
 function progress(text: string): void {
   process.stderr.write(`${text}\n`);
@@ -46,48 +55,70 @@ async function interleaved(name: string, measure: () => Promise<Record<string, n
   return Object.fromEntries(Object.entries(series).map(([key, values]) => [key, median(values)]));
 }
 
-function withFloor(floor: number | undefined): Record<string, number> {
-  return floor === undefined ? {} : { floor };
-}
-
 async function pingPong(): Promise<Row[]> {
   const echo = await startEchoServer();
   try {
     oursPingPong(echo.port, 2000); // warm the engine and the JIT
     await nodeNetPingPong(echo.port, 2000);
     const m = await interleaved('ping-pong', async () => ({
-      ours: oursPingPong(echo.port, ROUND_TRIPS),
-      'node:net': await nodeNetPingPong(echo.port, ROUND_TRIPS),
-      python: await pythonPingPong(echo.port, ROUND_TRIPS),
-      ...withFloor(floorPingPong(echo.port, ROUND_TRIPS)),
-      engine: await oursInChild('pingpong', echo.port, true, ROUND_TRIPS),
+      ...flatten({
+        ours: oursPingPongStats(echo.port, ROUND_TRIPS),
+        net: await nodeNetPingPongStats(echo.port, ROUND_TRIPS),
+        python: await pythonPingPongStats(echo.port, ROUND_TRIPS),
+        floor: floorPingPongStats(echo.port, ROUND_TRIPS),
+        engine: await oursStatsInChild(echo.port, true, ROUND_TRIPS),
+      }),
       // A fresh process per run: its first 100 round trips, on each path.
       first: await oursInChild('first', echo.port, false),
       firstEngine: await oursInChild('first', echo.port, true),
     }));
     return [
-      {
-        figure: '64-byte ping-pong round trip, main thread',
-        ours: m.ours!,
-        peers: {
-          'node:net': m['node:net']!,
-          python: m.python!,
-          'ours, engine path': m.engine!,
-          ...(m.floor === undefined ? {} : { 'C busy-polling (the floor)': m.floor }),
-        },
-        unit: 'us',
-        better: 'lower',
-      },
+      ...latencyRows('64-byte ping-pong round trip, main thread', m, 'ours', {
+        'node:net': 'net',
+        python: 'python',
+        'ours, engine path': 'engine',
+        'C busy-polling (the floor)': 'floor',
+      }),
       {
         figure: 'first 100 round trips of a fresh process (median), against the settled figure',
         ours: m.first!,
-        peers: { 'ours settled': m.ours!, 'ours, engine path, first 100': m.firstEngine!, 'engine path settled': m.engine! },
+        peers: { 'ours settled': m['ours.p50']!, 'ours, engine path, first 100': m.firstEngine!, 'engine path settled': m['engine.p50']! },
         unit: 'us',
         better: 'lower',
       },
     ];
   } finally {
     await echo.stop();
+  }
+}
+
+/**
+ * The ping-pong against a threaded blocking peer (Python's ThreadingTCPServer: a thread
+ * per connection blocked in recv), a fresh connection per run, THREADED_TRIPS after 200 of
+ * warm-up: median, mean and p99 of ours, against the busy-polling C client (the floor),
+ * node:net and Python on the same peer. Issue 27: a legacy script's run time is the mean.
+ */
+async function threadedPingPong(): Promise<Row[]> {
+  const peer = await startPythonThreadingServer();
+  const trips = THREADED_TRIPS;
+  const warmUp = 200;
+  try {
+    oursPingPong(peer.port, 2000); // warm the engine and the JIT
+    const m = await interleaved('threaded-peer ping-pong', async () =>
+      flatten({
+        ours: oursPingPongStats(peer.port, trips, warmUp),
+        floor: floorPingPongStats(peer.port, trips, warmUp),
+        net: await nodeNetPingPongStats(peer.port, trips, warmUp),
+        python: await pythonPingPongStats(peer.port, trips, warmUp),
+      }),
+    );
+    return latencyRows(`64-byte ping-pong against a threaded blocking peer (ThreadingTCPServer), ${trips} trips after ${warmUp}`, m, 'ours', {
+      'C busy-polling (the floor)': 'floor',
+      'node:net': 'net',
+      python: 'python',
+    });
+  } finally {
+    peer.stop();
   }
 }
 
@@ -338,6 +369,7 @@ async function tlsAttack(): Promise<Row[]> {
 
 const figures: Record<string, () => Promise<Row[]>> = {
   pingpong: pingPong,
+  'threaded-pingpong': threadedPingPong,
   'unix-pingpong': unixPingPong,
   'pool-pingpong': poolPingPong,
   bulk,

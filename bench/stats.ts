@@ -1,6 +1,8 @@
 /** Small statistics for the benchmarks: medians and printing a table of ratios. */
 
-export { median } from '../test/helpers/median.js';
+import { median } from '../test/helpers/median.js';
+
+export { median };
 
 export interface Row {
   figure: string;
@@ -33,4 +35,49 @@ export function printTable(rows: Row[]): void {
     lines.push(`| ${row.figure} (${row.unit}, ${row.better} is better) | ${format(row.ours)} | ${peers} | ${ratios} |`);
   }
   console.log(lines.join('\n'));
+}
+
+/** A latency figure's median, mean and 99th percentile (nearest rank), in the samples' unit. */
+export interface Summary {
+  p50: number;
+  mean: number;
+  p99: number;
+}
+
+export function summarize(samples: number[], scale = 1): Summary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mean = sorted.reduce((sum, x) => sum + x, 0) / sorted.length;
+  const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
+  return { p50: median(sorted) / scale, mean: mean / scale, p99: p99 / scale };
+}
+
+/** Flattens summaries for the bench's interleaving runner: `{ 'ours.p50': ..., 'ours.mean': ..., ... }`. */
+export function flatten(summaries: Record<string, Summary | undefined>): Record<string, number> {
+  const values: Record<string, number> = {};
+  for (const [name, s] of Object.entries(summaries)) {
+    if (s === undefined) continue;
+    values[`${name}.p50`] = s.p50;
+    values[`${name}.mean`] = s.mean;
+    values[`${name}.p99`] = s.p99;
+  }
+  return values;
+}
+
+/**
+ * Three rows of one latency figure, median, mean and p99 (each the median over the runs),
+ * from flattened values; `peers` maps a printed name to its key. Peers without values
+ * (the C floor where no compiler is installed) are left out.
+ */
+export function latencyRows(figure: string, m: Record<string, number>, ours: string, peers: Record<string, string>, unit = 'us'): Row[] {
+  return (['p50', 'mean', 'p99'] as const).map((stat) => ({
+    figure: `${figure}: ${stat === 'p50' ? 'median' : stat}`,
+    ours: m[`${ours}.${stat}`]!,
+    peers: Object.fromEntries(
+      Object.entries(peers)
+        .filter(([, key]) => m[`${key}.${stat}`] !== undefined)
+        .map(([name, key]) => [name, m[`${key}.${stat}`]!]),
+    ),
+    unit,
+    better: 'lower' as const,
+  }));
 }
