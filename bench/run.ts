@@ -4,7 +4,7 @@
  * all alike; each is the median over RUNS runs (BENCH_RUNS, default 5), each run's
  * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
- * Figures: pingpong, threaded-pingpong, unix-pingpong, pool-pingpong, bulk, udp, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack.
+ * Figures: pingpong, threaded-pingpong, unix-pingpong, pool-pingpong, threads8, bulk, udp, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -15,6 +15,7 @@ import { startEchoServer } from './echo-server.js';
 import { startPythonPeer } from '../test/helpers/peers.js';
 import { firstCommandMs } from './first-command.js';
 import { oursIdle, rawIdle } from './idle.js';
+import { nodeNetConnections, oursThreads, pythonThreads, THREADS } from './threads8.js';
 import { LOAD_CONNECTIONS, LOAD_REQUESTS, leakRun, loadRun, startLoadServers } from './reliability.js';
 import {
   floorPingPongStats,
@@ -28,7 +29,7 @@ import {
 import { oursInChild, oursStatsInChild } from './ours-child.js';
 import { nodeNetUnixPingPong, oursUnixPingPong, startUnixEchoServer } from './unix-pingpong.js';
 import { keepAlive, serveStart, serveThroughput } from './serve-figures.js';
-import { loadGenerator, startOurProcesses, startOurServer, startPythonThreadingServer } from './serve-throughput.js';
+import { loadGenerator, startOurProcesses, startOurServer, startPythonThreadingServer, startRawServer } from './serve-throughput.js';
 import { flatten, latencyRows, median, printTable, type Row } from './stats.js';
 import { dgramPingPong, oursFlood, oursUdpPingPong, pythonFlood, pythonUdpPingPong, startUdpEcho } from './udp.js';
 import { ATTACKERS, latencyUnderAttack, OVER_LIMIT, startTlsServers } from './tls-attack.js';
@@ -154,6 +155,35 @@ async function poolPingPong(): Promise<Row[]> {
   } finally {
     await pool.close();
     await echo.stop();
+  }
+}
+
+/**
+ * Many threads at once (bench/threads8.ts): 8 pool threads each on a connection of its
+ * own, against 8 Python threads and 8 node:net connections on one loop, one echo server.
+ */
+async function threads8(): Promise<Row[]> {
+  const echo = await startRawServer();
+  const pool = createPool({ threads: THREADS });
+  try {
+    await oursThreads(pool, echo.port, 0.2); // every thread loads the script and warms up
+    const m = await interleaved('threads8', async () => ({
+      ours: await oursThreads(pool, echo.port, SERVE_SECONDS),
+      python: await pythonThreads(echo.port, SERVE_SECONDS),
+      'node:net': await nodeNetConnections(echo.port, SERVE_SECONDS),
+    }));
+    return [
+      {
+        figure: `${THREADS} threads each running a 64-byte ping-pong on its own connection, all together (node:net: ${THREADS} connections on one loop)`,
+        ours: m.ours!,
+        peers: { [`python, ${THREADS} threads`]: m.python!, 'node:net': m['node:net']! },
+        unit: 'round trips/s',
+        better: 'higher',
+      },
+    ];
+  } finally {
+    await pool.close();
+    echo.stop();
   }
 }
 
@@ -372,6 +402,7 @@ const figures: Record<string, () => Promise<Row[]>> = {
   'threaded-pingpong': threadedPingPong,
   'unix-pingpong': unixPingPong,
   'pool-pingpong': poolPingPong,
+  threads8,
   bulk,
   udp,
   serve: () => serveThroughput(interleaved),
