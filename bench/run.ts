@@ -4,7 +4,7 @@
  * all alike; each is the median over RUNS runs (BENCH_RUNS, default 5), each run's
  * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
- * Figures: pingpong, threaded-pingpong, unix-pingpong, pool-pingpong, threads8, bulk, udp, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack.
+ * Figures: pingpong, threaded-pingpong, unix-pingpong, pool-pingpong, threads8, bulk, udp, serve, keepalive, serve-start, processes, cluster, idle, first, load, leak, tlsattack.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -29,7 +29,15 @@ import {
 import { oursInChild, oursStatsInChild } from './ours-child.js';
 import { nodeNetUnixPingPong, oursUnixPingPong, startUnixEchoServer } from './unix-pingpong.js';
 import { keepAlive, serveStart, serveThroughput } from './serve-figures.js';
-import { loadGenerator, startOurProcesses, startOurServer, startPythonThreadingServer, startRawServer } from './serve-throughput.js';
+import {
+  loadGenerator,
+  REQUEST_HANDLER,
+  startClusterServer,
+  startOurProcesses,
+  startOurServer,
+  startPythonThreadingServer,
+  startRawServer,
+} from './serve-throughput.js';
 import { flatten, latencyRows, median, printTable, type Row } from './stats.js';
 import { dgramPingPong, oursFlood, oursUdpPingPong, pythonFlood, pythonUdpPingPong, startUdpEcho } from './udp.js';
 import { ATTACKERS, latencyUnderAttack, OVER_LIMIT, startTlsServers } from './tls-attack.js';
@@ -363,6 +371,39 @@ async function processesThroughput(): Promise<Row[]> {
   }
 }
 
+/**
+ * serve({ processes: 2 }) with the request handler (2 threads in each process) against a
+ * node:cluster server of 2 workers doing the same 64-byte echo work
+ * (servers/cluster-node.mjs), and one raw node:net process beside them: 64 clients x 10
+ * requests from the load generator.
+ */
+async function clusterThroughput(): Promise<Row[]> {
+  const ours = await startOurProcesses(2, 2, REQUEST_HANDLER);
+  const cluster = await startClusterServer(2);
+  const raw = await startRawServer();
+  try {
+    for (const server of [ours, cluster, raw]) await loadGenerator(server.port, 10, 1); // warm up every process
+    const m = await interleaved('cluster', async () => ({
+      ours: await loadGenerator(ours.port, 10, SERVE_SECONDS),
+      cluster: await loadGenerator(cluster.port, 10, SERVE_SECONDS),
+      raw: await loadGenerator(raw.port, 10, SERVE_SECONDS),
+    }));
+    return [
+      {
+        figure: 'serve({ processes: 2 }) request handler, 2 threads each, 64 clients, 10 requests per connection',
+        ours: m.ours!,
+        peers: { 'node:cluster, 2 workers': m.cluster!, 'node:net, one process': m.raw! },
+        unit: 'requests/s',
+        better: 'higher',
+      },
+    ];
+  } finally {
+    ours.stop();
+    cluster.stop();
+    raw.stop();
+  }
+}
+
 /** Good TLS clients' connect-to-first-byte under attack (tls-attack.ts): p50 and p99 over BENCH_TLS_VISITS visits. */
 async function tlsAttack(): Promise<Row[]> {
   const visits = Number(process.env.BENCH_TLS_VISITS ?? 200);
@@ -409,6 +450,7 @@ const figures: Record<string, () => Promise<Row[]>> = {
   keepalive: () => keepAlive(interleaved),
   'serve-start': () => serveStart(interleaved),
   processes: processesThroughput,
+  cluster: clusterThroughput,
   idle,
   first: firstCommand,
   load,

@@ -20,8 +20,8 @@ export interface ServerProcess {
   /**
    * The server's own getrusage(RUSAGE_SELF) context switches so far (every thread, ended
    * ones too), asked with a line `rusage` on its stdin; servers that do not answer it
-   * (the TLS and length-echo ones) leave the promise pending: ask only ours.mjs,
-   * raw-node.mjs, cluster-node.mjs and threading_echo_server.py.
+   * (the TLS, length-echo and cluster ones) leave the promise pending: ask only ours.mjs
+   * (processes: 1), raw-node.mjs and threading_echo_server.py.
    */
   rusage(): Promise<Switches>;
 }
@@ -63,9 +63,14 @@ export function startPythonThreadingServer(): Promise<ServerProcess> {
   return serverProcess(spawn('python3', [new URL('./peers/threading_echo_server.py', import.meta.url).pathname]));
 }
 
-/** serve({ processes }) with `threads` in each process. */
-export function startOurProcesses(processes: number, threads = 2): Promise<ServerProcess> {
-  return startServerProcess([new URL('./servers/ours.mjs', import.meta.url).pathname, String(threads), '', '', '', String(processes)]);
+/** serve({ processes }) with `threads` in each process (a connection handler unless `handler` is given). */
+export function startOurProcesses(processes: number, threads = 2, handler = ''): Promise<ServerProcess> {
+  return startServerProcess([new URL('./servers/ours.mjs', import.meta.url).pathname, String(threads), handler, '', '', String(processes)]);
+}
+
+/** A node:cluster server of `workers` processes doing the raw node:net server's work. */
+export function startClusterServer(workers = 2): Promise<ServerProcess> {
+  return startServerProcess([new URL('./servers/cluster-node.mjs', import.meta.url).pathname, String(workers)]);
 }
 
 export function startRawServer(): Promise<ServerProcess> {
