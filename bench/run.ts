@@ -23,11 +23,16 @@ import {
   nodeNetPingPongStats,
   oursPingPong,
   oursPingPongStats,
-  pythonPingPong,
   pythonPingPongStats,
 } from './pingpong.js';
 import { oursInChild, oursStatsInChild } from './ours-child.js';
-import { nodeNetUnixPingPong, oursUnixPingPong, startUnixEchoServer } from './unix-pingpong.js';
+import {
+  nodeNetUnixPingPong,
+  nodeNetUnixPingPongStats,
+  oursUnixPingPong,
+  oursUnixPingPongStats,
+  startUnixEchoServer,
+} from './unix-pingpong.js';
 import { keepAlive, serveStart, serveThroughput } from './serve-figures.js';
 import {
   loadGenerator,
@@ -38,7 +43,7 @@ import {
   startPythonThreadingServer,
   startRawServer,
 } from './serve-throughput.js';
-import { flatten, latencyRows, median, printTable, type Row } from './stats.js';
+import { flatten, latencyRows, median, printTable, type Row, type Summary } from './stats.js';
 import { dgramPingPong, oursFlood, oursUdpPingPong, pythonFlood, pythonUdpPingPong, startUdpEcho } from './udp.js';
 import { ATTACKERS, latencyUnderAttack, OVER_LIMIT, startTlsServers } from './tls-attack.js';
 
@@ -137,11 +142,13 @@ async function unixPingPong(): Promise<Row[]> {
   try {
     oursUnixPingPong(echo.path, 2000); // warm the engine and the JIT
     await nodeNetUnixPingPong(echo.path, 2000);
-    const m = await interleaved('unix ping-pong', async () => ({
-      ours: oursUnixPingPong(echo.path, ROUND_TRIPS),
-      'node:net': await nodeNetUnixPingPong(echo.path, ROUND_TRIPS),
-    }));
-    return [{ figure: '64-byte ping-pong round trip over a Unix-domain socket, main thread', ours: m.ours!, peers: { 'node:net': m['node:net']! }, unit: 'us', better: 'lower' }];
+    const m = await interleaved('unix ping-pong', async () =>
+      flatten({
+        ours: oursUnixPingPongStats(echo.path, ROUND_TRIPS),
+        net: await nodeNetUnixPingPongStats(echo.path, ROUND_TRIPS),
+      }),
+    );
+    return latencyRows('64-byte ping-pong round trip over a Unix-domain socket, main thread', m, 'ours', { 'node:net': 'net' });
   } finally {
     await echo.stop();
   }
@@ -154,12 +161,14 @@ async function poolPingPong(): Promise<Row[]> {
   try {
     await pool.run(script, echo.port, 2000);
     await nodeNetPingPong(echo.port, 2000);
-    const m = await interleaved('pool ping-pong', async () => ({
-      ours: await pool.run<number>(script, echo.port, ROUND_TRIPS),
-      'node:net': await nodeNetPingPong(echo.port, ROUND_TRIPS),
-      python: await pythonPingPong(echo.port, ROUND_TRIPS),
-    }));
-    return [{ figure: '64-byte ping-pong round trip, pool thread', ours: m.ours!, peers: { 'node:net': m['node:net']!, python: m.python! }, unit: 'us', better: 'lower' }];
+    const m = await interleaved('pool ping-pong', async () =>
+      flatten({
+        ours: await pool.run<Summary>(script, echo.port, ROUND_TRIPS),
+        net: await nodeNetPingPongStats(echo.port, ROUND_TRIPS),
+        python: await pythonPingPongStats(echo.port, ROUND_TRIPS),
+      }),
+    );
+    return latencyRows('64-byte ping-pong round trip, pool thread', m, 'ours', { 'node:net': 'net', python: 'python' });
   } finally {
     await pool.close();
     await echo.stop();
