@@ -1,27 +1,32 @@
 /**
  * Where our server's context switches come from (issue 27): runs the serve() request
- * handler (bench/servers/ours.mjs, 2 threads) under a 64-client load of PER_CONNECTION
+ * handler (bench/servers/ours.mjs, 2 threads; or the connection handler) under a 64-client load of PER_CONNECTION
  * requests per connection, records every sched_switch of the server process with its
  * stack (`perf record -e sched:sched_switch -g`; V8 writes /tmp/perf-PID.map for its
  * JIT frames), and prints the switches per request by thread and by the first JavaScript
  * or library frame under the blocking call. Needs perf and the sched tracepoints (root).
  *
- *   npx tsx bench/switch-stacks.ts [PER_CONNECTION=10] [SECONDS=2]
+ *   npx tsx bench/switch-stacks.ts [PER_CONNECTION=10] [SECONDS=2] [request|connection]
+ *
+ * `connection`: the connection handler (bench/handlers/reqres.mjs) instead. SWITCH_CALL_GRAPH
+ * sets perf's --call-graph (default dwarf,32768: frame pointers lose the stack in libc's
+ * futex wait; DWARF stops at the first JIT frame, so one JavaScript frame is all it shows).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadGenerator, loadRun, REQUEST_HANDLER, startServerProcess } from './serve-throughput.js';
-import { roles, switchesBetween, threadSwitches } from './switches.js';
+import { roles, switchesBetween, threadRoles, threadSwitches } from './switches.js';
 
 const perConnection = Number(process.argv[2] ?? 10);
 const seconds = Number(process.argv[3] ?? 2);
+const handler = process.argv[4] === 'connection' ? '' : REQUEST_HANDLER;
 const data = join(tmpdir(), `tcp-commands-switches-${process.pid}.data`);
 
 // V8's flags through NODE_OPTIONS: a worker refuses them in its process's execArgv.
 process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --perf-basic-prof --interpreted-frames-native-stack`;
-const server = await startServerProcess([new URL('./servers/ours.mjs', import.meta.url).pathname, '2', REQUEST_HANDLER]);
+const server = await startServerProcess([new URL('./servers/ours.mjs', import.meta.url).pathname, '2', handler]);
 delete process.env.NODE_OPTIONS;
 try {
   await loadGenerator(server.port, perConnection, 1); // warm up
@@ -33,10 +38,7 @@ try {
   await new Promise((resolve) => perf.once('exit', resolve));
   const delta = switchesBetween(before, threadSwitches(server.pid));
   const byRole = roles(server.pid, delta, true);
-  const tidRole = new Map<number, string>();
-  for (const t of delta) tidRole.set(t.tid, t.tid === server.pid ? 'main' : t.name === 'pool' ? 'pool' : 'node');
-  const engineTid = delta.find((t) => t.name === 'node' && t.tid !== server.pid && byRole.engine && t.voluntary + t.forced === byRole.engine.voluntary + byRole.engine.forced)?.tid;
-  if (engineTid !== undefined) tidRole.set(engineTid, 'engine');
+  const tidRole = new Map([...threadRoles(server.pid, delta, true)].map(([t, role]) => [t.tid, role]));
   console.log(`${run.completed} requests (${perConnection} per connection), ${run.perSecond.toFixed(0)}/s; /proc switches per request by role:`);
   for (const [role, r] of Object.entries(byRole)) {
     console.log(`  ${role}${r.threads > 1 ? ` x${r.threads}` : ''}: ${(r.voluntary / run.completed).toFixed(2)} voluntary, ${(r.forced / run.completed).toFixed(2)} forced`);
@@ -60,17 +62,12 @@ try {
       .slice(0, 4)
       .map((f) => f.replace(/^JS:[*^~+]?/, '').split(' ')[0])
       .join(' < ');
-    const key = `${tidRole.get(tid) ?? 'other'} ${kind} | ${user[0] ?? ''} | ${native} | ${js}`;
+    const key = `${tidRole.get(tid) ?? 'ended'} ${kind} | ${user[0] ?? ''} | ${native} | ${js}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   console.log('perf sched_switch events per request, by thread, kind | innermost frame | first native frame | JavaScript frames, innermost first:');
   for (const [key, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${(n / run.completed).toFixed(3)}  ${key}`);
 } finally {
   server.stop();
-  try {
-    readFileSync(data);
-    spawnSync('rm', ['-f', data]);
-  } catch {
-    // no perf data
-  }
+  rmSync(data, { force: true });
 }

@@ -67,6 +67,17 @@ export function total(threads: Switches[]): Switches {
  */
 export function roles(pid: number, delta: ThreadSwitches[], findEngine: boolean): Record<string, Switches & { threads: number }> {
   const byRole: Record<string, Switches & { threads: number }> = {};
+  for (const [t, role] of threadRoles(pid, delta, findEngine)) {
+    const r = (byRole[role] ??= { voluntary: 0, forced: 0, threads: 0 });
+    r.voluntary += t.voluntary;
+    r.forced += t.forced;
+    r.threads++;
+  }
+  return byRole;
+}
+
+/** Each thread of a delta with its role (see roles()). */
+export function threadRoles(pid: number, delta: ThreadSwitches[], findEngine: boolean): Map<ThreadSwitches, string> {
   let engine: ThreadSwitches | undefined;
   if (findEngine) {
     for (const t of delta) {
@@ -80,14 +91,7 @@ export function roles(pid: number, delta: ThreadSwitches[], findEngine: boolean)
       if (wchan.includes('epoll') && (engine === undefined || t.voluntary + t.forced > engine.voluntary + engine.forced)) engine = t;
     }
   }
-  for (const t of delta) {
-    const role = t.tid === pid ? 'main' : t === engine ? 'engine' : t.name === 'node' || t.name === 'python3' ? 'other' : t.name;
-    const r = (byRole[role] ??= { voluntary: 0, forced: 0, threads: 0 });
-    r.voluntary += t.voluntary;
-    r.forced += t.forced;
-    r.threads++;
-  }
-  return byRole;
+  return new Map(delta.map((t) => [t, t.tid === pid ? 'main' : t === engine ? 'engine' : t.name === 'node' || t.name === 'python3' ? 'other' : t.name]));
 }
 
 /** What a server process switched while `load` ran: /proc's live threads, per role, and its own getrusage total. */
