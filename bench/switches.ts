@@ -61,9 +61,10 @@ export function total(threads: Switches[]): Switches {
  * Which thread is which, for a delta of one of the bench's server processes: `main` (the
  * thread the process started with), threads that named themselves (the bench's handlers
  * name their pool threads `pool`), and in our server the `engine`: the busiest other
- * thread that waits in epoll (a worker with an event loop of its own; the pool threads
- * wait in futexes, Atomics.wait). The rest is `other` (V8's and libuv's helper threads,
- * Python's per-connection threads).
+ * thread called `node` (the rest, V8's and libuv's helper threads, switch a few times a
+ * second while the engine switches once or more per request; sampling where a thread
+ * waits did not do: a spinning engine is not in epoll_wait). The rest is `other`
+ * (Python's per-connection threads too).
  */
 export function roles(pid: number, delta: ThreadSwitches[], findEngine: boolean): Record<string, Switches & { threads: number }> {
   const byRole: Record<string, Switches & { threads: number }> = {};
@@ -82,13 +83,7 @@ export function threadRoles(pid: number, delta: ThreadSwitches[], findEngine: bo
   if (findEngine) {
     for (const t of delta) {
       if (t.tid === pid || t.name !== 'node') continue;
-      let wchan = '';
-      try {
-        wchan = readFileSync(`/proc/${pid}/task/${t.tid}/wchan`, 'utf8');
-      } catch {
-        continue;
-      }
-      if (wchan.includes('epoll') && (engine === undefined || t.voluntary + t.forced > engine.voluntary + engine.forced)) engine = t;
+      if (engine === undefined || t.voluntary + t.forced > engine.voluntary + engine.forced) engine = t;
     }
   }
   return new Map(delta.map((t) => [t, t.tid === pid ? 'main' : t === engine ? 'engine' : t.name === 'node' || t.name === 'python3' ? 'other' : t.name]));

@@ -1,11 +1,17 @@
 // The 8-thread figure's task on a pool thread (bench/threads8.ts): connects, warms up,
 // waits for the shared start time, then runs 64-byte round trips with our blocking
 // commands until the window ends. Returns how many it made.
+import { writeFileSync } from 'node:fs';
 import { TCPClose, TCPConnect, TCPReceive, TCPSend } from '../../src/index.js';
 
 const SIZE = 64;
 
 export default function pingPongWindow(port: number, startAt: number, seconds: number, warmUp: number): number {
+  try {
+    writeFileSync('/proc/thread-self/comm', 'pool'); // for per-thread switch counts (bench/switches.ts)
+  } catch {
+    // not Linux
+  }
   const s = TCPConnect('127.0.0.1', port);
   if (s < 0) throw new Error(`TCPConnect gave ${s}`);
   const out = new Uint8Array(SIZE);
