@@ -9,7 +9,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TCPClose, TCPConnect, TCPReceive, TCPSend } from '../src/index.js';
-import { median } from './stats.js';
+import { median, summarize, type Summary } from './stats.js';
 
 export const SIZE = 64;
 
@@ -18,18 +18,23 @@ export function oursPingPong(port: number, roundTrips: number): number {
   return oursRoundTrips(TCPConnect('127.0.0.1', port), roundTrips);
 }
 
+/** Median, mean and p99 round trip of our blocking commands, in microseconds, after `warmUp` trips not counted. */
+export function oursPingPongStats(port: number, roundTrips: number, warmUp = 0): Summary {
+  return summarize(oursRoundTripSamples(TCPConnect('127.0.0.1', port), roundTrips, warmUp), 1000);
+}
+
 /** Median round trip of our blocking commands on a connected socket (closed after), in microseconds. */
 export function oursRoundTrips(s: number, roundTrips: number): number {
   return median(oursRoundTripSamples(s, roundTrips)) / 1000;
 }
 
-/** Each round trip of our blocking commands on a connected socket (closed after), in nanoseconds. */
-export function oursRoundTripSamples(s: number, roundTrips: number): number[] {
+/** Each round trip of our blocking commands on a connected socket (closed after), in nanoseconds, after `warmUp` not kept. */
+export function oursRoundTripSamples(s: number, roundTrips: number, warmUp = 0): number[] {
   if (s < 0) throw new Error(`TCPConnect gave ${s}`);
   const out = new Uint8Array(SIZE);
   const back = new Uint8Array(SIZE);
   const samples = new Array<number>(roundTrips);
-  for (let i = 0; i < roundTrips; i++) {
+  for (let i = -warmUp; i < roundTrips; i++) {
     const start = process.hrtime.bigint();
     TCPSend(s, out);
     let got = 0;
@@ -38,7 +43,7 @@ export function oursRoundTripSamples(s: number, roundTrips: number): number[] {
       if (n <= 0) throw new Error(`TCPReceive gave ${n}`);
       got += n;
     }
-    samples[i] = Number(process.hrtime.bigint() - start);
+    if (i >= 0) samples[i] = Number(process.hrtime.bigint() - start);
   }
   TCPClose(s);
   return samples;
@@ -47,6 +52,12 @@ export function oursRoundTripSamples(s: number, roundTrips: number): number[] {
 /** Median round trip of a raw async node:net client, in microseconds. */
 export function nodeNetPingPong(port: number, roundTrips: number): Promise<number> {
   return nodeNetRoundTrips(net.connect({ port, host: '127.0.0.1', noDelay: true }), roundTrips);
+}
+
+/** Median, mean and p99 round trip of a raw async node:net client, in microseconds, after `warmUp` trips not counted. */
+export async function nodeNetPingPongStats(port: number, roundTrips: number, warmUp = 0): Promise<Summary> {
+  const samples = await nodeNetRoundTripSamples(net.connect({ port, host: '127.0.0.1', noDelay: true }), roundTrips + warmUp);
+  return summarize(samples.slice(warmUp), 1000);
 }
 
 /** Median round trip of a raw async node:net client on a socket being connected (destroyed after), in microseconds. */
@@ -87,29 +98,42 @@ export function nodeNetRoundTripSamples(socket: net.Socket, roundTrips: number, 
 }
 
 /** Median round trip of a Python blocking-socket client process, in microseconds. */
-export function pythonPingPong(port: number, roundTrips: number): Promise<number> {
+export async function pythonPingPong(port: number, roundTrips: number): Promise<number> {
+  return (await pythonPingPongStats(port, roundTrips)).p50;
+}
+
+/** Median, mean and p99 round trip of a Python blocking-socket client process, in microseconds, after `warmUp` not counted. */
+export function pythonPingPongStats(port: number, roundTrips: number, warmUp = 0): Promise<Summary> {
   const script = new URL('./peers/pingpong_client.py', import.meta.url).pathname;
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', [script, String(port), String(roundTrips), String(SIZE)]);
+    const child = spawn('python3', [script, String(port), String(roundTrips), String(SIZE), String(warmUp)]);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(Number(out) / 1000) : reject(new Error(`python exited ${code}`))));
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`python exited ${code}`));
+      const [p50, mean, p99] = out.trim().split(/\s+/).map((ns) => Number(ns) / 1000);
+      resolve({ p50: p50!, mean: mean!, p99: p99! });
+    });
   });
 }
 
 /**
  * The ping-pong floor (peers/pingpong-floor.c: a busy-polling C client), or undefined
- * where no C compiler is installed. Compiled once per bench run into the temp folder.
+ * where no C compiler is installed: its median, mean and p99 round trip in microseconds,
+ * after `warmUp` trips not counted (default: as many as it measures). Compiled once per
+ * bench run into the temp folder.
  */
 let floorBinary: string | undefined | null = null;
-export function floorPingPong(port: number, roundTrips: number): number | undefined {
+export function floorPingPongStats(port: number, roundTrips: number, warmUp = roundTrips): Summary | undefined {
   if (floorBinary === null) {
     const out = join(tmpdir(), `tcp-commands-pingpong-floor-${process.pid}`);
     const source = new URL('./peers/pingpong-floor.c', import.meta.url).pathname;
     floorBinary = spawnSync('cc', ['-O2', '-o', out, source]).status === 0 ? out : undefined;
   }
   if (floorBinary === undefined) return undefined;
-  const run = spawnSync(floorBinary, [String(port), String(roundTrips)], { encoding: 'utf8' });
-  return run.status === 0 ? Number(run.stdout) : undefined;
+  const run = spawnSync(floorBinary, [String(port), String(roundTrips), String(warmUp)], { encoding: 'utf8' });
+  if (run.status !== 0) return undefined;
+  const [mean, p50, p99] = run.stdout.trim().split(/\s+/).map(Number);
+  return { p50: p50!, mean: mean!, p99: p99! };
 }

@@ -4,7 +4,7 @@
  * all alike; each is the median over RUNS runs (BENCH_RUNS, default 5), each run's
  * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
- * Figures: pingpong, unix-pingpong, pool-pingpong, bulk, udp, serve, keepalive, serve-start, processes, idle, first, load, leak, tlsattack,
+ * Figures: pingpong, threaded-pingpong, unix-pingpong, pool-pingpong, threads8, bulk, udp, serve, keepalive, serve-start, processes, cluster, idle, first, load, leak, tlsattack,
  * tlspingpong, tlsbulk, text, lines.
  */
 import { spawn } from 'node:child_process';
@@ -16,13 +16,35 @@ import { startEchoServer } from './echo-server.js';
 import { startPythonPeer } from '../test/helpers/peers.js';
 import { firstCommandMs } from './first-command.js';
 import { oursIdle, rawIdle } from './idle.js';
+import { nodeNetConnections, oursThreads, pythonThreads, THREADS } from './threads8.js';
 import { LOAD_CONNECTIONS, LOAD_REQUESTS, leakRun, loadRun, startLoadServers } from './reliability.js';
-import { floorPingPong, nodeNetPingPong, oursPingPong, pythonPingPong } from './pingpong.js';
-import { oursInChild } from './ours-child.js';
-import { nodeNetUnixPingPong, oursUnixPingPong, startUnixEchoServer } from './unix-pingpong.js';
+import {
+  floorPingPongStats,
+  nodeNetPingPong,
+  nodeNetPingPongStats,
+  oursPingPong,
+  oursPingPongStats,
+  pythonPingPongStats,
+} from './pingpong.js';
+import { oursInChild, oursStatsInChild } from './ours-child.js';
+import {
+  nodeNetUnixPingPong,
+  nodeNetUnixPingPongStats,
+  oursUnixPingPong,
+  oursUnixPingPongStats,
+  startUnixEchoServer,
+} from './unix-pingpong.js';
 import { keepAlive, serveStart, serveThroughput } from './serve-figures.js';
-import { loadGenerator, startOurProcesses, startOurServer } from './serve-throughput.js';
-import { median, printTable, type Row } from './stats.js';
+import {
+  loadGenerator,
+  REQUEST_HANDLER,
+  startClusterServer,
+  startOurProcesses,
+  startOurServer,
+  startPythonThreadingServer,
+  startRawServer,
+} from './serve-throughput.js';
+import { flatten, latencyRows, median, printTable, type Row, type Summary } from './stats.js';
 import { dgramPingPong, oursFlood, oursUdpPingPong, pythonFlood, pythonUdpPingPong, startUdpEcho } from './udp.js';
 import { ATTACKERS, latencyUnderAttack, OVER_LIMIT, startTlsServers } from './tls-attack.js';
 import { linesFigure, textFigure } from './text-lines.js';
@@ -34,6 +56,7 @@ const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 20_000);
 const IDLE_CONNECTIONS = Number(process.env.BENCH_IDLE ?? 10_000);
 const FLOOD_DATAGRAMS = Number(process.env.BENCH_FLOOD ?? 200_000);
 const TLS_BULK_BYTES = Number(process.env.BENCH_TLS_BYTES ?? 64 * 1024 * 1024);
+const THREADED_TRIPS = Number(process.env.BENCH_THREADED_TRIPS ?? 3000);
 
 function progress(text: string): void {
   process.stderr.write(`${text}\n`);
@@ -50,42 +73,34 @@ async function interleaved(name: string, measure: () => Promise<Record<string, n
   return Object.fromEntries(Object.entries(series).map(([key, values]) => [key, median(values)]));
 }
 
-function withFloor(floor: number | undefined): Record<string, number> {
-  return floor === undefined ? {} : { floor };
-}
-
 async function pingPong(): Promise<Row[]> {
   const echo = await startEchoServer();
   try {
     oursPingPong(echo.port, 2000); // warm the engine and the JIT
     await nodeNetPingPong(echo.port, 2000);
     const m = await interleaved('ping-pong', async () => ({
-      ours: oursPingPong(echo.port, ROUND_TRIPS),
-      'node:net': await nodeNetPingPong(echo.port, ROUND_TRIPS),
-      python: await pythonPingPong(echo.port, ROUND_TRIPS),
-      ...withFloor(floorPingPong(echo.port, ROUND_TRIPS)),
-      engine: await oursInChild('pingpong', echo.port, true, ROUND_TRIPS),
+      ...flatten({
+        ours: oursPingPongStats(echo.port, ROUND_TRIPS),
+        net: await nodeNetPingPongStats(echo.port, ROUND_TRIPS),
+        python: await pythonPingPongStats(echo.port, ROUND_TRIPS),
+        floor: floorPingPongStats(echo.port, ROUND_TRIPS),
+        engine: await oursStatsInChild(echo.port, true, ROUND_TRIPS),
+      }),
       // A fresh process per run: its first 100 round trips, on each path.
       first: await oursInChild('first', echo.port, false),
       firstEngine: await oursInChild('first', echo.port, true),
     }));
     return [
-      {
-        figure: '64-byte ping-pong round trip, main thread',
-        ours: m.ours!,
-        peers: {
-          'node:net': m['node:net']!,
-          python: m.python!,
-          'ours, engine path': m.engine!,
-          ...(m.floor === undefined ? {} : { 'C busy-polling (the floor)': m.floor }),
-        },
-        unit: 'us',
-        better: 'lower',
-      },
+      ...latencyRows('64-byte ping-pong round trip, main thread', m, 'ours', {
+        'node:net': 'net',
+        python: 'python',
+        'ours, engine path': 'engine',
+        'C busy-polling (the floor)': 'floor',
+      }),
       {
         figure: 'first 100 round trips of a fresh process (median), against the settled figure',
         ours: m.first!,
-        peers: { 'ours settled': m.ours!, 'ours, engine path, first 100': m.firstEngine!, 'engine path settled': m.engine! },
+        peers: { 'ours settled': m['ours.p50']!, 'ours, engine path, first 100': m.firstEngine!, 'engine path settled': m['engine.p50']! },
         unit: 'us',
         better: 'lower',
       },
@@ -95,17 +110,49 @@ async function pingPong(): Promise<Row[]> {
   }
 }
 
+/**
+ * The ping-pong against a threaded blocking peer (Python's ThreadingTCPServer: a thread
+ * per connection blocked in recv), a fresh connection per run, THREADED_TRIPS after 200 of
+ * warm-up: median, mean and p99 of ours, against the busy-polling C client (the floor),
+ * node:net and Python on the same peer. Issue 27: a legacy script's run time is the mean.
+ */
+async function threadedPingPong(): Promise<Row[]> {
+  const peer = await startPythonThreadingServer();
+  const trips = THREADED_TRIPS;
+  const warmUp = 200;
+  try {
+    oursPingPong(peer.port, 2000); // warm the engine and the JIT
+    const m = await interleaved('threaded-peer ping-pong', async () =>
+      flatten({
+        ours: oursPingPongStats(peer.port, trips, warmUp),
+        floor: floorPingPongStats(peer.port, trips, warmUp),
+        net: await nodeNetPingPongStats(peer.port, trips, warmUp),
+        python: await pythonPingPongStats(peer.port, trips, warmUp),
+      }),
+    );
+    return latencyRows(`64-byte ping-pong against a threaded blocking peer (ThreadingTCPServer), ${trips} trips after ${warmUp}`, m, 'ours', {
+      'C busy-polling (the floor)': 'floor',
+      'node:net': 'net',
+      python: 'python',
+    });
+  } finally {
+    peer.stop();
+  }
+}
+
 /** The ping-pong over a Unix-domain socket path: ours and node:net on the same path. */
 async function unixPingPong(): Promise<Row[]> {
   const echo = await startUnixEchoServer();
   try {
     oursUnixPingPong(echo.path, 2000); // warm the engine and the JIT
     await nodeNetUnixPingPong(echo.path, 2000);
-    const m = await interleaved('unix ping-pong', async () => ({
-      ours: oursUnixPingPong(echo.path, ROUND_TRIPS),
-      'node:net': await nodeNetUnixPingPong(echo.path, ROUND_TRIPS),
-    }));
-    return [{ figure: '64-byte ping-pong round trip over a Unix-domain socket, main thread', ours: m.ours!, peers: { 'node:net': m['node:net']! }, unit: 'us', better: 'lower' }];
+    const m = await interleaved('unix ping-pong', async () =>
+      flatten({
+        ours: oursUnixPingPongStats(echo.path, ROUND_TRIPS),
+        net: await nodeNetUnixPingPongStats(echo.path, ROUND_TRIPS),
+      }),
+    );
+    return latencyRows('64-byte ping-pong round trip over a Unix-domain socket, main thread', m, 'ours', { 'node:net': 'net' });
   } finally {
     await echo.stop();
   }
@@ -118,15 +165,46 @@ async function poolPingPong(): Promise<Row[]> {
   try {
     await pool.run(script, echo.port, 2000);
     await nodeNetPingPong(echo.port, 2000);
-    const m = await interleaved('pool ping-pong', async () => ({
-      ours: await pool.run<number>(script, echo.port, ROUND_TRIPS),
-      'node:net': await nodeNetPingPong(echo.port, ROUND_TRIPS),
-      python: await pythonPingPong(echo.port, ROUND_TRIPS),
-    }));
-    return [{ figure: '64-byte ping-pong round trip, pool thread', ours: m.ours!, peers: { 'node:net': m['node:net']!, python: m.python! }, unit: 'us', better: 'lower' }];
+    const m = await interleaved('pool ping-pong', async () =>
+      flatten({
+        ours: await pool.run<Summary>(script, echo.port, ROUND_TRIPS),
+        net: await nodeNetPingPongStats(echo.port, ROUND_TRIPS),
+        python: await pythonPingPongStats(echo.port, ROUND_TRIPS),
+      }),
+    );
+    return latencyRows('64-byte ping-pong round trip, pool thread', m, 'ours', { 'node:net': 'net', python: 'python' });
   } finally {
     await pool.close();
     await echo.stop();
+  }
+}
+
+/**
+ * Many threads at once (bench/threads8.ts): 8 pool threads each on a connection of its
+ * own, against 8 Python threads and 8 node:net connections on one loop, one echo server.
+ */
+async function threads8(): Promise<Row[]> {
+  const echo = await startRawServer();
+  const pool = createPool({ threads: THREADS });
+  try {
+    await oursThreads(pool, echo.port, 0.2); // every thread loads the script and warms up
+    const m = await interleaved('threads8', async () => ({
+      ours: await oursThreads(pool, echo.port, SERVE_SECONDS),
+      python: await pythonThreads(echo.port, SERVE_SECONDS),
+      'node:net': await nodeNetConnections(echo.port, SERVE_SECONDS),
+    }));
+    return [
+      {
+        figure: `${THREADS} threads each running a 64-byte ping-pong on its own connection, all together (node:net: ${THREADS} connections on one loop)`,
+        ours: m.ours!,
+        peers: { [`python, ${THREADS} threads`]: m.python!, 'node:net': m['node:net']! },
+        unit: 'round trips/s',
+        better: 'higher',
+      },
+    ];
+  } finally {
+    await pool.close();
+    echo.stop();
   }
 }
 
@@ -306,6 +384,39 @@ async function processesThroughput(): Promise<Row[]> {
   }
 }
 
+/**
+ * serve({ processes: 2 }) with the request handler (2 threads in each process) against a
+ * node:cluster server of 2 workers doing the same 64-byte echo work
+ * (servers/cluster-node.mjs), and one raw node:net process beside them: 64 clients x 10
+ * requests from the load generator.
+ */
+async function clusterThroughput(): Promise<Row[]> {
+  const ours = await startOurProcesses(2, 2, REQUEST_HANDLER);
+  const cluster = await startClusterServer(2);
+  const raw = await startRawServer();
+  try {
+    for (const server of [ours, cluster, raw]) await loadGenerator(server.port, 10, 1); // warm up every process
+    const m = await interleaved('cluster', async () => ({
+      ours: await loadGenerator(ours.port, 10, SERVE_SECONDS),
+      cluster: await loadGenerator(cluster.port, 10, SERVE_SECONDS),
+      raw: await loadGenerator(raw.port, 10, SERVE_SECONDS),
+    }));
+    return [
+      {
+        figure: 'serve({ processes: 2 }) request handler, 2 threads each, 64 clients, 10 requests per connection',
+        ours: m.ours!,
+        peers: { 'node:cluster, 2 workers': m.cluster!, 'node:net, one process': m.raw! },
+        unit: 'requests/s',
+        better: 'higher',
+      },
+    ];
+  } finally {
+    ours.stop();
+    cluster.stop();
+    raw.stop();
+  }
+}
+
 /** Good TLS clients' connect-to-first-byte under attack (tls-attack.ts): p50 and p99 over BENCH_TLS_VISITS visits. */
 async function tlsAttack(): Promise<Row[]> {
   const visits = Number(process.env.BENCH_TLS_VISITS ?? 200);
@@ -395,14 +506,17 @@ async function tlsBulk(): Promise<Row[]> {
 
 const figures: Record<string, () => Promise<Row[]>> = {
   pingpong: pingPong,
+  'threaded-pingpong': threadedPingPong,
   'unix-pingpong': unixPingPong,
   'pool-pingpong': poolPingPong,
+  threads8,
   bulk,
   udp,
   serve: () => serveThroughput(interleaved),
   keepalive: () => keepAlive(interleaved),
   'serve-start': () => serveStart(interleaved),
   processes: processesThroughput,
+  cluster: clusterThroughput,
   idle,
   first: firstCommand,
   load,

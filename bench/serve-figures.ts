@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import {
   loadGenerator,
+  loadRun,
   REQUEST_HANDLER,
   type ServerProcess,
   startOurServer,
@@ -15,37 +16,93 @@ import {
   startRawServer,
 } from './serve-throughput.js';
 import type { Row } from './stats.js';
+import { measureSwitches } from './switches.js';
 
 export type Interleaved = (name: string, measure: () => Promise<Record<string, number>>) => Promise<Record<string, number>>;
 
 const SERVE_SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 3);
 
+/** Our two forms, Python's ThreadingTCPServer and node:net, under one load each: requests per second and context switches per request. */
 export async function serveThroughput(interleaved: Interleaved): Promise<Row[]> {
   const requests = await startOurServer(2, REQUEST_HANDLER);
   const connections = await startOurServer(2);
   const raw = await startRawServer();
   const python = await startPythonThreadingServer();
   const all = [requests, connections, raw, python];
+  /**
+   * One load against `server`, keyed `key`: its requests per second, and its context
+   * switches per request (voluntary `.v` and forced `.f`, from /proc's live threads, and
+   * `.ru` from the server's own getrusage; per thread role `.role.ROLE` for ours).
+   */
+  const measured = async (key: string, server: ServerProcess, perConnection: number, ours: boolean): Promise<Record<string, number>> => {
+    const { result, switches } = await measureSwitches(server, ours, () => loadRun(server.port, perConnection, SERVE_SECONDS));
+    const per = (n: number): number => n / Math.max(1, result.completed);
+    const values: Record<string, number> = {
+      [key]: result.perSecond,
+      [`${key}.v`]: per(switches.proc.voluntary),
+      [`${key}.f`]: per(switches.proc.forced),
+      [`${key}.sw`]: per(switches.proc.voluntary + switches.proc.forced),
+      [`${key}.ru`]: per(switches.rusage.voluntary + switches.rusage.forced),
+    };
+    if (ours) for (const [role, r] of Object.entries(switches.roles)) values[`${key}.role.${role}`] = per(r.voluntary + r.forced);
+    const roles = Object.entries(switches.roles)
+      .map(([role, r]) => `${role}${r.threads > 1 ? ` x${r.threads}` : ''} ${per(r.voluntary).toFixed(2)}v+${per(r.forced).toFixed(2)}f`)
+      .join(', ');
+    process.stderr.write(
+      `  ${key}: ${result.completed} requests, switches per request ${per(switches.proc.voluntary + switches.proc.forced).toFixed(2)} ` +
+        `(/proc, live threads; getrusage ${per(switches.rusage.voluntary + switches.rusage.forced).toFixed(2)}): ${roles}\n`,
+    );
+    return values;
+  };
   try {
     for (const server of all) await loadGenerator(server.port, 1, 1); // warm up
     const m = await interleaved('serve', async () => ({
-      req1: await loadGenerator(requests.port, 1, SERVE_SECONDS),
-      raw1: await loadGenerator(raw.port, 1, SERVE_SECONDS),
-      py1: await loadGenerator(python.port, 1, SERVE_SECONDS),
-      req10: await loadGenerator(requests.port, 10, SERVE_SECONDS),
-      conn10: await loadGenerator(connections.port, 10, SERVE_SECONDS),
-      raw10: await loadGenerator(raw.port, 10, SERVE_SECONDS),
-      py10: await loadGenerator(python.port, 10, SERVE_SECONDS),
+      ...(await measured('req1', requests, 1, true)),
+      ...(await measured('raw1', raw, 1, false)),
+      ...(await measured('py1', python, 1, false)),
+      ...(await measured('req10', requests, 10, true)),
+      ...(await measured('conn10', connections, 10, true)),
+      ...(await measured('raw10', raw, 10, false)),
+      ...(await measured('py10', python, 10, false)),
     }));
-    const peers = (n: 1 | 10): Record<string, number> => ({
-      'ThreadingTCPServer': m[`py${n}`]!,
-      'node:net server': m[`raw${n}`]!,
+    const peers = (n: 1 | 10, suffix = ''): Record<string, number> => ({
+      ...(n === 10 && suffix !== '' ? { 'connection handler': m[`conn10${suffix}`]! } : {}),
+      'ThreadingTCPServer': m[`py${n}${suffix}`]!,
+      'node:net server': m[`raw${n}${suffix}`]!,
     });
-    return [
+    const rows: Row[] = [
       { figure: 'serve() request handler, 2 threads, 64 clients, 1 request per connection', ours: m.req1!, peers: peers(1), unit: 'requests/s', better: 'higher' },
       { figure: 'serve() request handler, 2 threads, 64 clients, 10 requests per connection', ours: m.req10!, peers: peers(10), unit: 'requests/s', better: 'higher' },
       { figure: 'serve() connection handler, 2 threads, 64 clients, 10 requests per connection', ours: m.conn10!, peers: peers(10), unit: 'requests/s', better: 'higher' },
     ];
+    for (const n of [1, 10] as const) {
+      const load = `64 clients x ${n} request${n === 1 ? '' : 's'}`;
+      const switches = (what: string, suffix: string): Row => ({
+        figure: `context switches per request, ${load}, request handler: ${what}`,
+        ours: m[`req${n}${suffix}`]!,
+        peers: peers(n, suffix),
+        unit: 'switches',
+        better: 'lower',
+      });
+      rows.push(
+        switches('voluntary + forced, all live threads of the server process (/proc/PID/task/*/status)', '.sw'),
+        switches('voluntary', '.v'),
+        switches('forced (nonvoluntary)', '.f'),
+        switches("the server's own getrusage (threads that ended counted too)", '.ru'),
+      );
+      const roles = Object.keys(m)
+        .filter((key) => key.startsWith(`req${n}.role.`))
+        .map((key) => key.slice(`req${n}.role.`.length));
+      rows.push({
+        figure: `context switches per request, ${load}, request handler: ours by thread (/proc)`,
+        ours: m[`req${n}.sw`]!,
+        peers: Object.fromEntries(roles.map((role) => [role === 'pool' ? 'pool threads' : role, m[`req${n}.role.${role}`]!])),
+        unit: 'switches',
+        better: 'lower',
+        ratios: false,
+      });
+    }
+    return rows;
   } finally {
     for (const server of all) server.stop();
   }

@@ -9,6 +9,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { Switches } from './switches.js';
 
 const CONNECTIONS = 64;
 
@@ -16,13 +17,35 @@ export interface ServerProcess {
   port: number;
   pid: number;
   stop(): void;
+  /**
+   * The server's own getrusage(RUSAGE_SELF) context switches so far (every thread, ended
+   * ones too), asked with a line `rusage` on its stdin; servers that do not answer it
+   * (the TLS, length-echo and cluster ones) leave the promise pending: ask only ours.mjs
+   * (processes: 1), raw-node.mjs and threading_echo_server.py.
+   */
+  rusage(): Promise<Switches>;
+}
+
+function serverProcess(child: ChildProcessWithoutNullStreams): Promise<ServerProcess> {
+  const lines = createInterface({ input: child.stdout });
+  const waiting: Array<(line: string) => void> = [];
+  lines.on('line', (line) => waiting.shift()?.(line));
+  const nextLine = (): Promise<string> => new Promise((resolve) => waiting.push(resolve));
+  return nextLine().then((port) => ({
+    port: Number(port),
+    pid: child.pid!,
+    stop: () => child.stdin.end(),
+    rusage: async () => {
+      const answer = nextLine();
+      child.stdin.write('rusage\n');
+      return JSON.parse(await answer) as Switches;
+    },
+  }));
 }
 
 /** A server script in a process of its own; it prints its port and exits when stdin closes. */
-export async function startServerProcess(args: string[]): Promise<ServerProcess> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args);
-  const port = Number(await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve)));
-  return { port, pid: child.pid!, stop: () => child.stdin.end() };
+export function startServerProcess(args: string[]): Promise<ServerProcess> {
+  return serverProcess(spawn(process.execPath, args));
 }
 
 export function startOurServer(threads = 2, handler?: string, idleTimeoutMs?: number): Promise<ServerProcess> {
@@ -36,15 +59,18 @@ export function startOurServer(threads = 2, handler?: string, idleTimeoutMs?: nu
 export const REQUEST_HANDLER = new URL('./handlers/reqres-request.mjs', import.meta.url).pathname;
 
 /** Python's ThreadingTCPServer doing the same work. */
-export async function startPythonThreadingServer(): Promise<ServerProcess> {
-  const child = spawn('python3', [new URL('./peers/threading_echo_server.py', import.meta.url).pathname]);
-  const port = Number(await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve)));
-  return { port, pid: child.pid!, stop: () => child.stdin.end() };
+export function startPythonThreadingServer(): Promise<ServerProcess> {
+  return serverProcess(spawn('python3', [new URL('./peers/threading_echo_server.py', import.meta.url).pathname]));
 }
 
-/** serve({ processes }) with `threads` in each process. */
-export function startOurProcesses(processes: number, threads = 2): Promise<ServerProcess> {
-  return startServerProcess([new URL('./servers/ours.mjs', import.meta.url).pathname, String(threads), '', '', '', String(processes)]);
+/** serve({ processes }) with `threads` in each process (a connection handler unless `handler` is given). */
+export function startOurProcesses(processes: number, threads = 2, handler = ''): Promise<ServerProcess> {
+  return startServerProcess([new URL('./servers/ours.mjs', import.meta.url).pathname, String(threads), handler, '', '', String(processes)]);
+}
+
+/** A node:cluster server of `workers` processes doing the raw node:net server's work. */
+export function startClusterServer(workers = 2): Promise<ServerProcess> {
+  return startServerProcess([new URL('./servers/cluster-node.mjs', import.meta.url).pathname, String(workers)]);
 }
 
 export function startRawServer(): Promise<ServerProcess> {
@@ -52,7 +78,18 @@ export function startRawServer(): Promise<ServerProcess> {
 }
 
 /** Requests per second the load generator completed against `port` in `seconds`. */
-export function loadGenerator(port: number, perConnection: number, seconds: number): Promise<number> {
+export async function loadGenerator(port: number, perConnection: number, seconds: number): Promise<number> {
+  return (await loadRun(port, perConnection, seconds)).perSecond;
+}
+
+export interface LoadRun {
+  perSecond: number;
+  /** Requests answered in all. */
+  completed: number;
+}
+
+/** The load generator's run against `port`: requests per second and requests answered. */
+export function loadRun(port: number, perConnection: number, seconds: number): Promise<LoadRun> {
   const script = new URL('./peers/loadgen.mjs', import.meta.url).pathname;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, String(port), String(CONNECTIONS), String(perConnection), String(seconds)]);
@@ -60,9 +97,9 @@ export function loadGenerator(port: number, perConnection: number, seconds: numb
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => {
       if (code !== 0) return reject(new Error(`load generator exited ${code}`));
-      const { perSecond, errors } = JSON.parse(out) as { perSecond: number; errors: number };
+      const { perSecond, completed, errors } = JSON.parse(out) as { perSecond: number; completed: number; errors: number };
       if (errors > 0) return reject(new Error(`load generator saw ${errors} errors`));
-      resolve(perSecond);
+      resolve({ perSecond, completed });
     });
   });
 }

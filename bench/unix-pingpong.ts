@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TCPConnect } from '../src/index.js';
-import { nodeNetRoundTrips, oursRoundTrips } from './pingpong.js';
+import { nodeNetRoundTrips, nodeNetRoundTripSamples, oursRoundTripSamples, oursRoundTrips } from './pingpong.js';
+import { summarize, type Summary } from './stats.js';
 
 export interface UnixEcho {
   path: string;
@@ -48,4 +49,14 @@ export function oursUnixPingPong(path: string, roundTrips: number): number {
 /** Median round trip of a raw async node:net client over the path, in microseconds. */
 export function nodeNetUnixPingPong(path: string, roundTrips: number): Promise<number> {
   return nodeNetRoundTrips(net.connect({ path }), roundTrips);
+}
+
+/** Median, mean and p99 round trip of our blocking commands over the path, in microseconds. */
+export function oursUnixPingPongStats(path: string, roundTrips: number): Summary {
+  return summarize(oursRoundTripSamples(TCPConnect(path), roundTrips), 1000);
+}
+
+/** Median, mean and p99 round trip of a raw async node:net client over the path, in microseconds. */
+export async function nodeNetUnixPingPongStats(path: string, roundTrips: number): Promise<Summary> {
+  return summarize(await nodeNetRoundTripSamples(net.connect({ path }), roundTrips), 1000);
 }

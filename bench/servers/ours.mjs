@@ -5,7 +5,9 @@
 // drop a process's `--import tsx` anyway: src/pool/pool.ts lightExecArgv).
 //   node ours.mjs [THREADS] [HANDLER_PATH] [BACKLOG] [IDLE_TIMEOUT_MS] [PROCESSES]
 // '' for an argument: its default. PROCESSES: serve({ processes }), THREADS threads in each.
+// A line `rusage` on stdin: prints this process's context switches so far (./rusage.mjs).
 import { serve } from '../../dist/index.js';
+import { answerRusage } from './rusage.mjs';
 
 const server = await serve({
   handler: process.argv[3] || new URL('../handlers/reqres.mjs', import.meta.url),
@@ -16,7 +18,7 @@ const server = await serve({
   ...(process.argv[6] ? { processes: Number(process.argv[6]) } : {}),
 });
 console.log(server.port);
-process.stdin.resume();
+answerRusage();
 process.stdin.on('end', () => {
   void server.close(1000).then(() => process.exit(0));
 });

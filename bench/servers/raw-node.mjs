@@ -1,6 +1,8 @@
 // The throughput benchmark's raw async node:net server: the same work as
 // bench/handlers/reqres.mjs (64-byte requests echoed), the idiomatic async way.
+// A line `rusage` on stdin: prints this process's context switches so far (./rusage.mjs).
 import net from 'node:net';
+import { answerRusage } from './rusage.mjs';
 
 const SIZE = 64;
 const server = net.createServer({ noDelay: true }, (socket) => {
@@ -15,5 +17,5 @@ const server = net.createServer({ noDelay: true }, (socket) => {
   });
 });
 server.listen({ port: 0, host: '127.0.0.1', backlog: 1024 }, () => console.log(server.address().port));
-process.stdin.resume();
+answerRusage();
 process.stdin.on('end', () => process.exit(0));
