@@ -46,6 +46,7 @@ export const serveCommand: Subcommand = {
               [--timeout MS] [--idle-timeout MS] [--stats-interval S] [--cert FILE --key FILE
               [--verify-client N] [--client-ca DIR] [--sni NAME=CERT,KEY;...]]
               [--processes N [--grace S] [--drain-idle MS]] [--proxy]
+              [--metrics-port N [--metrics-address ADDR]]
        tcpcmd serve --udp --handler FILE [--port N] [--address ADDR] [--threads N] [--stats-interval S]
 
   --handler FILE      module exporting request(socket, { address, port }) (called when a
@@ -82,6 +83,9 @@ export const serveCommand: Subcommand = {
                       the end of --grace)
   --proxy             each connection starts with a PROXY protocol v1/v2 header (HAProxy's
                       send-proxy / send-proxy-v2): handlers see the client's address
+  --metrics-port N    serve Prometheus metrics over HTTP at http://ADDR:N/metrics (with
+                      --processes: added up over the processes, served by the supervisor)
+  --metrics-address A the metrics endpoint's local address (default: all interfaces)
   --udp               serve datagrams: FILE exports datagram(socket, data, { address, port,
                       size }), called on a pool thread per datagram; it answers with
                       UDPSendTo(socket, from.address, from.port, reply) (one process: not
@@ -115,6 +119,8 @@ export const serveCommand: Subcommand = {
         'drain-idle': { type: 'string' },
         proxy: { type: 'boolean' },
         udp: { type: 'boolean' },
+        'metrics-port': { type: 'string' },
+        'metrics-address': { type: 'string' },
       },
     });
     if (values.handler === undefined) throw new UsageError('--handler FILE is required');
@@ -142,6 +148,10 @@ export const serveCommand: Subcommand = {
     const timeout = timeoutFlag('timeout', values.timeout);
     const idleTimeout = timeoutFlag('idle-timeout', values['idle-timeout']);
     const statsInterval = whole('stats-interval', values['stats-interval'], 1);
+    const metricsPort = whole('metrics-port', values['metrics-port'], 0);
+    if (metricsPort !== undefined && metricsPort > 65535) throw new UsageError('--metrics-port must be a port number (0..65535)');
+    if (values['metrics-address'] !== undefined && metricsPort === undefined) throw new UsageError('--metrics-address goes with --metrics-port');
+    const metrics = metricsPort === undefined ? undefined : { port: metricsPort, address: values['metrics-address'] };
     let server: TcpServer;
     try {
       server = await serve({
@@ -163,6 +173,7 @@ export const serveCommand: Subcommand = {
         graceMs: grace === undefined ? undefined : grace * 1000,
         drainIdleTimeout,
         udp: udp ? true : undefined,
+        metrics,
       });
     } catch (error) {
       console.error(`tcpcmd serve: ${error instanceof Error ? error.message : String(error)}`);
@@ -170,6 +181,7 @@ export const serveCommand: Subcommand = {
     }
     const where = isUnixAddress(server.address) ? server.address : `${server.address}:${server.port}`;
     console.log(`listening on ${where}${processes === undefined ? '' : ` (${processes} processes)`}${udp ? ' (udp)' : ''}`);
+    if (server.metricsPort !== undefined) console.log(`metrics on http://${metrics?.address ?? '*'}:${server.metricsPort}/metrics`);
     const printStats = (): void => console.log(statsLine(server.stats()));
     process.on('SIGUSR1', printStats);
     const ticker = statsInterval === undefined ? undefined : setInterval(printStats, statsInterval * 1000);

@@ -8,7 +8,7 @@
  */
 import { type DatagramSender, LARGEST_DATAGRAM, type SenderHolder, UDPReceiveFrom } from '../commands/datagram.js';
 import { ErrorCode, TCPErrorText } from '../errors.js';
-import { ServeCounter } from './counters.js';
+import { recordDuration, ServeCounter } from './counters.js';
 import type { ServeLoopTask } from './serve-loop.js';
 import type { DatagramHandler } from './task.js';
 
@@ -18,6 +18,7 @@ export async function runDatagramLoop(task: ServeLoopTask, handler: DatagramHand
   const socket = task.listener;
   const buffer = new Uint8Array(LARGEST_DATAGRAM);
   const from: SenderHolder = {};
+  const durations = task.durations === undefined ? undefined : new Float64Array(task.durations);
   try {
     for (;;) {
       const count = UDPReceiveFrom(socket, buffer, from);
@@ -33,6 +34,7 @@ export async function runDatagramLoop(task: ServeLoopTask, handler: DatagramHand
       // A copy: the handler may keep it (or await) while this buffer takes the next datagram.
       const data = buffer.slice(0, Math.min(sender.size, buffer.length));
       Atomics.store(counters, current, socket);
+      const started = durations === undefined ? 0 : performance.now();
       try {
         const result = handler(socket, data, { ...sender });
         if (result instanceof Promise) await result; // a sync handler costs no microtask turn
@@ -43,6 +45,7 @@ export async function runDatagramLoop(task: ServeLoopTask, handler: DatagramHand
         const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
         task.log.postMessage(`serve: datagram handler failed for ${sender.address}:${sender.port}: ${text}`);
       } finally {
+        if (durations !== undefined) recordDuration(durations, task.loop, (performance.now() - started) / 1000);
         Atomics.store(counters, current, 0);
       }
     }

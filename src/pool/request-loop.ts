@@ -7,7 +7,7 @@
  */
 import { TCPClose } from '../commands/close.js';
 import { TCPErrorText } from '../errors.js';
-import { ServeCounter } from './counters.js';
+import { recordDuration, ServeCounter } from './counters.js';
 import { nextReadyConnection } from './request-calls.js';
 import type { ServeLoopTask } from './serve-loop.js';
 import type { RequestHandler } from './task.js';
@@ -16,6 +16,7 @@ export async function runRequestLoop(task: ServeLoopTask, handler: RequestHandle
   const counters = new Int32Array(task.counters);
   const current = ServeCounter.FirstLoop + task.loop;
   let handBack = 0;
+  const durations = task.durations === undefined ? undefined : new Float64Array(task.durations);
   try {
     for (;;) {
       const ready = nextReadyConnection(task.listener, handBack);
@@ -27,6 +28,7 @@ export async function runRequestLoop(task: ServeLoopTask, handler: RequestHandle
       }
       const { socket, address, port } = ready;
       Atomics.store(counters, current, socket);
+      const started = durations === undefined ? 0 : performance.now();
       try {
         const result = handler(socket, { address, port });
         if (result instanceof Promise) await result; // a sync handler costs no microtask turn
@@ -38,6 +40,7 @@ export async function runRequestLoop(task: ServeLoopTask, handler: RequestHandle
         const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
         task.log.postMessage(`serve: request handler failed for ${address}:${port}: ${text}`);
       } finally {
+        if (durations !== undefined) recordDuration(durations, task.loop, (performance.now() - started) / 1000);
         Atomics.store(counters, current, 0);
       }
     }

@@ -9,7 +9,7 @@ import { acceptConnection } from '../commands/server.js';
 import { TCPClose } from '../commands/close.js';
 import { WebDevGetSecureError } from '../commands/config.js';
 import { TCPErrorText } from '../errors.js';
-import { ServeCounter } from './counters.js';
+import { recordDuration, ServeCounter } from './counters.js';
 import type { ConnectionHandler } from './task.js';
 
 /** What a loop posts to the serving thread: a log line, or that its handler is loaded. */
@@ -25,6 +25,8 @@ export interface ServeLoopTask {
   /** This loop's index among the server's loops (its word in the counters). */
   loop: number;
   counters: SharedArrayBuffer;
+  /** serve({ metrics }): the handler calls' duration rows (counters.ts); absent, nothing is timed. */
+  durations?: SharedArrayBuffer | undefined;
   /** Where this loop's log lines go (the serving thread's `log`). */
   log: MessagePort;
 }
@@ -33,6 +35,7 @@ export async function runServeLoop(task: ServeLoopTask, handler: ConnectionHandl
   const counters = new Int32Array(task.counters);
   const current = ServeCounter.FirstLoop + task.loop;
   const log = (line: string): void => task.log.postMessage(line);
+  const durations = task.durations === undefined ? undefined : new Float64Array(task.durations);
   try {
     for (;;) {
       const accepted = acceptConnection(task.listener);
@@ -50,6 +53,7 @@ export async function runServeLoop(task: ServeLoopTask, handler: ConnectionHandl
       const { socket, address, port } = accepted;
       Atomics.add(counters, ServeCounter.Accepted, 1);
       Atomics.store(counters, current, socket);
+      const started = durations === undefined ? 0 : performance.now();
       try {
         await handler(socket, { address, port });
         TCPClose(socket); // -509 when the handler closed it itself: nothing to do
@@ -60,6 +64,7 @@ export async function runServeLoop(task: ServeLoopTask, handler: ConnectionHandl
         const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
         log(`serve: handler failed for ${address}:${port}: ${text}`);
       } finally {
+        if (durations !== undefined) recordDuration(durations, task.loop, (performance.now() - started) / 1000);
         Atomics.store(counters, current, 0);
       }
     }

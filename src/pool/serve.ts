@@ -29,7 +29,9 @@ import { TCPErrorText } from '../errors.js';
 import { isUnixAddress } from '../unix-address.js';
 import { parseSni } from '../tls/sni.js';
 import { ExpiryWatch } from './certificate-expiry.js';
-import { newServeCounters, ServeCounter } from './counters.js';
+import { newDurationRows, newServeCounters, ServeCounter, sumDurations } from './counters.js';
+import { engineFigures, metricsPortOf, type MetricsOptions, type ServeFigures, startMetricsServer } from '../operate/metrics.js';
+import type { Server as HttpServer } from 'node:http';
 import { moduleUrl, Pool } from './pool.js';
 import { serveProcesses } from '../scale/processes.js';
 import { watchConnections, watchCounts } from './request-calls.js';
@@ -114,6 +116,13 @@ export interface ServeOptions {
   listenFd?: number;
   /** A descriptor of a file where the listener keeps its count of held connections (the `heldfd` option; set by `processes` in each child). */
   heldFd?: number;
+  /**
+   * Prometheus metrics (README "Operating it"): `{ port, address }` serves them over HTTP
+   * at `/metrics` (with `processes`, from this process, added up over the children);
+   * `true` only times the handler calls, for tcpCommandsCollector(registry, server) in a
+   * registry of your own. Off by default.
+   */
+  metrics?: boolean | MetricsOptions;
   /** Where failures are reported (a handler that threw, a failed TLS handshake). Default: stderr. */
   log?: (message: string) => void;
   /**
@@ -164,7 +173,11 @@ export interface CloseResult {
 export interface TcpServer {
   readonly port: number;
   readonly address: string;
+  /** With `metrics: { port }`: the port `/metrics` is served on (the chosen one for port 0). */
+  readonly metricsPort?: number | undefined;
   stats(): ServeStats;
+  /** What metrics are made of (tcpCommandsCollector reads it): stats() and the figures it lacks. */
+  figures(): ServeFigures;
   /** With `processes`: new processes with the handler loaded afresh, then the old ones drain (SIGHUP in tcpcmd serve). */
   reload?(): Promise<void>;
   /**
@@ -192,6 +205,11 @@ class Server implements TcpServer {
   /** TLS: the warning of certificates near their expiry (certificate-expiry.ts). */
   expiry: ExpiryWatch | undefined;
   private readyLoops = 0;
+  private abandoned = 0;
+  /** serve({ metrics }): each loop's handler call durations (counters.ts). */
+  private readonly durations: Float64Array | undefined;
+  /** serve({ metrics: { port } }): the /metrics endpoint, closed with the server. */
+  metricsHttp: HttpServer | undefined;
 
   constructor(
     private readonly listener: number,
@@ -199,12 +217,14 @@ class Server implements TcpServer {
     private readonly ownPool: boolean,
     private readonly handler: string,
     private readonly kind: HandlerKind,
-    threads: number,
+    private readonly threads: number,
     private readonly log: (message: string) => void,
+    measure = false,
   ) {
     this.port = TCPGetMyPort(listener);
     this.address = String(TCPGetMyAddr(listener));
     this.counters = newServeCounters(threads);
+    this.durations = measure ? newDurationRows(threads) : undefined;
     this.restarts = new RestartBackoff(log);
     let allLoaded!: () => void;
     let loadFailed!: (error: Error) => void;
@@ -242,6 +262,7 @@ class Server implements TcpServer {
           listener: this.listener,
           loop,
           counters: this.counters.buffer as SharedArrayBuffer,
+          durations: this.durations?.buffer as SharedArrayBuffer | undefined,
           log: port2,
         });
         return; // the listener closed
@@ -280,6 +301,21 @@ class Server implements TcpServer {
     };
   }
 
+  /** The port of `/metrics` (metrics: { port }). */
+  metricsPort: number | undefined;
+
+  figures(): ServeFigures {
+    const proxyRefused = this.kind === 'datagram' || this.closing ? 0 : Math.max(0, Number(TCPGetOption(this.listener, 'proxyrefused')));
+    return {
+      stats: { ...this.stats(), proxyRefused },
+      threads: this.threads,
+      threadDeaths: this.threadDeaths,
+      abandoned: this.abandoned,
+      durations: this.durations === undefined ? undefined : sumDurations(this.durations),
+      engine: engineFigures(),
+    };
+  }
+
   /** What the engine knows: the listener's queue and refusals, the watch's counts. */
   private liveCounts(): NonNullable<Server['final']> {
     if (this.kind === 'datagram') {
@@ -304,6 +340,8 @@ class Server implements TcpServer {
 
   async close(timeoutMs = 10_000): Promise<CloseResult> {
     this.expiry?.stop();
+    this.metricsHttp?.close();
+    this.metricsHttp?.closeAllConnections();
     if (!this.closing) {
       this.final = this.liveCounts();
       this.closing = true;
@@ -328,6 +366,7 @@ class Server implements TcpServer {
         }
       }
     }
+    this.abandoned += abandoned;
     if (this.ownPool) await (finished ? this.pool.close() : this.pool.destroy());
     const completed = [ServeCounter.Completed, ServeCounter.Requests, ServeCounter.Datagrams].reduce((sum, word) => sum + Atomics.load(this.counters, word), 0);
     return { completed, abandoned };
@@ -385,7 +424,7 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
   if (kind === 'datagram') {
     const socket = openDatagramSocket(options);
     if (socket instanceof Error) return giveUp(socket.message);
-    return start(options, new Server(socket, pool, ownPool, module, kind, threads, log));
+    return start(options, new Server(socket, pool, ownPool, module, kind, threads, log, options.metrics !== undefined && options.metrics !== false));
   }
   const listener = TCPSocket();
   if (listener < 0) return giveUp(`serve: TCPSocket failed: ${TCPErrorText(listener)}`);
@@ -424,7 +463,7 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
     const where = options.address !== undefined && isUnixAddress(options.address) ? options.address : `${options.address ?? '*'}:${String(options.port ?? 0)}`;
     return giveUp(`serve: cannot listen on ${where}: ${TCPErrorText(result)} (${result})`);
   }
-  const server = new Server(listener, pool, ownPool, module, kind, threads, log);
+  const server = new Server(listener, pool, ownPool, module, kind, threads, log, options.metrics !== undefined && options.metrics !== false);
   if (options.cert !== undefined) server.expiry = new ExpiryWatch(() => servedCertificateFiles(options), log);
   return start(options, server);
 }
@@ -442,6 +481,15 @@ async function start(options: ServeOptions, server: Server): Promise<TcpServer> 
   } catch (error) {
     await server.close(0);
     throw new Error(`serve: handler ${String(options.handler)} cannot be used: ${(error as Error).message}`);
+  }
+  if (typeof options.metrics === 'object') {
+    try {
+      server.metricsHttp = await startMetricsServer(options.metrics, server);
+      server.metricsPort = metricsPortOf(server.metricsHttp);
+    } catch (error) {
+      await server.close(0);
+      throw new Error(`serve: metrics: cannot listen on ${options.metrics.address ?? '*'}:${options.metrics.port}: ${(error as Error).message}`);
+    }
   }
   return server;
 }

@@ -32,7 +32,14 @@ function listenerOf(server: TcpServer): number {
   return (server as unknown as { listener: number }).listener;
 }
 
+/** serve({ processes, metrics }): the supervisor serves metrics, so each child sends what they are made of. */
+let measured = false;
+
 function statsOf(server: TcpServer): ChildStats {
+  if (measured) {
+    const { stats, threads, threadDeaths, durations, engine } = server.figures();
+    return { ...stats, proxyRefused: stats.proxyRefused ?? 0, threads, threadDeaths, durations, engine };
+  }
   return { ...server.stats(), proxyRefused: Math.max(0, Number(TCPGetOption(listenerOf(server), 'proxyrefused'))) };
 }
 
@@ -43,6 +50,7 @@ let ticker: NodeJS.Timeout | undefined;
 async function start(options: Extract<ToChild, { type: 'start' }>['options']): Promise<void> {
   try {
     const { unixAddress, ...serveOptions } = options;
+    measured = serveOptions.metrics === true;
     // The address of a Unix-domain socket names it for the addresses the handlers see; the descriptor is what it listens on.
     server = await serve({ ...serveOptions, address: unixAddress, listenFd: LISTEN_FD, heldFd: HELD_FD, log: (message) => tell({ type: 'log', message }) });
   } catch (error) {

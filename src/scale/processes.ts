@@ -14,6 +14,8 @@ import { HeldFile } from './held-file.js';
 import { bindSharedPort, type SharedPort } from './shared-port.js';
 import { packageFile } from '../package-files.js';
 import { isUnixAddress } from '../unix-address.js';
+import { addEngineFigures, type EngineFigures, metricsPortOf, type ServeFigures, startMetricsServer } from '../operate/metrics.js';
+import type { Server as HttpServer } from 'node:http';
 
 const ENTRY = packageFile('workers/serve-process.mjs');
 const DEFAULT_GRACE_MS = 10_000;
@@ -114,6 +116,12 @@ export class ProcessesServer implements TcpServer {
   /** 100 ms, doubling with each death in a row up to 10 s. */
   private readonly backoff = new Backoff({ firstMs: 100, maxMs: 10_000 });
   private readonly restartTimers = new Set<NodeJS.Timeout>();
+  /** Metrics of processes gone: their thread deaths, call durations, engine totals. */
+  private retiredThreadDeaths = 0;
+  private retiredDurations: number[] | undefined;
+  private retiredEngine: EngineFigures | undefined;
+  /** serve({ metrics: { port } }): the /metrics endpoint, served here, closed with the server. */
+  metricsHttp: HttpServer | undefined;
 
   constructor(
     private readonly shared: SharedPort,
@@ -172,6 +180,11 @@ export class ProcessesServer implements TcpServer {
     if (serving.final === undefined) this.lost += serving.held.read();
     serving.held.close();
     for (const key of CUMULATIVE) this.retired[key] += serving.stats[key];
+    this.retiredThreadDeaths += serving.stats.threadDeaths ?? 0;
+    this.retiredDurations = addRows(this.retiredDurations, serving.stats.durations);
+    // What a gone engine moved stays counted; what it held open or its delays do not.
+    const engine = serving.stats.engine;
+    if (engine !== undefined) this.retiredEngine = addEngineFigures(this.retiredEngine, { ...engine, connections: 0, loopDelayMeanMs: 0, loopDelayP99Ms: 0, loopDelayMaxMs: 0 });
     if (!died || this.closing !== undefined || serving.draining || serving.generation !== this.generation) return;
     // A process that lived STABLE_MS before dying starts the count again.
     const delay = this.backoff.next(Date.now() - serving.startedAt >= STABLE_MS);
@@ -200,6 +213,25 @@ export class ProcessesServer implements TcpServer {
     }
     // A process that died took its running connections with it: they count as failed.
     return { ...total, failed: total.failed + this.lost, processes, draining, restarts: this.restarts, lost: this.lost };
+  }
+
+  /** The port of `/metrics` (metrics: { port }). */
+  metricsPort: number | undefined;
+
+  /** The children's figures added up (those of processes gone included), for metrics. */
+  figures(): ServeFigures {
+    const stats = this.stats();
+    let threads = 0;
+    let threadDeaths = this.retiredThreadDeaths;
+    let durations = this.retiredDurations === undefined ? undefined : [...this.retiredDurations];
+    let engine = this.retiredEngine === undefined ? undefined : { ...this.retiredEngine };
+    for (const serving of this.live) {
+      if (serving.ready && !serving.draining) threads += serving.stats.threads ?? 0;
+      threadDeaths += serving.stats.threadDeaths ?? 0;
+      durations = addRows(durations, serving.stats.durations);
+      engine = addEngineFigures(engine, serving.stats.engine);
+    }
+    return { stats, threads, threadDeaths, abandoned: this.abandoned, durations, engine };
   }
 
   /**
@@ -233,6 +265,8 @@ export class ProcessesServer implements TcpServer {
   close(timeoutMs = this.graceMs): Promise<CloseResult> {
     this.closing ??= (async () => {
       for (const timer of this.restartTimers) clearTimeout(timer);
+      this.metricsHttp?.close();
+      this.metricsHttp?.closeAllConnections();
       await this.drain([...this.live], timeoutMs);
       this.shared.close();
       return { completed: this.retired.completed, abandoned: this.abandoned };
@@ -246,10 +280,12 @@ export async function serveProcesses(options: ServeOptions): Promise<ProcessesSe
   if (!Number.isInteger(count) || count < 1) throw new Error('serve: processes must be a whole number >= 1');
   if (options.pool !== undefined) throw new Error('serve: a pool cannot be shared with other processes (pool and processes)');
   const shared = await bindSharedPort(options.address, options.port, options.mode);
-  const { pool: _pool, log: _log, processes: _processes, port: _port, address: _address, mode: _mode, listenFd: _fd, graceMs, ...rest } = options;
+  const { pool: _pool, log: _log, processes: _processes, port: _port, address: _address, mode: _mode, listenFd: _fd, graceMs, metrics, ...rest } = options;
   // A Unix-domain address goes along: each child's listener reports it as its connections' address.
   const unixAddress = isUnixAddress(shared.address) ? shared.address : undefined;
-  const childOptions: ChildServeOptions = { ...rest, handler: moduleUrl(options.handler), unixAddress };
+  // With metrics the children only measure (metrics: true) and report; this process serves /metrics.
+  const measure = metrics !== undefined && metrics !== false ? { metrics: true } : {};
+  const childOptions: ChildServeOptions = { ...rest, ...measure, handler: moduleUrl(options.handler), unixAddress };
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const server = new ProcessesServer(shared, count, childOptions, graceMs ?? DEFAULT_GRACE_MS, log);
   try {
@@ -258,5 +294,22 @@ export async function serveProcesses(options: ServeOptions): Promise<ProcessesSe
     shared.close();
     throw error;
   }
+  if (typeof metrics === 'object') {
+    try {
+      server.metricsHttp = await startMetricsServer(metrics, server);
+      server.metricsPort = metricsPortOf(server.metricsHttp);
+    } catch (error) {
+      await server.close(0);
+      throw new Error(`serve: metrics: cannot listen on ${metrics.address ?? '*'}:${metrics.port}: ${(error as Error).message}`);
+    }
+  }
   return server;
+}
+
+/** Duration rows added up (either may be missing). */
+function addRows(into: number[] | undefined, more: number[] | undefined): number[] | undefined {
+  if (more === undefined) return into;
+  if (into === undefined) return [...more];
+  more.forEach((value, i) => (into[i] = (into[i] ?? 0) + value));
+  return into;
 }
