@@ -46,7 +46,7 @@ export const serveCommand: Subcommand = {
               [--timeout MS] [--idle-timeout MS] [--stats-interval S] [--cert FILE --key FILE
               [--verify-client N] [--client-ca DIR] [--sni NAME=CERT,KEY;...]]
               [--processes N [--grace S] [--drain-idle MS]] [--proxy]
-              [--metrics-port N [--metrics-address ADDR]]
+              [--metrics-port N [--metrics-address ADDR]] [--agent-port N [--agent-address ADDR]]
        tcpcmd serve --udp --handler FILE [--port N] [--address ADDR] [--threads N] [--stats-interval S]
 
   --handler FILE      module exporting request(socket, { address, port }) (called when a
@@ -86,6 +86,10 @@ export const serveCommand: Subcommand = {
   --metrics-port N    serve Prometheus metrics over HTTP at http://ADDR:N/metrics (with
                       --processes: added up over the processes, served by the supervisor)
   --metrics-address A the metrics endpoint's local address (default: all interfaces)
+  --agent-port N      answer HAProxy's agent-check on port N: 'up ready W%' (W: the share of
+                      threads free), 'drain' (closing, reloading) or 'down' (no thread can
+                      serve); HAProxy: server ... agent-check agent-port N
+  --agent-address A   the agent's local address (default: all interfaces)
   --udp               serve datagrams: FILE exports datagram(socket, data, { address, port,
                       size }), called on a pool thread per datagram; it answers with
                       UDPSendTo(socket, from.address, from.port, reply) (one process: not
@@ -121,6 +125,8 @@ export const serveCommand: Subcommand = {
         udp: { type: 'boolean' },
         'metrics-port': { type: 'string' },
         'metrics-address': { type: 'string' },
+        'agent-port': { type: 'string' },
+        'agent-address': { type: 'string' },
       },
     });
     if (values.handler === undefined) throw new UsageError('--handler FILE is required');
@@ -152,6 +158,9 @@ export const serveCommand: Subcommand = {
     if (metricsPort !== undefined && metricsPort > 65535) throw new UsageError('--metrics-port must be a port number (0..65535)');
     if (values['metrics-address'] !== undefined && metricsPort === undefined) throw new UsageError('--metrics-address goes with --metrics-port');
     const metrics = metricsPort === undefined ? undefined : { port: metricsPort, address: values['metrics-address'] };
+    const agentPort = whole('agent-port', values['agent-port'], 0);
+    if (agentPort !== undefined && agentPort > 65535) throw new UsageError('--agent-port must be a port number (0..65535)');
+    if (values['agent-address'] !== undefined && agentPort === undefined) throw new UsageError('--agent-address goes with --agent-port');
     let server: TcpServer;
     try {
       server = await serve({
@@ -174,6 +183,8 @@ export const serveCommand: Subcommand = {
         drainIdleTimeout,
         udp: udp ? true : undefined,
         metrics,
+        agentPort,
+        agentAddress: values['agent-address'],
       });
     } catch (error) {
       console.error(`tcpcmd serve: ${error instanceof Error ? error.message : String(error)}`);
@@ -182,6 +193,7 @@ export const serveCommand: Subcommand = {
     const where = isUnixAddress(server.address) ? server.address : `${server.address}:${server.port}`;
     console.log(`listening on ${where}${processes === undefined ? '' : ` (${processes} processes)`}${udp ? ' (udp)' : ''}`);
     if (server.metricsPort !== undefined) console.log(`metrics on http://${metrics?.address ?? '*'}:${server.metricsPort}/metrics`);
+    if (server.agentPort !== undefined) console.log(`agent-check on ${values['agent-address'] ?? '*'}:${server.agentPort}`);
     const printStats = (): void => console.log(statsLine(server.stats()));
     process.on('SIGUSR1', printStats);
     const ticker = statsInterval === undefined ? undefined : setInterval(printStats, statsInterval * 1000);

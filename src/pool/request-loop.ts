@@ -20,8 +20,12 @@ export async function runRequestLoop(task: ServeLoopTask, handler: RequestHandle
   try {
     for (;;) {
       const ready = nextReadyConnection(task.listener, handBack);
+      const handedBack = handBack;
       handBack = 0;
       if (typeof ready === 'number') {
+        // The listener closed while this connection was served: nothing took it back, so it
+        // is closed here (its answer went out), not left open under its client for ever.
+        if (handedBack !== 0) TCPClose(handedBack);
         // -10053 / -509: the listener was closed (close()); anything else ends this loop too.
         if (ready !== -10053 && ready !== -509) task.log.postMessage(`serve: waiting for requests failed: ${TCPErrorText(ready)} (${ready})`);
         return;

@@ -32,6 +32,8 @@ import { ExpiryWatch } from './certificate-expiry.js';
 import { newDurationRows, newServeCounters, ServeCounter, sumDurations } from './counters.js';
 import { engineFigures, metricsPortOf, type MetricsOptions, type ServeFigures, startMetricsServer } from '../operate/metrics.js';
 import type { Server as HttpServer } from 'node:http';
+import type { Server as NetServer } from 'node:net';
+import { agentPortOf, type Health, startAgent, weightOf } from '../operate/agent.js';
 import { moduleUrl, Pool } from './pool.js';
 import { serveProcesses } from '../scale/processes.js';
 import { watchConnections, watchCounts } from './request-calls.js';
@@ -123,6 +125,14 @@ export interface ServeOptions {
    * registry of your own. Off by default.
    */
   metrics?: boolean | MetricsOptions;
+  /**
+   * HAProxy agent-check (README "Operating it"): a TCP port answering each connection with
+   * one line, `up ready N%` (N: the share of threads free), `drain` (closing, reloading) or
+   * `down` (no thread can serve), then closing it. With `processes`, served by this process.
+   */
+  agentPort?: number;
+  /** The agent's local address; all interfaces by default. */
+  agentAddress?: string;
   /** Where failures are reported (a handler that threw, a failed TLS handshake). Default: stderr. */
   log?: (message: string) => void;
   /**
@@ -142,6 +152,8 @@ export interface ServeStats {
   accepted: number;
   /** Handlers running now (threads busy in a call). */
   running: number;
+  /** Threads serving now: their handler loaded, not dead (a thread being restarted is not counted). */
+  threads: number;
   /** The same: threads busy in a handler call now. */
   busyThreads: number;
   /** Connections waiting for a free thread (request handlers: with bytes to read). */
@@ -175,6 +187,10 @@ export interface TcpServer {
   readonly address: string;
   /** With `metrics: { port }`: the port `/metrics` is served on (the chosen one for port 0). */
   readonly metricsPort?: number | undefined;
+  /** With `agentPort`: the port of the HAProxy agent (the chosen one for port 0). */
+  readonly agentPort?: number | undefined;
+  /** What the agent-check says now: up (with a weight), drain or down. */
+  health(): Health;
   stats(): ServeStats;
   /** What metrics are made of (tcpCommandsCollector reads it): stats() and the figures it lacks. */
   figures(): ServeFigures;
@@ -199,7 +215,7 @@ class Server implements TcpServer {
   private threadDeaths = 0;
   private closing = false;
   /** The listener's counts, kept when it closes. */
-  private final: Omit<ServeStats, 'handler' | 'running' | 'busyThreads' | 'requests' | 'failed' | 'completed' | 'datagrams'> | undefined;
+  private final: Omit<ServeStats, 'handler' | 'running' | 'threads' | 'busyThreads' | 'requests' | 'failed' | 'completed' | 'datagrams'> | undefined;
   private readonly restarts: RestartBackoff;
   private readonly loaded: Promise<void>;
   /** TLS: the warning of certificates near their expiry (certificate-expiry.ts). */
@@ -210,6 +226,11 @@ class Server implements TcpServer {
   private readonly durations: Float64Array | undefined;
   /** serve({ metrics: { port } }): the /metrics endpoint, closed with the server. */
   metricsHttp: HttpServer | undefined;
+  /** serve({ agentPort }): the agent-check listener, closed with the server. */
+  agent: NetServer | undefined;
+  agentPort: number | undefined;
+  /** Loops whose thread has loaded the handler and is alive. */
+  private liveLoops = 0;
 
   constructor(
     private readonly listener: number,
@@ -247,8 +268,13 @@ class Server implements TcpServer {
     let everReady = false;
     while (!this.closing) {
       const { port1, port2 } = new MessageChannel();
+      let live = false;
       port1.on('message', (message: LoopMessage) => {
         if (typeof message === 'string') return this.log(message);
+        if (!live) {
+          live = true;
+          this.liveLoops++;
+        }
         if (!everReady) {
           everReady = true;
           onReady();
@@ -277,6 +303,7 @@ class Server implements TcpServer {
         const delay = this.restarts.died((error as Error).message);
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       } finally {
+        if (live) this.liveLoops--;
         port1.close();
       }
     }
@@ -293,6 +320,7 @@ class Server implements TcpServer {
       accepted: this.kind === 'request' ? live.accepted : count(ServeCounter.Accepted),
       handshakeFailures: live.handshakeFailures + count(ServeCounter.HandshakeFailures),
       running,
+      threads: this.liveLoops,
       busyThreads: running,
       requests: count(ServeCounter.Requests),
       failed: count(ServeCounter.Failed) + this.threadDeaths,
@@ -304,11 +332,17 @@ class Server implements TcpServer {
   /** The port of `/metrics` (metrics: { port }). */
   metricsPort: number | undefined;
 
+  health(): Health {
+    if (this.closing) return { state: 'drain' };
+    if (this.liveLoops === 0) return { state: 'down', reason: 'no thread serving: the handler threads died, or the handler no longer loads' };
+    return { state: 'up', weightPercent: weightOf(this.threads, this.liveLoops, this.stats().busyThreads) };
+  }
+
   figures(): ServeFigures {
     const proxyRefused = this.kind === 'datagram' || this.closing ? 0 : Math.max(0, Number(TCPGetOption(this.listener, 'proxyrefused')));
     return {
       stats: { ...this.stats(), proxyRefused },
-      threads: this.threads,
+      threads: this.liveLoops,
       threadDeaths: this.threadDeaths,
       abandoned: this.abandoned,
       durations: this.durations === undefined ? undefined : sumDurations(this.durations),
@@ -355,6 +389,7 @@ class Server implements TcpServer {
     clearTimeout(timer);
     this.restarts.flush();
     let abandoned = 0;
+    this.agent?.close();
     if (!finished) {
       // Reset what is still being served: the handler's next command fails, and its
       // thread is stopped with the pool.
@@ -489,6 +524,15 @@ async function start(options: ServeOptions, server: Server): Promise<TcpServer> 
     } catch (error) {
       await server.close(0);
       throw new Error(`serve: metrics: cannot listen on ${options.metrics.address ?? '*'}:${options.metrics.port}: ${(error as Error).message}`);
+    }
+  }
+  if (options.agentPort !== undefined) {
+    try {
+      server.agent = await startAgent({ port: options.agentPort, address: options.agentAddress }, server);
+      server.agentPort = agentPortOf(server.agent);
+    } catch (error) {
+      await server.close(0);
+      throw new Error(`serve: agent: cannot listen on ${options.agentAddress ?? '*'}:${options.agentPort}: ${(error as Error).message}`);
     }
   }
   return server;

@@ -37,8 +37,8 @@ let measured = false;
 
 function statsOf(server: TcpServer): ChildStats {
   if (measured) {
-    const { stats, threads, threadDeaths, durations, engine } = server.figures();
-    return { ...stats, proxyRefused: stats.proxyRefused ?? 0, threads, threadDeaths, durations, engine };
+    const { stats, threadDeaths, durations, engine } = server.figures();
+    return { ...stats, proxyRefused: stats.proxyRefused ?? 0, threadDeaths, durations, engine };
   }
   return { ...server.stats(), proxyRefused: Math.max(0, Number(TCPGetOption(listenerOf(server), 'proxyrefused'))) };
 }
@@ -85,7 +85,7 @@ async function drain(graceMs: number): Promise<void> {
 /** After close: the running/queued are gone, the totals are final. */
 function finalCounts(s: TcpServer, before: ChildStats): Partial<ChildStats> {
   const after = s.stats();
-  return { accepted: after.accepted, completed: after.completed, failed: after.failed, running: 0, busyThreads: 0, queued: 0, idle: 0, refused: Math.max(before.refused, after.refused) };
+  return { accepted: after.accepted, completed: after.completed, failed: after.failed, running: 0, threads: 0, busyThreads: 0, queued: 0, idle: 0, refused: Math.max(before.refused, after.refused) };
 }
 
 // The supervisor coordinates: a terminal's Ctrl-C or a service manager's SIGTERM to the

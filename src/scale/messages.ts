@@ -18,7 +18,6 @@ export const HELD_FD = 4;
  */
 export type ChildStats = ServeStats & {
   proxyRefused: number;
-  threads?: number;
   threadDeaths?: number;
   durations?: number[] | undefined;
   engine?: EngineFigures | undefined;

@@ -16,6 +16,8 @@ import { packageFile } from '../package-files.js';
 import { isUnixAddress } from '../unix-address.js';
 import { addEngineFigures, type EngineFigures, metricsPortOf, type ServeFigures, startMetricsServer } from '../operate/metrics.js';
 import type { Server as HttpServer } from 'node:http';
+import type { Server as NetServer } from 'node:net';
+import { agentPortOf, type Health, startAgent, weightOf } from '../operate/agent.js';
 
 const ENTRY = packageFile('workers/serve-process.mjs');
 const DEFAULT_GRACE_MS = 10_000;
@@ -46,7 +48,7 @@ const CUMULATIVE = ['accepted', 'refused', 'failed', 'completed', 'handshakeFail
 const CURRENT = ['running', 'busyThreads', 'queued', 'idle'] as const;
 
 function zero(): ChildStats {
-  return { handler: 'connection', accepted: 0, running: 0, busyThreads: 0, queued: 0, idle: 0, requests: 0, refused: 0, failed: 0, completed: 0, handshakeFailures: 0, proxyRefused: 0, datagrams: 0, dropped: 0 };
+  return { handler: 'connection', accepted: 0, running: 0, threads: 0, busyThreads: 0, queued: 0, idle: 0, requests: 0, refused: 0, failed: 0, completed: 0, handshakeFailures: 0, proxyRefused: 0, datagrams: 0, dropped: 0 };
 }
 
 class ServingProcess {
@@ -122,6 +124,11 @@ export class ProcessesServer implements TcpServer {
   private retiredEngine: EngineFigures | undefined;
   /** serve({ metrics: { port } }): the /metrics endpoint, served here, closed with the server. */
   metricsHttp: HttpServer | undefined;
+  /** serve({ agentPort }): the agent-check listener, served here, closed with the server. */
+  agent: NetServer | undefined;
+  agentPort: number | undefined;
+  /** reload()s under way: the agent says drain meanwhile. */
+  private reloading = 0;
 
   constructor(
     private readonly shared: SharedPort,
@@ -201,7 +208,7 @@ export class ProcessesServer implements TcpServer {
   }
 
   stats(): ProcessesStats {
-    const total = { ...this.retired };
+    const total = { ...this.retired, threads: 0 };
     let processes = 0;
     let draining = 0;
     for (const serving of this.live) {
@@ -209,7 +216,10 @@ export class ProcessesServer implements TcpServer {
       for (const key of CUMULATIVE) total[key] += serving.stats[key];
       for (const key of CURRENT) total[key] += serving.stats[key];
       total.handler = serving.stats.handler;
-      if (serving.ready && !serving.draining) processes++;
+      if (serving.ready && !serving.draining) {
+        processes++;
+        total.threads += serving.stats.threads;
+      }
     }
     // A process that died took its running connections with it: they count as failed.
     return { ...total, failed: total.failed + this.lost, processes, draining, restarts: this.restarts, lost: this.lost };
@@ -218,15 +228,22 @@ export class ProcessesServer implements TcpServer {
   /** The port of `/metrics` (metrics: { port }). */
   metricsPort: number | undefined;
 
+  health(): Health {
+    if (this.closing !== undefined || this.reloading > 0) return { state: 'drain' };
+    const stats = this.stats();
+    if (stats.processes === 0 || stats.threads === 0) return { state: 'down', reason: 'no process serving: they died, or the handler no longer loads' };
+    const busy = [...this.live].filter((p) => p.ready && !p.draining).reduce((sum, p) => sum + p.stats.busyThreads, 0);
+    return { state: 'up', weightPercent: weightOf(this.count * (this.childOptions.threads ?? 2), stats.threads, busy) };
+  }
+
   /** The children's figures added up (those of processes gone included), for metrics. */
   figures(): ServeFigures {
     const stats = this.stats();
-    let threads = 0;
+    const threads = stats.threads;
     let threadDeaths = this.retiredThreadDeaths;
     let durations = this.retiredDurations === undefined ? undefined : [...this.retiredDurations];
     let engine = this.retiredEngine === undefined ? undefined : { ...this.retiredEngine };
     for (const serving of this.live) {
-      if (serving.ready && !serving.draining) threads += serving.stats.threads ?? 0;
       threadDeaths += serving.stats.threadDeaths ?? 0;
       durations = addRows(durations, serving.stats.durations);
       engine = addEngineFigures(engine, serving.stats.engine);
@@ -241,8 +258,13 @@ export class ProcessesServer implements TcpServer {
    */
   async reload(): Promise<void> {
     if (this.closing !== undefined) throw new Error('serve: reload after close');
-    const generation = await this.startGeneration();
-    await this.drain([...this.live].filter((p) => p.generation < generation && !p.draining), this.graceMs);
+    this.reloading++;
+    try {
+      const generation = await this.startGeneration();
+      await this.drain([...this.live].filter((p) => p.generation < generation && !p.draining), this.graceMs);
+    } finally {
+      this.reloading--;
+    }
   }
 
   /** New processes read the certificate files as they start: a certificate reload is a reload. */
@@ -269,6 +291,7 @@ export class ProcessesServer implements TcpServer {
       this.metricsHttp?.closeAllConnections();
       await this.drain([...this.live], timeoutMs);
       this.shared.close();
+      this.agent?.close();
       return { completed: this.retired.completed, abandoned: this.abandoned };
     })();
     return this.closing;
@@ -280,7 +303,7 @@ export async function serveProcesses(options: ServeOptions): Promise<ProcessesSe
   if (!Number.isInteger(count) || count < 1) throw new Error('serve: processes must be a whole number >= 1');
   if (options.pool !== undefined) throw new Error('serve: a pool cannot be shared with other processes (pool and processes)');
   const shared = await bindSharedPort(options.address, options.port, options.mode);
-  const { pool: _pool, log: _log, processes: _processes, port: _port, address: _address, mode: _mode, listenFd: _fd, graceMs, metrics, ...rest } = options;
+  const { pool: _pool, log: _log, processes: _processes, port: _port, address: _address, mode: _mode, listenFd: _fd, graceMs, metrics, agentPort, agentAddress, ...rest } = options;
   // A Unix-domain address goes along: each child's listener reports it as its connections' address.
   const unixAddress = isUnixAddress(shared.address) ? shared.address : undefined;
   // With metrics the children only measure (metrics: true) and report; this process serves /metrics.
@@ -301,6 +324,15 @@ export async function serveProcesses(options: ServeOptions): Promise<ProcessesSe
     } catch (error) {
       await server.close(0);
       throw new Error(`serve: metrics: cannot listen on ${metrics.address ?? '*'}:${metrics.port}: ${(error as Error).message}`);
+    }
+  }
+  if (agentPort !== undefined) {
+    try {
+      server.agent = await startAgent({ port: agentPort, address: agentAddress }, server);
+      server.agentPort = agentPortOf(server.agent);
+    } catch (error) {
+      await server.close(0);
+      throw new Error(`serve: agent: cannot listen on ${agentAddress ?? '*'}:${agentPort}: ${(error as Error).message}`);
     }
   }
   return server;
