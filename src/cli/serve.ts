@@ -47,6 +47,7 @@ export const serveCommand: Subcommand = {
               [--verify-client N] [--client-ca DIR] [--sni NAME=CERT,KEY;...]]
               [--processes N [--grace S] [--drain-idle MS]] [--proxy]
               [--metrics-port N [--metrics-address ADDR]] [--agent-port N [--agent-address ADDR]]
+              [--log-format text|json] [--log-level error|warn|info]
        tcpcmd serve --udp --handler FILE [--port N] [--address ADDR] [--threads N] [--stats-interval S]
 
   --handler FILE      module exporting request(socket, { address, port }) (called when a
@@ -90,6 +91,11 @@ export const serveCommand: Subcommand = {
                       threads free), 'drain' (closing, reloading) or 'down' (no thread can
                       serve); HAProxy: server ... agent-check agent-port N
   --agent-address A   the agent's local address (default: all interfaces)
+  --log-format F      text (default) or json: one JSON object per line on stderr (time, level,
+                      event, peer, socket, code, message, the handler's error with its stack)
+  --log-level L       error, warn (adds TLS handshake failures, certificate expiry) or info
+                      (default: everything); repeats are limited either way: a few lines
+                      per kind per 10 s, then a summary
   --udp               serve datagrams: FILE exports datagram(socket, data, { address, port,
                       size }), called on a pool thread per datagram; it answers with
                       UDPSendTo(socket, from.address, from.port, reply) (one process: not
@@ -127,6 +133,8 @@ export const serveCommand: Subcommand = {
         'metrics-address': { type: 'string' },
         'agent-port': { type: 'string' },
         'agent-address': { type: 'string' },
+        'log-format': { type: 'string' },
+        'log-level': { type: 'string' },
       },
     });
     if (values.handler === undefined) throw new UsageError('--handler FILE is required');
@@ -161,6 +169,10 @@ export const serveCommand: Subcommand = {
     const agentPort = whole('agent-port', values['agent-port'], 0);
     if (agentPort !== undefined && agentPort > 65535) throw new UsageError('--agent-port must be a port number (0..65535)');
     if (values['agent-address'] !== undefined && agentPort === undefined) throw new UsageError('--agent-address goes with --agent-port');
+    const logFormat = values['log-format'];
+    if (logFormat !== undefined && logFormat !== 'text' && logFormat !== 'json') throw new UsageError('--log-format must be text or json');
+    const logLevel = values['log-level'];
+    if (logLevel !== undefined && logLevel !== 'error' && logLevel !== 'warn' && logLevel !== 'info') throw new UsageError('--log-level must be error, warn or info');
     let server: TcpServer;
     try {
       server = await serve({
@@ -185,6 +197,8 @@ export const serveCommand: Subcommand = {
         metrics,
         agentPort,
         agentAddress: values['agent-address'],
+        log: logFormat,
+        logLevel,
       });
     } catch (error) {
       console.error(`tcpcmd serve: ${error instanceof Error ? error.message : String(error)}`);
@@ -223,7 +237,9 @@ export const serveCommand: Subcommand = {
       return EXIT_OK;
     }
     console.log(
-      `accepted ${stats.accepted}, requests ${stats.requests}, completed ${closed.completed}, failed ${stats.failed}, refused ${stats.refused}, abandoned ${closed.abandoned}`,
+      // The same counts as the live line's (completed: connection handlers that returned;
+      // requests: request handler calls), not close()'s sum of both.
+      `accepted ${stats.accepted}, requests ${stats.requests}, completed ${stats.completed}, failed ${stats.failed}, refused ${stats.refused}, abandoned ${closed.abandoned}`,
     );
     return EXIT_OK;
   },

@@ -11,6 +11,7 @@ import { ErrorCode, TCPErrorText } from '../errors.js';
 import { recordDuration, ServeCounter } from './counters.js';
 import type { ServeLoopTask } from './serve-loop.js';
 import type { DatagramHandler } from './task.js';
+import { errorOf } from '../operate/log.js';
 
 export async function runDatagramLoop(task: ServeLoopTask, handler: DatagramHandler): Promise<void> {
   const counters = new Int32Array(task.counters);
@@ -41,9 +42,9 @@ export async function runDatagramLoop(task: ServeLoopTask, handler: DatagramHand
         Atomics.add(counters, ServeCounter.Datagrams, 1);
       } catch (error) {
         // One datagram's failure: the socket serves the others, so it stays open.
+        // Logged before it is counted: whoever sees the count (and closes) finds the line posted.
+        task.log.postMessage({ level: 'error', event: 'handler-failed', message: `serve: datagram handler failed for ${sender.address}:${sender.port}`, peer: `${sender.address}:${sender.port}`, socket, error: errorOf(error) });
         Atomics.add(counters, ServeCounter.Failed, 1);
-        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        task.log.postMessage(`serve: datagram handler failed for ${sender.address}:${sender.port}: ${text}`);
       } finally {
         if (durations !== undefined) recordDuration(durations, task.loop, (performance.now() - started) / 1000);
         Atomics.store(counters, current, 0);

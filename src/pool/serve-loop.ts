@@ -11,9 +11,10 @@ import { WebDevGetSecureError } from '../commands/config.js';
 import { TCPErrorText } from '../errors.js';
 import { recordDuration, ServeCounter } from './counters.js';
 import type { ConnectionHandler } from './task.js';
+import { errorOf, type LogRecord } from '../operate/log.js';
 
-/** What a loop posts to the serving thread: a log line, or that its handler is loaded. */
-export type LoopMessage = string | { ready: true };
+/** What a loop posts to the serving thread: a log line or record, or that its handler is loaded. */
+export type LoopMessage = string | LogRecord | { ready: true };
 
 export interface ServeLoopTask {
   kind: 'serve';
@@ -34,20 +35,21 @@ export interface ServeLoopTask {
 export async function runServeLoop(task: ServeLoopTask, handler: ConnectionHandler): Promise<void> {
   const counters = new Int32Array(task.counters);
   const current = ServeCounter.FirstLoop + task.loop;
-  const log = (line: string): void => task.log.postMessage(line);
+  const log = (entry: string | LogRecord): void => task.log.postMessage(entry);
   const durations = task.durations === undefined ? undefined : new Float64Array(task.durations);
   try {
     for (;;) {
       const accepted = acceptConnection(task.listener);
       if (accepted === -1021) {
+        // Logged before it is counted: whoever sees the count finds the line posted.
+        log({ level: 'warn', event: 'tls-handshake-failed', message: `serve: TLS handshake failed: ${WebDevGetSecureError()}`, code: accepted });
         Atomics.add(counters, ServeCounter.HandshakeFailures, 1);
-        log(`serve: TLS handshake failed: ${WebDevGetSecureError()}`);
         continue;
       }
       if (accepted === -522) continue; // the listener's `timeout` bounds TCPAccept too: accept again
       if (typeof accepted === 'number') {
         // -10053 / -509: the listener was closed (close()); anything else ends this loop too.
-        if (accepted !== -10053 && accepted !== -509) log(`serve: accept failed: ${TCPErrorText(accepted)} (${accepted})`);
+        if (accepted !== -10053 && accepted !== -509) log({ level: 'error', event: 'accept-failed', message: `serve: accept failed: ${TCPErrorText(accepted)} (${accepted})`, code: accepted });
         return;
       }
       const { socket, address, port } = accepted;
@@ -60,9 +62,9 @@ export async function runServeLoop(task: ServeLoopTask, handler: ConnectionHandl
         Atomics.add(counters, ServeCounter.Completed, 1);
       } catch (error) {
         TCPClose(socket, 2); // a failed handler's connection is reset, not left half-served
+        // Logged before it is counted: whoever sees the count (and closes) finds the line posted.
+        log({ level: 'error', event: 'handler-failed', message: `serve: handler failed for ${address}:${port}`, peer: `${address}:${port}`, socket, error: errorOf(error) });
         Atomics.add(counters, ServeCounter.Failed, 1);
-        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        log(`serve: handler failed for ${address}:${port}: ${text}`);
       } finally {
         if (durations !== undefined) recordDuration(durations, task.loop, (performance.now() - started) / 1000);
         Atomics.store(counters, current, 0);

@@ -18,8 +18,8 @@
  * resolves once every thread has loaded it. This thread only starts the loops, restarts
  * one whose thread died (with back-off), relays their log lines, and closes.
  */
-import { RepeatLimiter } from '../diagnostics/repeat-limiter.js';
-import { MessageChannel } from 'node:worker_threads';
+import { createLogger, type LogEntry, type LogLevel, type LogOption } from '../operate/log.js';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { TCPGetMyAddr, TCPGetMyPort } from '../commands/addresses.js';
 import { TCPClose } from '../commands/close.js';
 import { WebDevGetSecureError } from '../commands/config.js';
@@ -133,8 +133,15 @@ export interface ServeOptions {
   agentPort?: number;
   /** The agent's local address; all interfaces by default. */
   agentAddress?: string;
-  /** Where failures are reported (a handler that threw, a failed TLS handshake). Default: stderr. */
-  log?: (message: string) => void;
+  /**
+   * Where failures are reported (a handler that threw, a failed TLS handshake, a thread
+   * that died): stderr as text by default; 'json': stderr, one JSON object per line; a
+   * function: called with each text line. Repeats are limited at the source for all three
+   * (a few lines per kind per 10 s, then a summary).
+   */
+  log?: LogOption;
+  /** The least severe level logged: 'error', 'warn' (e.g. TLS handshake failures) or 'info' (the default: everything). */
+  logLevel?: LogLevel;
   /**
    * Serve datagrams (UDP) instead of connections: the module exports
    * `datagram(socket, data, from)`, called on a pool thread per datagram; it answers with
@@ -239,7 +246,7 @@ class Server implements TcpServer {
     private readonly handler: string,
     private readonly kind: HandlerKind,
     private readonly threads: number,
-    private readonly log: (message: string) => void,
+    private readonly log: (entry: LogEntry) => void,
     measure = false,
   ) {
     this.port = TCPGetMyPort(listener);
@@ -270,7 +277,7 @@ class Server implements TcpServer {
       const { port1, port2 } = new MessageChannel();
       let live = false;
       port1.on('message', (message: LoopMessage) => {
-        if (typeof message === 'string') return this.log(message);
+        if (typeof message === 'string' || 'level' in message) return this.log(message);
         if (!live) {
           live = true;
           this.liveLoops++;
@@ -304,6 +311,12 @@ class Server implements TcpServer {
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       } finally {
         if (live) this.liveLoops--;
+        // What the loop posted just before it ended (a handler's failure, then close())
+        // may still be queued: read, not dropped with the port.
+        for (let queued = receiveMessageOnPort(port1); queued !== undefined; queued = receiveMessageOnPort(port1)) {
+          const message = queued.message as LoopMessage;
+          if (typeof message === 'string' || 'level' in message) this.log(message);
+        }
         port1.close();
       }
     }
@@ -423,16 +436,6 @@ function timeoutValue(name: string, value: number | 'infinite' | undefined, fall
  * chosen port from `.port`). Rejects when the handler module cannot be loaded or exports
  * no handler (with the module's own error), or the address cannot be listened on.
  */
-/**
- * stderr, with repeats summarised: a flood of failing clients (garbage TLS hellos, say)
- * writes a few lines of each kind per window and then one count, never a line per client.
- */
-function defaultLog(): (message: string) => void {
-  const limiter = new RepeatLimiter((line) => process.stderr.write(`${line}\n`));
-  // The kind of a line is its first two colon-separated parts ("serve: TLS handshake failed").
-  return (message) => limiter.line(`"${message.split(':').slice(0, 2).join(':')}" lines`, message);
-}
-
 export async function serve(options: ServeOptions): Promise<TcpServer> {
   const udp = options.udp === true;
   const udpRefusal = udp ? udpOptionsError(options) : undefined;
@@ -445,7 +448,7 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
   const pool = options.pool ?? new Pool({ threads });
   const ownPool = options.pool === undefined;
   const module = moduleUrl(options.handler);
-  const log = options.log ?? defaultLog();
+  const log = createLogger(options.log, options.logLevel);
   const giveUp = async (message: string): Promise<never> => {
     if (ownPool) await pool.destroy();
     throw new Error(message);

@@ -5,6 +5,7 @@
  */
 import type { ServeOptions, ServeStats } from '../pool/serve.js';
 import type { EngineFigures } from '../operate/metrics.js';
+import type { LogEntry } from '../operate/log.js';
 
 /** The shared listening socket's descriptor number in every child (as systemd's socket activation uses 3). */
 export const LISTEN_FD = 3;
@@ -39,5 +40,5 @@ export type FromChild =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
   | { type: 'stats'; stats: ChildStats }
-  | { type: 'log'; message: string }
+  | { type: 'log'; message: LogEntry }
   | { type: 'closed'; completed: number; abandoned: number; stats: ChildStats };

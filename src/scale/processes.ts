@@ -14,6 +14,7 @@ import { HeldFile } from './held-file.js';
 import { bindSharedPort, type SharedPort } from './shared-port.js';
 import { packageFile } from '../package-files.js';
 import { isUnixAddress } from '../unix-address.js';
+import { createLogger, type LogEntry } from '../operate/log.js';
 import { addEngineFigures, type EngineFigures, metricsPortOf, type ServeFigures, startMetricsServer } from '../operate/metrics.js';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as NetServer } from 'node:net';
@@ -74,7 +75,7 @@ class ServingProcess {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  onMessage(message: FromChild, log: (line: string) => void): void {
+  onMessage(message: FromChild, log: (entry: LogEntry) => void): void {
     switch (message.type) {
       case 'ready':
         this.ready = true;
@@ -135,7 +136,7 @@ export class ProcessesServer implements TcpServer {
     private readonly count: number,
     private readonly childOptions: ChildServeOptions,
     private readonly graceMs: number,
-    private readonly log: (line: string) => void,
+    private readonly log: (entry: LogEntry) => void,
   ) {
     this.port = shared.port;
     this.address = shared.address;
@@ -309,7 +310,8 @@ export async function serveProcesses(options: ServeOptions): Promise<ProcessesSe
   // With metrics the children only measure (metrics: true) and report; this process serves /metrics.
   const measure = metrics !== undefined && metrics !== false ? { metrics: true } : {};
   const childOptions: ChildServeOptions = { ...rest, ...measure, handler: moduleUrl(options.handler), unixAddress };
-  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  // The children limit their lines at the source; this limit is over all of them.
+  const log = createLogger(options.log, options.logLevel);
   const server = new ProcessesServer(shared, count, childOptions, graceMs ?? DEFAULT_GRACE_MS, log);
   try {
     await server.startGeneration();
