@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { serve, type ServeStats, type TcpServer } from '../pool/serve.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
 import { isUnixAddress } from '../unix-address.js';
+import { notifySystemd, systemdListenFd } from '../operate/systemd.js';
 
 function whole(name: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -101,6 +102,11 @@ export const serveCommand: Subcommand = {
                       UDPSendTo(socket, from.address, from.port, reply) (one process: not
                       with --processes, --cert or --proxy)
 
+  Under systemd: a listening socket it passes (socket activation: LISTEN_PID, LISTEN_FDS,
+  descriptor 3) is served instead of --port/--address; with NOTIFY_SOCKET (Type=notify)
+  READY=1 is sent once serving, RELOADING=1 and READY=1 around a SIGHUP reload,
+  STOPPING=1 on SIGTERM/SIGINT (examples/systemd/).
+
   Prints "listening on ADDR:PORT" once every thread has loaded the handler; a handler that
   cannot be loaded is reported and the exit code is 1. On SIGUSR1 prints the live counts;
   on SIGINT or SIGTERM stops accepting, waits up to 10 s (--grace)
@@ -173,9 +179,12 @@ export const serveCommand: Subcommand = {
     if (logFormat !== undefined && logFormat !== 'text' && logFormat !== 'json') throw new UsageError('--log-format must be text or json');
     const logLevel = values['log-level'];
     if (logLevel !== undefined && logLevel !== 'error' && logLevel !== 'warn' && logLevel !== 'info') throw new UsageError('--log-level must be error, warn or info');
+    // systemd's socket activation: its socket, not one bound here.
+    const listenFd = udp ? undefined : systemdListenFd();
     let server: TcpServer;
     try {
       server = await serve({
+        listenFd,
         handler: values.handler,
         port,
         address: values.address,
@@ -208,6 +217,7 @@ export const serveCommand: Subcommand = {
     console.log(`listening on ${where}${processes === undefined ? '' : ` (${processes} processes)`}${udp ? ' (udp)' : ''}`);
     if (server.metricsPort !== undefined) console.log(`metrics on http://${metrics?.address ?? '*'}:${server.metricsPort}/metrics`);
     if (server.agentPort !== undefined) console.log(`agent-check on ${values['agent-address'] ?? '*'}:${server.agentPort}`);
+    void notifySystemd('READY=1', `STATUS=listening on ${where}`);
     const printStats = (): void => console.log(statsLine(server.stats()));
     process.on('SIGUSR1', printStats);
     const ticker = statsInterval === undefined ? undefined : setInterval(printStats, statsInterval * 1000);
@@ -217,9 +227,16 @@ export const serveCommand: Subcommand = {
     if (reload !== undefined) {
       process.on('SIGHUP', () => {
         console.log('SIGHUP: reloading');
+        void notifySystemd('RELOADING=1');
         reload().then(
-          () => console.log('reloaded'),
-          (error: Error) => console.error(`tcpcmd serve: reload failed, the old ${processes === undefined ? 'certificates' : 'processes'} go on: ${error.message}`),
+          () => {
+            console.log('reloaded');
+            void notifySystemd('READY=1');
+          },
+          (error: Error) => {
+            void notifySystemd('READY=1');
+            console.error(`tcpcmd serve: reload failed, the old ${processes === undefined ? 'certificates' : 'processes'} go on: ${error.message}`);
+          },
         );
       });
     }
@@ -230,6 +247,7 @@ export const serveCommand: Subcommand = {
     clearInterval(ticker);
     process.off('SIGUSR1', printStats);
     console.log(`${signal}: closing`);
+    await notifySystemd('STOPPING=1');
     const closed = await server.close();
     const stats = server.stats();
     if (udp) {

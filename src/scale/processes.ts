@@ -11,7 +11,7 @@ import { moduleUrl } from '../pool/pool.js';
 import { Backoff } from '../backoff.js';
 import type { ChildServeOptions, ChildStats, FromChild, ToChild } from './messages.js';
 import { HeldFile } from './held-file.js';
-import { bindSharedPort, type SharedPort } from './shared-port.js';
+import { adoptSharedPort, bindSharedPort, type SharedPort } from './shared-port.js';
 import { packageFile } from '../package-files.js';
 import { isUnixAddress } from '../unix-address.js';
 import { createLogger, type LogEntry } from '../operate/log.js';
@@ -303,7 +303,8 @@ export async function serveProcesses(options: ServeOptions): Promise<ProcessesSe
   const count = options.processes ?? 1;
   if (!Number.isInteger(count) || count < 1) throw new Error('serve: processes must be a whole number >= 1');
   if (options.pool !== undefined) throw new Error('serve: a pool cannot be shared with other processes (pool and processes)');
-  const shared = await bindSharedPort(options.address, options.port, options.mode);
+  // listenFd: a listening socket handed over (systemd's socket activation) instead of one bound here.
+  const shared = options.listenFd !== undefined ? adoptSharedPort(options.listenFd) : await bindSharedPort(options.address, options.port, options.mode);
   const { pool: _pool, log: _log, processes: _processes, port: _port, address: _address, mode: _mode, listenFd: _fd, graceMs, metrics, agentPort, agentAddress, ...rest } = options;
   // A Unix-domain address goes along: each child's listener reports it as its connections' address.
   const unixAddress = isUnixAddress(shared.address) ? shared.address : undefined;
