@@ -114,7 +114,11 @@ export interface ServeOptions {
   processes?: number;
   /** With `processes`: how long a draining process (reload, close) may finish its connections, ms (default 10 s). */
   graceMs?: number;
-  /** An inherited descriptor of a bound socket to listen on instead of binding (set by `processes` in each child). */
+  /**
+   * An inherited descriptor of a bound (or listening) socket to listen on instead of
+   * binding: systemd's socket activation (descriptor 3; `tcpcmd serve` does it), or set by
+   * `processes` in each child. With `processes`, the socket the children share.
+   */
   listenFd?: number;
   /** A descriptor of a file where the listener keeps its count of held connections (the `heldfd` option; set by `processes` in each child). */
   heldFd?: number;
