@@ -2,7 +2,8 @@
 // skipped, saying so, where it is missing): two `tcpcmd serve --proxy --agent-port`
 // machines on loopback; HAProxy's own view of them, read from its stats socket, goes to
 // DRAIN while machine 1 reloads (SIGHUP, with a connection held open so that the old
-// process drains for a while) and to DOWN when machine 2's handler no longer loads.
+// process drains for a while), to DOWN when machine 2's handler no longer loads, and back
+// to UP once it loads again.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -136,6 +137,9 @@ haproxyTest('HAProxy agent-check: DRAIN during a reload, DOWN when the handler n
     t.true(await statusIs('machine2', /^DOWN/), `machine2 broken: ${JSON.stringify(status)}`);
     t.is(status.machine1, 'UP', 'the other machine serves on');
     breaker.destroy();
+    // Mended on disk: the next restarted thread (a fresh one) loads it, and the agent says up.
+    rmSync(broken);
+    t.true(await statusIs('machine2', /^UP$/), `machine2 mended: ${JSON.stringify(status)}`);
   } finally {
     held?.destroy();
     haproxy.child.kill('SIGTERM');

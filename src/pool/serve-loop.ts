@@ -13,8 +13,8 @@ import { recordDuration, ServeCounter } from './counters.js';
 import type { ConnectionHandler } from './task.js';
 import { errorOf, type LogRecord } from '../operate/log.js';
 
-/** What a loop posts to the serving thread: a log line or record, or that its handler is loaded. */
-export type LoopMessage = string | LogRecord | { ready: true };
+/** What a loop posts to the serving thread: a log line or record, that its handler is loaded, or why it could not be. */
+export type LoopMessage = string | LogRecord | { ready: true } | { loadFailed: string };
 
 export interface ServeLoopTask {
   kind: 'serve';

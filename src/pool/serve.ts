@@ -280,8 +280,14 @@ class Server implements TcpServer {
     while (!this.closing) {
       const { port1, port2 } = new MessageChannel();
       let live = false;
-      port1.on('message', (message: LoopMessage) => {
+      /** A thread that could not load the handler says why before it ends (task.ts). */
+      let loadError: string | undefined;
+      const onMessage = (message: LoopMessage): void => {
         if (typeof message === 'string' || 'level' in message) return this.log(message);
+        if ('loadFailed' in message) {
+          loadError = message.loadFailed;
+          return;
+        }
         if (!live) {
           live = true;
           this.liveLoops++;
@@ -290,7 +296,13 @@ class Server implements TcpServer {
           everReady = true;
           onReady();
         }
-      });
+      };
+      // What the loop posted just before it ended (a handler's failure, then close(); why it
+      // could not load) may still be queued when its task ends: read, not dropped with the port.
+      const drain = (): void => {
+        for (let queued = receiveMessageOnPort(port1); queued !== undefined; queued = receiveMessageOnPort(port1)) onMessage(queued.message as LoopMessage);
+      };
+      port1.on('message', onMessage);
       try {
         await this.pool.serveLoop({
           kind: 'serve',
@@ -303,24 +315,21 @@ class Server implements TcpServer {
           log: port2,
         });
         return; // the listener closed
-      } catch (error) {
+      } catch (thrown) {
+        drain();
+        const error = loadError === undefined ? (thrown as Error) : new Error(loadError);
         if (this.closing) return;
-        if (!everReady) return loadFailed(error as Error); // serve() rejects with it
+        if (!everReady) return loadFailed(error); // serve() rejects with it
         // The thread died under a handler (process.exit, a crash): its connection is
         // reset, and a new loop takes its place.
         const socket = Atomics.exchange(this.counters, ServeCounter.FirstLoop + loop, 0);
         if (socket !== 0 && this.kind !== 'datagram') TCPClose(socket, 2); // a datagram socket serves the other loops too
         this.threadDeaths++;
-        const delay = this.restarts.died((error as Error).message);
+        const delay = this.restarts.died(loadError === undefined ? error.message : `the handler no longer loads: ${loadError}`);
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       } finally {
+        drain();
         if (live) this.liveLoops--;
-        // What the loop posted just before it ended (a handler's failure, then close())
-        // may still be queued: read, not dropped with the port.
-        for (let queued = receiveMessageOnPort(port1); queued !== undefined; queued = receiveMessageOnPort(port1)) {
-          const message = queued.message as LoopMessage;
-          if (typeof message === 'string' || 'level' in message) this.log(message);
-        }
         port1.close();
       }
     }
