@@ -6,6 +6,7 @@ import net from 'node:net';
 import test from 'ava';
 import { serve, type TcpServer } from '../src/index.js';
 import { until } from './helpers/wait-for.js';
+import { makeTestPki } from './helpers/certs.js';
 
 const throwing = new URL('./fixtures/handlers/request-throws.mjs', import.meta.url);
 const commands = new URL('./fixtures/handlers/commands.ts', import.meta.url);
@@ -48,6 +49,43 @@ test('a flood of failing requests reaches a log function as a few lines and a su
     t.false(errorsOnly.some((line) => line.includes(' more ')), errorsOnly.join('\n'));
   } finally {
     await Promise.all([server.close(), quiet.close()]);
+  }
+});
+
+/** Connects, sends bytes that are no ClientHello, resolves once the server drops it. */
+function garbageHello(port: number): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.on('connect', () => socket.write('GET / HTTP/1.0\r\n\r\n'));
+    socket.on('data', () => {});
+    socket.on('error', () => resolve());
+    socket.on('close', () => resolve());
+  });
+}
+
+test('a garbage-ClientHello flood on a TLS server: a few lines through a log function, not one per client', async (t) => {
+  t.timeout(60_000);
+  const pki = makeTestPki();
+  const lines: string[] = [];
+  const server = await serve({ handler: commands, address: '127.0.0.1', threads: 2, cert: pki.file('server.pem'), key: pki.file('server.key'), log: (line) => lines.push(line) });
+  try {
+    let sent = 0;
+    const end = Date.now() + 3000;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (Date.now() < end) {
+          await garbageHello(server.port);
+          sent++;
+        }
+      }),
+    );
+    t.true(await until(() => server.stats().handshakeFailures === sent), `${server.stats().handshakeFailures} of ${sent}`);
+    t.log(`${sent} garbage hellos in 3 s: ${server.stats().handshakeFailures} handshake failures, ${lines.length} lines`);
+    t.true(sent > 20);
+    t.true(lines.length <= 5, lines.join('\n'));
+    t.regex(lines[0] ?? '', /^serve: TLS handshake failed: /);
+  } finally {
+    await server.close();
   }
 });
 
