@@ -85,22 +85,27 @@ export function createLogger(log: LogOption | RecordSink | undefined, level: Log
   else if (typeof log === 'function') sink = (record) => (log as (message: string) => void)(recordText(record));
   else throw new TypeError(`serve: log must be a function, 'json' or 'text'`);
   // The limiter writes synchronously from line(): a written line is the record in hand,
-  // anything else it writes is the summary of a window.
+  // anything else it writes is the summary of a window, at the level of the lines it counts
+  // (a summary of suppressed errors is an error: logLevel 'error' shows it).
   let current: LogRecord | undefined;
+  const levels = new Map<string, LogLevel>();
   const limiter = new RepeatLimiter((line) => {
     if (current !== undefined) {
       const record = current;
       current = undefined;
       sink(record);
-    } else {
-      sink({ level: 'warn', event: 'suppressed', message: `serve: ${line}` });
+      return;
     }
+    const kind = [...levels.keys()].find((name) => line.includes(` more ${name} in the last `));
+    sink({ level: kind === undefined ? 'warn' : levels.get(kind)!, event: 'suppressed', message: `serve: ${line}` });
   });
   return (entry) => {
     const record = toRecord(entry);
     if (RANK[record.level] > threshold) return;
+    const kind = kindOf(record);
+    levels.set(kind, record.level);
     current = record;
-    limiter.line(kindOf(record), '');
+    limiter.line(kind, '');
     current = undefined; // counted, not written
   };
 }
