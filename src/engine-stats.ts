@@ -33,4 +33,15 @@ export interface EngineStats {
    * taken at two moments compare what is kept, not garbage not yet collected.
    */
   heapUsed: number;
+  /**
+   * Requests the engine has dispatched (every engine-path command, and serve()'s calls to
+   * it); against `directReads` + `directWrites`, how much of the traffic skipped it.
+   */
+  engineCalls: number;
+  /**
+   * The engine thread's event-loop delay (node's monitorEventLoopDelay, started at the first
+   * TCPStats() call), ms, over a window of at least 10 s: each read after the window is 10 s
+   * old starts a new one. All 0 until a window has data.
+   */
+  loopDelay: { meanMs: number; p99Ms: number; maxMs: number };
 }

@@ -35,12 +35,13 @@ function start(command: string, args: string[], env: NodeJS.ProcessEnv = process
   return { child, output: () => output, exited };
 }
 
-async function startMachine(): Promise<Started & { port: number }> {
-  const machine = start(process.execPath, [tcpcmd, 'serve', '--handler', handler, '--proxy', '--address', '127.0.0.1', '--threads', '2']);
-  await until(() => /listening on /.test(machine.output()) || machine.child.exitCode !== null);
+async function startMachine(): Promise<Started & { port: number; agentPort: number }> {
+  const machine = start(process.execPath, [tcpcmd, 'serve', '--handler', handler, '--proxy', '--address', '127.0.0.1', '--threads', '2', '--agent-port', '0', '--agent-address', '127.0.0.1']);
+  await until(() => /agent-check on /.test(machine.output()) || machine.child.exitCode !== null);
   const match = /listening on [^ ]+:(\d+)/.exec(machine.output());
-  if (match === null) throw new Error(`tcpcmd serve did not start: ${machine.output()}`);
-  return { ...machine, port: Number(match[1]) };
+  const agent = /agent-check on [^ ]+:(\d+)/.exec(machine.output());
+  if (match === null || agent === null) throw new Error(`tcpcmd serve did not start: ${machine.output()}`);
+  return { ...machine, port: Number(match[1]), agentPort: Number(agent[1]) };
 }
 
 async function freePort(): Promise<number> {
@@ -97,6 +98,8 @@ haproxyTest('HAProxy with send-proxy-v2 over two tcpcmd serve machines: one kill
     TCPCMD_FRONTEND: `127.0.0.1:${frontend}`,
     TCPCMD_MACHINE1: `127.0.0.1:${machines[0].port}`,
     TCPCMD_MACHINE2: `127.0.0.1:${machines[1].port}`,
+    TCPCMD_AGENT1: String(machines[0].agentPort),
+    TCPCMD_AGENT2: String(machines[1].agentPort),
   });
   t.teardown(() => haproxy.child.kill('SIGKILL'));
   try {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { serve, type ServeStats, type TcpServer } from '../pool/serve.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
 import { isUnixAddress } from '../unix-address.js';
+import { notifySystemd, systemdListenFd } from '../operate/systemd.js';
 
 function whole(name: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -46,6 +47,8 @@ export const serveCommand: Subcommand = {
               [--timeout MS] [--idle-timeout MS] [--stats-interval S] [--cert FILE --key FILE
               [--verify-client N] [--client-ca DIR] [--sni NAME=CERT,KEY;...]]
               [--processes N [--grace S] [--drain-idle MS]] [--proxy]
+              [--metrics-port N [--metrics-address ADDR]] [--agent-port N [--agent-address ADDR]]
+              [--log-format text|json] [--log-level error|warn|info]
        tcpcmd serve --udp --handler FILE [--port N] [--address ADDR] [--threads N] [--stats-interval S]
 
   --handler FILE      module exporting request(socket, { address, port }) (called when a
@@ -82,10 +85,27 @@ export const serveCommand: Subcommand = {
                       the end of --grace)
   --proxy             each connection starts with a PROXY protocol v1/v2 header (HAProxy's
                       send-proxy / send-proxy-v2): handlers see the client's address
+  --metrics-port N    serve Prometheus metrics over HTTP at http://ADDR:N/metrics (with
+                      --processes: added up over the processes, served by the supervisor)
+  --metrics-address A the metrics endpoint's local address (default: all interfaces)
+  --agent-port N      answer HAProxy's agent-check on port N: 'up ready W%' (W: the share of
+                      threads free), 'drain' (closing, reloading) or 'down' (no thread can
+                      serve); HAProxy: server ... agent-check agent-port N
+  --agent-address A   the agent's local address (default: all interfaces)
+  --log-format F      text (default) or json: one JSON object per line on stderr (time, level,
+                      event, peer, socket, code, message, the handler's error with its stack)
+  --log-level L       error, warn (adds TLS handshake failures, certificate expiry) or info
+                      (default: everything); repeats are limited either way: a few lines
+                      per kind per 10 s, then a summary
   --udp               serve datagrams: FILE exports datagram(socket, data, { address, port,
                       size }), called on a pool thread per datagram; it answers with
                       UDPSendTo(socket, from.address, from.port, reply) (one process: not
                       with --processes, --cert or --proxy)
+
+  Under systemd: a listening socket it passes (socket activation: LISTEN_PID, LISTEN_FDS,
+  descriptor 3) is served instead of --port/--address; with NOTIFY_SOCKET (Type=notify)
+  READY=1 is sent once serving, RELOADING=1 and READY=1 around a SIGHUP reload,
+  STOPPING=1 on SIGTERM/SIGINT (examples/systemd/).
 
   Prints "listening on ADDR:PORT" once every thread has loaded the handler; a handler that
   cannot be loaded is reported and the exit code is 1. On SIGUSR1 prints the live counts;
@@ -115,6 +135,12 @@ export const serveCommand: Subcommand = {
         'drain-idle': { type: 'string' },
         proxy: { type: 'boolean' },
         udp: { type: 'boolean' },
+        'metrics-port': { type: 'string' },
+        'metrics-address': { type: 'string' },
+        'agent-port': { type: 'string' },
+        'agent-address': { type: 'string' },
+        'log-format': { type: 'string' },
+        'log-level': { type: 'string' },
       },
     });
     if (values.handler === undefined) throw new UsageError('--handler FILE is required');
@@ -142,9 +168,23 @@ export const serveCommand: Subcommand = {
     const timeout = timeoutFlag('timeout', values.timeout);
     const idleTimeout = timeoutFlag('idle-timeout', values['idle-timeout']);
     const statsInterval = whole('stats-interval', values['stats-interval'], 1);
+    const metricsPort = whole('metrics-port', values['metrics-port'], 0);
+    if (metricsPort !== undefined && metricsPort > 65535) throw new UsageError('--metrics-port must be a port number (0..65535)');
+    if (values['metrics-address'] !== undefined && metricsPort === undefined) throw new UsageError('--metrics-address goes with --metrics-port');
+    const metrics = metricsPort === undefined ? undefined : { port: metricsPort, address: values['metrics-address'] };
+    const agentPort = whole('agent-port', values['agent-port'], 0);
+    if (agentPort !== undefined && agentPort > 65535) throw new UsageError('--agent-port must be a port number (0..65535)');
+    if (values['agent-address'] !== undefined && agentPort === undefined) throw new UsageError('--agent-address goes with --agent-port');
+    const logFormat = values['log-format'];
+    if (logFormat !== undefined && logFormat !== 'text' && logFormat !== 'json') throw new UsageError('--log-format must be text or json');
+    const logLevel = values['log-level'];
+    if (logLevel !== undefined && logLevel !== 'error' && logLevel !== 'warn' && logLevel !== 'info') throw new UsageError('--log-level must be error, warn or info');
+    // systemd's socket activation: its socket, not one bound here.
+    const listenFd = udp ? undefined : systemdListenFd();
     let server: TcpServer;
     try {
       server = await serve({
+        listenFd,
         handler: values.handler,
         port,
         address: values.address,
@@ -163,6 +203,11 @@ export const serveCommand: Subcommand = {
         graceMs: grace === undefined ? undefined : grace * 1000,
         drainIdleTimeout,
         udp: udp ? true : undefined,
+        metrics,
+        agentPort,
+        agentAddress: values['agent-address'],
+        log: logFormat,
+        logLevel,
       });
     } catch (error) {
       console.error(`tcpcmd serve: ${error instanceof Error ? error.message : String(error)}`);
@@ -170,6 +215,9 @@ export const serveCommand: Subcommand = {
     }
     const where = isUnixAddress(server.address) ? server.address : `${server.address}:${server.port}`;
     console.log(`listening on ${where}${processes === undefined ? '' : ` (${processes} processes)`}${udp ? ' (udp)' : ''}`);
+    if (server.metricsPort !== undefined) console.log(`metrics on http://${metrics?.address ?? '*'}:${server.metricsPort}/metrics`);
+    if (server.agentPort !== undefined) console.log(`agent-check on ${values['agent-address'] ?? '*'}:${server.agentPort}`);
+    void notifySystemd('READY=1', `STATUS=listening on ${where}`);
     const printStats = (): void => console.log(statsLine(server.stats()));
     process.on('SIGUSR1', printStats);
     const ticker = statsInterval === undefined ? undefined : setInterval(printStats, statsInterval * 1000);
@@ -179,9 +227,16 @@ export const serveCommand: Subcommand = {
     if (reload !== undefined) {
       process.on('SIGHUP', () => {
         console.log('SIGHUP: reloading');
+        void notifySystemd('RELOADING=1');
         reload().then(
-          () => console.log('reloaded'),
-          (error: Error) => console.error(`tcpcmd serve: reload failed, the old ${processes === undefined ? 'certificates' : 'processes'} go on: ${error.message}`),
+          () => {
+            console.log('reloaded');
+            void notifySystemd('READY=1');
+          },
+          (error: Error) => {
+            void notifySystemd('READY=1');
+            console.error(`tcpcmd serve: reload failed, the old ${processes === undefined ? 'certificates' : 'processes'} go on: ${error.message}`);
+          },
         );
       });
     }
@@ -192,6 +247,7 @@ export const serveCommand: Subcommand = {
     clearInterval(ticker);
     process.off('SIGUSR1', printStats);
     console.log(`${signal}: closing`);
+    await notifySystemd('STOPPING=1');
     const closed = await server.close();
     const stats = server.stats();
     if (udp) {
@@ -199,7 +255,9 @@ export const serveCommand: Subcommand = {
       return EXIT_OK;
     }
     console.log(
-      `accepted ${stats.accepted}, requests ${stats.requests}, completed ${closed.completed}, failed ${stats.failed}, refused ${stats.refused}, abandoned ${closed.abandoned}`,
+      // The same counts as the live line's (completed: connection handlers that returned;
+      // requests: request handler calls), not close()'s sum of both.
+      `accepted ${stats.accepted}, requests ${stats.requests}, completed ${stats.completed}, failed ${stats.failed}, refused ${stats.refused}, abandoned ${closed.abandoned}`,
     );
     return EXIT_OK;
   },

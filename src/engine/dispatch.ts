@@ -86,6 +86,7 @@ if (process.env[TEST_HOOKS_ENV] === '1') {
 
 export function dispatch(slot: EngineSlot, engine: Engine): void {
   const handler = handlers.get(slot.op);
+  engine.calls++;
   if (handler === undefined) return slot.reply(ErrorCode.InvalidArgument);
   try {
     handler(slot, engine);

@@ -25,6 +25,8 @@ export class Engine {
   /** Direct reads and writes of connections that are gone (direct-link.ts). */
   directReads = 0;
   directWrites = 0;
+  /** Requests dispatched (dispatch.ts): one increment each, read by TCPStats. */
+  calls = 0;
 
   constructor(
     readonly registry: Int32Array,

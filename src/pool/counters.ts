@@ -22,3 +22,33 @@ export const ServeCounter = {
 export function newServeCounters(loops: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer((ServeCounter.FirstLoop + loops) * 4));
 }
+
+/**
+ * serve({ metrics }): the handler calls' durations, as a Prometheus histogram's buckets
+ * (upper bounds in seconds). Each loop has a row of its own in a Float64Array (bucket
+ * counts, not cumulative, then the +Inf count, then the sum of seconds) written only by its
+ * thread with plain stores: no atomics, no contention; the serving thread adds the rows up
+ * when scraped. Without `metrics` there is no buffer and the loops time nothing.
+ */
+export const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+/** A row: one count per bucket, the +Inf bucket's count, the sum. */
+export const DURATION_ROW = DURATION_BUCKETS.length + 2;
+
+export function newDurationRows(loops: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(loops * DURATION_ROW * 8));
+}
+
+/** Records one call of `seconds` in loop `loop`'s row (called on that loop's thread only). */
+export function recordDuration(rows: Float64Array, loop: number, seconds: number): void {
+  const base = loop * DURATION_ROW;
+  let bucket = 0;
+  while (bucket < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[bucket]!) bucket++;
+  rows[base + bucket]! += 1;
+  rows[base + DURATION_ROW - 1]! += seconds;
+}
+
+/** The rows added up: per-bucket counts (not cumulative, +Inf last) and the sum. */
+export function sumDurations(rows: Float64Array, into: number[] = new Array<number>(DURATION_ROW).fill(0)): number[] {
+  for (let i = 0; i < rows.length; i++) into[i % DURATION_ROW]! += rows[i]!;
+  return into;
+}

@@ -8,9 +8,10 @@
  */
 import { type DatagramSender, LARGEST_DATAGRAM, type SenderHolder, UDPReceiveFrom } from '../commands/datagram.js';
 import { ErrorCode, TCPErrorText } from '../errors.js';
-import { ServeCounter } from './counters.js';
+import { recordDuration, ServeCounter } from './counters.js';
 import type { ServeLoopTask } from './serve-loop.js';
 import type { DatagramHandler } from './task.js';
+import { errorOf } from '../operate/log.js';
 
 export async function runDatagramLoop(task: ServeLoopTask, handler: DatagramHandler): Promise<void> {
   const counters = new Int32Array(task.counters);
@@ -18,6 +19,7 @@ export async function runDatagramLoop(task: ServeLoopTask, handler: DatagramHand
   const socket = task.listener;
   const buffer = new Uint8Array(LARGEST_DATAGRAM);
   const from: SenderHolder = {};
+  const durations = task.durations === undefined ? undefined : new Float64Array(task.durations);
   try {
     for (;;) {
       const count = UDPReceiveFrom(socket, buffer, from);
@@ -33,16 +35,18 @@ export async function runDatagramLoop(task: ServeLoopTask, handler: DatagramHand
       // A copy: the handler may keep it (or await) while this buffer takes the next datagram.
       const data = buffer.slice(0, Math.min(sender.size, buffer.length));
       Atomics.store(counters, current, socket);
+      const started = durations === undefined ? 0 : performance.now();
       try {
         const result = handler(socket, data, { ...sender });
         if (result instanceof Promise) await result; // a sync handler costs no microtask turn
         Atomics.add(counters, ServeCounter.Datagrams, 1);
       } catch (error) {
         // One datagram's failure: the socket serves the others, so it stays open.
+        // Logged before it is counted: whoever sees the count (and closes) finds the line posted.
+        task.log.postMessage({ level: 'error', event: 'handler-failed', message: `serve: datagram handler failed for ${sender.address}:${sender.port}`, peer: `${sender.address}:${sender.port}`, socket, error: errorOf(error) });
         Atomics.add(counters, ServeCounter.Failed, 1);
-        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        task.log.postMessage(`serve: datagram handler failed for ${sender.address}:${sender.port}: ${text}`);
       } finally {
+        if (durations !== undefined) recordDuration(durations, task.loop, (performance.now() - started) / 1000);
         Atomics.store(counters, current, 0);
       }
     }

@@ -7,26 +7,35 @@
  */
 import { TCPClose } from '../commands/close.js';
 import { TCPErrorText } from '../errors.js';
-import { ServeCounter } from './counters.js';
+import { recordDuration, ServeCounter } from './counters.js';
 import { nextReadyConnection } from './request-calls.js';
 import type { ServeLoopTask } from './serve-loop.js';
 import type { RequestHandler } from './task.js';
+import { errorOf } from '../operate/log.js';
 
 export async function runRequestLoop(task: ServeLoopTask, handler: RequestHandler): Promise<void> {
   const counters = new Int32Array(task.counters);
   const current = ServeCounter.FirstLoop + task.loop;
   let handBack = 0;
+  const durations = task.durations === undefined ? undefined : new Float64Array(task.durations);
   try {
     for (;;) {
       const ready = nextReadyConnection(task.listener, handBack);
+      const handedBack = handBack;
       handBack = 0;
       if (typeof ready === 'number') {
+        // The listener closed while this connection was served: nothing took it back, so it
+        // is closed here (its answer went out), not left open under its client for ever.
+        if (handedBack !== 0) TCPClose(handedBack);
         // -10053 / -509: the listener was closed (close()); anything else ends this loop too.
-        if (ready !== -10053 && ready !== -509) task.log.postMessage(`serve: waiting for requests failed: ${TCPErrorText(ready)} (${ready})`);
+        if (ready !== -10053 && ready !== -509) {
+          task.log.postMessage({ level: 'error', event: 'accept-failed', message: `serve: waiting for requests failed: ${TCPErrorText(ready)} (${ready})`, code: ready });
+        }
         return;
       }
       const { socket, address, port } = ready;
       Atomics.store(counters, current, socket);
+      const started = durations === undefined ? 0 : performance.now();
       try {
         const result = handler(socket, { address, port });
         if (result instanceof Promise) await result; // a sync handler costs no microtask turn
@@ -34,10 +43,11 @@ export async function runRequestLoop(task: ServeLoopTask, handler: RequestHandle
         handBack = socket; // closed by the handler: the engine knows, and ignores it
       } catch (error) {
         TCPClose(socket, 2); // a failed handler's connection is reset, not left half-served
+        // Logged before it is counted: whoever sees the count (and closes) finds the line posted.
+        task.log.postMessage({ level: 'error', event: 'handler-failed', message: `serve: request handler failed for ${address}:${port}`, peer: `${address}:${port}`, socket, error: errorOf(error) });
         Atomics.add(counters, ServeCounter.Failed, 1);
-        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        task.log.postMessage(`serve: request handler failed for ${address}:${port}: ${text}`);
       } finally {
+        if (durations !== undefined) recordDuration(durations, task.loop, (performance.now() - started) / 1000);
         Atomics.store(counters, current, 0);
       }
     }

@@ -9,11 +9,12 @@ import { acceptConnection } from '../commands/server.js';
 import { TCPClose } from '../commands/close.js';
 import { WebDevGetSecureError } from '../commands/config.js';
 import { TCPErrorText } from '../errors.js';
-import { ServeCounter } from './counters.js';
+import { recordDuration, ServeCounter } from './counters.js';
 import type { ConnectionHandler } from './task.js';
+import { errorOf, type LogRecord } from '../operate/log.js';
 
-/** What a loop posts to the serving thread: a log line, or that its handler is loaded. */
-export type LoopMessage = string | { ready: true };
+/** What a loop posts to the serving thread: a log line or record, that its handler is loaded, or why it could not be. */
+export type LoopMessage = string | LogRecord | { ready: true } | { loadFailed: string };
 
 export interface ServeLoopTask {
   kind: 'serve';
@@ -25,6 +26,8 @@ export interface ServeLoopTask {
   /** This loop's index among the server's loops (its word in the counters). */
   loop: number;
   counters: SharedArrayBuffer;
+  /** serve({ metrics }): the handler calls' duration rows (counters.ts); absent, nothing is timed. */
+  durations?: SharedArrayBuffer | undefined;
   /** Where this loop's log lines go (the serving thread's `log`). */
   log: MessagePort;
 }
@@ -32,34 +35,38 @@ export interface ServeLoopTask {
 export async function runServeLoop(task: ServeLoopTask, handler: ConnectionHandler): Promise<void> {
   const counters = new Int32Array(task.counters);
   const current = ServeCounter.FirstLoop + task.loop;
-  const log = (line: string): void => task.log.postMessage(line);
+  const log = (entry: string | LogRecord): void => task.log.postMessage(entry);
+  const durations = task.durations === undefined ? undefined : new Float64Array(task.durations);
   try {
     for (;;) {
       const accepted = acceptConnection(task.listener);
       if (accepted === -1021) {
+        // Logged before it is counted: whoever sees the count finds the line posted.
+        log({ level: 'warn', event: 'tls-handshake-failed', message: `serve: TLS handshake failed: ${WebDevGetSecureError()}`, code: accepted });
         Atomics.add(counters, ServeCounter.HandshakeFailures, 1);
-        log(`serve: TLS handshake failed: ${WebDevGetSecureError()}`);
         continue;
       }
       if (accepted === -522) continue; // the listener's `timeout` bounds TCPAccept too: accept again
       if (typeof accepted === 'number') {
         // -10053 / -509: the listener was closed (close()); anything else ends this loop too.
-        if (accepted !== -10053 && accepted !== -509) log(`serve: accept failed: ${TCPErrorText(accepted)} (${accepted})`);
+        if (accepted !== -10053 && accepted !== -509) log({ level: 'error', event: 'accept-failed', message: `serve: accept failed: ${TCPErrorText(accepted)} (${accepted})`, code: accepted });
         return;
       }
       const { socket, address, port } = accepted;
       Atomics.add(counters, ServeCounter.Accepted, 1);
       Atomics.store(counters, current, socket);
+      const started = durations === undefined ? 0 : performance.now();
       try {
         await handler(socket, { address, port });
         TCPClose(socket); // -509 when the handler closed it itself: nothing to do
         Atomics.add(counters, ServeCounter.Completed, 1);
       } catch (error) {
         TCPClose(socket, 2); // a failed handler's connection is reset, not left half-served
+        // Logged before it is counted: whoever sees the count (and closes) finds the line posted.
+        log({ level: 'error', event: 'handler-failed', message: `serve: handler failed for ${address}:${port}`, peer: `${address}:${port}`, socket, error: errorOf(error) });
         Atomics.add(counters, ServeCounter.Failed, 1);
-        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        log(`serve: handler failed for ${address}:${port}: ${text}`);
       } finally {
+        if (durations !== undefined) recordDuration(durations, task.loop, (performance.now() - started) / 1000);
         Atomics.store(counters, current, 0);
       }
     }

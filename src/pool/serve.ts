@@ -18,8 +18,8 @@
  * resolves once every thread has loaded it. This thread only starts the loops, restarts
  * one whose thread died (with back-off), relays their log lines, and closes.
  */
-import { RepeatLimiter } from '../diagnostics/repeat-limiter.js';
-import { MessageChannel } from 'node:worker_threads';
+import { createLogger, type LogEntry, type LogLevel, type LogOption } from '../operate/log.js';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { TCPGetMyAddr, TCPGetMyPort } from '../commands/addresses.js';
 import { TCPClose } from '../commands/close.js';
 import { WebDevGetSecureError } from '../commands/config.js';
@@ -29,7 +29,11 @@ import { TCPErrorText } from '../errors.js';
 import { isUnixAddress } from '../unix-address.js';
 import { parseSni } from '../tls/sni.js';
 import { ExpiryWatch } from './certificate-expiry.js';
-import { newServeCounters, ServeCounter } from './counters.js';
+import { newDurationRows, newServeCounters, ServeCounter, sumDurations } from './counters.js';
+import { engineFigures, metricsPortOf, type MetricsOptions, type ServeFigures, startMetricsServer } from '../operate/metrics.js';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as NetServer } from 'node:net';
+import { agentPortOf, type Health, startAgent, weightOf } from '../operate/agent.js';
 import { moduleUrl, Pool } from './pool.js';
 import { serveProcesses } from '../scale/processes.js';
 import { watchConnections, watchCounts } from './request-calls.js';
@@ -110,12 +114,38 @@ export interface ServeOptions {
   processes?: number;
   /** With `processes`: how long a draining process (reload, close) may finish its connections, ms (default 10 s). */
   graceMs?: number;
-  /** An inherited descriptor of a bound socket to listen on instead of binding (set by `processes` in each child). */
+  /**
+   * An inherited descriptor of a bound (or listening) socket to listen on instead of
+   * binding: systemd's socket activation (descriptor 3; `tcpcmd serve` does it), or set by
+   * `processes` in each child. With `processes`, the socket the children share.
+   */
   listenFd?: number;
   /** A descriptor of a file where the listener keeps its count of held connections (the `heldfd` option; set by `processes` in each child). */
   heldFd?: number;
-  /** Where failures are reported (a handler that threw, a failed TLS handshake). Default: stderr. */
-  log?: (message: string) => void;
+  /**
+   * Prometheus metrics (README "Operating it"): `{ port, address }` serves them over HTTP
+   * at `/metrics` (with `processes`, from this process, added up over the children);
+   * `true` only times the handler calls, for tcpCommandsCollector(registry, server) in a
+   * registry of your own. Off by default.
+   */
+  metrics?: boolean | MetricsOptions;
+  /**
+   * HAProxy agent-check (README "Operating it"): a TCP port answering each connection with
+   * one line, `up ready N%` (N: the share of threads free), `drain` (closing, reloading) or
+   * `down` (no thread can serve), then closing it. With `processes`, served by this process.
+   */
+  agentPort?: number;
+  /** The agent's local address; all interfaces by default. */
+  agentAddress?: string;
+  /**
+   * Where failures are reported (a handler that threw, a failed TLS handshake, a thread
+   * that died): stderr as text by default; 'json': stderr, one JSON object per line; a
+   * function: called with each text line. Repeats are limited at the source for all three
+   * (a few lines per kind per 10 s, then a summary).
+   */
+  log?: LogOption;
+  /** The least severe level logged: 'error', 'warn' (e.g. TLS handshake failures) or 'info' (the default: everything). */
+  logLevel?: LogLevel;
   /**
    * Serve datagrams (UDP) instead of connections: the module exports
    * `datagram(socket, data, from)`, called on a pool thread per datagram; it answers with
@@ -133,6 +163,8 @@ export interface ServeStats {
   accepted: number;
   /** Handlers running now (threads busy in a call). */
   running: number;
+  /** Threads serving now: their handler loaded, not dead (a thread being restarted is not counted). */
+  threads: number;
   /** The same: threads busy in a handler call now. */
   busyThreads: number;
   /** Connections waiting for a free thread (request handlers: with bytes to read). */
@@ -164,7 +196,15 @@ export interface CloseResult {
 export interface TcpServer {
   readonly port: number;
   readonly address: string;
+  /** With `metrics: { port }`: the port `/metrics` is served on (the chosen one for port 0). */
+  readonly metricsPort?: number | undefined;
+  /** With `agentPort`: the port of the HAProxy agent (the chosen one for port 0). */
+  readonly agentPort?: number | undefined;
+  /** What the agent-check says now: up (with a weight), drain or down. */
+  health(): Health;
   stats(): ServeStats;
+  /** What metrics are made of (tcpCommandsCollector reads it): stats() and the figures it lacks. */
+  figures(): ServeFigures;
   /** With `processes`: new processes with the handler loaded afresh, then the old ones drain (SIGHUP in tcpcmd serve). */
   reload?(): Promise<void>;
   /**
@@ -186,12 +226,22 @@ class Server implements TcpServer {
   private threadDeaths = 0;
   private closing = false;
   /** The listener's counts, kept when it closes. */
-  private final: Omit<ServeStats, 'handler' | 'running' | 'busyThreads' | 'requests' | 'failed' | 'completed' | 'datagrams'> | undefined;
+  private final: Omit<ServeStats, 'handler' | 'running' | 'threads' | 'busyThreads' | 'requests' | 'failed' | 'completed' | 'datagrams'> | undefined;
   private readonly restarts: RestartBackoff;
   private readonly loaded: Promise<void>;
   /** TLS: the warning of certificates near their expiry (certificate-expiry.ts). */
   expiry: ExpiryWatch | undefined;
   private readyLoops = 0;
+  private abandoned = 0;
+  /** serve({ metrics }): each loop's handler call durations (counters.ts). */
+  private readonly durations: Float64Array | undefined;
+  /** serve({ metrics: { port } }): the /metrics endpoint, closed with the server. */
+  metricsHttp: HttpServer | undefined;
+  /** serve({ agentPort }): the agent-check listener, closed with the server. */
+  agent: NetServer | undefined;
+  agentPort: number | undefined;
+  /** Loops whose thread has loaded the handler and is alive. */
+  private liveLoops = 0;
 
   constructor(
     private readonly listener: number,
@@ -199,12 +249,14 @@ class Server implements TcpServer {
     private readonly ownPool: boolean,
     private readonly handler: string,
     private readonly kind: HandlerKind,
-    threads: number,
-    private readonly log: (message: string) => void,
+    private readonly threads: number,
+    private readonly log: (entry: LogEntry) => void,
+    measure = false,
   ) {
     this.port = TCPGetMyPort(listener);
     this.address = String(TCPGetMyAddr(listener));
     this.counters = newServeCounters(threads);
+    this.durations = measure ? newDurationRows(threads) : undefined;
     this.restarts = new RestartBackoff(log);
     let allLoaded!: () => void;
     let loadFailed!: (error: Error) => void;
@@ -227,13 +279,30 @@ class Server implements TcpServer {
     let everReady = false;
     while (!this.closing) {
       const { port1, port2 } = new MessageChannel();
-      port1.on('message', (message: LoopMessage) => {
-        if (typeof message === 'string') return this.log(message);
+      let live = false;
+      /** A thread that could not load the handler says why before it ends (task.ts). */
+      let loadError: string | undefined;
+      const onMessage = (message: LoopMessage): void => {
+        if (typeof message === 'string' || 'level' in message) return this.log(message);
+        if ('loadFailed' in message) {
+          loadError = message.loadFailed;
+          return;
+        }
+        if (!live) {
+          live = true;
+          this.liveLoops++;
+        }
         if (!everReady) {
           everReady = true;
           onReady();
         }
-      });
+      };
+      // What the loop posted just before it ended (a handler's failure, then close(); why it
+      // could not load) may still be queued when its task ends: read, not dropped with the port.
+      const drain = (): void => {
+        for (let queued = receiveMessageOnPort(port1); queued !== undefined; queued = receiveMessageOnPort(port1)) onMessage(queued.message as LoopMessage);
+      };
+      port1.on('message', onMessage);
       try {
         await this.pool.serveLoop({
           kind: 'serve',
@@ -242,20 +311,25 @@ class Server implements TcpServer {
           listener: this.listener,
           loop,
           counters: this.counters.buffer as SharedArrayBuffer,
+          durations: this.durations?.buffer as SharedArrayBuffer | undefined,
           log: port2,
         });
         return; // the listener closed
-      } catch (error) {
+      } catch (thrown) {
+        drain();
+        const error = loadError === undefined ? (thrown as Error) : new Error(loadError);
         if (this.closing) return;
-        if (!everReady) return loadFailed(error as Error); // serve() rejects with it
+        if (!everReady) return loadFailed(error); // serve() rejects with it
         // The thread died under a handler (process.exit, a crash): its connection is
         // reset, and a new loop takes its place.
         const socket = Atomics.exchange(this.counters, ServeCounter.FirstLoop + loop, 0);
         if (socket !== 0 && this.kind !== 'datagram') TCPClose(socket, 2); // a datagram socket serves the other loops too
         this.threadDeaths++;
-        const delay = this.restarts.died((error as Error).message);
+        const delay = this.restarts.died(loadError === undefined ? error.message : `the handler no longer loads: ${loadError}`);
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       } finally {
+        drain();
+        if (live) this.liveLoops--;
         port1.close();
       }
     }
@@ -272,11 +346,33 @@ class Server implements TcpServer {
       accepted: this.kind === 'request' ? live.accepted : count(ServeCounter.Accepted),
       handshakeFailures: live.handshakeFailures + count(ServeCounter.HandshakeFailures),
       running,
+      threads: this.liveLoops,
       busyThreads: running,
       requests: count(ServeCounter.Requests),
       failed: count(ServeCounter.Failed) + this.threadDeaths,
       completed: count(ServeCounter.Completed),
       datagrams: count(ServeCounter.Datagrams),
+    };
+  }
+
+  /** The port of `/metrics` (metrics: { port }). */
+  metricsPort: number | undefined;
+
+  health(): Health {
+    if (this.closing) return { state: 'drain' };
+    if (this.liveLoops === 0) return { state: 'down', reason: 'no thread serving: the handler threads died, or the handler no longer loads' };
+    return { state: 'up', weightPercent: weightOf(this.threads, this.liveLoops, this.stats().busyThreads) };
+  }
+
+  figures(): ServeFigures {
+    const proxyRefused = this.kind === 'datagram' || this.closing ? 0 : Math.max(0, Number(TCPGetOption(this.listener, 'proxyrefused')));
+    return {
+      stats: { ...this.stats(), proxyRefused },
+      threads: this.liveLoops,
+      threadDeaths: this.threadDeaths,
+      abandoned: this.abandoned,
+      durations: this.durations === undefined ? undefined : sumDurations(this.durations),
+      engine: engineFigures(),
     };
   }
 
@@ -304,6 +400,8 @@ class Server implements TcpServer {
 
   async close(timeoutMs = 10_000): Promise<CloseResult> {
     this.expiry?.stop();
+    this.metricsHttp?.close();
+    this.metricsHttp?.closeAllConnections();
     if (!this.closing) {
       this.final = this.liveCounts();
       this.closing = true;
@@ -317,6 +415,7 @@ class Server implements TcpServer {
     clearTimeout(timer);
     this.restarts.flush();
     let abandoned = 0;
+    this.agent?.close();
     if (!finished) {
       // Reset what is still being served: the handler's next command fails, and its
       // thread is stopped with the pool.
@@ -328,6 +427,7 @@ class Server implements TcpServer {
         }
       }
     }
+    this.abandoned += abandoned;
     if (this.ownPool) await (finished ? this.pool.close() : this.pool.destroy());
     const completed = [ServeCounter.Completed, ServeCounter.Requests, ServeCounter.Datagrams].reduce((sum, word) => sum + Atomics.load(this.counters, word), 0);
     return { completed, abandoned };
@@ -349,16 +449,6 @@ function timeoutValue(name: string, value: number | 'infinite' | undefined, fall
  * chosen port from `.port`). Rejects when the handler module cannot be loaded or exports
  * no handler (with the module's own error), or the address cannot be listened on.
  */
-/**
- * stderr, with repeats summarised: a flood of failing clients (garbage TLS hellos, say)
- * writes a few lines of each kind per window and then one count, never a line per client.
- */
-function defaultLog(): (message: string) => void {
-  const limiter = new RepeatLimiter((line) => process.stderr.write(`${line}\n`));
-  // The kind of a line is its first two colon-separated parts ("serve: TLS handshake failed").
-  return (message) => limiter.line(`"${message.split(':').slice(0, 2).join(':')}" lines`, message);
-}
-
 export async function serve(options: ServeOptions): Promise<TcpServer> {
   const udp = options.udp === true;
   const udpRefusal = udp ? udpOptionsError(options) : undefined;
@@ -371,7 +461,7 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
   const pool = options.pool ?? new Pool({ threads });
   const ownPool = options.pool === undefined;
   const module = moduleUrl(options.handler);
-  const log = options.log ?? defaultLog();
+  const log = createLogger(options.log, options.logLevel);
   const giveUp = async (message: string): Promise<never> => {
     if (ownPool) await pool.destroy();
     throw new Error(message);
@@ -385,7 +475,7 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
   if (kind === 'datagram') {
     const socket = openDatagramSocket(options);
     if (socket instanceof Error) return giveUp(socket.message);
-    return start(options, new Server(socket, pool, ownPool, module, kind, threads, log));
+    return start(options, new Server(socket, pool, ownPool, module, kind, threads, log, options.metrics !== undefined && options.metrics !== false));
   }
   const listener = TCPSocket();
   if (listener < 0) return giveUp(`serve: TCPSocket failed: ${TCPErrorText(listener)}`);
@@ -424,7 +514,7 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
     const where = options.address !== undefined && isUnixAddress(options.address) ? options.address : `${options.address ?? '*'}:${String(options.port ?? 0)}`;
     return giveUp(`serve: cannot listen on ${where}: ${TCPErrorText(result)} (${result})`);
   }
-  const server = new Server(listener, pool, ownPool, module, kind, threads, log);
+  const server = new Server(listener, pool, ownPool, module, kind, threads, log, options.metrics !== undefined && options.metrics !== false);
   if (options.cert !== undefined) server.expiry = new ExpiryWatch(() => servedCertificateFiles(options), log);
   return start(options, server);
 }
@@ -442,6 +532,24 @@ async function start(options: ServeOptions, server: Server): Promise<TcpServer> 
   } catch (error) {
     await server.close(0);
     throw new Error(`serve: handler ${String(options.handler)} cannot be used: ${(error as Error).message}`);
+  }
+  if (typeof options.metrics === 'object') {
+    try {
+      server.metricsHttp = await startMetricsServer(options.metrics, server);
+      server.metricsPort = metricsPortOf(server.metricsHttp);
+    } catch (error) {
+      await server.close(0);
+      throw new Error(`serve: metrics: cannot listen on ${options.metrics.address ?? '*'}:${options.metrics.port}: ${(error as Error).message}`);
+    }
+  }
+  if (options.agentPort !== undefined) {
+    try {
+      server.agent = await startAgent({ port: options.agentPort, address: options.agentAddress }, server);
+      server.agentPort = agentPortOf(server.agent);
+    } catch (error) {
+      await server.close(0);
+      throw new Error(`serve: agent: cannot listen on ${options.agentAddress ?? '*'}:${options.agentPort}: ${(error as Error).message}`);
+    }
   }
   return server;
 }

@@ -74,7 +74,17 @@ async function runScript(task: ScriptTask): Promise<unknown> {
 }
 
 async function runServe(task: ServeLoopTask): Promise<void> {
-  const handler = await loadHandler(task.module, task.mode === 'datagram');
+  let handler: Handler;
+  try {
+    handler = await loadHandler(task.module, task.mode === 'datagram');
+  } catch (error) {
+    // A module that failed to load stays failed in this thread (node's module map keeps
+    // the error, and so does loadModule's cache): this thread ends, so that the loop's
+    // next try (serve() restarts it with back-off) gets a fresh thread that loads the
+    // module as it is on disk then. serve() gets the reason first.
+    task.log.postMessage({ loadFailed: transferableError(error).message });
+    process.exit(1);
+  }
   if (handler.kind !== task.mode) throw new TypeError(`${task.module} changed its handler kind while serving`);
   task.log.postMessage({ ready: true });
   if (handler.kind === 'request') await runRequestLoop(task, handler.run);

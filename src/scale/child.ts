@@ -16,6 +16,7 @@
  */
 import { TCPGetOption, TCPSetOption } from '../commands/socket-options.js';
 import { serve, type TcpServer } from '../pool/serve.js';
+import { recordSink } from '../operate/log.js';
 import { type ChildStats, type FromChild, HELD_FD, LISTEN_FD, type ToChild } from './messages.js';
 
 const STATS_INTERVAL_MS = 100;
@@ -32,7 +33,14 @@ function listenerOf(server: TcpServer): number {
   return (server as unknown as { listener: number }).listener;
 }
 
+/** serve({ processes, metrics }): the supervisor serves metrics, so each child sends what they are made of. */
+let measured = false;
+
 function statsOf(server: TcpServer): ChildStats {
+  if (measured) {
+    const { stats, threadDeaths, durations, engine } = server.figures();
+    return { ...stats, proxyRefused: stats.proxyRefused ?? 0, threadDeaths, durations, engine };
+  }
   return { ...server.stats(), proxyRefused: Math.max(0, Number(TCPGetOption(listenerOf(server), 'proxyrefused'))) };
 }
 
@@ -43,8 +51,9 @@ let ticker: NodeJS.Timeout | undefined;
 async function start(options: Extract<ToChild, { type: 'start' }>['options']): Promise<void> {
   try {
     const { unixAddress, ...serveOptions } = options;
+    measured = serveOptions.metrics === true;
     // The address of a Unix-domain socket names it for the addresses the handlers see; the descriptor is what it listens on.
-    server = await serve({ ...serveOptions, address: unixAddress, listenFd: LISTEN_FD, heldFd: HELD_FD, log: (message) => tell({ type: 'log', message }) });
+    server = await serve({ ...serveOptions, address: unixAddress, listenFd: LISTEN_FD, heldFd: HELD_FD, log: recordSink((message) => tell({ type: 'log', message })) });
   } catch (error) {
     tell({ type: 'failed', message: (error as Error).message }, () => process.exit(1));
     return;
@@ -77,7 +86,7 @@ async function drain(graceMs: number): Promise<void> {
 /** After close: the running/queued are gone, the totals are final. */
 function finalCounts(s: TcpServer, before: ChildStats): Partial<ChildStats> {
   const after = s.stats();
-  return { accepted: after.accepted, completed: after.completed, failed: after.failed, running: 0, busyThreads: 0, queued: 0, idle: 0, refused: Math.max(before.refused, after.refused) };
+  return { accepted: after.accepted, completed: after.completed, failed: after.failed, running: 0, threads: 0, busyThreads: 0, queued: 0, idle: 0, refused: Math.max(before.refused, after.refused) };
 }
 
 // The supervisor coordinates: a terminal's Ctrl-C or a service manager's SIGTERM to the

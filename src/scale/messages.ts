@@ -4,14 +4,25 @@
  * is descriptor LISTEN_FD of every child, inherited at fork.
  */
 import type { ServeOptions, ServeStats } from '../pool/serve.js';
+import type { EngineFigures } from '../operate/metrics.js';
+import type { LogEntry } from '../operate/log.js';
 
 /** The shared listening socket's descriptor number in every child (as systemd's socket activation uses 3). */
 export const LISTEN_FD = 3;
 /** Each child's own file for its count of held connections (the `heldfd` option), read by the supervisor when it dies. */
 export const HELD_FD = 4;
 
-/** A child's counts: serve()'s, and the listener's PROXY refusals. */
-export type ChildStats = ServeStats & { proxyRefused: number };
+/**
+ * A child's counts: serve()'s, and the listener's PROXY refusals; with metrics (the
+ * supervisor's `metrics`), also its threads, thread deaths, handler call durations and
+ * engine figures.
+ */
+export type ChildStats = ServeStats & {
+  proxyRefused: number;
+  threadDeaths?: number;
+  durations?: number[] | undefined;
+  engine?: EngineFigures | undefined;
+};
 
 /** The options a child serves with: the serializable part of ServeOptions. */
 export type ChildServeOptions = Omit<ServeOptions, 'pool' | 'log' | 'processes' | 'port' | 'address' | 'mode' | 'listenFd' | 'heldFd' | 'handler'> & {
@@ -29,5 +40,5 @@ export type FromChild =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
   | { type: 'stats'; stats: ChildStats }
-  | { type: 'log'; message: string }
+  | { type: 'log'; message: LogEntry }
   | { type: 'closed'; completed: number; abandoned: number; stats: ChildStats };

@@ -11,9 +11,14 @@ import { moduleUrl } from '../pool/pool.js';
 import { Backoff } from '../backoff.js';
 import type { ChildServeOptions, ChildStats, FromChild, ToChild } from './messages.js';
 import { HeldFile } from './held-file.js';
-import { bindSharedPort, type SharedPort } from './shared-port.js';
+import { adoptSharedPort, bindSharedPort, type SharedPort } from './shared-port.js';
 import { packageFile } from '../package-files.js';
 import { isUnixAddress } from '../unix-address.js';
+import { createLogger, type LogEntry } from '../operate/log.js';
+import { addEngineFigures, type EngineFigures, metricsPortOf, type ServeFigures, startMetricsServer } from '../operate/metrics.js';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as NetServer } from 'node:net';
+import { agentPortOf, type Health, startAgent, weightOf } from '../operate/agent.js';
 
 const ENTRY = packageFile('workers/serve-process.mjs');
 const DEFAULT_GRACE_MS = 10_000;
@@ -44,7 +49,7 @@ const CUMULATIVE = ['accepted', 'refused', 'failed', 'completed', 'handshakeFail
 const CURRENT = ['running', 'busyThreads', 'queued', 'idle'] as const;
 
 function zero(): ChildStats {
-  return { handler: 'connection', accepted: 0, running: 0, busyThreads: 0, queued: 0, idle: 0, requests: 0, refused: 0, failed: 0, completed: 0, handshakeFailures: 0, proxyRefused: 0, datagrams: 0, dropped: 0 };
+  return { handler: 'connection', accepted: 0, running: 0, threads: 0, busyThreads: 0, queued: 0, idle: 0, requests: 0, refused: 0, failed: 0, completed: 0, handshakeFailures: 0, proxyRefused: 0, datagrams: 0, dropped: 0 };
 }
 
 class ServingProcess {
@@ -70,7 +75,7 @@ class ServingProcess {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  onMessage(message: FromChild, log: (line: string) => void): void {
+  onMessage(message: FromChild, log: (entry: LogEntry) => void): void {
     switch (message.type) {
       case 'ready':
         this.ready = true;
@@ -114,13 +119,24 @@ export class ProcessesServer implements TcpServer {
   /** 100 ms, doubling with each death in a row up to 10 s. */
   private readonly backoff = new Backoff({ firstMs: 100, maxMs: 10_000 });
   private readonly restartTimers = new Set<NodeJS.Timeout>();
+  /** Metrics of processes gone: their thread deaths, call durations, engine totals. */
+  private retiredThreadDeaths = 0;
+  private retiredDurations: number[] | undefined;
+  private retiredEngine: EngineFigures | undefined;
+  /** serve({ metrics: { port } }): the /metrics endpoint, served here, closed with the server. */
+  metricsHttp: HttpServer | undefined;
+  /** serve({ agentPort }): the agent-check listener, served here, closed with the server. */
+  agent: NetServer | undefined;
+  agentPort: number | undefined;
+  /** reload()s under way: the agent says drain meanwhile. */
+  private reloading = 0;
 
   constructor(
     private readonly shared: SharedPort,
     private readonly count: number,
     private readonly childOptions: ChildServeOptions,
     private readonly graceMs: number,
-    private readonly log: (line: string) => void,
+    private readonly log: (entry: LogEntry) => void,
   ) {
     this.port = shared.port;
     this.address = shared.address;
@@ -172,6 +188,11 @@ export class ProcessesServer implements TcpServer {
     if (serving.final === undefined) this.lost += serving.held.read();
     serving.held.close();
     for (const key of CUMULATIVE) this.retired[key] += serving.stats[key];
+    this.retiredThreadDeaths += serving.stats.threadDeaths ?? 0;
+    this.retiredDurations = addRows(this.retiredDurations, serving.stats.durations);
+    // What a gone engine moved stays counted; what it held open or its delays do not.
+    const engine = serving.stats.engine;
+    if (engine !== undefined) this.retiredEngine = addEngineFigures(this.retiredEngine, { ...engine, connections: 0, loopDelayMeanMs: 0, loopDelayP99Ms: 0, loopDelayMaxMs: 0 });
     if (!died || this.closing !== undefined || serving.draining || serving.generation !== this.generation) return;
     // A process that lived STABLE_MS before dying starts the count again.
     const delay = this.backoff.next(Date.now() - serving.startedAt >= STABLE_MS);
@@ -188,7 +209,7 @@ export class ProcessesServer implements TcpServer {
   }
 
   stats(): ProcessesStats {
-    const total = { ...this.retired };
+    const total = { ...this.retired, threads: 0 };
     let processes = 0;
     let draining = 0;
     for (const serving of this.live) {
@@ -196,10 +217,39 @@ export class ProcessesServer implements TcpServer {
       for (const key of CUMULATIVE) total[key] += serving.stats[key];
       for (const key of CURRENT) total[key] += serving.stats[key];
       total.handler = serving.stats.handler;
-      if (serving.ready && !serving.draining) processes++;
+      if (serving.ready && !serving.draining) {
+        processes++;
+        total.threads += serving.stats.threads;
+      }
     }
     // A process that died took its running connections with it: they count as failed.
     return { ...total, failed: total.failed + this.lost, processes, draining, restarts: this.restarts, lost: this.lost };
+  }
+
+  /** The port of `/metrics` (metrics: { port }). */
+  metricsPort: number | undefined;
+
+  health(): Health {
+    if (this.closing !== undefined || this.reloading > 0) return { state: 'drain' };
+    const stats = this.stats();
+    if (stats.processes === 0 || stats.threads === 0) return { state: 'down', reason: 'no process serving: they died, or the handler no longer loads' };
+    const busy = [...this.live].filter((p) => p.ready && !p.draining).reduce((sum, p) => sum + p.stats.busyThreads, 0);
+    return { state: 'up', weightPercent: weightOf(this.count * (this.childOptions.threads ?? 2), stats.threads, busy) };
+  }
+
+  /** The children's figures added up (those of processes gone included), for metrics. */
+  figures(): ServeFigures {
+    const stats = this.stats();
+    const threads = stats.threads;
+    let threadDeaths = this.retiredThreadDeaths;
+    let durations = this.retiredDurations === undefined ? undefined : [...this.retiredDurations];
+    let engine = this.retiredEngine === undefined ? undefined : { ...this.retiredEngine };
+    for (const serving of this.live) {
+      threadDeaths += serving.stats.threadDeaths ?? 0;
+      durations = addRows(durations, serving.stats.durations);
+      engine = addEngineFigures(engine, serving.stats.engine);
+    }
+    return { stats, threads, threadDeaths, abandoned: this.abandoned, durations, engine };
   }
 
   /**
@@ -209,8 +259,13 @@ export class ProcessesServer implements TcpServer {
    */
   async reload(): Promise<void> {
     if (this.closing !== undefined) throw new Error('serve: reload after close');
-    const generation = await this.startGeneration();
-    await this.drain([...this.live].filter((p) => p.generation < generation && !p.draining), this.graceMs);
+    this.reloading++;
+    try {
+      const generation = await this.startGeneration();
+      await this.drain([...this.live].filter((p) => p.generation < generation && !p.draining), this.graceMs);
+    } finally {
+      this.reloading--;
+    }
   }
 
   /** New processes read the certificate files as they start: a certificate reload is a reload. */
@@ -233,8 +288,11 @@ export class ProcessesServer implements TcpServer {
   close(timeoutMs = this.graceMs): Promise<CloseResult> {
     this.closing ??= (async () => {
       for (const timer of this.restartTimers) clearTimeout(timer);
+      this.metricsHttp?.close();
+      this.metricsHttp?.closeAllConnections();
       await this.drain([...this.live], timeoutMs);
       this.shared.close();
+      this.agent?.close();
       return { completed: this.retired.completed, abandoned: this.abandoned };
     })();
     return this.closing;
@@ -245,12 +303,16 @@ export async function serveProcesses(options: ServeOptions): Promise<ProcessesSe
   const count = options.processes ?? 1;
   if (!Number.isInteger(count) || count < 1) throw new Error('serve: processes must be a whole number >= 1');
   if (options.pool !== undefined) throw new Error('serve: a pool cannot be shared with other processes (pool and processes)');
-  const shared = await bindSharedPort(options.address, options.port, options.mode);
-  const { pool: _pool, log: _log, processes: _processes, port: _port, address: _address, mode: _mode, listenFd: _fd, graceMs, ...rest } = options;
+  // listenFd: a listening socket handed over (systemd's socket activation) instead of one bound here.
+  const shared = options.listenFd !== undefined ? adoptSharedPort(options.listenFd) : await bindSharedPort(options.address, options.port, options.mode);
+  const { pool: _pool, log: _log, processes: _processes, port: _port, address: _address, mode: _mode, listenFd: _fd, graceMs, metrics, agentPort, agentAddress, ...rest } = options;
   // A Unix-domain address goes along: each child's listener reports it as its connections' address.
   const unixAddress = isUnixAddress(shared.address) ? shared.address : undefined;
-  const childOptions: ChildServeOptions = { ...rest, handler: moduleUrl(options.handler), unixAddress };
-  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  // With metrics the children only measure (metrics: true) and report; this process serves /metrics.
+  const measure = metrics !== undefined && metrics !== false ? { metrics: true } : {};
+  const childOptions: ChildServeOptions = { ...rest, ...measure, handler: moduleUrl(options.handler), unixAddress };
+  // The children limit their lines at the source; this limit is over all of them.
+  const log = createLogger(options.log, options.logLevel);
   const server = new ProcessesServer(shared, count, childOptions, graceMs ?? DEFAULT_GRACE_MS, log);
   try {
     await server.startGeneration();
@@ -258,5 +320,31 @@ export async function serveProcesses(options: ServeOptions): Promise<ProcessesSe
     shared.close();
     throw error;
   }
+  if (typeof metrics === 'object') {
+    try {
+      server.metricsHttp = await startMetricsServer(metrics, server);
+      server.metricsPort = metricsPortOf(server.metricsHttp);
+    } catch (error) {
+      await server.close(0);
+      throw new Error(`serve: metrics: cannot listen on ${metrics.address ?? '*'}:${metrics.port}: ${(error as Error).message}`);
+    }
+  }
+  if (agentPort !== undefined) {
+    try {
+      server.agent = await startAgent({ port: agentPort, address: agentAddress }, server);
+      server.agentPort = agentPortOf(server.agent);
+    } catch (error) {
+      await server.close(0);
+      throw new Error(`serve: agent: cannot listen on ${agentAddress ?? '*'}:${agentPort}: ${(error as Error).message}`);
+    }
+  }
   return server;
+}
+
+/** Duration rows added up (either may be missing). */
+function addRows(into: number[] | undefined, more: number[] | undefined): number[] | undefined {
+  if (more === undefined) return into;
+  if (into === undefined) return [...more];
+  more.forEach((value, i) => (into[i] = (into[i] ?? 0) + value));
+  return into;
 }

@@ -94,3 +94,18 @@ async function bindSharedUnixSocket(create: CreateServerHandle, address: string,
   }
   return { fd: bound.fd, port: 0, address, close: () => bound.close() };
 }
+
+/**
+ * A listening socket inherited as descriptor `fd` (systemd's socket activation: LISTEN_FDS,
+ * descriptor 3) to share with the processes: node's helper wraps the descriptor as it is,
+ * and its address is read from it. A TCP socket only (a Unix-domain one reports no port).
+ */
+export function adoptSharedPort(fd: number): SharedPort {
+  const create = (net as unknown as { _createServerHandle?: CreateServerHandle })._createServerHandle;
+  if (typeof create !== 'function') throw new Error('serve: processes: this Node has no net._createServerHandle to share a port with');
+  const handle = create(null, 0, undefined, fd);
+  if (typeof handle === 'number') throw new Error(`serve: cannot use descriptor ${fd}: ${getSystemErrorName(handle)}`);
+  const bound: { address?: string; port?: number } = {};
+  handle.getsockname(bound);
+  return { fd, port: bound.port ?? 0, address: plain(bound.address ?? ''), close: () => handle.close() };
+}

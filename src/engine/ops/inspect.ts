@@ -3,6 +3,7 @@
  * and the engine's own figures.
  */
 import { getHeapStatistics } from 'node:v8';
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { EngineStats } from '../../engine-stats.js';
 import { Reg } from '../../protocol.js';
 import type { ThreadFigures } from '../dispatch.js';
@@ -23,6 +24,26 @@ export function waitForClose(slot: EngineSlot, engine: Engine): void {
   engine.stream(slot)?.waitForClose(slot);
 }
 
+/** The engine thread's loop delay: measured only once someone asked for TCPStats (its timer is not free). */
+let loopMonitor: IntervalHistogram | undefined;
+let windowStart = 0;
+const LOOP_WINDOW_MS = 10_000;
+
+function loopDelay(): EngineStats['loopDelay'] {
+  if (loopMonitor === undefined) {
+    loopMonitor = monitorEventLoopDelay({ resolution: 10 });
+    loopMonitor.enable();
+    windowStart = Date.now();
+  }
+  const ms = (ns: number): number => (Number.isFinite(ns) ? ns / 1e6 : 0);
+  const figures = loopMonitor.count === 0 ? { meanMs: 0, p99Ms: 0, maxMs: 0 } : { meanMs: ms(loopMonitor.mean), p99Ms: ms(loopMonitor.percentile(99)), maxMs: ms(loopMonitor.max) };
+  if (Date.now() - windowStart >= LOOP_WINDOW_MS) {
+    loopMonitor.reset();
+    windowStart = Date.now();
+  }
+  return figures;
+}
+
 /** The engine's figures, as JSON text (not a hot path). */
 export function stats(slot: EngineSlot, engine: Engine, threads: ThreadFigures): void {
   (globalThis as { gc?: () => void }).gc?.();
@@ -39,6 +60,8 @@ export function stats(slot: EngineSlot, engine: Engine, threads: ThreadFigures):
     // Not process.memoryUsage(): its rss reads /proc/self/stat, a descriptor, and throws
     // EMFILE when the process has none left, just when these figures are wanted.
     heapUsed: getHeapStatistics().used_heap_size,
+    engineCalls: engine.calls,
+    loopDelay: loopDelay(),
   };
   for (const entry of engine.table.values()) {
     if (entry instanceof StreamSocket || entry instanceof DatagramSocket) {
