@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { TCPClose, TCPConnect, TCPReceive, TCPReceiveUntil, TCPSend } from '../src/index.js';
 import { type Peer } from '../test/helpers/peers.js';
+import { nodeNetRoundTripSamples } from './pingpong.js';
 
 export const TEXT_CHARACTERS = 64;
 
@@ -130,30 +131,8 @@ export function pythonReadlineLines(port: number): Promise<number> {
 }
 
 /** Round trips of 64 bytes with a raw node:net client: median, mean and p99. */
-export function nodeNetSpread(port: number, roundTrips: number): Promise<Spread> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
-    const out = Buffer.alloc(TEXT_CHARACTERS, 'x');
-    const samples = new Array<number>(roundTrips);
-    let done = 0;
-    let got = 0;
-    let start = 0n;
-    const next = (): void => {
-      got = 0;
-      start = process.hrtime.bigint();
-      socket.write(out);
-    };
-    socket.on('data', (chunk) => {
-      got += chunk.length;
-      if (got < TEXT_CHARACTERS) return;
-      samples[done++] = Number(process.hrtime.bigint() - start);
-      if (done < roundTrips) return next();
-      socket.destroy();
-      resolve(spread(samples));
-    });
-    socket.once('error', reject);
-    socket.once('connect', next);
-  });
+export async function nodeNetSpread(port: number, roundTrips: number): Promise<Spread> {
+  return spread(await nodeNetRoundTripSamples(net.connect({ port, host: '127.0.0.1', noDelay: true }), roundTrips));
 }
 
 type Interleaved = (name: string, measure: () => Promise<Record<string, number>>) => Promise<Record<string, number>>;

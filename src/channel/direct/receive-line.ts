@@ -7,13 +7,12 @@
  * area (AHEAD_BYTES) or one whose text the engine's rules must shape (receive-shaped.ts:
  * a delimiter that ends inside a character).
  */
-import { ErrorCode } from '../../errors.js';
-import { AHEAD_BYTES, Direct, DirectFlag, releaseDirectLock } from '../../direct-layout.js';
+import { AHEAD_BYTES, Direct, DirectFlag } from '../../direct-layout.js';
 import { wholeLength } from '../../text/encodings.js';
 import { readOnce } from './descriptor.js';
-import { beginPatience, endPatience, keepTrying } from './patience.js';
+import { AGAIN, lockedRead } from './locked-read.js';
 import { type Ahead, commitAhead, compactAhead, copyOut, readAhead } from './read-ahead.js';
-import { addCount, entryOf, stillOpen, TAKEN, takeLock, tableWords, usableFd } from './table.js';
+import { addCount, tableWords, usableFd } from './table.js';
 
 /** What a line read wants. */
 export interface LineRequest {
@@ -31,9 +30,6 @@ export interface LineRequest {
   wait: boolean;
 }
 
-/** The lock holder must let go and read again after a spin (EAGAIN). */
-const AGAIN = -0.5;
-
 /**
  * Reads a line into `into` (room for `limit` bytes): its length with the delimiter, the
  * rest at the end of the stream (0: nothing left), `limit` bytes when no delimiter came
@@ -41,27 +37,7 @@ const AGAIN = -0.5;
  * engine must answer.
  */
 export function receiveLineDirect(socket: number, holder: number, into: Uint8Array, request: LineRequest): number | undefined {
-  const base = entryOf(socket);
-  if (base < 0) return undefined;
-  const w = tableWords();
-  const lock = base + Direct.RecvLock;
-  beginPatience();
-  for (;;) {
-    if (takeLock(w, base, socket, lock, holder, 2_000) !== TAKEN) return undefined;
-    const flags = Atomics.load(w, base + Direct.Flags);
-    const shaped =
-      !stillOpen(w, base, socket) ||
-      (flags & DirectFlag.Datagram) !== 0 ||
-      (request.encoding >= 0 && Atomics.load(w, base + Direct.Encoding) !== request.encoding);
-    const outcome = shaped ? undefined : lineUnderLock(socket, base, into, request);
-    releaseDirectLock(w, lock, holder);
-    if (outcome !== AGAIN) {
-      if (outcome !== undefined) endPatience();
-      return outcome;
-    }
-    if ((flags & DirectFlag.NonBlocking) !== 0) return ErrorCode.WouldBlock;
-    if (!request.wait || !keepTrying()) return undefined;
-  }
+  return lockedRead(socket, holder, request.encoding, request.wait, into, request, lineUnderLock);
 }
 
 /** The line, held the receive lock: found in the read-ahead, or read into it until found. */

@@ -7,15 +7,21 @@
  * rules keep for themselves (receive-shaped.ts): `maxbytes` smaller than the first
  * character, whose first bytes the engine consumes and holds.
  */
-import { ErrorCode } from '../../errors.js';
-import { Direct, DirectFlag, releaseDirectLock } from '../../direct-layout.js';
+import { Direct, DirectFlag } from '../../direct-layout.js';
 import { wholeLength } from '../../text/encodings.js';
 import { readOnce } from './descriptor.js';
-import { beginPatience, endPatience, keepTrying } from './patience.js';
+import { AGAIN, lockedRead } from './locked-read.js';
 import { commitAhead, copyOut, readAhead } from './read-ahead.js';
-import { addCount, entryOf, stillOpen, TAKEN, takeLock, tableWords, usableFd } from './table.js';
+import { addCount, tableWords, usableFd } from './table.js';
 
-const AGAIN = -0.5;
+/** What a Character read wants (one per thread, refilled per call). */
+interface TextRequest {
+  limit: number;
+  encoding: number;
+  giveBack: (bytes: Uint8Array) => void;
+}
+
+const textRequest: TextRequest = { limit: 0, encoding: 0, giveBack: () => {} };
 
 /**
  * Reads whole characters of `encoding` into `into` (at most `limit` bytes): their byte
@@ -31,28 +37,14 @@ export function receiveTextDirect(
   encoding: number,
   giveBack: (bytes: Uint8Array) => void,
 ): number | undefined {
-  const base = entryOf(socket);
-  if (base < 0) return undefined;
-  const w = tableWords();
-  const lock = base + Direct.RecvLock;
-  beginPatience();
-  for (;;) {
-    if (takeLock(w, base, socket, lock, holder, 2_000) !== TAKEN) return undefined;
-    const flags = Atomics.load(w, base + Direct.Flags);
-    const engines =
-      !stillOpen(w, base, socket) || (flags & DirectFlag.Datagram) !== 0 || Atomics.load(w, base + Direct.Encoding) !== encoding;
-    const outcome = engines ? undefined : textUnderLock(socket, base, into, Math.min(limit, into.length), encoding, giveBack);
-    releaseDirectLock(w, lock, holder);
-    if (outcome !== AGAIN) {
-      if (outcome !== undefined) endPatience();
-      return outcome;
-    }
-    if ((flags & DirectFlag.NonBlocking) !== 0) return ErrorCode.WouldBlock;
-    if (!keepTrying()) return undefined;
-  }
+  textRequest.limit = Math.min(limit, into.length);
+  textRequest.encoding = encoding;
+  textRequest.giveBack = giveBack;
+  return lockedRead(socket, holder, encoding, true, into, textRequest, textUnderLock);
 }
 
-function textUnderLock(socket: number, base: number, into: Uint8Array, limit: number, encoding: number, giveBack: (bytes: Uint8Array) => void): number | undefined {
+function textUnderLock(socket: number, base: number, into: Uint8Array, request: TextRequest): number | undefined {
+  const { limit, encoding, giveBack } = request;
   const w = tableWords();
   const ahead = readAhead(socket, base);
   for (;;) {
