@@ -79,7 +79,7 @@ export const Direct = {
 export const LOCK_WAITERS_AFTER = Direct.RecvWaiters - Direct.RecvLock;
 
 /** Bytes of each entry's read-ahead area: the longest line a direct TCPReceiveUntil finds by itself. */
-export const AHEAD_BYTES = 4096;
+export const AHEAD_BYTES = 16_384;
 
 /** The lock holder that is the engine itself (caller holders are slot ids, >= 1). */
 export const DIRECT_ENGINE = -1;
