@@ -5,7 +5,7 @@
  * figure itself a median where it has samples. Ratios matter; absolute figures drift.
  *
  * Figures: pingpong, threaded-pingpong, unix-pingpong, pool-pingpong, threads8, bulk, udp, serve, keepalive, serve-start, processes, cluster, idle, first, load, leak, tlsattack,
- * tlspingpong, tlsbulk, text, lines.
+ * tlspingpong, tlsbulk, text, lines, metrics.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -48,6 +48,7 @@ import { flatten, latencyRows, median, printTable, type Row, type Summary } from
 import { dgramPingPong, oursFlood, oursUdpPingPong, pythonFlood, pythonUdpPingPong, startUdpEcho } from './udp.js';
 import { ATTACKERS, latencyUnderAttack, OVER_LIMIT, startTlsServers } from './tls-attack.js';
 import { linesFigure, textFigure } from './text-lines.js';
+import { metricsFigure } from './metrics-figure.js';
 import { nodeTlsPingPong, oursTlsPingPong, oursTlsReceive, oursTlsSend, peerTlsBulk, pythonTlsPingPong, startTlsPeer, type RoundTrips } from './tls.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -533,6 +534,7 @@ const figures: Record<string, () => Promise<Row[]>> = {
     }
   },
   lines: () => linesFigure(interleaved, Number(process.env.BENCH_LINES ?? 200_000)),
+  metrics: () => metricsFigure(interleaved),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

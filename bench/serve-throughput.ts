@@ -44,8 +44,8 @@ function serverProcess(child: ChildProcessWithoutNullStreams): Promise<ServerPro
 }
 
 /** A server script in a process of its own; it prints its port and exits when stdin closes. */
-export function startServerProcess(args: string[]): Promise<ServerProcess> {
-  return serverProcess(spawn(process.execPath, args));
+export function startServerProcess(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ServerProcess> {
+  return serverProcess(spawn(process.execPath, args, { env }));
 }
 
 export function startOurServer(threads = 2, handler?: string, idleTimeoutMs?: number): Promise<ServerProcess> {
@@ -53,6 +53,12 @@ export function startOurServer(threads = 2, handler?: string, idleTimeoutMs?: nu
   if (handler !== undefined) args.push(handler);
   if (idleTimeoutMs !== undefined) args.push('1024', String(idleTimeoutMs));
   return startServerProcess(args);
+}
+
+/** Our request-handler server with serve({ metrics }) on `metricsPort` (issue 28's overhead figure). */
+export function startOurServerWithMetrics(metricsPort: number): Promise<ServerProcess> {
+  const args = [new URL('./servers/ours.mjs', import.meta.url).pathname, '2', REQUEST_HANDLER];
+  return startServerProcess(args, { ...process.env, BENCH_METRICS_PORT: String(metricsPort) });
 }
 
 /** The request-handler form of the same work (bench/handlers/reqres-request.mjs). */

@@ -6,6 +6,7 @@
 //   node ours.mjs [THREADS] [HANDLER_PATH] [BACKLOG] [IDLE_TIMEOUT_MS] [PROCESSES]
 // '' for an argument: its default. PROCESSES: serve({ processes }), THREADS threads in each.
 // A line `rusage` on stdin: prints this process's context switches so far (./rusage.mjs).
+// BENCH_METRICS_PORT in the environment: serve({ metrics }) on that port of 127.0.0.1.
 import { serve } from '../../dist/index.js';
 import { answerRusage } from './rusage.mjs';
 
@@ -16,6 +17,7 @@ const server = await serve({
   backlog: Number(process.argv[4] || 1024),
   ...(process.argv[5] ? { idleTimeout: Number(process.argv[5]) } : {}),
   ...(process.argv[6] ? { processes: Number(process.argv[6]) } : {}),
+  ...(process.env.BENCH_METRICS_PORT ? { metrics: { port: Number(process.env.BENCH_METRICS_PORT), address: '127.0.0.1' } } : {}),
 });
 console.log(server.port);
 answerRusage();

@@ -37,20 +37,15 @@ function giveBack(channel: Channel, socket: number, bytes: Uint8Array): void {
   channel.call(Op.GiveBack, socket, 0, 0, 0, bytes.length);
 }
 
-/** The socket's encoding as its entry says, or -1 when it is not open to direct calls. */
-function entryEncoding(socket: number): number {
-  const base = entryOf(socket);
-  return base < 0 ? -1 : Atomics.load(tableWords(), base + Direct.Encoding);
-}
-
 /**
  * A receive into a Character holder: whole characters of the socket's encoding, decoded on
  * this thread; the count of bytes they took, or undefined when the engine must answer.
  */
 export function receiveTextDirectly(channel: Channel, socket: number, holder: Holder, limit: number): number | undefined {
-  const encoding = entryEncoding(socket);
-  if (encoding < 0) return undefined;
-  const result = receiveTextDirect(socket, channel.id, channel.data, limit, encoding, (bytes) => giveBack(channel, socket, bytes));
+  const base = entryOf(socket);
+  if (base < 0) return undefined;
+  const encoding = Atomics.load(tableWords(), base + Direct.Encoding);
+  const result = receiveTextDirect(socket, base, channel.id, channel.data, limit, encoding, (bytes) => giveBack(channel, socket, bytes));
   if (result === undefined || result < 0) return result;
   return assignHolder(holder, decodeText(channel.data.subarray(0, result), encoding)) ? result : ErrorCode.InvalidArgument;
 }
@@ -75,8 +70,9 @@ export function receiveLineDirectly(
   limit: number,
   wait: boolean,
 ): number | undefined {
-  const encoding = entryEncoding(socket);
-  if (encoding < 0) return undefined;
+  const base = entryOf(socket);
+  if (base < 0) return undefined;
+  const encoding = Atomics.load(tableWords(), base + Direct.Encoding);
   const text = typeof holder?.value === 'string';
   let bytes: Uint8Array;
   if (typeof delimiter === 'string') {
@@ -101,7 +97,7 @@ export function receiveLineDirectly(
   request.characters = text;
   request.wait = wait;
   const into = target ?? channel.data;
-  const result = receiveLineDirect(socket, channel.id, into, request);
+  const result = receiveLineDirect(socket, base, channel.id, into, request);
   if (result === undefined || result < 0 || holder === undefined) return result;
   const value = text ? decodeText(into.subarray(0, result), encoding) : new Uint8Array(into.subarray(0, result));
   return assignHolder(holder, value) ? result : ErrorCode.InvalidArgument;

@@ -7,13 +7,14 @@
 import { ErrorCode } from '../../errors.js';
 import { Direct, DirectFlag, releaseDirectLock } from '../../direct-layout.js';
 import { beginPatience, endPatience, keepTrying } from './patience.js';
-import { entryOf, stillOpen, TAKEN, takeLock, tableWords } from './table.js';
+import { stillOpen, TAKEN, takeLock, tableWords } from './table.js';
 
 /** `underLock` read nothing: let go, spin, come back. */
 export const AGAIN = -0.5;
 
 /**
- * Runs `underLock(socket, base, into, request)` under socket `socket`'s receive lock until
+ * Runs `underLock(socket, base, into, request)` under socket `socket`'s receive lock (its
+ * entry at `base`, as entryOf found it: checked again under the lock) until
  * it answers: its answer, -10035 on a non-blocking socket with nothing to give, or
  * undefined when the engine must answer (not open to direct calls, a datagram socket, its
  * encoding no longer `encoding` (-1: any), or nothing came within the spin; with `wait`
@@ -21,6 +22,7 @@ export const AGAIN = -0.5;
  */
 export function lockedRead<R>(
   socket: number,
+  base: number,
   holder: number,
   encoding: number,
   wait: boolean,
@@ -28,8 +30,6 @@ export function lockedRead<R>(
   request: R,
   underLock: (socket: number, base: number, into: Uint8Array, request: R) => number | undefined,
 ): number | undefined {
-  const base = entryOf(socket);
-  if (base < 0) return undefined;
   const w = tableWords();
   const lock = base + Direct.RecvLock;
   beginPatience();

@@ -31,13 +31,13 @@ export interface LineRequest {
 }
 
 /**
- * Reads a line into `into` (room for `limit` bytes): its length with the delimiter, the
+ * Reads a line into `into` (room for `limit` bytes) from socket `socket` (its entry at `base`): its length with the delimiter, the
  * rest at the end of the stream (0: nothing left), `limit` bytes when no delimiter came
  * first, an error code (-10035 non-blocking with no whole line), or undefined when the
  * engine must answer.
  */
-export function receiveLineDirect(socket: number, holder: number, into: Uint8Array, request: LineRequest): number | undefined {
-  return lockedRead(socket, holder, request.encoding, request.wait, into, request, lineUnderLock);
+export function receiveLineDirect(socket: number, base: number, holder: number, into: Uint8Array, request: LineRequest): number | undefined {
+  return lockedRead(socket, base, holder, request.encoding, request.wait, into, request, lineUnderLock);
 }
 
 /** The line, held the receive lock: found in the read-ahead, or read into it until found. */

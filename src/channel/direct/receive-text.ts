@@ -31,6 +31,7 @@ const textRequest: TextRequest = { limit: 0, encoding: 0, giveBack: () => {} };
  */
 export function receiveTextDirect(
   socket: number,
+  base: number,
   holder: number,
   into: Uint8Array,
   limit: number,
@@ -40,7 +41,7 @@ export function receiveTextDirect(
   textRequest.limit = Math.min(limit, into.length);
   textRequest.encoding = encoding;
   textRequest.giveBack = giveBack;
-  return lockedRead(socket, holder, encoding, true, into, textRequest, textUnderLock);
+  return lockedRead(socket, base, holder, encoding, true, into, textRequest, textUnderLock);
 }
 
 function textUnderLock(socket: number, base: number, into: Uint8Array, request: TextRequest): number | undefined {
