@@ -45,10 +45,19 @@ for (const sample of samples.filter((s) => s.language === 'ts')) {
   });
 }
 
+/**
+ * A sample's line with `npx tcpcmd` run from bin/: npx in the repository installs the
+ * repository itself into its cache, which runs its `prepare` (dist/ deleted and rebuilt)
+ * under the test files running beside this one (a serve() of theirs failed to load a chunk).
+ */
+function fromBin(line: string): string {
+  return line.replaceAll(/\bnpx tcpcmd\b/g, `"${process.execPath}" bin/tcpcmd.mjs`);
+}
+
 /** Starts a background line of a sh sample; resolves once it prints `listening on`. */
 async function background(command: string): Promise<ChildProcess> {
-  // Its own process group: npx runs tcpcmd as a grandchild, which a signal to npx alone
-  // would leave running.
+  // Its own process group: a server may run as a grandchild, which a signal to its parent
+  // alone would leave running.
   const child = spawn('bash', ['-c', `exec ${command}`], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -75,21 +84,21 @@ async function stopGroup(child: ChildProcess): Promise<void> {
 
 for (const sample of samples.filter((s) => s.language === 'sh')) {
   test.serial(`README line ${sample.line}: the sh sample runs, line by line`, async (t) => {
-    t.timeout(360_000); // every line starts npx and a process: seconds each on a loaded machine
+    t.timeout(360_000); // every line starts a process: seconds each on a loaded machine
     let code = sample.code;
     for (const fixed of new Set(code.match(/\b7\d{3}\b/g) ?? [])) code = code.replaceAll(fixed, String(await closedPort()));
     const servers: ChildProcess[] = [];
     try {
       for (const line of code.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean)) {
         if (line.endsWith('&')) {
-          servers.push(await background(line.slice(0, -1).trim()));
+          servers.push(await background(fromBin(line.slice(0, -1).trim())));
           continue;
         }
         if (/\btcpcmd ping\b/.test(line) && !hasPing) {
           t.log(`skipped (no ping program): ${line}`);
           continue;
         }
-        const result = await run('bash', ['-c', line]).done;
+        const result = await run('bash', ['-c', fromBin(line)]).done;
         t.is(result.code, 0, `${line}\n${result.stdout}${result.stderr}`);
         t.not(result.stdout.trim(), '', `${line} printed nothing`);
         const comment = sample.code.split('\n').find((l) => l.includes(line.split(' ').slice(0, 4).join(' ')))?.match(/#\s*(.*)$/)?.[1];
