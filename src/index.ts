@@ -49,11 +49,12 @@ export {
   type EngineHandle,
 } from './channel/engine-host.js';
 export { createPool, Pool, type PoolOptions } from './pool/pool.js';
-export { serve, type ServeOptions, type ServeStats, type TcpServer, type CloseResult } from './pool/serve.js';
+export { serve } from './server/serve.js';
+export type { ServeOptions, ServeStats, TcpServer, CloseResult } from './serve-types.js';
 export type { ProcessesServer, ProcessesStats } from './scale/processes.js';
 export type { LogRecord, LogLevel, LogOption } from './operate/log.js';
 export { tcpCommandsCollector, type MetricsOptions, type ServeFigures, type EngineFigures, type MeasuredServer } from './operate/metrics.js';
-export type { ConnectionHandler, Peer } from './pool/task.js';
+export type { ConnectionHandler, Peer } from './serve-types.js';
 export {
   acceptAsync,
   connectAsync,

@@ -50,14 +50,22 @@ test('nothing in src/ imports the public surface (src/index.ts): a pool thread l
 });
 
 test('the engine imports no caller code', (t) => {
-  const callerCode = /^src\/(commands|channel|pool|events|async|cli|scale)\/|^src\/index\.ts$/;
+  const callerCode = /^src\/(commands|channel|pool|server|events|async|cli|scale)\/|^src\/index\.ts$/;
   t.deepEqual(show(edges.filter((edge) => edge.from.startsWith('src/engine/') && callerCode.test(edge.to))), []);
 });
 
 test('commands (and every other caller-side file) reach the engine only through the channel, type imports too', (t) => {
-  const callerSide = /^src\/(commands|channel|pool|events|async|cli|scale)\//;
+  const callerSide = /^src\/(commands|channel|pool|server|events|async|cli|scale)\//;
   const found = show(edges.filter((edge) => callerSide.test(edge.from) && edge.to.startsWith('src/engine/')));
   t.deepEqual(found.filter((edge) => !KNOWN_EXCEPTIONS.has(edge)), []);
+});
+
+test('the server layer sits above the pool and the processes: pool/ and scale/ import nothing of server/, type imports too', (t) => {
+  const below = /^src\/(pool|scale)\//;
+  t.deepEqual(show(edges.filter((edge) => below.test(edge.from) && edge.to.startsWith('src/server/'))), []);
+  // serve()'s contract is the leaf both sides import: it imports neither side.
+  t.deepEqual(show(edges.filter((edge) => edge.from === 'src/serve-types.ts' && /^src\/(server|scale)\//.test(edge.to))), []);
+  t.true(edges.some((edge) => edge.from === 'src/server/serve.ts' && edge.to === 'src/scale/processes.ts'));
 });
 
 test('the shared layer imports nothing but itself and node: modules', (t) => {

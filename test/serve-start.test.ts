@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import test from 'ava';
 import { TCPBind, TCPClose, TCPGetMyPort, TCPGetOption, TCPListen, TCPReceive, TCPSetOption, TCPSocket } from '../src/index.js';
-import { nextReadyConnection, watchConnections } from '../src/pool/request-calls.js';
+import { nextReadyConnection, watchConnections } from '../src/server/request-calls.js';
 import { closedPort } from './helpers/ports.js';
 import { waitFor } from './helpers/wait-for.js';
 

@@ -27,7 +27,7 @@ interface Report {
 }
 
 async function load(modules: string[], env: Record<string, string> = {}): Promise<Report> {
-  if (!existsSync(new URL('../dist/pool/task.js', import.meta.url))) {
+  if (!existsSync(new URL('../dist/server/thread.js', import.meta.url))) {
     throw new Error('dist/ is missing: `npm run build` (npm test runs it first)');
   }
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };

@@ -20,3 +20,12 @@ export function distIsCurrent(root, built) {
   if (!existsSync(built) || !existsSync(stamp)) return false;
   return statSync(stamp).mtimeMs >= newestSource(sources);
 }
+
+let tsxRegistered;
+/** Registers tsx once per thread, however many entries (pool-worker, serve-worker) need it. */
+export async function registerTsxOnce() {
+  tsxRegistered ??= import('tsx/esm/api').then(({ register }) => {
+    register();
+  });
+  return tsxRegistered;
+}

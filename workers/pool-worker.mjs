@@ -5,15 +5,14 @@
 // older than src/ (a developer edited src/ without `npm run build`), and by the task
 // runner for a TypeScript module only where Node's own type stripping cannot load it
 // (src/pool/load-module.ts).
-import { distIsCurrent } from './dist-current.mjs';
+import { distIsCurrent, registerTsxOnce } from './dist-current.mjs';
 
 const root = new URL('../', import.meta.url);
 const built = new URL('dist/pool/task.js', root);
 
 async function taskRunner() {
   if (distIsCurrent(root, built)) return import(built.href);
-  const { register } = await import('tsx/esm/api');
-  register();
+  await registerTsxOnce();
   return import(new URL('src/pool/task.ts', root).href);
 }
 

@@ -1,6 +1,7 @@
 /** tcpcmd serve: serve() from the command line, until SIGINT or SIGTERM. */
 import { parseArgs } from 'node:util';
-import { serve, type ServeStats, type TcpServer } from '../pool/serve.js';
+import { serve } from '../server/serve.js';
+import type { ServeStats, TcpServer } from '../serve-types.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
 import { isUnixAddress } from '../unix-address.js';
 import { notifySystemd, systemdListenFd } from '../operate/systemd.js';

@@ -14,8 +14,8 @@ import type { AddressInfo } from 'node:net';
 import type { Counter, Gauge, Registry } from 'prom-client';
 import { TCPStats } from '../commands/inspect.js';
 import type { EngineStats } from '../engine-stats.js';
-import { DURATION_BUCKETS } from '../pool/counters.js';
-import type { ServeStats } from '../pool/serve.js';
+import type { ServeStats } from '../serve-types.js';
+import { DURATION_BUCKETS } from './duration-buckets.js';
 
 type PromClient = typeof import('prom-client');
 let promClient: PromClient | undefined;

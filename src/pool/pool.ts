@@ -1,5 +1,6 @@
 /**
- * A piscina pool of worker threads for procedural scripts and serve() handlers. Its
+ * A piscina pool of worker threads for procedural scripts and serve() handlers (whose
+ * tasks, src/server/tasks.ts, come through runOn: the pool knows nothing of servers). Its
  * threads get the process's engine handle in their workerData, so their commands share
  * the socket numbers of the main thread and of each other. Sockets never live in a pool
  * thread (piscina parks idle threads in Atomics.wait, where timers and sockets freeze):
@@ -10,10 +11,10 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import type { Piscina } from 'piscina';
+import type { TransferListItem } from 'node:worker_threads';
 import { engineHandle } from '../channel/engine-host.js';
 import { asError } from './load-module.js';
-import type { ServeLoopTask } from './serve-loop.js';
-import type { CheckTask, HandlerKind, ScriptTask } from './task.js';
+import type { ScriptTask } from './task.js';
 import { packageFile } from '../package-files.js';
 
 export interface PoolOptions {
@@ -77,17 +78,12 @@ export class Pool {
     });
   }
 
-  /** Loads a handler module on a thread: which kind it is, or its load error (`udp`: it must export `datagram`). */
-  checkHandler(module: string, udp = false): Promise<HandlerKind> {
-    const task: CheckTask = { kind: 'check', module, udp };
-    return (this.piscina.run(task) as Promise<HandlerKind>).catch((error: unknown) => {
-      throw asError(error);
-    });
-  }
-
-  /** One of serve()'s loops: it holds a thread until its listener closes. */
-  serveLoop(task: ServeLoopTask): Promise<void> {
-    return (this.piscina.run(task, { transferList: [task.log] }) as Promise<void>).catch((error: unknown) => {
+  /**
+   * Runs a task through another thread entry than the scripts' (piscina loads each entry
+   * once per thread): serve()'s checks and loops (src/server/tasks.ts) run this way.
+   */
+  runOn<T>(entry: URL, task: unknown, transferList?: TransferListItem[]): Promise<T> {
+    return (this.piscina.run(task, { filename: entry.href, transferList }) as Promise<T>).catch((error: unknown) => {
       throw asError(error);
     });
   }

@@ -3,7 +3,7 @@
  * each other over the fork IPC channel. The listening socket itself is not a message: it
  * is descriptor LISTEN_FD of every child, inherited at fork.
  */
-import type { ServeOptions, ServeStats } from '../pool/serve.js';
+import type { ServeOptions, ServeStats } from '../serve-types.js';
 import type { EngineFigures } from '../operate/metrics.js';
 import type { LogEntry } from '../operate/log.js';
 

@@ -6,7 +6,7 @@
  * old ones drain), and drains them all on close().
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import type { CloseResult, ServeOptions, ServeStats, TcpServer } from '../pool/serve.js';
+import type { CloseResult, ServeOptions, ServeStats, TcpServer } from '../serve-types.js';
 import { moduleUrl } from '../pool/pool.js';
 import { Backoff } from '../backoff.js';
 import type { ChildServeOptions, ChildStats, FromChild, ToChild } from './messages.js';

@@ -9,8 +9,8 @@ import { TCPClose } from '../commands/close.js';
 import { TCPErrorText } from '../errors.js';
 import { recordDuration, ServeCounter } from './counters.js';
 import { nextReadyConnection } from './request-calls.js';
-import type { ServeLoopTask } from './serve-loop.js';
-import type { RequestHandler } from './task.js';
+import type { RequestHandler } from '../serve-types.js';
+import type { ServeLoopTask } from './tasks.js';
 import { errorOf } from '../operate/log.js';
 
 export async function runRequestLoop(task: ServeLoopTask, handler: RequestHandler): Promise<void> {

@@ -15,9 +15,10 @@
  * (the 'heldfd' option): if this process dies, the supervisor reads there what it lost.
  */
 import { TCPGetOption, TCPSetOption } from '../commands/socket-options.js';
-import { serve, type TcpServer } from '../pool/serve.js';
+import type { TcpServer } from '../serve-types.js';
+import { serveInProcess } from './in-process.js';
 import { recordSink } from '../operate/log.js';
-import { type ChildStats, type FromChild, HELD_FD, LISTEN_FD, type ToChild } from './messages.js';
+import { type ChildStats, type FromChild, HELD_FD, LISTEN_FD, type ToChild } from '../scale/messages.js';
 
 const STATS_INTERVAL_MS = 100;
 /** After the supervisor disappears, how long the connections in hand may take. */
@@ -53,7 +54,7 @@ async function start(options: Extract<ToChild, { type: 'start' }>['options']): P
     const { unixAddress, ...serveOptions } = options;
     measured = serveOptions.metrics === true;
     // The address of a Unix-domain socket names it for the addresses the handlers see; the descriptor is what it listens on.
-    server = await serve({ ...serveOptions, address: unixAddress, listenFd: LISTEN_FD, heldFd: HELD_FD, log: recordSink((message) => tell({ type: 'log', message })) });
+    server = await serveInProcess({ ...serveOptions, address: unixAddress, listenFd: LISTEN_FD, heldFd: HELD_FD, log: recordSink((message) => tell({ type: 'log', message })) });
   } catch (error) {
     tell({ type: 'failed', message: (error as Error).message }, () => process.exit(1));
     return;

@@ -1,38 +1,19 @@
 /**
- * A serve() accept loop, run on a pool thread as a pre-forked server process runs: block
+ * A serve() accept loop for a connection handler (the default export), run on a pool thread as a pre-forked server process runs: block
  * in TCPAccept, serve the connection with the handler, close it, accept the next. The
  * engine hands each new connection straight to a loop that waits for one: no hop through
  * the serving thread, no task message per connection.
  */
-import type { MessagePort } from 'node:worker_threads';
 import { acceptConnection } from '../commands/server.js';
 import { TCPClose } from '../commands/close.js';
 import { WebDevGetSecureError } from '../commands/config.js';
 import { TCPErrorText } from '../errors.js';
 import { recordDuration, ServeCounter } from './counters.js';
-import type { ConnectionHandler } from './task.js';
+import type { ConnectionHandler } from '../serve-types.js';
+import type { ServeLoopTask } from './tasks.js';
 import { errorOf, type LogRecord } from '../operate/log.js';
 
-/** What a loop posts to the serving thread: a log line or record, that its handler is loaded, or why it could not be. */
-export type LoopMessage = string | LogRecord | { ready: true } | { loadFailed: string };
-
-export interface ServeLoopTask {
-  kind: 'serve';
-  /** Which loop: accept connections for a default export, take ready ones for `request`, receive datagrams for `datagram`. */
-  mode: 'connection' | 'request' | 'datagram';
-  module: string;
-  /** The listening socket, or the datagram socket (udp). */
-  listener: number;
-  /** This loop's index among the server's loops (its word in the counters). */
-  loop: number;
-  counters: SharedArrayBuffer;
-  /** serve({ metrics }): the handler calls' duration rows (counters.ts); absent, nothing is timed. */
-  durations?: SharedArrayBuffer | undefined;
-  /** Where this loop's log lines go (the serving thread's `log`). */
-  log: MessagePort;
-}
-
-export async function runServeLoop(task: ServeLoopTask, handler: ConnectionHandler): Promise<void> {
+export async function runConnectionLoop(task: ServeLoopTask, handler: ConnectionHandler): Promise<void> {
   const counters = new Int32Array(task.counters);
   const current = ServeCounter.FirstLoop + task.loop;
   const log = (entry: string | LogRecord): void => task.log.postMessage(entry);

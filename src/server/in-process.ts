@@ -1,24 +1,11 @@
 /**
- * serve(): listen, and serve connections with a handler module on pool threads, in
- * blocking style, while the other threads go on. Three kinds of handler module:
- *
- * - A request handler (`export function request(socket, peer)`) is called when a
- *   connection has bytes to read, once per request; between requests the connection
- *   waits in the engine holding no thread (request-loop.ts, engine/request-server.ts).
- *   Any number of keep-alive connections share the threads.
- * - A connection handler (the default export) owns its connection for its life, as a
- *   pre-forked server's process does: each thread runs an accept loop (serve-loop.ts); the
- *   engine hands a new connection straight to a thread blocked in TCPAccept. Connections
- *   wait in the listener while every thread is busy; beyond `backlog`, new ones are reset.
- * - A datagram handler (`export function datagram(socket, data, from)`, with `udp: true`)
- *   is called per datagram, as by Python's ThreadingUDPServer: each thread blocks in
- *   UDPReceiveFrom on the one datagram socket (datagram-loop.ts) and answers with UDPSendTo.
- *
- * The module is loaded and checked on a pool thread before the server listens; serve()
- * resolves once every thread has loaded it. This thread only starts the loops, restarts
- * one whose thread died (with back-off), relays their log lines, and closes.
+ * serve() in one process: listen, and run the handler's loops on pool threads
+ * (tasks.ts, thread.ts); this thread only starts the loops, restarts one whose thread
+ * died (with back-off), relays their log lines, counts, and closes. The module is
+ * loaded and checked on a pool thread before the server listens; serve() resolves once
+ * every thread has loaded it. The three kinds of handler are described in serve.ts.
  */
-import { createLogger, type LogEntry, type LogLevel, type LogOption } from '../operate/log.js';
+import { createLogger, type LogEntry } from '../operate/log.js';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { TCPGetMyAddr, TCPGetMyPort } from '../commands/addresses.js';
 import { TCPClose } from '../commands/close.js';
@@ -30,192 +17,25 @@ import { isUnixAddress } from '../unix-address.js';
 import { parseSni } from '../tls/sni.js';
 import { ExpiryWatch } from './certificate-expiry.js';
 import { newDurationRows, newServeCounters, ServeCounter, sumDurations } from './counters.js';
-import { engineFigures, metricsPortOf, type MetricsOptions, type ServeFigures, startMetricsServer } from '../operate/metrics.js';
+import { engineFigures, metricsPortOf, type ServeFigures, startMetricsServer } from '../operate/metrics.js';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as NetServer } from 'node:net';
 import { agentPortOf, type Health, startAgent, weightOf } from '../operate/agent.js';
-import { moduleUrl, Pool } from './pool.js';
-import { serveProcesses } from '../scale/processes.js';
+import { moduleUrl, Pool } from '../pool/pool.js';
 import { watchConnections, watchCounts } from './request-calls.js';
 import { RestartBackoff } from './restart-backoff.js';
-import { openDatagramSocket, udpOptionsError } from './serve-udp.js';
-import type { LoopMessage } from './serve-loop.js';
-import type { HandlerKind } from './task.js';
-
-/** The default per-connection time-out (idle receive, stalled send inside a handler), ms. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
-/** The default time a request handler's connection may wait for its next request, ms. */
-export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
-/**
- * The same while the process drains (processes: reload, close), ms: well above a client's
- * pause between the requests of a loop, well below the grace period.
- */
-export const DEFAULT_DRAIN_IDLE_TIMEOUT_MS = 2_000;
-
-export interface ServeOptions {
-  /**
-   * The handler module: `export function request(socket, { address, port })` (called per
-   * request; it wins when both are exported) or a default export (called per connection).
-   */
-  handler: string | URL;
-  /** Port number or service name; 0 (the default) lets the OS choose. */
-  port?: number | string;
-  /**
-   * Local address to listen on; all interfaces by default. A path ('/run/app.sock') or
-   * '@name' listens on a Unix-domain socket instead (`port` is not used): README
-   * "Unix-domain sockets".
-   */
-  address?: string;
-  /** A Unix-domain socket file's permissions (0o660: owner and group may connect); the umask's by default. */
-  mode?: number;
-  /**
-   * Connections that may wait for a free thread (the listen backlog, default 64); beyond
-   * them, new connections are refused (reset) and counted. (Connection handlers; request
-   * handlers' connections wait in the engine, without this bound.)
-   */
-  backlog?: number;
-  /** Pool threads serving connections (default 2); with `pool`, that many of its threads. */
-  threads?: number;
-  /**
-   * Every connection's own time-out, ms (the socket option `timeout`): a TCPReceive that
-   * waits, or a TCPSend that stalls, longer gives -522 in the handler. Default 30 s;
-   * 'infinite' for none.
-   */
-  timeout?: number | 'infinite';
-  /**
-   * Request handlers: how long a connection may wait in the engine for its next request,
-   * ms; then the engine closes it (no thread involved). Default 60 s; 'infinite' for none.
-   */
-  idleTimeout?: number | 'infinite';
-  /**
-   * Request handlers with `processes`: while a process drains (a reload, close), a
-   * connection it holds goes on being served, and is closed only once it has waited this
-   * long for its next request, ms (or the client closes it, or `graceMs` ends). Default
-   * 2000; 'infinite': until `graceMs` ends.
-   */
-  drainIdleTimeout?: number | 'infinite';
-  /** Server-side TLS: certificate and key, PEM text or file names. */
-  cert?: string;
-  key?: string;
-  /** TLS client certificates (the listener option `verifyclient`): 0 none (default), 1 request, 2 require. */
-  verifyClient?: 0 | 1 | 2;
-  /** The folder of CAs client certificates are verified against (the `clientca` option); default the trust store folder. */
-  clientCa?: string;
-  /** Certificates by server name (the `sni` option): 'a.example=a.pem,a.key; b.example=b.pem,b.key'. */
-  sni?: string;
-  /** A pool to share: `threads` of its threads are taken for as long as the server runs. */
-  pool?: Pool;
-  /** Each connection starts with a PROXY protocol header from a load balancer (README "Scaling out"). */
-  proxy?: boolean;
-  /**
-   * Run N processes sharing the port, each with its own engine and `threads` pool threads;
-   * this process only supervises them (src/scale/). Omitted: everything in this process.
-   */
-  processes?: number;
-  /** With `processes`: how long a draining process (reload, close) may finish its connections, ms (default 10 s). */
-  graceMs?: number;
-  /**
-   * An inherited descriptor of a bound (or listening) socket to listen on instead of
-   * binding: systemd's socket activation (descriptor 3; `tcpcmd serve` does it), or set by
-   * `processes` in each child. With `processes`, the socket the children share.
-   */
-  listenFd?: number;
-  /** A descriptor of a file where the listener keeps its count of held connections (the `heldfd` option; set by `processes` in each child). */
-  heldFd?: number;
-  /**
-   * Prometheus metrics (README "Operating it"): `{ port, address }` serves them over HTTP
-   * at `/metrics` (with `processes`, from this process, added up over the children);
-   * `true` only times the handler calls, for tcpCommandsCollector(registry, server) in a
-   * registry of your own. Off by default.
-   */
-  metrics?: boolean | MetricsOptions;
-  /**
-   * HAProxy agent-check (README "Operating it"): a TCP port answering each connection with
-   * one line, `up ready N%` (N: the share of threads free), `drain` (closing, reloading) or
-   * `down` (no thread can serve), then closing it. With `processes`, served by this process.
-   */
-  agentPort?: number;
-  /** The agent's local address; all interfaces by default. */
-  agentAddress?: string;
-  /**
-   * Where failures are reported (a handler that threw, a failed TLS handshake, a thread
-   * that died): stderr as text by default; 'json': stderr, one JSON object per line; a
-   * function: called with each text line. Repeats are limited at the source for all three
-   * (a few lines per kind per 10 s, then a summary).
-   */
-  log?: LogOption;
-  /** The least severe level logged: 'error', 'warn' (e.g. TLS handshake failures) or 'info' (the default: everything). */
-  logLevel?: LogLevel;
-  /**
-   * Serve datagrams (UDP) instead of connections: the module exports
-   * `datagram(socket, data, from)`, called on a pool thread per datagram; it answers with
-   * UDPSendTo(socket, from.address, from.port, reply). `address` (default '': every
-   * IPv4 interface, as UDPOpen's; '::' both families), `port`, `threads`, `pool` and
-   * `log` apply; not with `processes`, `cert`/`key` or `proxy`.
-   */
-  udp?: boolean;
-}
-
-export interface ServeStats {
-  /** Which kind of handler the module exports. */
-  handler: HandlerKind;
-  /** Connections accepted (handed to a connection handler, or put under the engine's watch). */
-  accepted: number;
-  /** Handlers running now (threads busy in a call). */
-  running: number;
-  /** Threads serving now: their handler loaded, not dead (a thread being restarted is not counted). */
-  threads: number;
-  /** The same: threads busy in a handler call now. */
-  busyThreads: number;
-  /** Connections waiting for a free thread (request handlers: with bytes to read). */
-  queued: number;
-  /** Request handlers: connections waiting in the engine for their next request, no thread held. */
-  idle: number;
-  /** Request handlers: calls that returned. */
-  requests: number;
-  /** Connections reset because `backlog` of them were already waiting. */
-  refused: number;
-  /** Handlers that threw (their sockets were reset), or whose thread died. */
-  failed: number;
-  /** Connection handlers that returned. */
-  completed: number;
-  /** TLS clients whose handshake failed (never handed to a handler). */
-  handshakeFailures: number;
-  /** udp: datagram handler calls that returned (ones that threw count in `failed`). */
-  datagrams: number;
-  /** udp: datagrams lost because they came faster than the threads took them (the socket's `dropped`). */
-  dropped: number;
-}
-
-export interface CloseResult {
-  completed: number;
-  /** Connections whose handlers were still running at the time-out; their sockets were reset. */
-  abandoned: number;
-}
-
-export interface TcpServer {
-  readonly port: number;
-  readonly address: string;
-  /** With `metrics: { port }`: the port `/metrics` is served on (the chosen one for port 0). */
-  readonly metricsPort?: number | undefined;
-  /** With `agentPort`: the port of the HAProxy agent (the chosen one for port 0). */
-  readonly agentPort?: number | undefined;
-  /** What the agent-check says now: up (with a weight), drain or down. */
-  health(): Health;
-  stats(): ServeStats;
-  /** What metrics are made of (tcpCommandsCollector reads it): stats() and the figures it lacks. */
-  figures(): ServeFigures;
-  /** With `processes`: new processes with the handler loaded afresh, then the old ones drain (SIGHUP in tcpcmd serve). */
-  reload?(): Promise<void>;
-  /**
-   * TLS: reads the cert, key, sni and client CA files again; new handshakes use them,
-   * established connections keep theirs. Rejects (the old ones go on) when they do not
-   * make a TLS server. With `processes`: reload(), whose new processes read the files.
-   */
-  reloadCertificates?(): Promise<void>;
-  /** Stops accepting, waits up to `timeoutMs` (default 10 s) for running handlers. */
-  close(timeoutMs?: number): Promise<CloseResult>;
-}
+import { openDatagramSocket } from './udp-socket.js';
+import { checkHandler, type LoopMessage, runLoop } from './tasks.js';
+import {
+  type CloseResult,
+  DEFAULT_DRAIN_IDLE_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_MS,
+  type HandlerKind,
+  type ServeOptions,
+  type ServeStats,
+  type TcpServer,
+} from '../serve-types.js';
 
 class Server implements TcpServer {
   readonly port: number;
@@ -304,7 +124,7 @@ class Server implements TcpServer {
       };
       port1.on('message', onMessage);
       try {
-        await this.pool.serveLoop({
+        await runLoop(this.pool, {
           kind: 'serve',
           mode: this.kind,
           module: this.handler,
@@ -445,15 +265,13 @@ function timeoutValue(name: string, value: number | 'infinite' | undefined, fall
 }
 
 /**
- * Starts serving; resolves once listening with every thread ready (port 0: read the
+ * serve() in this process (serve.ts chooses it when `processes` is not given): starts
+ * serving; resolves once listening with every thread ready (port 0: read the
  * chosen port from `.port`). Rejects when the handler module cannot be loaded or exports
  * no handler (with the module's own error), or the address cannot be listened on.
  */
-export async function serve(options: ServeOptions): Promise<TcpServer> {
+export async function serveInProcess(options: ServeOptions): Promise<TcpServer> {
   const udp = options.udp === true;
-  const udpRefusal = udp ? udpOptionsError(options) : undefined;
-  if (udpRefusal !== undefined) throw new Error(udpRefusal);
-  if (options.processes !== undefined) return serveProcesses(options);
   const timeout = timeoutValue('timeout', options.timeout, DEFAULT_TIMEOUT_MS);
   const idleTimeout = timeoutValue('idleTimeout', options.idleTimeout, DEFAULT_IDLE_TIMEOUT_MS);
   const drainIdleTimeout = timeoutValue('drainIdleTimeout', options.drainIdleTimeout, DEFAULT_DRAIN_IDLE_TIMEOUT_MS);
@@ -468,7 +286,7 @@ export async function serve(options: ServeOptions): Promise<TcpServer> {
   };
   let kind: HandlerKind;
   try {
-    kind = await pool.checkHandler(module, udp);
+    kind = await checkHandler(pool, module, udp);
   } catch (error) {
     return giveUp(`serve: handler ${String(options.handler)} cannot be used: ${(error as Error).message}`);
   }

@@ -6,7 +6,7 @@ import { TCPClose } from '../commands/close.js';
 import { UDPOpen } from '../commands/datagram.js';
 import { TCPSetOption } from '../commands/socket-options.js';
 import { TCPErrorText } from '../errors.js';
-import type { ServeOptions } from './serve.js';
+import type { ServeOptions } from '../serve-types.js';
 
 /**
  * Why these options cannot go with `udp`, or undefined. `processes`: each process would

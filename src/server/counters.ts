@@ -2,6 +2,8 @@
  * serve()'s live counters, in shared memory so that the pool threads running the accept
  * loops move them and the serving thread reads them without messages.
  */
+import { DURATION_BUCKETS } from '../operate/duration-buckets.js';
+
 export const ServeCounter = {
   /** Connections a loop accepted (handed to the handler). */
   Accepted: 0,
@@ -24,13 +26,12 @@ export function newServeCounters(loops: number): Int32Array {
 }
 
 /**
- * serve({ metrics }): the handler calls' durations, as a Prometheus histogram's buckets
- * (upper bounds in seconds). Each loop has a row of its own in a Float64Array (bucket
+ * serve({ metrics }): the handler calls' durations, in the Prometheus histogram's buckets
+ * (DURATION_BUCKETS, operate/duration-buckets.ts). Each loop has a row of its own in a Float64Array (bucket
  * counts, not cumulative, then the +Inf count, then the sum of seconds) written only by its
  * thread with plain stores: no atomics, no contention; the serving thread adds the rows up
  * when scraped. Without `metrics` there is no buffer and the loops time nothing.
  */
-export const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 /** A row: one count per bucket, the +Inf bucket's count, the sum. */
 export const DURATION_ROW = DURATION_BUCKETS.length + 2;
 

@@ -9,8 +9,8 @@
 import { type DatagramSender, LARGEST_DATAGRAM, type SenderHolder, UDPReceiveFrom } from '../commands/datagram.js';
 import { ErrorCode, TCPErrorText } from '../errors.js';
 import { recordDuration, ServeCounter } from './counters.js';
-import type { ServeLoopTask } from './serve-loop.js';
-import type { DatagramHandler } from './task.js';
+import type { DatagramHandler } from '../serve-types.js';
+import type { ServeLoopTask } from './tasks.js';
 import { errorOf } from '../operate/log.js';
 
 export async function runDatagramLoop(task: ServeLoopTask, handler: DatagramHandler): Promise<void> {
