@@ -7,13 +7,20 @@
  * is in direct-table.ts.
  *
  * Entry of socket number n: index n & DIRECT_ENTRY_MASK. Socket numbers are never reused
- * in a process, so two live sockets share an entry only 4096 numbers apart; the engine then
- * leaves the newer one on the engine path. A caller trusts an entry only while it holds one
+ * in a process; the engine numbers a new connection so that its entry is free (it skips a
+ * few numbers, engine/direct-link.ts `numberForLink`), and when none of the next ones is,
+ * the quietest connection among them gives its entry up and goes on on the engine path: a
+ * process holding thousands of idle connections still gives its busy ones the direct path.
+ * A caller trusts an entry only while it holds one
  * of its locks, the entry's Socket word is its socket number, and the descriptor is still
  * the socket the engine published (Dev and Ino: README.md, invariant 4).
  */
 
-export const DIRECT_ENTRIES = 4096;
+/**
+ * 16384 entries: 2 MiB of table and 256 MiB of read-ahead areas, virtual (an untouched page
+ * is never resident), so that 10,000 keep-alive connections leave most entries free.
+ */
+export const DIRECT_ENTRIES = 16384;
 export const DIRECT_ENTRY_MASK = DIRECT_ENTRIES - 1;
 export const DIRECT_ENTRY_WORDS = 32;
 export const DIRECT_TABLE_WORDS = DIRECT_ENTRIES * DIRECT_ENTRY_WORDS;

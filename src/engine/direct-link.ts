@@ -37,8 +37,64 @@ interface TcpHandle {
 type ReadFn = (size: number) => void;
 type DestroyFn = (error: Error | null, callback: (error?: Error | null) => void) => void;
 
-/** Entries in use by this engine (one engine per thread, so per module). */
-const taken = new Set<number>();
+/** Entries in use by this engine (one engine per thread, so per module), by index. */
+const taken = new Map<number, DirectLink>();
+
+/** How many numbers past the next one a new connection's number may skip to find a free entry. */
+const NUMBER_SKIP = 64;
+/** A connection gives its entry up to a new one only after this long with no call (ms). */
+const QUIET_BEFORE_EVICTION_MS = 1_000;
+
+/** How often the quiet connections are looked at (their call counts compared), ms. */
+const SWEEP_MS = 500;
+let sweeper: NodeJS.Timeout | undefined;
+
+/**
+ * Every SWEEP_MS while entries are taken: each link compares its call counts with the last
+ * look's, so that when a new connection needs an entry the quiet ones are known (a first
+ * look cannot tell how long a connection has been quiet). Unref'd: it keeps nothing alive.
+ */
+function sweepWhileTaken(): void {
+  if (sweeper !== undefined) return;
+  sweeper = setInterval(() => {
+    if (taken.size === 0) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+      return;
+    }
+    const now = performance.now();
+    for (const link of taken.values()) link.quietSince(now);
+  }, SWEEP_MS);
+  sweeper.unref();
+}
+
+/**
+ * The number for a new connection, from `next` (the registry's next number) on: the first
+ * of the next NUMBER_SKIP numbers whose direct entry is free; when none is, the number of
+ * the quietest connection's entry among them, which that connection gives up (it goes on
+ * on the engine path: `onEvict`); `next` itself when no connection there has been quiet
+ * long enough (the new one then stays on the engine path, as every connection did when
+ * the table was full). Numbers stay increasing and are never reused; they skip at most
+ * NUMBER_SKIP at a time.
+ */
+export function numberForLink(next: number): number {
+  if (!directPathWanted()) return next;
+  for (let number = next; number < next + NUMBER_SKIP; number++) {
+    if (!taken.has(number & DIRECT_ENTRY_MASK)) return number;
+  }
+  const now = performance.now();
+  let quietest: DirectLink | undefined;
+  for (let number = next; number < next + NUMBER_SKIP; number++) {
+    const link = taken.get(number & DIRECT_ENTRY_MASK)!;
+    const since = link.quietSince(now);
+    if (now - since >= QUIET_BEFORE_EVICTION_MS && link.evictable && (quietest === undefined || since < quietest.quietSince(now))) quietest = link;
+  }
+  if (quietest === undefined) return next;
+  const index = quietest.number & DIRECT_ENTRY_MASK;
+  quietest.evict();
+  if (taken.has(index)) return next; // (not given up at once after all: a lock was held)
+  return next + ((index - (next & DIRECT_ENTRY_MASK)) & DIRECT_ENTRY_MASK);
+}
 
 export class DirectLink {
   private readonly base: number;
@@ -65,7 +121,8 @@ export class DirectLink {
     this.base = directEntryBase(number);
     this.float = float64View(words);
     this.area = aheadArea(words, number);
-    taken.add(number & DIRECT_ENTRY_MASK);
+    taken.set(number & DIRECT_ENTRY_MASK, this);
+    sweepWhileTaken();
     const w = words;
     const b = this.base;
     Atomics.store(w, b + Direct.Socket, 0);
@@ -91,7 +148,7 @@ export class DirectLink {
   /**
    * The link of socket `number`, or undefined when it stays on the engine path: direct
    * calls turned off, node's handle without what we need (another platform, a future
-   * node), or its entry held by a live socket 4096 numbers older.
+   * node), or its entry held by a live socket (numberForLink found no free one).
    */
   static attach(registry: Int32Array, number: number, socket: Socket, timeoutMs: number, encoding: number): DirectLink | undefined {
     if (!directPathWanted()) return undefined;
@@ -224,11 +281,13 @@ export class DirectLink {
   // ---- locks ------------------------------------------------------------------------------
 
   get holdsRecv(): boolean {
+    if (this.retired) return true; // the engine took both locks for good
     return Atomics.load(this.words, this.base + Direct.RecvLock) === DIRECT_ENGINE;
   }
 
   /** True when the engine may write for request of slot `slotId` now (it or that caller holds the send lock). */
   mayWrite(slotId: number): boolean {
+    if (this.retired) return true;
     const holder = Atomics.load(this.words, this.base + Direct.SendLock);
     return holder === slotId || holder === DIRECT_ENGINE;
   }
@@ -255,6 +314,7 @@ export class DirectLink {
   }
 
   private absorbAhead(): void {
+    if (this.retired) return;
     const word = Atomics.load(this.words, this.base + Direct.Ahead);
     if (word === 0 || this.absorb === undefined) return;
     const start = aheadStart(word);
@@ -268,6 +328,7 @@ export class DirectLink {
   }
 
   private acquire(lock: number, then: () => void): void {
+    if (this.retired) return then();
     const holder = Atomics.compareExchange(this.words, lock, 0, DIRECT_ENGINE);
     if (holder === 0 || holder === DIRECT_ENGINE) return then();
     const waiters = lock + LOCK_WAITERS_AFTER;
@@ -316,12 +377,15 @@ export class DirectLink {
 
   // ---- shared state -------------------------------------------------------------------------
 
+  // Once retired, the entry may be a newer socket's: nothing here reads or writes its words.
   private setFlag(flag: number, on: boolean): void {
+    if (this.retired) return;
     if (on) Atomics.or(this.words, this.base + Direct.Flags, flag);
     else Atomics.and(this.words, this.base + Direct.Flags, ~flag);
   }
 
   private flag(flag: number): boolean {
+    if (this.retired) return (this.finalFlags & flag) !== 0;
     return (Atomics.load(this.words, this.base + Direct.Flags) & flag) !== 0;
   }
 
@@ -335,11 +399,13 @@ export class DirectLink {
   }
 
   set timeoutMs(ms: number) {
+    if (this.retired) return;
     Atomics.store(this.words, this.base + Direct.TimeoutMs, ms);
   }
 
   /** The socket's `encoding`, for direct string sends and Character receives. */
   set encoding(id: number) {
+    if (this.retired) return;
     Atomics.store(this.words, this.base + Direct.Encoding, id);
   }
 
@@ -358,10 +424,12 @@ export class DirectLink {
 
   /** The connection's failure as a direct call saw it, 0 if none. */
   get failure(): number {
+    if (this.retired) return this.finalFailure;
     return Atomics.load(this.words, this.base + Direct.Failure);
   }
 
   set failure(code: number) {
+    if (this.retired) return;
     Atomics.compareExchange(this.words, this.base + Direct.Failure, 0, code);
   }
 
@@ -380,6 +448,9 @@ export class DirectLink {
   }
 
   private finalCalls = { reads: 0, writes: 0 };
+  /** The entry's flags and failure when it was given back (a newer socket may own the words now). */
+  private finalFlags = 0;
+  private finalFailure = 0;
 
   get finalCallCounts(): { reads: number; writes: number } {
     return this.retired ? this.finalCalls : this.calls;
@@ -399,11 +470,13 @@ export class DirectLink {
           this.finalIn = this.float[(this.base + Direct.BytesIn) >> 1]!;
           this.finalOut = this.float[(this.base + Direct.BytesOut) >> 1]!;
           this.finalCalls = this.calls;
+          this.finalFlags = Atomics.load(this.words, this.base + Direct.Flags);
+          this.finalFailure = Atomics.load(this.words, this.base + Direct.Failure);
           this.retired = true;
           if (Atomics.load(this.words, this.base + Direct.Socket) === this.number) {
             Atomics.store(this.words, this.base + Direct.Socket, 0);
           }
-          taken.delete(this.number & DIRECT_ENTRY_MASK);
+          if (taken.get(this.number & DIRECT_ENTRY_MASK) === this) taken.delete(this.number & DIRECT_ENTRY_MASK);
           this.readsWanted = true;
         }
         then();
@@ -413,6 +486,58 @@ export class DirectLink {
 
   get isRetired(): boolean {
     return this.retired;
+  }
+
+  // ---- eviction (numberForLink) -----------------------------------------------------------
+
+  /** Direct calls and engine requests seen at the last look, and since when they have not changed. */
+  private lastActivity = 0;
+  private quietFrom = performance.now();
+  /** Engine requests on this socket (the stream counts them: `touch`). */
+  private engineCalls = 0;
+
+  /** The engine served a request of this socket. */
+  touch(): void {
+    this.engineCalls++;
+  }
+
+  /** Since when (performance.now()) no call used this socket, as far as looks at `now` tell. */
+  quietSince(now: number): number {
+    const activity = this.engineCalls + Atomics.load(this.words, this.base + Direct.Reads) + Atomics.load(this.words, this.base + Direct.Writes);
+    if (activity !== this.lastActivity) {
+      this.lastActivity = activity;
+      this.quietFrom = now;
+    }
+    return this.quietFrom;
+  }
+
+  /** No caller holds a lock or waits for one: retiring now happens at once. */
+  get evictable(): boolean {
+    if (this.retired || this.upgraded || this.flag(DirectFlag.Closed)) return false;
+    const free = (lock: number): boolean => {
+      const holder = Atomics.load(this.words, this.base + lock);
+      return holder === 0 || holder === DIRECT_ENGINE;
+    };
+    return free(Direct.RecvLock) && free(Direct.SendLock) && Atomics.load(this.words, this.base + Direct.RecvLock + LOCK_WAITERS_AFTER) === 0 && Atomics.load(this.words, this.base + Direct.SendLock + LOCK_WAITERS_AFTER) === 0;
+  }
+
+  /** What the stream does when its entry is taken from it (it goes on on the engine path). */
+  private onEvict: (() => void) | undefined;
+
+  whenEvicted(then: () => void): void {
+    this.onEvict = then;
+  }
+
+  /**
+   * Gives the entry up for a newer connection: retired as for a close (the read-ahead goes
+   * to the stream's queue), then node reads for the engine again, and the stream forgets
+   * this link (onEvict), so nothing of it touches the entry's words after.
+   */
+  evict(): void {
+    this.retire(() => {
+      this.startReading();
+      this.onEvict?.();
+    });
   }
 
   /** Retired, or on its way (Closed: no direct call may start, and the engine must not read for itself either). */

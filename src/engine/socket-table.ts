@@ -4,6 +4,7 @@
  * stale number finds nothing and gets -509, never somebody else's connection.
  */
 import { Reg } from '../protocol.js';
+import { numberForLink } from './direct-link.js';
 import type { DatagramSocket } from './datagram-socket.js';
 import type { ListenerSocket } from './listener-socket.js';
 import type { StreamSocket } from './stream-socket.js';
@@ -17,10 +18,18 @@ export class SocketTable {
   constructor(private readonly registry: Int32Array) {}
 
   add(entry: SocketEntry): number {
-    const number = Atomics.add(this.registry, Reg.NextSocket, 1);
+    // A connection's number is chosen so that its direct entry is free (direct-link.ts).
+    const number = 'numbered' in entry ? this.numberForConnection() : Atomics.add(this.registry, Reg.NextSocket, 1);
     this.entries.set(number, entry);
     // A connection may now open to direct calls (direct-link.ts).
     if ('numbered' in entry) entry.numbered(this.registry, number);
+    return number;
+  }
+
+  /** Only the engine takes numbers: a load and a store are enough. */
+  private numberForConnection(): number {
+    const number = numberForLink(Atomics.load(this.registry, Reg.NextSocket));
+    Atomics.store(this.registry, Reg.NextSocket, number + 1);
     return number;
   }
 

@@ -34,6 +34,8 @@ export class StreamSocket {
   private isBlocking = true;
   /** Set when callers may read and write the descriptor themselves (direct-link.ts). */
   private direct: DirectLink | undefined;
+  /** The link a newer connection's entry took (direct-link.ts numberForLink): its final counts. */
+  private evictedLink: DirectLink | undefined;
   /** Its options: nodelay, keep-alive, its own time-out, the engine's buffer sizes. */
   readonly options: ConnectionOptions;
 
@@ -220,16 +222,16 @@ export class StreamSocket {
 
   /** Bytes received and sent on this connection, by the engine and by direct calls. */
   get bytesIn(): number {
-    return this.plainBytesIn + this.socket.bytesRead + (this.direct?.bytesIn ?? 0) + (this.secure ? 0 : this.givenBack);
+    return this.plainBytesIn + this.socket.bytesRead + (this.direct?.bytesIn ?? this.evictedLink?.bytesIn ?? 0) + (this.secure ? 0 : this.givenBack);
   }
 
   get bytesOut(): number {
-    return this.plainBytesOut + this.socket.bytesWritten + (this.direct?.bytesOut ?? 0);
+    return this.plainBytesOut + this.socket.bytesWritten + (this.direct?.bytesOut ?? this.evictedLink?.bytesOut ?? 0);
   }
 
   /** Direct reads and writes so far (TCPStats; 0 on the engine path). */
   get directCalls(): { reads: number; writes: number } {
-    return this.direct?.finalCallCounts ?? { reads: 0, writes: 0 };
+    return (this.direct ?? this.evictedLink)?.finalCallCounts ?? { reads: 0, writes: 0 };
   }
 
   /**
@@ -242,6 +244,13 @@ export class StreamSocket {
     if (this.direct === undefined) return;
     // What callers read ahead (a line's rest, a cut character's start) comes before all the engine reads.
     this.direct.absorbInto((bytes) => this.queue.putBack(bytes));
+    // A newer connection took the entry (direct-link.ts numberForLink): the engine path from now on.
+    const link = this.direct;
+    link.whenEvicted(() => {
+      this.absorbDirectState();
+      this.direct = undefined;
+      this.evictedLink = link; // retired: only its final counts are read
+    });
     this.direct.nonBlocking = !this.blocking;
     this.direct.stopReading();
     this.settleRecv();
@@ -268,6 +277,7 @@ export class StreamSocket {
    */
   private withRecv(slot: EngineSlot, body: () => void): void {
     const direct = this.direct;
+    direct?.touch();
     if (direct !== undefined && !direct.isRetired && !direct.holdsRecv) {
       return this.waitForLock(slot, (then) => direct.acquireRecv(then), () => this.settleRecv(), () => this.withRecv(slot, body));
     }
@@ -302,6 +312,7 @@ export class StreamSocket {
    */
   private withSend(slot: EngineSlot, body: () => void): void {
     const direct = this.direct;
+    direct?.touch();
     if (direct !== undefined && !direct.isRetired && !direct.mayWrite(slot.id)) {
       return this.waitForLock(slot, (then) => direct.acquireSend(then), () => direct.releaseSend(), () => this.withSend(slot, body));
     }
