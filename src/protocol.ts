@@ -52,7 +52,30 @@ export const RING_MASK = RING_SIZE - 1;
 export const DIRECT_TABLE_START = REGISTRY_HEADER_WORDS + 2 * RING_SIZE;
 /** Each direct entry's read-ahead area (direct-layout.ts, `Ahead`) follows the table, at this byte offset. */
 export const AHEAD_AREA_START = (DIRECT_TABLE_START + DIRECT_TABLE_WORDS) * 4;
-export const REGISTRY_BYTES = AHEAD_AREA_START + DIRECT_ENTRIES * AHEAD_BYTES;
+/**
+ * serve()'s request boards follow the read-ahead areas, at this word index: SERVE_BOARDS
+ * of SERVE_BOARD_WORDS words, one per request server (engine/request-server.ts writes
+ * them, src/server/request-loop.ts reads them), so that a pool thread that has just
+ * answered knows without a call whether other connections wait for a thread.
+ */
+export const SERVE_BOARDS_START = (AHEAD_AREA_START + DIRECT_ENTRIES * AHEAD_BYTES) / 4;
+export const SERVE_BOARDS = 256;
+export const SERVE_BOARD_WORDS = 4;
+/** Words of a board. */
+export const Board = {
+  /** Connections with bytes to read waiting for a thread (the engine's ready queue). */
+  Ready: 0,
+  /** Threads parked in NextRequest, waiting for a ready connection. */
+  Parked: 1,
+} as const;
+/** ServeRequests' result when every board is taken: that server's threads never keep a connection. */
+export const NO_BOARD = SERVE_BOARDS;
+export const REGISTRY_BYTES = (SERVE_BOARDS_START + SERVE_BOARDS * SERVE_BOARD_WORDS) * 4;
+
+/** The registry word index of board `board`'s first word. */
+export function serveBoardBase(board: number): number {
+  return SERVE_BOARDS_START + board * SERVE_BOARD_WORDS;
+}
 
 /** The registry word index of the first word of socket `socket`'s direct entry (or of entry index `socket`). */
 export function directEntryBase(socket: number): number {
@@ -248,7 +271,7 @@ export const OPERATIONS = {
   Send: { socket: 'the socket', arg0: 'SendFlag bits', arg1: 'the lent send buffer, 0/1 (with SendFlag.Lent)', data: 'the bytes (or in the lent send buffer)', result: 'bytes taken', replyArg: 'SEND_TAKEN_WHOLE for re-encoded text taken whole' },
   Receive: { socket: 'the socket', arg0: 'most bytes wanted', arg1: 'ReceiveFlag bits', result: 'bytes consumed; 0 at end of stream', replyData: 'the bytes (whole characters with ReceiveFlag.Utf8)', replyArg: 'with ReceiveFlag.Utf8: the encoding id of the bytes' },
   ReceiveUntil: { socket: 'the socket', arg0: 'most bytes wanted', arg1: 'ReceiveFlag bits', data: 'the delimiter (at most MAX_DELIMITER_BYTES)', result: 'bytes consumed, delimiter included', replyData: 'those bytes' },
-  Close: { socket: 'the socket', arg0: 'a CloseOption', result: '0' },
+  Close: { socket: 'the socket', arg0: 'a CloseOption', result: "the server's board (serveBoardBase), NO_BOARD when all are taken" },
   Block: { socket: 'the socket', arg0: '1 non-blocking, 0 blocking', result: '0' },
   LocalAddress: { socket: 'the socket', arg0: 'AddressFlag bits', result: '0', replyData: ADDRESS_TEXT },
   LocalPort: { socket: 'the socket', result: 'the port' },
@@ -271,7 +294,7 @@ export const OPERATIONS = {
   StartTls: { socket: 'the connected plain socket', arg0: 'StartTlsFlag bits', arg2: TIME_LIMIT, data: "the server name to check, if any; then a NUL and the thread's client TLS settings as JSON, if any", result: '0', replyData: 'with -1021: the TLS error text' },
   PeerCertificate: { socket: 'a TLS connection', result: '0', replyData: "the peer's certificate as JSON; with -1021: why there is none" },
   GiveBack: { socket: 'the socket a direct read found closing', data: 'the bytes it read', result: '0' },
-  ServeRequests: { socket: 'the listening socket', arg0: 'idle time-out, ms (NO_TIMEOUT: none)', arg1: 'idle time allowed while draining, ms (NO_TIMEOUT: none)', result: '0' },
+  ServeRequests: { socket: 'the listening socket', arg0: 'idle time-out, ms (NO_TIMEOUT: none)', arg1: 'idle time allowed while draining, ms (NO_TIMEOUT: none)', result: "the server's board (serveBoardBase), NO_BOARD when every board is taken" },
   NextRequest: { socket: 'the listening socket', arg0: 'a connection handed back to the watch (0: none)', result: 'the next connection with bytes to read', replyData: "the peer's address", replyArg: "the peer's port" },
   RequestCounts: { socket: 'the listening socket', result: '0', replyData: "'idle ready handshakeFailures arrived' of the watch" },
   UdpOpen: { arg0: 'port (0: any)', arg1: 'UdpOpenFlag bits', arg2: TIME_LIMIT + ' for the address look-up', data: "the local address ('' all IPv4 interfaces)", result: 'the new datagram socket number' },

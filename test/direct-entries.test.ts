@@ -11,7 +11,11 @@ import { DIRECT_ENTRIES } from '../src/direct-layout.js';
 import { TCPClose, TCPConnect, TCPReceive, TCPReceiveUntil, TCPSend, TCPSocket, TCPStats } from '../src/index.js';
 import { startPythonPeer } from './helpers/peers.js';
 
-const directReads = (): number => TCPStats().directReads;
+function directReads(): number {
+  const stats = TCPStats();
+  if (typeof stats === 'number') throw new Error(`TCPStats gave ${stats}`);
+  return stats.directReads;
+}
 
 /** Takes socket numbers without connections (an unbound socket has no entry) until the next one is `next`. */
 function burnNumbersUntil(next: number): void {

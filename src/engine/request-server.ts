@@ -20,7 +20,7 @@
  * to close as the idle time-out's (the same race, which any keep-alive client must take).
  */
 import { ErrorCode } from '../errors.js';
-import { NO_TIMEOUT } from '../protocol.js';
+import { Board, NO_BOARD, NO_TIMEOUT, SERVE_BOARDS, serveBoardBase } from '../protocol.js';
 import { removeItem } from './list.js';
 import { plainAddress } from './plain-address.js';
 import type { EngineSlot } from './slot.js';
@@ -28,6 +28,21 @@ import type { SocketTable } from './socket-table.js';
 import type { StreamSocket } from './stream-socket.js';
 
 type State = 'idle' | 'ready' | 'busy';
+
+/** Boards in use, per registry (one engine per registry). */
+const boardsTaken = new WeakMap<Int32Array, Set<number>>();
+
+function takeBoard(registry: Int32Array): number {
+  let taken = boardsTaken.get(registry);
+  if (taken === undefined) boardsTaken.set(registry, (taken = new Set()));
+  for (let board = 0; board < SERVE_BOARDS; board++) {
+    if (taken.has(board)) continue;
+    taken.add(board);
+    registry.fill(0, serveBoardBase(board), serveBoardBase(board + 1));
+    return board;
+  }
+  return NO_BOARD;
+}
 
 interface Served {
   readonly number: number;
@@ -54,14 +69,28 @@ export class RequestServer {
   /** Connections that arrived (after their TLS handshake, if any). */
   private arrived = 0;
 
+  /** This server's board (protocol.ts Board): its ready and parked counts, for the threads to read. */
+  readonly board: number;
+
   constructor(
+    private readonly registry: Int32Array,
     private readonly table: SocketTable,
     private readonly closeConnection: CloseConnection,
     /** ms a connection may stay idle between requests, or NO_TIMEOUT. */
     private readonly idleTimeoutMs: number,
     /** While draining: ms an idle connection is kept before it is closed, or NO_TIMEOUT. */
     private readonly drainIdleMs: number,
-  ) {}
+  ) {
+    this.board = takeBoard(registry);
+  }
+
+  /** Publishes the ready and parked counts on the board. */
+  private publish(): void {
+    if (this.board === NO_BOARD) return;
+    const base = serveBoardBase(this.board);
+    Atomics.store(this.registry, base + Board.Ready, this.ready.length);
+    Atomics.store(this.registry, base + Board.Parked, this.takers.length);
+  }
 
   /** A new connection (after its TLS handshake): numbered, then watched. */
   arrive(stream: StreamSocket): void {
@@ -92,10 +121,15 @@ export class RequestServer {
       const served = this.ready.shift();
       if (served === undefined) break;
       if (this.table.get(served.number) !== served.stream) continue; // closed meanwhile by someone else
+      this.publish();
       return this.handOut(served, slot);
     }
     this.takers.push(slot);
-    slot.park(NO_TIMEOUT, () => removeItem(this.takers, slot));
+    this.publish();
+    slot.park(NO_TIMEOUT, () => {
+      removeItem(this.takers, slot);
+      this.publish();
+    });
   }
 
   /** "idle ready handshakeFailures arrived", for RequestCounts. */
@@ -119,6 +153,8 @@ export class RequestServer {
     for (const slot of this.takers.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     for (const served of this.ready.splice(0)) this.close(served, 0);
     for (const served of [...this.idle]) this.close(served, 0);
+    this.publish();
+    if (this.board !== NO_BOARD) boardsTaken.get(this.registry)?.delete(this.board);
   }
 
   /** Watches a connection that no call has: ready at once if it has bytes already. */
@@ -155,6 +191,7 @@ export class RequestServer {
         served.state = 'ready';
         this.ready.push(served);
       }
+      this.publish();
       return true;
     }
     if (served.stream.finished) {

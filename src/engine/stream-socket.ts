@@ -345,7 +345,7 @@ export class StreamSocket {
     if (this.queue.length > 0) {
       // After a line (or Character read) it answered, the engine lends the next bytes to the
       // callers' read-ahead, so the lines that follow are found there, not one round trip each.
-      if (!this.lendAfterShaped) return direct.stopReading();
+      if (!this.lendQueue) return direct.stopReading();
       if (!direct.lendAhead(this.queue)) return direct.stopReading();
       if (this.queue.length > 0) return;
       this.afterTake(); // all lent: the rest is the descriptor's, read by the callers (Refill is off)
@@ -358,8 +358,8 @@ export class StreamSocket {
   /** serve() watches this idle connection for its next request (request-server.ts). */
   private requestWatch = false;
 
-  /** The last receive the engine answered was a line or Character read: its queue's next bytes are lent (settleRecv). */
-  private lendAfterShaped = false;
+  /** Lend the queue's next bytes to the callers' read-ahead when settling (after a line or Character read the engine answered, or a served connection's hand-out). */
+  private lendQueue = false;
 
   /**
    * A shaped receive's answer (receive-shaped.ts): out of `receivers`, the descriptor settled
@@ -368,9 +368,9 @@ export class StreamSocket {
    */
   answerShaped(slot: EngineSlot, result: number, length: number, encoding?: number): void {
     removeItem(this.receivers, slot);
-    this.lendAfterShaped = true;
+    this.lendQueue = true;
     this.settleRecv();
-    this.lendAfterShaped = false;
+    this.lendQueue = false;
     slot.reply(result, length, encoding);
   }
 
@@ -382,7 +382,14 @@ export class StreamSocket {
     this.requestWatch = on;
     const direct = this.direct;
     if (direct === undefined || direct.isRetired) return;
-    if (!on) return this.settleRecv();
+    if (!on) {
+      // Handed to a thread: the request's bytes node read during the watch go to the callers'
+      // read-ahead with it, so the handler's first receive finds them there, not a round trip here.
+      this.lendQueue = true;
+      this.settleRecv();
+      this.lendQueue = false;
+      return;
+    }
     direct.acquireRecv(() => {
       if (!this.requestWatch || this.released || direct.isRetired) return this.settleRecv();
       this.absorbDirectState();

@@ -23,6 +23,7 @@ import type { Server as NetServer } from 'node:net';
 import { agentPortOf, type Health, startAgent, weightOf } from '../operate/agent.js';
 import { moduleUrl, Pool } from '../pool/pool.js';
 import { watchConnections, watchCounts } from './request-calls.js';
+import { NO_BOARD } from '../protocol.js';
 import { RestartBackoff } from './restart-backoff.js';
 import { openDatagramSocket } from './udp-socket.js';
 import { checkHandler, type LoopMessage, runLoop } from './tasks.js';
@@ -72,6 +73,8 @@ class Server implements TcpServer {
     private readonly threads: number,
     private readonly log: (entry: LogEntry) => void,
     measure = false,
+    /** Request handlers: the server's board (protocol.ts Board), which its loops read. */
+    private readonly board: number = NO_BOARD,
   ) {
     this.port = TCPGetMyPort(listener);
     this.address = String(TCPGetMyAddr(listener));
@@ -132,6 +135,7 @@ class Server implements TcpServer {
           loop,
           counters: this.counters.buffer as SharedArrayBuffer,
           durations: this.durations?.buffer as SharedArrayBuffer | undefined,
+          board: this.board,
           log: port2,
         });
         return; // the listener closed
@@ -323,16 +327,19 @@ export async function serveInProcess(options: ServeOptions): Promise<TcpServer> 
   }
   let result = TCPBind(listener, options.port ?? 0);
   if (result === 0) result = TCPListen(listener);
+  let board: number = NO_BOARD;
   if (result === 0 && kind === 'request') {
     const ms = (value: number | 'infinite'): number | undefined => (value === 'infinite' ? undefined : value);
-    result = watchConnections(listener, ms(idleTimeout), ms(drainIdleTimeout));
+    const watched = watchConnections(listener, ms(idleTimeout), ms(drainIdleTimeout));
+    if (watched >= 0) board = watched;
+    result = Math.min(0, watched);
   }
   if (result < 0) {
     TCPClose(listener);
     const where = options.address !== undefined && isUnixAddress(options.address) ? options.address : `${options.address ?? '*'}:${String(options.port ?? 0)}`;
     return giveUp(`serve: cannot listen on ${where}: ${TCPErrorText(result)} (${result})`);
   }
-  const server = new Server(listener, pool, ownPool, module, kind, threads, log, options.metrics !== undefined && options.metrics !== false);
+  const server = new Server(listener, pool, ownPool, module, kind, threads, log, options.metrics !== undefined && options.metrics !== false, board);
   if (options.cert !== undefined) server.expiry = new ExpiryWatch(() => servedCertificateFiles(options), log);
   return start(options, server);
 }

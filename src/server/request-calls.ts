@@ -15,8 +15,9 @@ export interface ReadyConnection {
 
 /**
  * The listener's connections (those it holds already first) wait in the engine from now
- * on; 0 or an error code. Time-outs in ms, undefined for none: between requests, and
- * between requests once the listener stops accepting (a draining process).
+ * on. Time-outs in ms, undefined for none: between requests, and between requests once
+ * the listener stops accepting (a draining process). Returns the server's board
+ * (protocol.ts Board; NO_BOARD when every board is taken) or an error code.
  */
 export function watchConnections(listener: number, idleTimeoutMs: number | undefined, drainIdleMs?: number): number {
   const channel = openChannel();

@@ -1,8 +1,9 @@
 /**
  * A serve() loop for a request handler (`export function request(socket, peer)`), run on
  * a pool thread: take the next connection that has bytes to read from the engine, call
- * the handler once, hand the connection back (in the same engine call that takes the
- * next one) unless the handler closed it. Between requests a connection holds no thread:
+ * the handler once, and again while the connection's next request arrives within the
+ * keep-alive spin and no other connection waits (keep-alive.ts); then hand it back (in
+ * the same engine call that takes the next one) unless the handler closed it. Between requests a connection holds no thread:
  * it waits in the engine (src/engine/request-server.ts).
  */
 import { TCPClose } from '../commands/close.js';
@@ -12,6 +13,8 @@ import { nextReadyConnection } from './request-calls.js';
 import type { RequestHandler } from '../serve-types.js';
 import type { ServeLoopTask } from './tasks.js';
 import { errorOf } from '../operate/log.js';
+import { NO_BOARD } from '../protocol.js';
+import { keepConnection, NEXT_ARRIVED } from './keep-alive.js';
 
 export async function runRequestLoop(task: ServeLoopTask, handler: RequestHandler): Promise<void> {
   const counters = new Int32Array(task.counters);
@@ -34,22 +37,30 @@ export async function runRequestLoop(task: ServeLoopTask, handler: RequestHandle
         return;
       }
       const { socket, address, port } = ready;
+      const peer = { address, port };
       Atomics.store(counters, current, socket);
-      const started = durations === undefined ? 0 : performance.now();
-      try {
-        const result = handler(socket, { address, port });
-        if (result instanceof Promise) await result; // a sync handler costs no microtask turn
-        Atomics.add(counters, ServeCounter.Requests, 1);
-        handBack = socket; // closed by the handler: the engine knows, and ignores it
-      } catch (error) {
-        TCPClose(socket, 2); // a failed handler's connection is reset, not left half-served
-        // Logged before it is counted: whoever sees the count (and closes) finds the line posted.
-        task.log.postMessage({ level: 'error', event: 'handler-failed', message: `serve: request handler failed for ${address}:${port}`, peer: `${address}:${port}`, socket, error: errorOf(error) });
-        Atomics.add(counters, ServeCounter.Failed, 1);
-      } finally {
-        if (durations !== undefined) recordDuration(durations, task.loop, (performance.now() - started) / 1000);
-        Atomics.store(counters, current, 0);
+      // The handler runs again on the same connection while its next request arrives within
+      // the keep-alive spin (keep-alive.ts); then the connection goes back with the next call.
+      for (let again = true; again; ) {
+        again = false;
+        const started = durations === undefined ? 0 : performance.now();
+        try {
+          const result = handler(socket, peer);
+          if (result instanceof Promise) await result; // a sync handler costs no microtask turn
+          Atomics.add(counters, ServeCounter.Requests, 1);
+          // Closed by the handler: the peek finds no entry, and the engine ignores the hand-back.
+          again = keepConnection(socket, task.board ?? NO_BOARD) === NEXT_ARRIVED;
+          if (!again) handBack = socket;
+        } catch (error) {
+          TCPClose(socket, 2); // a failed handler's connection is reset, not left half-served
+          // Logged before it is counted: whoever sees the count (and closes) finds the line posted.
+          task.log.postMessage({ level: 'error', event: 'handler-failed', message: `serve: request handler failed for ${address}:${port}`, peer: `${address}:${port}`, socket, error: errorOf(error) });
+          Atomics.add(counters, ServeCounter.Failed, 1);
+        } finally {
+          if (durations !== undefined) recordDuration(durations, task.loop, (performance.now() - started) / 1000);
+        }
       }
+      Atomics.store(counters, current, 0);
     }
   } finally {
     task.log.close();

@@ -31,6 +31,8 @@ export interface ServeLoopTask {
   /** This loop's index among the server's loops (its word in the counters). */
   loop: number;
   counters: SharedArrayBuffer;
+  /** Request loops: the server's board in the registry (protocol.ts Board), NO_BOARD for none. */
+  board?: number;
   /** serve({ metrics }): the handler calls' duration rows (counters.ts); absent, nothing is timed. */
   durations?: SharedArrayBuffer | undefined;
   /** Where this loop's log lines go (the serving thread's `log`). */
