@@ -53,8 +53,9 @@ export { serve } from './server/serve.js';
 export type { ServeOptions, ServeStats, TcpServer, CloseResult } from './serve-types.js';
 export type { ProcessesServer, ProcessesStats } from './scale/processes.js';
 export type { LogRecord, LogLevel, LogOption } from './operate/log.js';
+export type { Health } from './operate/agent.js';
 export { tcpCommandsCollector, type MetricsOptions, type ServeFigures, type EngineFigures, type MeasuredServer } from './operate/metrics.js';
-export type { ConnectionHandler, Peer } from './serve-types.js';
+export type { ConnectionHandler, RequestHandler, DatagramHandler, HandlerKind, Peer } from './serve-types.js';
 export {
   acceptAsync,
   connectAsync,
