@@ -74,7 +74,7 @@ const samples = checked.map(runnable).filter((s): s is Runnable => s !== undefin
 test('every ts, js and sh block is runnable, a fragment with its reason, or a copy of a file', (t) => {
   const unmarked = checked.filter((b) => !/^(runnable\b|fragment: \S|file: \S)/.test(b.marker ?? ''));
   t.deepEqual(unmarked.map((b) => `${b.file}:${b.line}`), []);
-  t.true(checked.length >= 40, `${checked.length} blocks found: the parser lost some`);
+  t.true(checked.length >= 35, `${checked.length} blocks found: the parser lost some`);
 });
 
 test('a block marked as a copy of a file matches that file', (t) => {
