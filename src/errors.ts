@@ -81,18 +81,27 @@ const texts = new Map<number, string>([
   [ErrorCode.TryAgain, 'Temporary failure in name resolution; try again'],
 ]);
 
-/** The text of any code of the table; an unknown code says so rather than throwing. */
-export function TCPErrorText(code: number): string {
+/**
+ * The text of any error code of the table. A code kept as text ('-10054', as legacy code
+ * often holds it in a Character field) is the same code.
+ * @param code - an error code, as a number or a numeric string
+ * @returns the code's text, or `Unknown error code ...` for anything else (never throws)
+ */
+export function TCPErrorText(code: number | string): string {
   // Legacy code often keeps a code in a text variable: '-10054' is the same code.
   const key = typeof code === 'string' && /^\s*-?\d+\s*$/.test(code) ? Number(code) : code;
-  return texts.get(key) ?? `Unknown error code ${String(code)}`;
+  // Anything else (a word, an object passed by mistake) is no code of the table.
+  return (typeof key === 'number' ? texts.get(key) : undefined) ?? `Unknown error code ${String(code)}`;
 }
 
 export function isErrorCode(code: number): boolean {
   return texts.has(code);
 }
 
-/** All codes with their texts, for documentation and tests. */
+/**
+ * Every error code with its text, for documentation and tests.
+ * @returns `[{ code, text }]`, in the order of the codes (-1 first)
+ */
 export function errorTable(): Array<{ code: number; text: string }> {
   return [...texts]
     .map(([code, text]) => ({ code, text }))
