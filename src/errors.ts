@@ -1,5 +1,5 @@
 /**
- * The one error table of the project (README "Error codes" lists the same).
+ * The one error table of the project (docs/troubleshooting.md lists the same, with what to do).
  *
  * Omnis codes where Omnis has one, negated WinSock numbers for socket errors, so legacy
  * code that tests `if (result = -10035)` keeps working. Every command returns one of these

@@ -49,8 +49,7 @@ export interface ServeOptions {
   port?: number | string;
   /**
    * Local address to listen on; all interfaces by default. A path ('/run/app.sock') or
-   * '@name' listens on a Unix-domain socket instead (`port` is not used): README
-   * "Unix-domain sockets".
+   * '@name' listens on a Unix-domain socket instead (`port` is not used).
    */
   address?: string;
   /** A Unix-domain socket file's permissions (0o660: owner and group may connect); the umask's by default. */
@@ -92,11 +91,11 @@ export interface ServeOptions {
   sni?: string;
   /** A pool to share: `threads` of its threads are taken for as long as the server runs. */
   pool?: Pool;
-  /** Each connection starts with a PROXY protocol header from a load balancer (README "Scaling out"). */
+  /** Each connection starts with a PROXY protocol header from a load balancer (docs/scaling.md). */
   proxy?: boolean;
   /**
    * Run N processes sharing the port, each with its own engine and `threads` pool threads;
-   * this process only supervises them (src/scale/). Omitted: everything in this process.
+   * this process only supervises them. Omitted: everything in this process.
    */
   processes?: number;
   /** With `processes`: how long a draining process (reload, close) may finish its connections, ms (default 10 s). */
@@ -110,14 +109,14 @@ export interface ServeOptions {
   /** A descriptor of a file where the listener keeps its count of held connections (the `heldfd` option; set by `processes` in each child). */
   heldFd?: number;
   /**
-   * Prometheus metrics (README "Operating it"): `{ port, address }` serves them over HTTP
+   * Prometheus metrics (docs/operating.md): `{ port, address }` serves them over HTTP
    * at `/metrics` (with `processes`, from this process, added up over the children);
    * `true` only times the handler calls, for tcpCommandsCollector(registry, server) in a
    * registry of your own. Off by default.
    */
   metrics?: boolean | MetricsOptions;
   /**
-   * HAProxy agent-check (README "Operating it"): a TCP port answering each connection with
+   * HAProxy agent-check (docs/operating.md): a TCP port answering each connection with
    * one line, `up ready N%` (N: the share of threads free), `drain` (closing, reloading) or
    * `down` (no thread can serve), then closing it. With `processes`, served by this process.
    */

@@ -102,7 +102,7 @@ export function engineHandle(): EngineHandle {
  * (whose buffers outlive the process): TCP_COMMANDS_EXIT_TIMEOUT, ms or 'infinite', 30 s
  * by default. A peer that reads slowly gets everything within it; one that never reads
  * cannot hold the exit for longer. What is left then is reported on stderr, never dropped
- * silently (README "Reliability").
+ * silently (docs/reliability.md).
  */
 export const DEFAULT_EXIT_TIMEOUT_MS = 30_000;
 

@@ -65,7 +65,7 @@ const RECEIVE_DATA = command({
     if (!Array.isArray(items)) return ErrorCode.BadDataFormat;
     if (isDatagram(channel, socket)) return receiveDatagramRecord(channel, socket, items);
     // An error inside a record is returned as it is; the bytes of the record read so far are
-    // gone (README: treat it as the end of the connection).
+    // gone (docs/framing.md: treat it as the end of the connection).
     const readExactly = (n: number): Uint8Array | number => {
       const bytes = allocated(() => new Uint8Array(n));
       if (typeof bytes === 'number') return bytes;

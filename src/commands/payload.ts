@@ -2,7 +2,7 @@
  * What TCPSend accepts as its buffer, as bytes (or as a string, encoded where it lands),
  * and what a receive writes into. Nothing here throws for what a caller passes: frozen
  * or sealed holders, holders whose `value` accessors throw, views over detached buffers
- * are answered with a code (README "Receive buffers").
+ * are answered with a code (docs/commands.md, "Receive buffers").
  */
 import { ErrorCode } from '../errors.js';
 

@@ -32,7 +32,7 @@ export interface ListenerEvents {
 
 export interface ListenOptions extends ListenerEvents {
   port?: number | string;
-  /** Local address; a path or '@name': a Unix-domain socket (README "Unix-domain sockets"). */
+  /** Local address; a path or '@name': a Unix-domain socket. */
   address?: string;
   /** A Unix-domain socket file's permissions (the `mode` option). */
   mode?: number;

@@ -1,5 +1,5 @@
 /**
- * HAProxy's agent-check (README "Operating it"): serve({ agentPort }) listens on a TCP
+ * HAProxy's agent-check (docs/operating.md): serve({ agentPort }) listens on a TCP
  * port of its own; HAProxy (`agent-check agent-port N` on a server line) connects every
  * `agent-inter`, reads one line and the close, and sets the server's state from it:
  *

@@ -1,5 +1,5 @@
 /**
- * serve()'s log (README "Operating it"): every line the server writes (a handler that
+ * serve()'s log (docs/operating.md): every line the server writes (a handler that
  * threw, a failed TLS handshake, a thread or process that died, a certificate near its
  * expiry) is a record with a level and an event, limited at the source: per event, a few
  * lines per 10 s window and then one summary (repeat-limiter.ts), whatever the sink. The

@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics (README "Operating it"): serve({ metrics }) serves `/metrics` over
+ * Prometheus metrics (docs/operating.md): serve({ metrics }) serves `/metrics` over
  * HTTP from the process that called serve() (with `processes`, the supervisor, adding up
  * its children's counts); tcpCommandsCollector(registry) registers the same figures in a
  * prom-client registry of the user's. Everything is read when scraped: the serving
