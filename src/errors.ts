@@ -6,41 +6,75 @@
  * on failure; nothing else in the project invents a code.
  */
 export const ErrorCode = {
+  /** -1: No reply within the time-out (TCPPing). */
   NoReply: -1,
+  /** -501: Parameter of the wrong type. */
   WrongType: -501,
+  /** -503: Wrong number of parameters. */
   WrongCount: -503,
+  /** -509: Invalid socket (unknown, already closed, or the wrong kind for this command). */
   InvalidSocket: -509,
+  /** -511: No address given. */
   NoAddress: -511,
+  /** -517: Invalid TCPClose option (0 complete, 1 half-close, 2 abort). */
   InvalidCloseOption: -517,
+  /** -522: Timed out (comms time-out or the socket time-out). */
   TimedOut: -522,
+  /** -1010: Out of memory or resource limit reached. */
   OutOfResources: -1010,
+  /** -1014: Secure operation on a socket that is not secure. */
   NotSecure: -1014,
+  /** -1021: TLS error (WebDevGetSecureError() gives the reason). */
   TlsError: -1021,
+  /** -1030: Data format error: a bad format string, values that do not fit it, or a record cut short. */
   BadDataFormat: -1030,
+  /** -10013: Permission denied. */
   PermissionDenied: -10013,
+  /** -10022: Invalid argument. */
   InvalidArgument: -10022,
+  /** -10024: Too many open sockets. */
   TooManySockets: -10024,
+  /** -10035: Operation would block (non-blocking socket). */
   WouldBlock: -10035,
+  /** -10040: Datagram too long: over the largest the family can carry (nothing sent), or longer than the receive buffer (its first bytes received, the rest discarded). */
   MessageTooLong: -10040,
+  /** -10042: Unknown socket option. */
   UnknownOption: -10042,
+  /** -10045: Operation not supported here (no ping program; an option value node cannot set). */
   NotSupported: -10045,
+  /** -10048: Address already in use. */
   AddressInUse: -10048,
+  /** -10049: Address not available. */
   AddressNotAvailable: -10049,
+  /** -10050: Socket engine is down (it stopped or could not start). */
   EngineDown: -10050,
+  /** -10051: Network is unreachable. */
   NetworkUnreachable: -10051,
+  /** -10053: Connection aborted locally. */
   ConnectionAborted: -10053,
+  /** -10054: Connection reset by peer. */
   ConnectionReset: -10054,
+  /** -10056: Socket is connected: UDPSendTo on a datagram socket that has a default peer (UDPConnect); use TCPSend. */
   IsConnected: -10056,
+  /** -10057: Socket is not connected. */
   NotConnected: -10057,
+  /** -10058: Cannot send after the socket was half-closed. */
   SendAfterShutdown: -10058,
+  /** -10060: Connection timed out (reported by the OS). */
   OsTimedOut: -10060,
+  /** -10061: Connection refused. */
   ConnectionRefused: -10061,
+  /** -10065: Host is unreachable. */
   HostUnreachable: -10065,
+  /** -10109: Unknown service name. */
   UnknownService: -10109,
+  /** -11001: Host not found. */
   HostNotFound: -11001,
+  /** -11002: Temporary failure in name resolution; try again. */
   TryAgain: -11002,
 } as const;
 
+/** Any of the codes of ErrorCode. */
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 // A Map, not an object: a look-up by whatever the caller passed must never find
@@ -102,7 +136,12 @@ export function isErrorCode(code: number): boolean {
  * Every error code with its text, for documentation and tests.
  * @returns `[{ code, text }]`, in the order of the codes (-1 first)
  */
-export function errorTable(): Array<{ code: number; text: string }> {
+export function errorTable(): Array<{
+  /** The code, negative (-1 for TCPPing's no reply). */
+  code: number;
+  /** Its text, as TCPErrorText gives it. */
+  text: string;
+}> {
   return [...texts]
     .map(([code, text]) => ({ code, text }))
     .sort((a, b) => b.code - a.code);

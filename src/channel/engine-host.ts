@@ -20,7 +20,9 @@ import { packageFile } from '../package-files.js';
 /** The key under which a worker's `workerData` carries the engine handle. */
 export const ENGINE_HANDLE_KEY = 'tcpCommandsEngine';
 
+/** What engineHandle() returns: the engine's shared memory, to spread into a worker's workerData. */
 export interface EngineHandle {
+  /** The engine's registry, shared memory. */
   readonly [ENGINE_HANDLE_KEY]: SharedArrayBuffer;
 }
 

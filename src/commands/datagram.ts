@@ -24,7 +24,9 @@ export const LARGEST_DATAGRAM = 65_527;
 
 /** Where UDPReceiveFrom's `from` learns the sender: `{ address, port, size }`. */
 export interface DatagramSender {
+  /** The sender's address. */
   address: string;
+  /** The sender's port. */
   port: number;
   /** The datagram's full length (more than the count returned when it did not fit: -10040). */
   size: number;
@@ -32,6 +34,7 @@ export interface DatagramSender {
 
 /** UDPReceiveFrom's `from`: a holder whose `value` becomes the sender. */
 export interface SenderHolder {
+  /** Set by UDPReceiveFrom to the datagram's sender and size. */
   value?: DatagramSender | undefined;
 }
 

@@ -8,9 +8,11 @@ import { ErrorCode } from '../errors.js';
 
 /** A receive "field" for code that has no by-reference parameters: Character or Binary. */
 export interface Holder {
+  /** A string: a Character field (text); a Uint8Array: a Binary field (bytes). Receives replace it. */
   value: string | Uint8Array;
 }
 
+/** What TCPSend takes: a string (sent in the socket's `encoding`), bytes, or a holder's value. */
 export type SendBuffer = string | ArrayBufferView | Holder;
 
 export function isHolder(value: unknown): value is Holder {

@@ -10,6 +10,7 @@ import { deliver } from './receive-delivery.js';
 import type { ReceiveBuffer } from './receive.js';
 import { maxbytes, socketNumber } from './validate.js';
 
+/** TCPReceiveUntil's delimiter: a string (in the socket's `encoding`) or bytes, 1 to 64 bytes. */
 export type Delimiter = string | ArrayBufferView;
 
 const RECEIVE_UNTIL = command({

@@ -9,6 +9,10 @@ import { receiveBuffer, receiveLimit } from './receive-buffer.js';
 import { deliver } from './receive-delivery.js';
 import { maxbytes, socketNumber } from './validate.js';
 
+/**
+ * Where TCPReceive puts what it receives: a Uint8Array (or any typed array) to fill, or a
+ * holder `{ value }` (a string value: a Character field; a Uint8Array value: a Binary field).
+ */
 export type ReceiveBuffer = ArrayBufferView | Holder;
 
 const RECEIVE = command({

@@ -18,6 +18,7 @@ import { noteSecureError } from './secure-error.js';
 import { threadState } from './thread-state.js';
 import { isFiniteNumber, socketOrZero } from './validate.js';
 
+/** A socket option's value: a number (true and false count as 1 and 0), or text ('infinite', a file name, ...). */
 export type OptionValue = number | string | boolean;
 
 /**

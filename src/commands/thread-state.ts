@@ -5,6 +5,10 @@
  */
 import { type ClientTlsSettings, emptyClientTls } from '../tls/client-identity.js';
 
+/**
+ * WebDevSetConfig's error procedure: called on this thread with the error's text, its code
+ * and the failing command's name, for every command that fails.
+ */
 export type ErrorProc = (message: string, code: number, command: string) => void;
 
 export const DEFAULT_COMMS_TIMEOUT_MS = 60_000;
