@@ -218,40 +218,40 @@ export interface TcpServer {
   readonly metricsPort?: number | undefined;
   /** With `agentPort`: the port of the HAProxy agent (the chosen one for port 0). */
   readonly agentPort?: number | undefined;
-/**
- * What the agent-check says now.
- * @returns up (with a weight), drain or down
- */
+  /**
+   * What the agent-check says now.
+   * @returns up (with a weight), drain or down
+   */
   health(): Health;
-/**
- * The server's counts now.
- * @returns accepted, requests, completed, failed, refused, threads, ...
- */
+  /**
+   * The server's counts now.
+   * @returns accepted, requests, completed, failed, refused, threads, ...
+   */
   stats(): ServeStats;
-/**
- * What metrics are made of (tcpCommandsCollector reads it): stats() and the figures it lacks.
- * @returns the figures
- */
+  /**
+   * What metrics are made of (tcpCommandsCollector reads it): stats() and the figures it lacks.
+   * @returns the figures
+   */
   figures(): ServeFigures;
-/**
- * With `processes`: new processes with the handler loaded afresh, then the old ones drain
- * (SIGHUP in tcpcmd serve).
- * @returns a promise resolved once the new processes accept; it rejects (the old ones go on serving) when they cannot start
- */
+  /**
+   * With `processes`: new processes with the handler loaded afresh, then the old ones drain
+   * (SIGHUP in tcpcmd serve).
+   * @returns a promise resolved once the new processes accept; it rejects (the old ones go on serving) when they cannot start
+   */
   reload?(): Promise<void>;
-/**
- * TLS: reads the cert, key, sni and client CA files again; new handshakes use them,
- * established connections keep theirs. With `processes`: reload(), whose new processes
- * read the files.
- * @returns a promise resolved once reloaded; it rejects (the old ones go on) when they do not make a TLS server
- */
+  /**
+   * TLS: reads the cert, key, sni and client CA files again; new handshakes use them,
+   * established connections keep theirs. With `processes`: reload(), whose new processes
+   * read the files.
+   * @returns a promise resolved once reloaded; it rejects (the old ones go on) when they do not make a TLS server
+   */
   reloadCertificates?(): Promise<void>;
-/**
- * Stops accepting (connections waiting or idle are closed) and waits for running handlers;
- * at the time-out their sockets are reset and they are counted as abandoned.
- * @param timeoutMs - ms to wait for running handlers (default 10 s)
- * @returns a promise of the counts of handlers completed and abandoned
- */
+  /**
+   * Stops accepting (connections waiting or idle are closed) and waits for running handlers;
+   * at the time-out their sockets are reset and they are counted as abandoned.
+   * @param timeoutMs - ms to wait for running handlers (default 10 s)
+   * @returns a promise of the counts of handlers completed and abandoned
+   */
   close(timeoutMs?: number): Promise<CloseResult>;
 }
 

@@ -6,8 +6,10 @@
 import { type ClientTlsSettings, emptyClientTls } from '../tls/client-identity.js';
 
 /**
- * WebDevSetConfig's error procedure: called on this thread with the error's text, its code
- * and the failing command's name, for every command that fails.
+ * WebDevSetConfig's error procedure: called on this thread for every command that fails.
+ * @param message - the error's text
+ * @param code - the error code the command returns
+ * @param command - the failing command's name ('TCPConnect', ...)
  */
 export type ErrorProc = (message: string, code: number, command: string) => void;
 

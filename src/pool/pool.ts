@@ -57,10 +57,10 @@ export class Pool {
   readonly queue: number;
   private readonly piscina: Piscina;
 
-/**
- * Starts the threads (createPool does the same).
- * @param options - threads, queue and idle time-out
- */
+  /**
+   * Starts the threads (createPool does the same).
+   * @param options - threads, queue and idle time-out
+   */
   constructor(options: PoolOptions = {}) {
     this.threads = Math.max(1, Math.floor(options.threads ?? Math.max(2, availableParallelism())));
     this.queue = Math.max(0, Math.floor(options.queue ?? this.threads * 16));
@@ -81,13 +81,13 @@ export class Pool {
     });
   }
 
-/**
- * Runs a script module's default export with `args` on a pool thread. The arguments and
- * the result are structured-cloned; socket numbers pass as plain numbers.
- * @param script - the module: a path (relative to the working directory), a file URL or a URL object; JavaScript or TypeScript
- * @param args - the arguments of its default export
- * @returns a promise of what the export returned; it rejects with the script's error, or when the queue is full
- */
+  /**
+   * Runs a script module's default export with `args` on a pool thread. The arguments and
+   * the result are structured-cloned; socket numbers pass as plain numbers.
+   * @param script - the module: a path (relative to the working directory), a file URL or a URL object; JavaScript or TypeScript
+   * @param args - the arguments of its default export
+   * @returns a promise of what the export returned; it rejects with the script's error, or when the queue is full
+   */
   run<T = unknown>(script: string | URL, ...args: unknown[]): Promise<T> {
     const task: ScriptTask = { kind: 'script', module: moduleUrl(script), args };
     return (this.piscina.run(task) as Promise<T>).catch((error: unknown) => {
@@ -95,11 +95,11 @@ export class Pool {
     });
   }
 
-/**
- * Runs a task through another thread entry than the scripts' (piscina loads each entry
- * once per thread): serve()'s checks and loops run this way.
- * @internal
- */
+  /**
+   * Runs a task through another thread entry than the scripts' (piscina loads each entry
+   * once per thread): serve()'s checks and loops run this way.
+   * @internal
+   */
   runOn<T>(entry: URL, task: unknown, transferList?: TransferListItem[]): Promise<T> {
     return (this.piscina.run(task, { filename: entry.href, transferList }) as Promise<T>).catch((error: unknown) => {
       throw asError(error);
@@ -111,18 +111,18 @@ export class Pool {
     return this.piscina.queueSize;
   }
 
-/**
- * Waits for running and queued tasks, then stops the threads.
- * @returns a promise resolved once the threads have stopped
- */
+  /**
+   * Waits for running and queued tasks, then stops the threads.
+   * @returns a promise resolved once the threads have stopped
+   */
   async close(): Promise<void> {
     await this.piscina.close();
   }
 
-/**
- * Stops the threads now; tasks still running are abandoned.
- * @returns a promise resolved once the threads have stopped
- */
+  /**
+   * Stops the threads now; tasks still running are abandoned.
+   * @returns a promise resolved once the threads have stopped
+   */
   async destroy(): Promise<void> {
     await this.piscina.destroy();
   }
