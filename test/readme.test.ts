@@ -11,9 +11,10 @@
 // through the package's exports); a `sh` block line by line, where a line ending in `&`
 // is a server started in the background and awaited until it prints `listening on`.
 // Fixed ports of a sh block are swapped for free ones, so that parallel runs do not collide.
+// The TypeScript samples are also type-checked, strict, with the tsconfig the README gives.
 import test from 'ava';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ErrorCode } from '../src/errors.js';
@@ -141,6 +142,24 @@ test('troubleshooting has a row for every error code, with what to do', (t) => {
   for (const code of Object.values(ErrorCode)) {
     t.regex(page, new RegExp(`^\\| (-\\d+ / )?${code}( / -\\d+)? \\|[^|]+\\|\\s*\\S[^|]*\\|$`, 'm'), String(code));
   }
+});
+
+test("the README's tsconfig type-checks every runnable TypeScript sample, strict", async (t) => {
+  t.timeout(240_000); // one tsc run over the samples and the package's declarations
+  // The tsconfig a newcomer is told to write: the README's json block with compilerOptions.
+  const tsconfig = all.find((b) => b.file === 'README.md' && b.language === 'json' && b.code.includes('compilerOptions'));
+  t.truthy(tsconfig, 'the README shows a tsconfig');
+  const config = JSON.parse(tsconfig!.code) as { compilerOptions: Record<string, unknown> };
+  const folder = '.tmp/typecheck';
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  // noEmit: checked, nothing written; the samples import 'tcp-commands' by name (dist's declarations).
+  writeFileSync(`${folder}/tsconfig.json`, JSON.stringify({ compilerOptions: { ...config.compilerOptions, noEmit: true } }));
+  const typescript = samples.filter((s) => s.language === 'ts' || s.language === 'typescript');
+  for (const sample of typescript) writeFileSync(`${folder}/${sample.file.replaceAll(/[\\/.]/g, '-')}-${sample.line}.ts`, sample.code + '\n');
+  t.true(typescript.length >= 10, `${typescript.length} samples`);
+  const result = await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', folder]).done;
+  t.is(result.code, 0, result.stdout + result.stderr);
 });
 
 /** Runs at most `limit` of the ts samples at once: each is a node process with tsx. */
