@@ -1,10 +1,8 @@
-/**
- * What TCPStats() returns: the engine's figures.
- *
- * The reply of Op.Stats (TCPStats), which the engine sends as JSON text: shared by the
- * engine (engine/ops/inspect.ts fills it) and the command (commands/inspect.ts reads it),
- * so it lives in the shared layer, as protocol.ts does, which both sides import.
- */
+// The reply of Op.Stats (TCPStats), which the engine sends as JSON text: shared by the
+// engine (engine/ops/inspect.ts fills it) and the command (commands/inspect.ts reads it),
+// so it lives in the shared layer, as protocol.ts does, which both sides import.
+
+/** What TCPStats() returns: the engine's figures. */
 export interface EngineStats {
   /** Open sockets by kind. */
   sockets: {

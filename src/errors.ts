@@ -1,7 +1,8 @@
+// The one error table of the project (docs/troubleshooting.md lists the same, with what
+// to do): the codes by name here, their texts below, and the mapping from Node's errors.
+
 /**
- * The one error table of the project (docs/troubleshooting.md lists the same, with what to do).
- *
- * Omnis codes where Omnis has one, negated WinSock numbers for socket errors, so legacy
+ * The error codes by name (`ErrorCode.TimedOut` is -522). Omnis codes where Omnis has one, negated WinSock numbers for socket errors, so legacy
  * code that tests `if (result = -10035)` keeps working. Every command returns one of these
  * on failure; nothing else in the project invents a code.
  */

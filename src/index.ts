@@ -2,8 +2,10 @@
  * tcp-commands: Omnis-style blocking TCP socket commands.
  *
  * Every command is a plain synchronous function returning a socket number, a count, 0,
- * a string, or a negative error code (see errors.ts). None throws for network trouble or
+ * a string, or a negative error code (`ErrorCode`, `TCPErrorText`). None throws for network trouble or
  * bad input. The calling thread blocks while the process's socket engine thread works.
+ *
+ * @packageDocumentation
  */
 export { TCPConnect } from './commands/connect.js';
 export { TCPSend } from './commands/send.js';

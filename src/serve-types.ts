@@ -117,7 +117,11 @@ export interface ServeOptions {
   sni?: string;
   /** A pool to share: `threads` of its threads are taken for as long as the server runs. */
   pool?: Pool;
-  /** Each connection starts with a PROXY protocol header from a load balancer (docs/scaling.md). */
+  /**
+   * Each connection starts with a PROXY protocol header (v1 or v2) from a load balancer in
+   * front; the handler's `peer` is then the client's address. Only the balancer may reach
+   * such a listener: a connection without a valid header is reset.
+   */
   proxy?: boolean;
   /**
    * Run N processes sharing the port, each with its own engine and `threads` pool threads;
@@ -135,14 +139,14 @@ export interface ServeOptions {
   /** A descriptor of a file where the listener keeps its count of held connections (the `heldfd` option; set by `processes` in each child). */
   heldFd?: number;
   /**
-   * Prometheus metrics (docs/operating.md): `{ port, address }` serves them over HTTP
+   * Prometheus metrics (`tcp_commands_` names): `{ port, address }` serves them over HTTP
    * at `/metrics` (with `processes`, from this process, added up over the children);
    * `true` only times the handler calls, for tcpCommandsCollector(registry, server) in a
    * registry of your own. Off by default.
    */
   metrics?: boolean | MetricsOptions;
   /**
-   * HAProxy agent-check (docs/operating.md): a TCP port answering each connection with
+   * HAProxy agent-check: a TCP port answering each connection with
    * one line, `up ready N%` (N: the share of threads free), `drain` (closing, reloading) or
    * `down` (no thread can serve), then closing it. With `processes`, served by this process.
    */

@@ -24,7 +24,7 @@ interface Node {
   signatures?: Node[];
   parameters?: Node[];
   children?: Node[];
-  type?: { type: string; name?: string; types?: Array<{ type: string; name?: string }>; declaration?: Node };
+  type?: { type: string; name?: string; types?: Array<{ type: string; name?: string; declaration?: Node }>; declaration?: Node };
 }
 
 const CALL_SIGNATURE = 4096;
@@ -38,11 +38,25 @@ function signatures(node: Node, path: string[] = []): Array<{ name: string; sign
   return found;
 }
 
+/** Every comment's text in the reference, with where it is: declarations, signatures, parameters, members of object types. */
+function comments(node: Node, path: string[] = []): Array<{ name: string; comment: string }> {
+  const all = (n: Node): string => [...(n.comment?.summary ?? []), ...(n.comment?.blockTags ?? []).flatMap((tag) => tag.content)].map((p) => p.text).join('');
+  const found = [{ name: path.join('.'), comment: all(node) }];
+  for (const signature of node.signatures ?? []) {
+    found.push({ name: `${path.join('.')}()`, comment: all(signature) });
+    for (const parameter of signature.parameters ?? []) found.push(...comments(parameter, [...path, parameter.name]));
+  }
+  for (const child of node.children ?? []) found.push(...comments(child, [...path, child.name]));
+  if (node.type?.declaration) found.push(...comments(node.type.declaration, path));
+  for (const member of node.type?.types ?? []) if (member.declaration) found.push(...comments(member.declaration, path));
+  return found;
+}
+
 const returnsVoid = (s: Node): boolean => s.type?.type === 'intrinsic' && s.type.name === 'void';
 const returnsNumber = (s: Node): boolean =>
   (s.type?.type === 'intrinsic' && s.type.name === 'number') || (s.type?.type === 'union' && s.type.types!.some((t) => t.name === 'number'));
 
-(hasTypedoc ? test : test.skip)('npm run docs builds the API reference with no warning, and every signature documents its parameters and result', async (t) => {
+(hasTypedoc ? test : test.skip)("npm run docs builds the API reference with no warning; every signature documents its parameters and result; no comment points to a file the package does not ship", async (t) => {
   t.timeout(240_000); // TypeDoc compiles the sources: tens of seconds on a loaded machine
   const out = mkdtempSync(join(tmpdir(), 'tcp-commands-docs-'));
   try {
@@ -68,6 +82,15 @@ const returnsNumber = (s: Node): boolean =>
       }
     }
     t.deepEqual(missing, []);
+
+    // Hover help reaches users through the package: it must not send them to a file the
+    // package does not ship (two comments once named source files).
+    const pointers: string[] = [];
+    for (const { name, comment } of comments(api)) {
+      const found = comment.match(/\b(?:src|test|docs|bench)\/|[\w.-]+\.(?:ts|mts|mjs|md)\b/g)?.filter((f) => f !== 'README.md');
+      if (found?.length) pointers.push(`${name}: ${found.join(', ')}`);
+    }
+    t.deepEqual(pointers, []);
 
     // The commands that once said least (TCPConnect named neither -1021 nor WebDevGetSecureError).
     const connect = all.find((s) => s.name === 'TCPConnect')!.signature;
