@@ -27,7 +27,7 @@ function format(value: number): string {
   return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 }
 
-/** Ratios are ours / peer for times, and ours / peer for throughputs too: the README says which is good. */
+/** Ratios are ours / peer for times, and ours / peer for throughputs too: docs/performance.md says which is good. */
 export function printTable(rows: Row[]): void {
   const lines = ['| figure | ours | peers | ratio ours/peer |', '|---|---|---|---|'];
   for (const row of rows) {

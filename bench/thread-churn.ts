@@ -1,5 +1,5 @@
 /**
- * 1,000 threads come and go: the README's legacy server (examples/legacy-server.ts: a
+ * 1,000 threads come and go: the legacy server of docs/commands.md (examples/legacy-server.ts: a
  * blocking accept loop, a new Worker running examples/legacy-handler.mjs per connection)
  * serves N sessions of a Python client, one after another. Prints the engine's slots and
  * the process's resident memory after a warm-up and after all N, as JSON.

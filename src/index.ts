@@ -2,8 +2,10 @@
  * tcp-commands: Omnis-style blocking TCP socket commands.
  *
  * Every command is a plain synchronous function returning a socket number, a count, 0,
- * a string, or a negative error code (see errors.ts). None throws for network trouble or
+ * a string, or a negative error code (`ErrorCode`, `TCPErrorText`). None throws for network trouble or
  * bad input. The calling thread blocks while the process's socket engine thread works.
+ *
+ * @packageDocumentation
  */
 export { TCPConnect } from './commands/connect.js';
 export { TCPSend } from './commands/send.js';
@@ -53,8 +55,9 @@ export { serve } from './server/serve.js';
 export type { ServeOptions, ServeStats, TcpServer, CloseResult } from './serve-types.js';
 export type { ProcessesServer, ProcessesStats } from './scale/processes.js';
 export type { LogRecord, LogLevel, LogOption } from './operate/log.js';
+export type { Health } from './operate/agent.js';
 export { tcpCommandsCollector, type MetricsOptions, type ServeFigures, type EngineFigures, type MeasuredServer } from './operate/metrics.js';
-export type { ConnectionHandler, Peer } from './serve-types.js';
+export type { ConnectionHandler, RequestHandler, DatagramHandler, HandlerKind, Peer } from './serve-types.js';
 export {
   acceptAsync,
   connectAsync,

@@ -5,7 +5,7 @@
  * an option applies to, keeps the connection options and their defaults by it
  * (engine/ops/socket-options.ts, engine/connection-defaults.ts). A new option is one row
  * here, plus its case in the engine unless it is a connection option (a `connection` row
- * needs nothing else), plus its row in the README's option table.
+ * needs nothing else), plus its row in the option tables of docs/commands.md.
  */
 import { encodingId, encodingName } from './text/encodings.js';
 
@@ -76,7 +76,7 @@ export interface OptionSpec {
   /** Named options: the id of a name (undefined: not one of the set), and back. */
   readonly idOf?: (name: string) => number | undefined;
   readonly nameOf?: (id: number) => string;
-  /** What the README's option table says of it. */
+  /** What the option tables of docs/commands.md say of it. */
   readonly doc: string;
 }
 

@@ -10,23 +10,47 @@ import type { Health } from './operate/agent.js';
 import type { MetricsOptions, ServeFigures } from './operate/metrics.js';
 import type { Pool } from './pool/pool.js';
 
+/**
+ * A client as a handler sees it: its address and port (behind a PROXY-protocol balancer,
+ * the client's own; on a Unix-domain socket the path and 0).
+ */
 export interface Peer {
+  /** The client's address. */
   address: string;
+  /** The client's port. */
   port: number;
 }
 
-/** The signature of a serve() handler module's default export: it owns the connection. */
+/**
+ * The signature of a serve() handler module's default export: it owns the connection
+ * until it returns; then serve() closes the socket (unless the handler did).
+ * @param socket - the connection's socket number
+ * @param peer - the client's address and port
+ * @returns ignored (a returned promise is not awaited)
+ */
 export type ConnectionHandler = (socket: number, peer: Peer) => unknown;
-/** The signature of a request handler (`export function request`): one request, then return. */
+/**
+ * The signature of a request handler (`export function request`): called when the
+ * connection has bytes to read; it reads one request (or several), answers, and returns
+ * at a message boundary. Between calls the connection waits in the engine, holding no thread.
+ * @param socket - the connection's socket number
+ * @param peer - the client's address and port
+ * @returns ignored (a returned promise is not awaited)
+ */
 export type RequestHandler = (socket: number, peer: Peer) => unknown;
 
 /**
  * The signature of a datagram handler (`export function datagram`, serve({ udp: true })):
- * one datagram, its bytes and sender (`size` its full length); the answer, if any, goes
- * with UDPSendTo(socket, from.address, from.port, reply).
+ * one datagram, its bytes and sender; the answer, if any, goes with
+ * UDPSendTo(socket, from.address, from.port, reply).
+ * @param socket - the server's datagram socket
+ * @param data - the datagram's bytes (a new array: the handler may keep it)
+ * @param from - its sender's address and port, and its full length (`size`)
+ * @returns ignored
  */
 export type DatagramHandler = (socket: number, data: Uint8Array, from: DatagramSender) => unknown;
 
+/** Which kind of handler a module exports: `request`, a default export (`connection`), or `datagram`. */
 export type HandlerKind = 'request' | 'connection' | 'datagram';
 
 /** The default per-connection time-out (idle receive, stalled send inside a handler), ms. */
@@ -39,6 +63,7 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
  */
 export const DEFAULT_DRAIN_IDLE_TIMEOUT_MS = 2_000;
 
+/** serve()'s options: the handler module, and where and how to serve it. */
 export interface ServeOptions {
   /**
    * The handler module: `export function request(socket, { address, port })` (called per
@@ -49,8 +74,7 @@ export interface ServeOptions {
   port?: number | string;
   /**
    * Local address to listen on; all interfaces by default. A path ('/run/app.sock') or
-   * '@name' listens on a Unix-domain socket instead (`port` is not used): README
-   * "Unix-domain sockets".
+   * '@name' listens on a Unix-domain socket instead (`port` is not used).
    */
   address?: string;
   /** A Unix-domain socket file's permissions (0o660: owner and group may connect); the umask's by default. */
@@ -81,8 +105,9 @@ export interface ServeOptions {
    * 2000; 'infinite': until `graceMs` ends.
    */
   drainIdleTimeout?: number | 'infinite';
-  /** Server-side TLS: certificate and key, PEM text or file names. */
+  /** Server-side TLS: the certificate (chain), PEM text or a file name (relative to the working directory). */
   cert?: string;
+  /** Server-side TLS: the private key, PEM text or a file name. */
   key?: string;
   /** TLS client certificates (the listener option `verifyclient`): 0 none (default), 1 request, 2 require. */
   verifyClient?: 0 | 1 | 2;
@@ -92,11 +117,15 @@ export interface ServeOptions {
   sni?: string;
   /** A pool to share: `threads` of its threads are taken for as long as the server runs. */
   pool?: Pool;
-  /** Each connection starts with a PROXY protocol header from a load balancer (README "Scaling out"). */
+  /**
+   * Each connection starts with a PROXY protocol header (v1 or v2) from a load balancer in
+   * front; the handler's `peer` is then the client's address. Only the balancer may reach
+   * such a listener: a connection without a valid header is reset.
+   */
   proxy?: boolean;
   /**
    * Run N processes sharing the port, each with its own engine and `threads` pool threads;
-   * this process only supervises them (src/scale/). Omitted: everything in this process.
+   * this process only supervises them. Omitted: everything in this process.
    */
   processes?: number;
   /** With `processes`: how long a draining process (reload, close) may finish its connections, ms (default 10 s). */
@@ -110,14 +139,14 @@ export interface ServeOptions {
   /** A descriptor of a file where the listener keeps its count of held connections (the `heldfd` option; set by `processes` in each child). */
   heldFd?: number;
   /**
-   * Prometheus metrics (README "Operating it"): `{ port, address }` serves them over HTTP
+   * Prometheus metrics (`tcp_commands_` names): `{ port, address }` serves them over HTTP
    * at `/metrics` (with `processes`, from this process, added up over the children);
    * `true` only times the handler calls, for tcpCommandsCollector(registry, server) in a
    * registry of your own. Off by default.
    */
   metrics?: boolean | MetricsOptions;
   /**
-   * HAProxy agent-check (README "Operating it"): a TCP port answering each connection with
+   * HAProxy agent-check: a TCP port answering each connection with
    * one line, `up ready N%` (N: the share of threads free), `drain` (closing, reloading) or
    * `down` (no thread can serve), then closing it. With `processes`, served by this process.
    */
@@ -143,6 +172,7 @@ export interface ServeOptions {
   udp?: boolean;
 }
 
+/** A server's counts, from `stats()`. */
 export interface ServeStats {
   /** Which kind of handler the module exports. */
   handler: HandlerKind;
@@ -174,33 +204,58 @@ export interface ServeStats {
   dropped: number;
 }
 
+/** What `close()` reports. */
 export interface CloseResult {
+  /** Handlers that finished before the time-out. */
   completed: number;
   /** Connections whose handlers were still running at the time-out; their sockets were reset. */
   abandoned: number;
 }
 
+/** A running server, as serve() resolves to it. */
 export interface TcpServer {
+  /** The port listened on (the chosen one for port 0; 0 on a Unix-domain socket). */
   readonly port: number;
+  /** The address listened on (a Unix-domain socket's path). */
   readonly address: string;
   /** With `metrics: { port }`: the port `/metrics` is served on (the chosen one for port 0). */
   readonly metricsPort?: number | undefined;
   /** With `agentPort`: the port of the HAProxy agent (the chosen one for port 0). */
   readonly agentPort?: number | undefined;
-  /** What the agent-check says now: up (with a weight), drain or down. */
+  /**
+   * What the agent-check says now.
+   * @returns up (with a weight), drain or down
+   */
   health(): Health;
+  /**
+   * The server's counts now.
+   * @returns accepted, requests, completed, failed, refused, threads, ...
+   */
   stats(): ServeStats;
-  /** What metrics are made of (tcpCommandsCollector reads it): stats() and the figures it lacks. */
+  /**
+   * What metrics are made of (tcpCommandsCollector reads it): stats() and the figures it lacks.
+   * @returns the figures
+   */
   figures(): ServeFigures;
-  /** With `processes`: new processes with the handler loaded afresh, then the old ones drain (SIGHUP in tcpcmd serve). */
+  /**
+   * With `processes`: new processes with the handler loaded afresh, then the old ones drain
+   * (SIGHUP in tcpcmd serve).
+   * @returns a promise resolved once the new processes accept; it rejects (the old ones go on serving) when they cannot start
+   */
   reload?(): Promise<void>;
   /**
    * TLS: reads the cert, key, sni and client CA files again; new handshakes use them,
-   * established connections keep theirs. Rejects (the old ones go on) when they do not
-   * make a TLS server. With `processes`: reload(), whose new processes read the files.
+   * established connections keep theirs. With `processes`: reload(), whose new processes
+   * read the files.
+   * @returns a promise resolved once reloaded; it rejects (the old ones go on) when they do not make a TLS server
    */
   reloadCertificates?(): Promise<void>;
-  /** Stops accepting, waits up to `timeoutMs` (default 10 s) for running handlers. */
+  /**
+   * Stops accepting (connections waiting or idle are closed) and waits for running handlers;
+   * at the time-out their sockets are reset and they are counted as abandoned.
+   * @param timeoutMs - ms to wait for running handlers (default 10 s)
+   * @returns a promise of the counts of handlers completed and abandoned
+   */
   close(timeoutMs?: number): Promise<CloseResult>;
 }
 

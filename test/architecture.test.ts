@@ -88,7 +88,9 @@ function repositoryTexts(): Array<{ file: string; text: string }> {
     readdirSync(new URL(`../${folder}/`, import.meta.url), { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile() && /\.(ts|mts|mjs|js|md|py)$/.test(entry.name))
       .map((entry) => join(relative(root, entry.parentPath), entry.name))
-      .filter((file) => !file.split(/[\\/]/).includes('node_modules')),
+      .filter((file) => !file.split(/[\\/]/).includes('node_modules'))
+      // TypeDoc's output (npm run docs), not kept in the repository.
+      .filter((file) => !file.startsWith(join('docs', 'api'))),
   );
   return [...files, 'README.md'].map((file) => ({ file, text: readFileSync(join(root, file), 'utf8') }));
 }

@@ -1,4 +1,4 @@
-// A caller thread that dies loses nothing for the others (README "Reliability"): its
+// A caller thread that dies loses nothing for the others (docs/reliability.md): its
 // parked requests are dropped without taking data, its send lock is released, its slots
 // are forgotten.
 import test from 'ava';

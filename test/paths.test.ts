@@ -1,4 +1,4 @@
-// The path rule (README "Install in your project"): every relative path resolves against
+// The path rule (docs/install.md, "Install in your project"): every relative path resolves against
 // the working directory, never inside the package. Each case runs an application as a
 // child process with its own working directory: the default trust store is that folder's
 // certs/cacerts, TCP_COMMANDS_CACERTS and TCPSetTrustStore(folder) move it, and a

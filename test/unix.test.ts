@@ -278,7 +278,7 @@ test.serial('an abstract name between our TCPConnect and our listener: no file, 
 });
 
 // Node 20's libuv binds and connects an abstract name padded with NULs to 108 bytes: it
-// reaches only another node 20's, not a name as Python or socat give it (README).
+// reaches only another node 20's, not a name as Python or socat give it (docs/unix-sockets.md).
 (nodeMajor >= 22 ? test.serial : test.skip)(
   nodeMajor >= 22
     ? 'an abstract name reaches a Python AF_UNIX peer and back (Node >= 22)'

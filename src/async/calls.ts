@@ -24,7 +24,15 @@ import { maxbytes, socketNumber } from '../commands/validate.js';
 
 const code = (error: number): number => error;
 
-/** TCPConnect, awaited: the same arguments, checks and results. */
+/**
+ * TCPConnect, awaited: the same arguments, checks and results, the thread's event loop
+ * free meanwhile (and the process kept alive while it is in flight).
+ * @param hostname - as TCPConnect's: a host name, an IP literal, a path or '@name'
+ * @param serviceOrPort - a port number, a numeric string or a service name
+ * @param secure - true (or non-zero): TLS (default false)
+ * @param verify - with `secure`: check the server's chain and name (default true)
+ * @returns a promise of the new socket number, or of an error code as TCPConnect's (-10061, -11001, -522, -1021, ...)
+ */
 export function connectAsync(
   hostname: string,
   serviceOrPort?: number | string,
@@ -55,7 +63,11 @@ const RECEIVE_UNTIL_ASYNC = socketRules('receiveUntilAsync', 2);
 const SEND_ASYNC = socketRules('sendAsync');
 const RECEIVE_FROM_ASYNC = socketRules('receiveFromAsync', 1);
 
-/** TCPAccept, awaited. */
+/**
+ * TCPAccept, awaited.
+ * @param listener - a listening socket
+ * @returns a promise of the new connected socket number, or of an error code as TCPAccept's (-522, -1021, -10053, -10022, -509, ...)
+ */
 export async function acceptAsync(listener: number): Promise<number> {
   const accepted = await acceptWithPeer(listener);
   return typeof accepted === 'number' ? accepted : accepted.socket;
@@ -77,8 +89,10 @@ function replyBytes(channel: Channel, result: number): Uint8Array | number {
 }
 
 /**
- * TCPReceive, awaited: the bytes received (a new array, empty at end of stream), or an error code.
- * `maxbytes` follows TCPReceive's rule: not a number -501, not a whole number >= 1 -10022.
+ * TCPReceive, awaited: the bytes received as a new array.
+ * @param socket - a connected socket number
+ * @param maxbytes - the most bytes to take, at most 64 KiB (default 65536); not a number -501, not a whole number >= 1 -10022
+ * @returns a promise of the bytes (empty at the end of the stream), or of an error code as TCPReceive's (-522, -10054, -10053, -10057, -509, ...)
  */
 export function receiveAsync(socket: number, maxbytes = 65536): Promise<Uint8Array | number> {
   const error = checkArguments(RECEIVE_ASYNC, 2, socket, maxbytes);
@@ -89,8 +103,11 @@ export function receiveAsync(socket: number, maxbytes = 65536): Promise<Uint8Arr
 }
 
 /**
- * TCPReceiveUntil, awaited: the bytes up to and including the delimiter (a new array;
- * without it at the end of the stream or at `maxbytes`; empty at the end), or an error code.
+ * TCPReceiveUntil, awaited: the bytes up to and including the delimiter, as a new array.
+ * @param socket - a connected socket number
+ * @param delimiter - a string or bytes, 1 to 64 bytes (default '\n')
+ * @param maxbytes - the longest line to take, at most 64 KiB (default 65536)
+ * @returns a promise of the bytes (without a delimiter at the end of the stream or at `maxbytes`; empty at the end), or of an error code as TCPReceiveUntil's (-522, -10054, -10022, -509, ...)
  */
 export function receiveUntilAsync(socket: number, delimiter: string | Uint8Array = '\n', maxbytes = 65536): Promise<Uint8Array | number> {
   const error = checkArguments(RECEIVE_UNTIL_ASYNC, 3, socket, delimiter, maxbytes);
@@ -104,7 +121,13 @@ export function receiveUntilAsync(socket: number, delimiter: string | Uint8Array
   }, code);
 }
 
-/** TCPSend, awaited: bytes sent or an error code. Parts hold the send lock as TCPSend's do. */
+/**
+ * TCPSend, awaited. A large send goes in parts that hold the socket's send lock, as
+ * TCPSend's do, so it stays one atomic send.
+ * @param socket - a connected socket number
+ * @param buffer - the bytes to send
+ * @returns a promise of the count of bytes sent, or of an error code as TCPSend's (-522, -10054, -10058, -10022 a detached buffer, -509, ...)
+ */
 export function sendAsync(socket: number, buffer: Uint8Array): Promise<number> {
   const error = checkArguments(SEND_ASYNC, 2, socket, buffer);
   if (error !== 0) return Promise.resolve(error);
@@ -131,11 +154,13 @@ export interface ReceivedDatagram extends DatagramSender {
 }
 
 /**
- * UDPReceiveFrom, awaited: the next datagram with its sender (`size` its full length), or
- * an error code (-522 the socket's time-out, -10035 non-blocking and none there, -10053
- * closed meanwhile). At most `maxbytes` bytes are kept, and at most what an async slot
- * holds (64 KiB less the sender's address): the rest of a longer datagram is discarded,
- * and `size` says so, where UDPReceiveFrom answers -10040.
+ * UDPReceiveFrom, awaited: the next datagram with its sender. At most `maxbytes` bytes
+ * are kept, and at most what an async slot holds (64 KiB less the sender's address): the
+ * rest of a longer datagram is discarded, and `size` says so, where UDPReceiveFrom
+ * answers -10040.
+ * @param socket - a datagram socket
+ * @param maxbytes - the most bytes to keep (default: the largest datagram)
+ * @returns a promise of `{ data, address, port, size }`, or of an error code: -522 the socket's time-out, -10035 non-blocking and none there, -10053 closed meanwhile, -509 ...
  */
 export function receiveFromAsync(socket: number, maxbytes: number = LARGEST_DATAGRAM): Promise<ReceivedDatagram | number> {
   const error = checkArguments(RECEIVE_FROM_ASYNC, 2, socket, maxbytes);
@@ -149,9 +174,13 @@ export function receiveFromAsync(socket: number, maxbytes: number = LARGEST_DATA
 }
 
 /**
- * UDPSendTo, awaited: one datagram (a string in the socket's `encoding`, or bytes) to
- * `host` and port; its length or an error code, as UDPSendTo. A datagram an async slot
- * cannot hold with the host's name (64 KiB in all) is -10040, nothing sent.
+ * UDPSendTo, awaited: one datagram to `host` and port. A datagram an async slot cannot
+ * hold with the host's name (64 KiB in all) is -10040, nothing sent.
+ * @param socket - a datagram socket
+ * @param host - the destination's name or address
+ * @param serviceOrPort - its port number or UDP service name
+ * @param buffer - a string (in the socket's `encoding`) or bytes
+ * @returns a promise of the datagram's length, or of an error code as UDPSendTo's (-10040, -10013, -10056, -11001, -509, ...)
  */
 export function sendToAsync(socket: number, host: string, serviceOrPort: number | string, buffer: string | Uint8Array): Promise<number> {
   const error = checkArguments(SEND_TO, 4, socket, host, serviceOrPort, buffer);

@@ -20,7 +20,9 @@ import { packageFile } from '../package-files.js';
 /** The key under which a worker's `workerData` carries the engine handle. */
 export const ENGINE_HANDLE_KEY = 'tcpCommandsEngine';
 
+/** What engineHandle() returns: the engine's shared memory, to spread into a worker's workerData. */
 export interface EngineHandle {
+  /** The engine's registry, shared memory. */
   readonly [ENGINE_HANDLE_KEY]: SharedArrayBuffer;
 }
 
@@ -53,8 +55,11 @@ function handleFromWorkerData(): SharedArrayBuffer | undefined {
 }
 
 /**
- * Uses an engine started by another thread. Returns false (and changes nothing) when the
- * handle is not one, or when this thread is already attached to an engine.
+ * Uses an engine started by another thread, so that this thread's commands share its
+ * socket numbers. A worker whose workerData carries the handle attaches by itself; call
+ * this when the handle came another way.
+ * @param handle - what engineHandle() returned on the other thread (or its SharedArrayBuffer)
+ * @returns true when attached (or already attached to that engine); false, changing nothing, when the handle is not one or this thread already uses another engine
  */
 export function attachEngine(handle: EngineHandle | SharedArrayBuffer): boolean {
   const sab = handle instanceof SharedArrayBuffer ? handle : handle?.[ENGINE_HANDLE_KEY];
@@ -83,8 +88,10 @@ export function currentRegistry(): Int32Array {
 }
 
 /**
- * The handle to give a worker thread (in its workerData under ENGINE_HANDLE_KEY) so that
- * its commands share this process's engine and socket numbers. Starts the engine if needed.
+ * The handle to give a worker thread (spread into its workerData) so that its commands
+ * share this process's engine and socket numbers. Starts the engine if needed. It is plain
+ * shared memory: it can be cloned into any number of workers.
+ * @returns `{ tcpCommandsEngine: SharedArrayBuffer }`
  */
 export function engineHandle(): EngineHandle {
   const reg = currentRegistry();
@@ -97,7 +104,7 @@ export function engineHandle(): EngineHandle {
  * (whose buffers outlive the process): TCP_COMMANDS_EXIT_TIMEOUT, ms or 'infinite', 30 s
  * by default. A peer that reads slowly gets everything within it; one that never reads
  * cannot hold the exit for longer. What is left then is reported on stderr, never dropped
- * silently (README "Reliability").
+ * silently (docs/reliability.md).
  */
 export const DEFAULT_EXIT_TIMEOUT_MS = 30_000;
 

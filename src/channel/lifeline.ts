@@ -2,7 +2,7 @@
  * A caller thread's lifeline: how the engine learns that this thread has ended, however
  * it ended (its code finished, process.exit() in it, an uncaught throw, Worker.terminate(),
  * a pool thread destroyed), so that it can drop the thread's parked requests, release
- * the socket locks it held and forget its slots (README "Reliability").
+ * the socket locks it held and forget its slots (docs/reliability.md).
  *
  * The thread listens on a Unix socket of its own (abstract on Linux: nothing on disk),
  * unref'd, and the engine connects to it when the thread registers a slot. When the

@@ -79,7 +79,7 @@ export const serveCommand: Subcommand = {
                       other names get --cert/--key
   --processes N       N serving processes sharing the port, each with its own engine and
                       --threads threads; SIGHUP reloads them gracefully, the new ones
-                      reading the certificate files afresh (README "Scaling out")
+                      reading the certificate files afresh (docs/scaling.md)
   --grace S           seconds a draining process may finish its connections (default 10)
   --drain-idle MS     request handlers: a draining process closes a connection once it has
                       waited this long for its next request (default 2000; 'infinite': at

@@ -29,6 +29,10 @@ const MY_MACHINE_ADDRESS = localCommand({
  * The local address of a socket, or with socket 0 this machine's address: its first
  * non-loopback interface of the family (IPv6 when `ipv6`), else the loopback address.
  * With `ipv6` an IPv4 socket's address is given in IPv4-mapped form (::ffff:a.b.c.d).
+ * A Unix-domain socket's address is its path (or '@name').
+ * @param socket - a socket number, or 0 for this machine (the default)
+ * @param ipv6 - true (or non-zero): the IPv6 form (default false)
+ * @returns the address as a string, or an error code: -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
  */
 export function TCPGetMyAddr(socket: number = 0, ipv6: boolean | number = false): string | number {
   if (socket === 0) return run(MY_MACHINE_ADDRESS, arguments.length, socket, ipv6);
@@ -47,12 +51,23 @@ function machineAddress(ipv6: boolean): string {
 
 const MY_PORT = socketCommand('TCPGetMyPort', Op.LocalPort);
 
+/**
+ * The local port of a socket (a listener bound to port 0: the port the OS chose).
+ * @param socket - a socket number
+ * @returns the port (0 on a Unix-domain socket), or an error code: -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
+ */
 export function TCPGetMyPort(socket: number): number {
   return run(MY_PORT, arguments.length, socket);
 }
 
 const REMOTE_PORT = socketCommand('TCPGetRemotePort', Op.RemotePort);
 
+/**
+ * The peer's port of a connected socket (an extension to Omnis). Behind a PROXY-protocol
+ * listener, the client's port from the header.
+ * @param socket - a connected socket number
+ * @returns the port (0 on a Unix-domain socket), or an error code: -10057 not connected (a listener, an unbound socket), -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
+ */
 export function TCPGetRemotePort(socket: number): number {
   return run(REMOTE_PORT, arguments.length, socket);
 }
@@ -63,7 +78,13 @@ const REMOTE_ADDRESS = command({
   core: (channel, socket: number) => addressReply(channel, channel.call(Op.RemoteAddress, socket)),
 });
 
-/** The peer's address of a connected socket. */
+/**
+ * The peer's address of a connected socket. An IPv4 client of a dual-stack listener is
+ * `127.0.0.1`, not `::ffff:127.0.0.1`. Behind a PROXY-protocol listener, the client's
+ * address from the header.
+ * @param socket - a connected socket number
+ * @returns the address as a string, or an error code: -10057 not connected, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
+ */
 export function TCPGetRemoteAddr(socket: number): string | number {
   return run(REMOTE_ADDRESS, arguments.length, socket);
 }

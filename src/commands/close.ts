@@ -25,6 +25,9 @@ const CLOSE = command({
  * Closes a socket. 0 complete: FIN, discard what still arrives, release the number.
  * 1 half-close: FIN, keep receiving, close again later. 2 abort: reset, release at once.
  * Threads blocked on the socket are woken with -10053.
+ * @param socket - a socket number
+ * @param option - 0 complete (the default), 1 half-close, 2 abort
+ * @returns 0, or an error code: -517 another option, -10057 a half-close of a datagram socket, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
  */
 export function TCPClose(socket: number, option: number = 0): number {
   return run(CLOSE, arguments.length, socket, option);
@@ -36,7 +39,13 @@ const BLOCK = command({
   core: (channel, socket: number, option: number | boolean) => channel.call(Op.Block, socket, option ? 1 : 0),
 });
 
-/** 0 (or false) makes the socket blocking, the default; anything else non-blocking. */
+/**
+ * Makes a socket blocking (the default for every new socket) or non-blocking. On a
+ * non-blocking socket a command that would wait answers -10035 instead.
+ * @param socket - a socket number
+ * @param option - 0 (or false) blocking; anything else non-blocking
+ * @returns 0, or an error code: -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
+ */
 export function TCPBlock(socket: number, option: number | boolean): number {
   return run(BLOCK, arguments.length, socket, option);
 }

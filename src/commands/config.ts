@@ -27,13 +27,20 @@ const SET_CONFIG = localCommand({
  * Sets this thread's error procedure, called as errorproc(message, code, commandName)
  * for every failing command ('' or none clears it), and its comms time-out in seconds,
  * which bounds TCPConnect and name look-ups (0 restores the default 60 s; omitted
- * leaves it; fractions allowed).
+ * leaves it; fractions allowed). Both are per thread.
+ * @param errorproc - a function `(message, code, commandName)`, or '' / null / omitted to clear it
+ * @param commstimeout - seconds; 0: the default 60 s; omitted: unchanged
+ * @returns 0, or an error code: -501 an argument of the wrong type, -10022 a time-out out of range
  */
 export function WebDevSetConfig(errorproc?: ErrorProc | '' | null, commstimeout?: number): number {
   return run(SET_CONFIG, arguments.length, errorproc, commstimeout);
 }
 
-/** The text of this thread's last TLS error ('' when there was none). */
+/**
+ * The text of this thread's last TLS error, which a -1021 of TCPConnect, TCPAccept,
+ * TCPStartTLS, TCPReceive or TCPSend (or TCPSetOption of a client certificate) left.
+ * @returns the text ('' when there was none)
+ */
 export function WebDevGetSecureError(): string {
   return threadState.secureError;
 }

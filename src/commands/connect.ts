@@ -51,11 +51,16 @@ export const CONNECT = command({
 /**
  * Connects to `hostname` (name, IPv4 or IPv6 literal) on a port number or service name,
  * or to the Unix-domain socket a host beginning with '/' (a path) or '@' (an abstract
- * name) names, whose port is omitted or 0.
- * Returns the new socket number, or an error code; bounded by the comms time-out
+ * name) names, whose port is omitted or 0. Bounded by the comms time-out
  * (WebDevSetConfig), name look-up included, or by this thread's 'connecttimeout' (socket
- * 0's options, which also give the new socket its defaults). `secure` makes it a TLS
- * connection, whose server is authenticated unless `verify` is false.
+ * 0's options, which also give the new socket its defaults). `secure` makes it a TLS 1.2+
+ * connection, whose server is authenticated against the trust store (certs/cacerts)
+ * unless `verify` is false.
+ * @param hostname - a host name, an IPv4 or IPv6 literal (`::1` or `[::1]`), a path or '@name'
+ * @param serviceOrPort - a port number, a numeric string, or a service name ('http', from /etc/services); omitted or 0 for a Unix-domain socket
+ * @param secure - true (or non-zero): TLS (default false)
+ * @param verify - with `secure`: check the server's chain and name (default true)
+ * @returns the new socket number (>= 1), or an error code: -10061 refused, -11001 unknown host, -11002 a temporary name-resolution failure, -522 timed out, -1021 a TLS error (WebDevGetSecureError() says why), -10060 / -10051 / -10065 timed out or unreachable (reported by the OS), -10049 port 0 or an address not available, -10109 unknown service, -511 an empty host, -10022 a port out of range or a control character in the name, -10024 too many sockets, -501 / -503 wrong arguments
  */
 export function TCPConnect(
   hostname: string,

@@ -43,7 +43,16 @@ const SEND_DATA = command({
   },
 });
 
-/** Sends `values` encoded as `format` says; the bytes sent, or an error code. */
+/**
+ * Sends `values` encoded as `format` says, in one TCPSend (HALCON's send_data). The
+ * format is in the letters of Python's `struct` (b B h H i I q Q f d s x) plus A
+ * (space-padded string), z (NUL-terminated string) and r (raw bytes); > or ! big-endian
+ * (the default), < little-endian, = this machine's order.
+ * @param socket - a connected socket number
+ * @param format - the format string, e.g. '>H q d 8s z'
+ * @param values - one value per item of the format (64-bit integers as bigint or safe numbers)
+ * @returns the bytes sent, or an error code: -1030 a bad format or values that do not fit it (nothing sent), -501 a format that is not a string or values that are not an array, otherwise TCPSend's codes (-10035, -522, -10054, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count)
+ */
 export function TCPSendData(socket: number, format: string, values: unknown[]): number {
   return run(SEND_DATA, arguments.length, socket, format, values);
 }
@@ -56,7 +65,7 @@ const RECEIVE_DATA = command({
     if (!Array.isArray(items)) return ErrorCode.BadDataFormat;
     if (isDatagram(channel, socket)) return receiveDatagramRecord(channel, socket, items);
     // An error inside a record is returned as it is; the bytes of the record read so far are
-    // gone (README: treat it as the end of the connection).
+    // gone (docs/framing.md: treat it as the end of the connection).
     const readExactly = (n: number): Uint8Array | number => {
       const bytes = allocated(() => new Uint8Array(n));
       if (typeof bytes === 'number') return bytes;
@@ -90,9 +99,12 @@ function receiveDatagramRecord(channel: Channel, socket: number, items: FormatIt
 }
 
 /**
- * Receives one record as `format` says and returns its values (integers of 64 bits as
- * bigint). 0 when the peer closed before the record began, -1030 when it closed in the
- * middle, or the receive's error code.
+ * Receives one record as `format` says (HALCON's receive_data), as many receives as it
+ * takes. After an error inside a record the stream is out of step: treat it as the end
+ * of the connection.
+ * @param socket - a connected socket number (or a datagram socket with a default peer: one record per datagram)
+ * @param format - the format string, as TCPSendData's
+ * @returns the record's values as an array (64-bit integers as bigint), 0 when the peer closed before the record began, or an error code: -1030 a bad format or the peer closed inside the record, otherwise TCPReceive's codes (-522, -10035, -10054, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count)
  */
 export function TCPReceiveData(socket: number, format: string): unknown[] | number {
   return run(RECEIVE_DATA, arguments.length, socket, format);

@@ -24,7 +24,9 @@ export const LARGEST_DATAGRAM = 65_527;
 
 /** Where UDPReceiveFrom's `from` learns the sender: `{ address, port, size }`. */
 export interface DatagramSender {
+  /** The sender's address. */
   address: string;
+  /** The sender's port. */
   port: number;
   /** The datagram's full length (more than the count returned when it did not fit: -10040). */
   size: number;
@@ -32,6 +34,7 @@ export interface DatagramSender {
 
 /** UDPReceiveFrom's `from`: a holder whose `value` becomes the sender. */
 export interface SenderHolder {
+  /** Set by UDPReceiveFrom to the datagram's sender and size. */
   value?: DatagramSender | undefined;
 }
 
@@ -78,10 +81,10 @@ const OPEN = command({
 });
 
 /**
- * A new datagram socket bound to `address` (IPv4 or IPv6 by its form: '' all IPv4
- * interfaces, '::' every interface of both families) and a port number or UDP service
- * name, 0 for one the system chooses (TCPGetMyPort reads it). Returns its number, or an
- * error code (-10048 port in use, -10049 an address not of this machine).
+ * A new datagram socket, bound at once.
+ * @param address - '' all IPv4 interfaces (the default), '::' every interface of both families, an IPv4 or IPv6 literal or a host name
+ * @param serviceOrPort - a port number, or a UDP service name ('tftp' is 69); 0 (the default) lets the system choose (TCPGetMyPort reads it)
+ * @returns the new socket number, or an error code: -10048 port in use, -10049 an address not of this machine, -10109 unknown service, -10022 a port out of range, -501 / -503 wrong arguments
  */
 export function UDPOpen(address: string = '', serviceOrPort: number | string = 0): number {
   return run(OPEN, arguments.length, address, serviceOrPort);
@@ -95,11 +98,12 @@ export const SEND_TO = command({
 });
 
 /**
- * Sends `buffer` (a string in the socket's `encoding`, bytes, or a holder's value) as one
- * datagram to `host` (a name is looked up as for TCPConnect) and port. Returns its length,
- * or an error code: -10040 longer than one datagram can be (nothing sent), -10013 a
- * broadcast address without the socket's `broadcast` option, -10056 the socket has a
- * default peer (UDPConnect: use TCPSend).
+ * Sends `buffer` as one datagram to `host` (a name is looked up as for TCPConnect) and port.
+ * @param socket - a datagram socket from UDPOpen
+ * @param host - the destination's name or address
+ * @param serviceOrPort - its port number or UDP service name
+ * @param buffer - a string (in the socket's `encoding`), bytes, or a holder's value; one piece, not an array
+ * @returns the datagram's length, or an error code: -10040 longer than one datagram can be (65,507 bytes over IPv4; nothing sent), -10013 a broadcast address without the `broadcast` option, -10056 the socket has a default peer (UDPConnect: use TCPSend), -11001 unknown host, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
  */
 export function UDPSendTo(socket: number, host: string, serviceOrPort: number | string, buffer: SendBuffer): number {
   return run(SEND_TO, arguments.length, socket, host, serviceOrPort, buffer);
@@ -138,12 +142,12 @@ const RECEIVE_FROM = command({
 });
 
 /**
- * Receives one datagram into a Uint8Array (its first bytes) or a holder (a string value:
- * text in the socket's `encoding`; a Uint8Array value: the bytes). `from.value` becomes
- * `{ address, port, size }`. Returns the count, 0 for an empty datagram; a datagram longer
- * than the buffer: its first bytes, the rest discarded, and -10040 (`from.value.size` says
- * how long it was). A blocking socket waits, up to its `timeout` (-522); a non-blocking
- * one answers -10035 when none is there.
+ * Receives one datagram. A blocking socket waits, up to its `timeout`; a non-blocking one
+ * answers -10035 when none is there.
+ * @param socket - a datagram socket from UDPOpen
+ * @param buffer - a Uint8Array (the datagram's first bytes), or a holder (a string value: text in the socket's `encoding`; a Uint8Array value: the bytes)
+ * @param from - an object whose `value` becomes `{ address, port, size }` (`size`: the datagram's full length)
+ * @returns the count of bytes, 0 for an empty datagram, or an error code: -10040 the datagram was longer than the buffer (its first bytes were received, the rest discarded), -522 the socket's `timeout`, -10035 none there (non-blocking), -10061 an ICMP refusal of an earlier datagram, -10053 closed meanwhile, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
  */
 export function UDPReceiveFrom(socket: number, buffer: Uint8Array | ArrayBufferView | Holder, from?: SenderHolder): number {
   return run(RECEIVE_FROM, arguments.length, socket, buffer, from);
@@ -193,8 +197,12 @@ const CONNECT = command({
 
 /**
  * Gives a datagram socket a default peer (connect(2) on it): TCPSend and TCPReceive then
- * send to it and receive only from it (the kernel drops datagrams of others), and
- * TCPGetRemoteAddr / TCPGetRemotePort name it. 0, or an error code (-10056 already connected).
+ * send whole datagrams to it and receive only from it (the kernel drops datagrams of
+ * others), on the calling thread, and TCPGetRemoteAddr / TCPGetRemotePort name it.
+ * @param socket - a datagram socket from UDPOpen
+ * @param host - the peer's name or address
+ * @param serviceOrPort - its port number or UDP service name
+ * @returns 0, or an error code: -10056 already connected (once only), -11001 unknown host, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
  */
 export function UDPConnect(socket: number, host: string, serviceOrPort: number | string): number {
   return run(CONNECT, arguments.length, socket, host, serviceOrPort);
@@ -221,16 +229,23 @@ const JOIN = membership('UDPJoinGroup', 1);
 const LEAVE = membership('UDPLeaveGroup', 0);
 
 /**
- * Joins an IPv4 or IPv6 multicast group (IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP) on the
- * interface of `networkInterface` (a local address, or for IPv6 a scope such as '::%lo';
- * left out: the system's choice). 0, or an error code (-10022 not a multicast address or
- * already a member, -10049 no such interface).
+ * Joins an IPv4 or IPv6 multicast group (IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP).
+ * @param socket - a datagram socket from UDPOpen
+ * @param group - the multicast group's address
+ * @param networkInterface - a local address (IPv4), or a scope such as '::%lo' (IPv6); omitted: the system's choice
+ * @returns 0, or an error code: -10022 not a multicast address or already a member, -10049 no such interface, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
  */
 export function UDPJoinGroup(socket: number, group: string, networkInterface?: string): number {
   return run(JOIN, arguments.length, socket, group, networkInterface);
 }
 
-/** Leaves a multicast group joined with UDPJoinGroup (the same arguments). */
+/**
+ * Leaves a multicast group joined with UDPJoinGroup.
+ * @param socket - the datagram socket that joined
+ * @param group - the multicast group's address
+ * @param networkInterface - as given to UDPJoinGroup
+ * @returns 0, or an error code: -10022 not a member or not a multicast address, -10049 no such interface, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
+ */
 export function UDPLeaveGroup(socket: number, group: string, networkInterface?: string): number {
   return run(LEAVE, arguments.length, socket, group, networkInterface);
 }

@@ -131,7 +131,7 @@ export function sendDirectly(
       textRoom ??= Buffer.allocUnsafe(TEXT_ROOM_BYTES);
       bytes = textRoom.subarray(0, textRoom.write(payload, 0, 'utf8'));
     } else {
-      // A re-encoded string is taken whole even by a non-blocking socket (README, `encoding`): the engine's to do.
+      // A re-encoded string is taken whole even by a non-blocking socket (docs/commands.md, `encoding`): the engine's to do.
       if (encoding !== UTF8 && (Atomics.load(words, base + Direct.Flags) & DirectFlag.NonBlocking) !== 0) return undefined;
       bytes = encodeText(payload, encoding); // encoded now: what the engine sends of it is bytes
     }

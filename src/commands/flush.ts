@@ -6,12 +6,13 @@ import { waitCommand } from './socket-call.js';
 const FLUSH = waitCommand('TCPFlush', Op.FlushSocket);
 
 /**
- * A blocking TCPSend returns once the engine has the bytes (up to `sndbuf` of them wait
- * in node, in front of the kernel). TCPFlush returns 0 once they have all gone to the
- * kernel, whose buffers survive the process: after it, an exit loses nothing sent. The
- * connection's error if it failed first (those bytes were not delivered), -10053 if the
- * socket is closed meanwhile, -522 when `timeout` ms pass first (omitted or 'infinite':
- * no limit; a whole number up to 2^31-1, else -10022; not a number: -501).
+ * Waits until every byte sent on the socket has left node for the kernel. A blocking
+ * TCPSend returns once the kernel or the engine holds its last byte (up to `sndbuf` of
+ * them may wait in the engine, in front of the kernel); the kernel's buffers survive the
+ * process, so after TCPFlush an exit loses nothing sent.
+ * @param socket - a connected socket number
+ * @param timeout - ms to wait at most, a whole number up to 2^31-1; omitted or 'infinite': no limit
+ * @returns 0 once flushed, or an error code: the connection's error if it failed first (those bytes were not delivered), -10053 the socket was closed meanwhile, -522 `timeout` passed, -10022 a time-out out of range, -501 not a number, -509 an unknown or closed socket
  */
 export function TCPFlush(socket: number, timeout?: number | 'infinite'): number {
   return run(FLUSH, arguments.length, socket, timeout);

@@ -25,7 +25,12 @@ const NAME_TO_ADDRESS = command({
   core: (channel, hostname: string, ipv6: boolean | number) => lookup(channel, Op.Name2Addr, hostname, ipv6 ? LookupFlag.Ipv6 : 0),
 });
 
-/** The address of a host name: IPv4, or IPv6 when `ipv6`. Unknown host: -11001. */
+/**
+ * The address of a host name, bounded by the comms time-out.
+ * @param hostname - a host name (or an address, returned as it is)
+ * @param ipv6 - true (or non-zero): an IPv6 address (default false: IPv4)
+ * @returns the address as a string, or an error code: -11001 unknown host, -11002 a temporary failure, -522 the comms time-out, -511 an empty name, -10022 a control character in the name, -501 not a string
+ */
 export function TCPName2Addr(hostname: string, ipv6: boolean | number = false): string | number {
   return run(NAME_TO_ADDRESS, arguments.length, hostname, ipv6);
 }
@@ -36,7 +41,12 @@ const ADDRESS_TO_NAME = command({
   core: (channel, address: string) => lookup(channel, Op.Addr2Name, address, 0),
 });
 
-/** The host name of an address (reverse look-up through the system resolver). */
+/**
+ * The host name of an address (a reverse look-up through the system resolver, /etc/hosts
+ * included), bounded by the comms time-out.
+ * @param address - an IPv4 or IPv6 address
+ * @returns the host name, or an error code: -11001 no name, -522 the comms time-out, -511 an empty address, -10022 not an address, -501 not a string
+ */
 export function TCPAddr2Name(address: string): string | number {
   return run(ADDRESS_TO_NAME, arguments.length, address);
 }

@@ -2,15 +2,17 @@
  * What TCPSend accepts as its buffer, as bytes (or as a string, encoded where it lands),
  * and what a receive writes into. Nothing here throws for what a caller passes: frozen
  * or sealed holders, holders whose `value` accessors throw, views over detached buffers
- * are answered with a code (README "Receive buffers").
+ * are answered with a code (docs/commands.md, "Receive buffers").
  */
 import { ErrorCode } from '../errors.js';
 
 /** A receive "field" for code that has no by-reference parameters: Character or Binary. */
 export interface Holder {
+  /** A string: a Character field (text); a Uint8Array: a Binary field (bytes). Receives replace it. */
   value: string | Uint8Array;
 }
 
+/** What TCPSend takes: a string (sent in the socket's `encoding`), bytes, or a holder's value. */
 export type SendBuffer = string | ArrayBufferView | Holder;
 
 export function isHolder(value: unknown): value is Holder {

@@ -27,10 +27,10 @@ const GET_PEER_CERTIFICATE = command({
 /**
  * Gives `holder.value` the certificate of a TLS connection's peer (the server's after a
  * secure TCPConnect or TCPStartTLS, a client's on an accepted socket of a listener that
- * asked for one): `{ subject, issuer, subjectAltNames, serialNumber, validFrom, validTo,
- * fingerprint256, pem, verified }`, kept from the handshake, so it can be read after the
- * peer closed. Returns 0; -1014 on a plain socket; -1021 when the peer sent no certificate
- * (WebDevGetSecureError() says so); -10022 when the holder takes no new value.
+ * asked for one), kept from the handshake, so it can be read after the peer closed.
+ * @param socket - a TLS connection
+ * @param holder - an object whose `value` becomes `{ subject, issuer, subjectAltNames, serialNumber, validFrom, validTo, fingerprint256, pem, verified }`
+ * @returns 0, or an error code: -1014 a plain socket, -1021 the peer sent no certificate (WebDevGetSecureError() says so), -10022 a holder that takes no new value, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
  */
 export function TCPGetPeerCertificate(socket: number, holder: { value?: unknown }): number {
   return run(GET_PEER_CERTIFICATE, arguments.length, socket, holder);

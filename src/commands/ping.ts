@@ -31,10 +31,12 @@ const PING_COMMAND = localCommand({
 });
 
 /**
- * The round trip in milliseconds (fractional), -1 when no reply came within `timeout`
- * milliseconds (default: the comms time-out), -11001 for an unknown host, -10013 when
- * ping is not permitted, -10045 when there is no ping program. `size` (payload bytes)
- * is clamped to 1..16384.
+ * Pings a host with the system's `ping` program (raw ICMP needs privileges;
+ * TCP_COMMANDS_PING names another program).
+ * @param hostname - a host name or address
+ * @param size - payload bytes, clamped to 1..16384 (default 256)
+ * @param timeout - ms to wait for the reply (default: the comms time-out)
+ * @returns the round trip in milliseconds (fractional), or a code: -1 no reply within `timeout`, -11001 unknown host, -10013 ping not permitted, -10045 no ping program, -511 an empty host, -10022 a control character in the name, -501 / -503 wrong arguments
  */
 export function TCPPing(hostname: string, size: number = 256, timeout?: number): number {
   return run(PING_COMMAND, arguments.length, hostname, size, timeout);

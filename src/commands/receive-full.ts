@@ -46,11 +46,13 @@ const RECEIVE_FULL = command({
 
 /**
  * Receives until `count` bytes have come (HALCON's receive of a known size), or the peer
- * closed: returns the bytes received, `count` or less at the end of the stream. A
- * Uint8Array must have room for `count`; a holder's value becomes the bytes (or text).
- * An error after some bytes returns what came (the next call gives the error, which
- * stays); an error before any byte returns the error. A non-blocking socket returns what
- * there was, or -10035.
+ * closed. An error after some bytes returns what came (the next call gives the error,
+ * which stays); an error before any byte returns the error. A non-blocking socket returns
+ * what there was, or -10035.
+ * @param socket - a connected socket number
+ * @param buffer - a Uint8Array with room for `count` bytes, or a holder whose value becomes the bytes (a string value: the text, decoded as UTF-8)
+ * @param count - the bytes to receive, a whole number >= 1
+ * @returns the bytes received: `count`, fewer when the peer closed first (0 when it closed before any byte); or an error code: -10035 nothing there (non-blocking), -522 the socket's `timeout`, -10054 reset, -10022 a buffer too small or a count out of range, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
  */
 export function TCPReceiveFull(socket: number, buffer: Uint8Array | Holder, count: number): number {
   return run(RECEIVE_FULL, arguments.length, socket, buffer, count);

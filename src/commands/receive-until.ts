@@ -10,6 +10,7 @@ import { deliver } from './receive-delivery.js';
 import type { ReceiveBuffer } from './receive.js';
 import { maxbytes, socketNumber } from './validate.js';
 
+/** TCPReceiveUntil's delimiter: a string (in the socket's `encoding`) or bytes, 1 to 64 bytes. */
 export type Delimiter = string | ArrayBufferView;
 
 const RECEIVE_UNTIL = command({
@@ -31,20 +32,20 @@ const RECEIVE_UNTIL = command({
 });
 
 /**
- * Receives up to and including `delimiter` (a string, in the socket's `encoding`, or
- * bytes; 1 to 64 bytes, else -10022), as Python's `readline(limit)`: returns the count
- * of bytes consumed, the delimiter included; at the end of the stream before a
- * delimiter, what is left (then 0); when `maxbytes` (or the Uint8Array's length, or
- * 512 KiB) comes first, that many bytes. Nothing past the delimiter is consumed: the
- * engine searches its queue, where the bytes are, and reads on past the socket's
- * `rcvbuf` until `maxbytes` bytes are there. On a UTF-16 socket a line of text (a string
- * delimiter, or a Character holder) matches only on whole 2-byte code units, counted
- * from the first byte returned. A blocking socket waits for one of those (bounded by its
- * `timeout` option, -522); a non-blocking one answers -10035 unless a whole line, or
- * `maxbytes`, is there.
- *
- * On a plain TCP socket the calling thread finds the line itself, in a read-ahead shared by
- * every thread (src/direct-ahead.ts); only a line that has not arrived waits in the engine.
+ * Receives up to and including `delimiter`, as Python's `readline(limit)`. Nothing past
+ * the delimiter is consumed, so the next command (of any thread) starts right after it.
+ * At the end of the stream before a delimiter: what is left (then 0); when `maxbytes`
+ * (or the Uint8Array's length, or 512 KiB) comes first, that many bytes without a
+ * delimiter. On a UTF-16 socket a line of text (a string delimiter, or a Character holder)
+ * matches only on whole 2-byte code units, counted from the first byte returned. A
+ * blocking socket waits for one of those (bounded by its `timeout` option; nothing is
+ * lost: the partial line stays queued); a non-blocking one answers -10035 unless a whole
+ * line, or `maxbytes`, is there.
+ * @param socket - a connected socket number
+ * @param buffer - as TCPReceive's: a Uint8Array, or a holder (a Character holder gets the text)
+ * @param delimiter - a string (in the socket's `encoding`) or bytes, 1 to 64 bytes (default '\n')
+ * @param maxbytes - the longest line to take (default: the buffer's length, or 512 KiB)
+ * @returns the count of bytes consumed, the delimiter included; 0 when the peer has closed and nothing is left; or an error code: -10035 no whole line (non-blocking), -522 the socket's `timeout` passed, -10054 reset, -10057 not connected, -10022 a delimiter empty or longer than 64 bytes, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
  */
 export function TCPReceiveUntil(socket: number, buffer: ReceiveBuffer, delimiter: Delimiter = '\n', maxbytes?: number): number {
   return run(RECEIVE_UNTIL, arguments.length, socket, buffer, delimiter, maxbytes);

@@ -9,6 +9,10 @@ import { receiveBuffer, receiveLimit } from './receive-buffer.js';
 import { deliver } from './receive-delivery.js';
 import { maxbytes, socketNumber } from './validate.js';
 
+/**
+ * Where TCPReceive puts what it receives: a Uint8Array (or any typed array) to fill, or a
+ * holder `{ value }` (a string value: a Character field; a Uint8Array value: a Binary field).
+ */
 export type ReceiveBuffer = ArrayBufferView | Holder;
 
 const RECEIVE = command({
@@ -24,11 +28,16 @@ const RECEIVE = command({
 /**
  * Receives into a Uint8Array (from offset 0, at most min(length, maxbytes) bytes; no
  * allocation), or into a holder `{ value }`: a string value makes it a Character field
- * (in the socket's `encoding`, never part of a character: see receive-shaped.ts), a
- * Uint8Array value a Binary field (replaced
- * by the bytes received). A blocking socket waits for *some* data; a non-blocking one
- * answers -10035 when there is none. Returns the count of bytes, 0 when the peer has
- * closed and nothing is left. At most 512 KiB is returned per call.
+ * (text in the socket's `encoding`, never part of a character: a character cut by a
+ * segment or by `maxbytes` waits for the next read), a Uint8Array value a Binary field
+ * (replaced by the bytes received). A blocking socket waits for *some* data, bounded by
+ * its `timeout` option; a non-blocking one answers -10035 when there is none. At most
+ * 512 KiB per call. Test the result as `n < 0` (an error) and `n === 0` (the end): a loop
+ * `while (TCPReceive(s, b) > 0)` cannot tell an error from the end of the stream.
+ * @param socket - a connected socket number
+ * @param buffer - a Uint8Array (or any typed array), or a holder `{ value: '' }` (text) / `{ value: new Uint8Array() }` (bytes)
+ * @param maxbytes - the most bytes to take (default: the buffer's length, or 512 KiB for a holder)
+ * @returns the count of bytes received, 0 when the peer has closed and nothing is left, or an error code: -10035 nothing there (non-blocking), -522 the socket's `timeout` passed, -10054 reset by the peer, -10053 closed meanwhile, -10057 not connected, -1021 a TLS alert, -10022 a holder that takes no new value or a detached buffer, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
  */
 export function TCPReceive(socket: number, buffer: ReceiveBuffer, maxbytes?: number): number {
   return run(RECEIVE, arguments.length, socket, buffer, maxbytes);

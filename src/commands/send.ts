@@ -30,10 +30,16 @@ const SEND = command({
 
 /**
  * Sends a string (in the socket's `encoding`, UTF-8 by default), bytes, a holder's value,
- * or an array of strings and bytes as one atomic send (send-parts.ts). Blocking sockets send it all
- * (returning once the kernel or the engine holds the last byte, within the socket's `sndbuf`:
- * TCPFlush waits until the kernel has them); non-blocking ones may send a part, or
- * answer -10035 when nothing could go. Returns the count of bytes sent.
+ * or an array of strings and bytes as one atomic send (no other thread's bytes come
+ * between the parts). A blocking socket sends it all: the call returns once the kernel or
+ * the engine holds the last byte (the calling thread writes to the kernel itself while it
+ * takes the bytes; the rest waits in the engine's buffer, up to the socket's `sndbuf`,
+ * for room), so bytes may still be on their way: TCPFlush waits until the kernel has them
+ * all. A non-blocking socket may send a part, or answer -10035 when nothing could go. On
+ * TLS sockets sends always block.
+ * @param socket - a connected socket number
+ * @param buffer - a string, a Uint8Array (or any typed array or DataView), a holder `{ value }`, or an array of strings and byte arrays
+ * @returns the count of bytes sent, or an error code: -10035 nothing could go (non-blocking), -522 the socket's `timeout` passed while waiting for room, -10054 reset by the peer, -10058 after a half-close, -10057 not connected, -10053 closed meanwhile, -1021 a TLS alert, -10022 a detached buffer, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
  */
 export function TCPSend(socket: number, buffer: SendBuffer | ReadonlyArray<string | ArrayBufferView>): number {
   return run(SEND, arguments.length, socket, buffer);

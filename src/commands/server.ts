@@ -13,7 +13,11 @@ const SOCKET = command({
   core: (channel) => channel.call(Op.Socket, 0),
 });
 
-/** A new unbound socket, to give options (address, backlog) and then TCPBind. */
+/**
+ * A new unbound socket (the server path), to give options (address, backlog, cert/key,
+ * ...) and then TCPBind.
+ * @returns the new socket number, or an error code: -503 called with arguments, -10024 too many sockets
+ */
 export function TCPSocket(): number {
   return run(SOCKET, arguments.length);
 }
@@ -27,8 +31,13 @@ const BIND = command({
 
 /**
  * Binds a socket from TCPSocket to a port number or service name ('echo' is looked up
- * in /etc/services); port 0 lets the OS choose (read it back with TCPGetMyPort). The
- * address is the socket's 'address' option, all interfaces by default.
+ * in /etc/services, or the file TCP_COMMANDS_SERVICES names); port 0 lets the OS choose
+ * (read it back with TCPGetMyPort). The address is the socket's 'address' option, all
+ * interfaces (dual-stack ::) by default; a path or '@name' binds a Unix-domain socket.
+ * node cannot bind without listening, so the kernel queues connections from here on.
+ * @param socket - a socket from TCPSocket
+ * @param serviceOrPort - a port number 0..65535, a numeric string, or a service name
+ * @returns 0, or an error code: -10048 address in use, -10049 address not available, -10013 permission denied (a port below 1024), -10109 unknown service, -10022 already bound or a port out of range, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
  */
 export function TCPBind(socket: number, serviceOrPort: number | string): number {
   return run(BIND, arguments.length, socket, serviceOrPort);
@@ -37,16 +46,23 @@ export function TCPBind(socket: number, serviceOrPort: number | string): number 
 const LISTEN = socketCommand('TCPListen', Op.Listen);
 const ACCEPT = socketCommand('TCPAccept', Op.Accept);
 
-/** Starts listening on a bound socket (-10022 before TCPBind). */
+/**
+ * Starts handing out the connections of a bound socket to TCPAccept.
+ * @param socket - a socket bound with TCPBind
+ * @returns 0, or an error code: -10022 before TCPBind, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
+ */
 export function TCPListen(socket: number): number {
   return run(LISTEN, arguments.length, socket);
 }
 
 /**
  * The next connection on a listening socket, as a new socket number. A blocking listener
- * waits; a non-blocking one answers -10035 when none is queued. The new socket inherits
- * the listener's blocking mode. On a TLS listener, a client whose handshake failed is
- * returned as -1021 (WebDevGetSecureError() says why); the next call goes on.
+ * waits, bounded by its 'timeout' option; a non-blocking one answers -10035 when none is
+ * queued. The new socket inherits the listener's blocking mode and connection options. On
+ * a TLS listener, a client whose handshake failed is returned as -1021
+ * (WebDevGetSecureError() says why); the next call goes on.
+ * @param socket - a listening socket
+ * @returns the new connected socket number, or an error code: -10035 none queued (non-blocking), -522 the listener's `timeout` passed, -1021 a TLS client refused, -10053 the listener was closed meanwhile, -10022 not listening, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
  */
 export function TCPAccept(socket: number): number {
   return run(ACCEPT, arguments.length, socket);

@@ -18,6 +18,7 @@ import { noteSecureError } from './secure-error.js';
 import { threadState } from './thread-state.js';
 import { isFiniteNumber, socketOrZero } from './validate.js';
 
+/** A socket option's value: a number (true and false count as 1 and 0), or text ('infinite', a file name, ...). */
 export type OptionValue = number | string | boolean;
 
 /**
@@ -107,9 +108,17 @@ const SET_THREAD_DEFAULT = localCommand({
 });
 
 /**
- * Sets a socket option (see the README's option table). Unknown names give -10042, a
- * value of the wrong type -501, out of range -10022, an option that does not apply to
- * this kind of socket (or can no longer be set) -10022.
+ * Sets a socket option, HALCON-style generic parameters: on a connection (nodelay,
+ * keepalive, keepalivedelay, timeout, sndbuf, rcvbuf, encoding), on a TCPSocket socket or
+ * a listener before TCPBind (address, family, mode, backlog, proxy, TLS cert/key, ...), on
+ * socket 0 for this thread's later connections (the connection options, connecttimeout,
+ * family, and the client side of TLS: cert, key, passphrase, pfx, tlsminversion, ciphers,
+ * alpn), or on datagram sockets (broadcast, ttl, multicast options). Names are
+ * case-insensitive; time-outs are milliseconds or 'infinite'.
+ * @param socket - a socket number, or 0 for this thread's defaults
+ * @param name - the option's name, e.g. 'timeout'
+ * @param value - a number (true and false count as 1 and 0), 'infinite' for a time-out, or text
+ * @returns 0, or an error code: -10042 an unknown name, -501 a name or value of the wrong type, -10022 a value out of range or an option that does not apply to this kind of socket (or can no longer be set, or is read-only), -1021 a TLS file or key that cannot work (WebDevGetSecureError() says why), -10045 reuseaddr 0, -509 an unknown or closed socket
  */
 export function TCPSetOption(socket: number, name: string, value: OptionValue): number {
   if (socket === 0) return run(SET_THREAD_DEFAULT, arguments.length, socket, name, value);
@@ -145,7 +154,13 @@ const GET_THREAD_DEFAULT = localCommand({
   },
 });
 
-/** An option's current value (a number, or a string such as 'infinite'), or an error code. */
+/**
+ * An option's current value: what the engine holds (the value last set, which it gave to
+ * node), or a read-only figure (queued, refused, held, secure, tlsversion, dropped, ...).
+ * @param socket - a socket number, or 0 for this thread's defaults
+ * @param name - the option's name, case-insensitive
+ * @returns the value (a number, or text such as 'infinite' or a file name), or an error code: -10042 an unknown name, -10022 an option that does not apply to this kind of socket, -1014 a TLS option of a plain socket, -501 a name that is not a string, -509 an unknown or closed socket
+ */
 export function TCPGetOption(socket: number, name: string): OptionValue {
   if (socket === 0) return run(GET_THREAD_DEFAULT, arguments.length, socket, name);
   return run(GET_OPTION, arguments.length, socket, name);

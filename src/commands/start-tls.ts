@@ -32,12 +32,14 @@ const START_TLS = command({
  * Upgrades a connected plain socket to TLS, under the same number, once the protocol
  * says so (SMTP's 220 after STARTTLS, FTP's AUTH TLS, POP3's STLS, ...). As the client,
  * the server's chain must lead to the trust store and its certificate must name
- * `servername` (default: the host given to TCPConnect, else the peer's address), unless
- * `verify` is false; as the server when the socket has its own `cert` and `key` options
- * (TCPSetOption on the accepted socket). Returns 0, or -1021 with the reason in
- * WebDevGetSecureError() (the connection is then unusable: close it); -10022 on a socket
- * that is already secure. Bounded by the comms time-out, as TCPConnect. What the peer
- * sent and nobody read before the call is taken as the first bytes of its TLS.
+ * `servername`, unless `verify` is false; as the server when the socket has its own
+ * `cert` and `key` options (TCPSetOption on the accepted socket). Bounded by the comms
+ * time-out, as TCPConnect. What the peer sent and nobody read before the call is taken as
+ * the first bytes of its TLS: read every plain-text byte of the protocol first.
+ * @param socket - a connected plain socket
+ * @param verify - as the client: check the server's chain and name (default true)
+ * @param servername - the name the server's certificate must hold (default: the host given to TCPConnect, else the peer's address)
+ * @returns 0, or an error code: -1021 the handshake failed (WebDevGetSecureError() says why; the connection is then unusable: close it), -522 the comms time-out, -10022 a socket already secure, -10057 not connected, -509 an unknown or closed socket, -501 an argument of the wrong type, -503 a wrong count
  */
 export function TCPStartTLS(socket: number, verify: boolean | number = true, servername?: string): number {
   return run(START_TLS, arguments.length, socket, verify, servername);

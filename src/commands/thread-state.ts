@@ -5,6 +5,12 @@
  */
 import { type ClientTlsSettings, emptyClientTls } from '../tls/client-identity.js';
 
+/**
+ * WebDevSetConfig's error procedure: called on this thread for every command that fails.
+ * @param message - the error's text
+ * @param code - the error code the command returns
+ * @param command - the failing command's name ('TCPConnect', ...)
+ */
 export type ErrorProc = (message: string, code: number, command: string) => void;
 
 export const DEFAULT_COMMS_TIMEOUT_MS = 60_000;

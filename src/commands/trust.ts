@@ -16,12 +16,13 @@ const SET_TRUST_STORE = command({
 });
 
 /**
- * Uses `folder` as the trust store (omitted: the current one, certs/cacerts under the working directory by default)
- * and reads it now; with `cacertsOnly` node's bundled roots are no longer trusted. The
- * store is also re-read by itself whenever the folder changes. Returns the number of
- * certificates read from the folder; files that are not certificates are skipped, and
- * reported once through NODE_DEBUG=tcp-commands (and listed by `tcpcmd certs list`). -10022 when
- * the folder cannot be read.
+ * Uses `folder` as the trust store and reads it now; with `cacertsOnly` node's bundled
+ * roots are no longer trusted. The store is also re-read by itself whenever the folder
+ * changes. Files that are not certificates are skipped, and reported once through
+ * NODE_DEBUG=tcp-commands (and listed by `tcpcmd certs list`).
+ * @param folder - the folder of CA certificates (PEM, PEM bundles, DER); a relative one resolves against the working directory; omitted: the current one (certs/cacerts by default)
+ * @param cacertsOnly - true (or non-zero): trust that folder alone, without node's bundled roots
+ * @returns the number of certificates read from the folder, or an error code: -10022 the folder cannot be read, -501 an argument of the wrong type
  */
 export function TCPSetTrustStore(folder?: string, cacertsOnly: boolean | number = false): number {
   return run(SET_TRUST_STORE, arguments.length, folder, cacertsOnly);

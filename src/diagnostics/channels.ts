@@ -1,5 +1,5 @@
 /**
- * node:diagnostics_channel channels of the calling threads (see the README, "Diagnostics"):
+ * node:diagnostics_channel channels of the calling threads (docs/diagnostics.md):
  *
  *   'tcp-commands:command'  every blocking command's result:
  *       { command: 'TCPReceive', socket: 3 | undefined, result, durationMs, threadId }

@@ -18,31 +18,72 @@ import { failureText } from '../commands/failure-text.js';
 import { TCPSetOption } from '../commands/socket-options.js';
 import { runCallback } from './callbacks.js';
 
+/**
+ * A connection's callbacks. The order: onConnection, onData..., then onShutdown and
+ * onTerminate when the peer closes, or onError and onTerminate when the connection fails.
+ */
 export interface ConnectionEvents {
+  /**
+   * Once connected (or adopted, or accepted by a TCPListener): `socket`, `address` and
+   * `port` (the peer's) are set.
+   * @param connection - the connection
+   */
   onConnection?(connection: TCPConnection): void;
+  /**
+   * For each chunk received, in order.
+   * @param connection - the connection
+   * @param data - a new array of at most 64 KiB
+   */
   onData?(connection: TCPConnection, data: Uint8Array): void;
+  /**
+   * The peer has closed its side, after its last onData. Sends made here still go; then
+   * the connection closes itself once its queued sends have gone.
+   * @param connection - the connection
+   */
   onShutdown?(connection: TCPConnection): void;
+  /**
+   * The connect, a receive or a send failed; the socket is then reset.
+   * @param connection - the connection
+   * @param code - an error code of the table (-10061, -10054, -522 after the `timeout` option, -1021, ...)
+   * @param message - its text (after -1021 with WebDevGetSecureError()'s reason)
+   */
   onError?(connection: TCPConnection, code: number, message: string): void;
+  /**
+   * Always, last, once: the connection is over and its socket closed (released).
+   * @param connection - the connection
+   */
   onTerminate?(connection: TCPConnection): void;
 }
 
 /** Options of a connection: TCPSetOption names and values, applied once it exists. */
 export type ConnectionSettings = Partial<Record<'nodelay' | 'keepalive' | 'keepalivedelay' | 'timeout' | 'sndbuf' | 'rcvbuf', number | string>>;
 
+/** TCPConnection.connect's options: where to connect, as TCPConnect's arguments, and the callbacks. */
 export interface ConnectOptions extends ConnectionEvents {
+  /** A host name, an IP literal, a path or '@name' (as TCPConnect's). */
   host: string;
+  /** A port number or service name. */
   port: number | string;
+  /** TLS (default false). */
   secure?: boolean;
+  /** With `secure`: check the server's chain and name (default true). */
   verify?: boolean;
+  /** TCPSetOption names and values, set once the connection exists, before onConnection; a value an option refuses is ignored. */
   options?: ConnectionSettings;
 }
 
 type State = 'connecting' | 'open' | 'shutdown' | 'closed';
 
+/**
+ * A connection that calls you back instead of blocking (after 4D's class of this name),
+ * on the same engine and socket numbers as the commands; the thread's event loop stays free.
+ */
 export class TCPConnection {
   /** The socket number (0 while connecting): usable with every command. */
   socket = 0;
+  /** The peer's address, once connected. */
   address = '';
+  /** The peer's port, once connected. */
   port = 0;
   private state: State = 'connecting';
   /** Sends in order: each waits for the one before. */
@@ -57,7 +98,12 @@ export class TCPConnection {
     this.terminated = new Promise((resolve) => (this.markTerminated = resolve));
   }
 
-  /** Connects (asynchronously: events tell what happens). */
+  /**
+   * Connects asynchronously, as TCPConnect does (its arguments, the comms time-out or
+   * socket 0's `connecttimeout`, socket 0's defaults): events tell what happens.
+   * @param options - host, port, secure, verify, options and the callbacks
+   * @returns the connection, at once (`socket` is 0 until onConnection)
+   */
   static connect(options: ConnectOptions): TCPConnection {
     const connection = new TCPConnection(options);
     void connectAsync(options.host, options.port, options.secure ?? false, options.verify ?? true).then((socket) => {
@@ -67,20 +113,31 @@ export class TCPConnection {
     return connection;
   }
 
-  /** Wraps a socket someone else connected or accepted (TCPListener does). */
+  /**
+   * Wraps a socket someone else connected or accepted (TCPListener does).
+   * @param socket - a connected socket number
+   * @param events - the callbacks
+   * @param options - TCPSetOption names and values to set first
+   * @returns the connection; onConnection follows on a microtask
+   */
   static adopt(socket: number, events: ConnectionEvents, options?: ConnectionSettings): TCPConnection {
     const connection = new TCPConnection(events);
     queueMicrotask(() => connection.open(socket, options));
     return connection;
   }
 
+  /**
+   * Whether the connection is over.
+   * @returns true after onTerminate
+   */
   get closed(): boolean {
     return this.state === 'closed';
   }
 
   /**
-   * Queues bytes (a string goes as UTF-8); before the connection exists they wait for it.
-   * A Uint8Array is copied: the caller may reuse it at once.
+   * Queues bytes; sends go out in order, each after the one before. Before the connection
+   * exists they wait for it (and go after onConnection). Ignored after shutdown() or close().
+   * @param data - a string (sent as UTF-8) or bytes (copied: the caller may reuse them at once)
    */
   send(data: string | Uint8Array): void {
     if (this.state === 'closed' || this.state === 'shutdown' || this.after !== undefined) return;
@@ -112,7 +169,11 @@ export class TCPConnection {
     void this.sending.then(() => this.terminate(0));
   }
 
-  /** Resolves true when the connection is over, false if `timeoutMs` passed first. */
+  /**
+   * Waits for the connection to be over.
+   * @param timeoutMs - ms to wait at most; omitted: no limit
+   * @returns a promise of true when the connection is over (after onTerminate), false if `timeoutMs` passed first
+   */
   wait(timeoutMs?: number): Promise<boolean> {
     if (timeoutMs === undefined) return this.terminated.then(() => true);
     let timer: NodeJS.Timeout | undefined;

@@ -19,27 +19,50 @@ import { runCallback } from './callbacks.js';
 
 /** Who sent a datagram; `size` its full length (more than `data` holds when it was cut: over 64 KiB less the address). */
 export interface DatagramOrigin {
+  /** The sender's address. */
   address: string;
+  /** The sender's port. */
   port: number;
+  /** The datagram's full length. */
   size: number;
 }
 
+/** An endpoint's callbacks. */
 export interface EndpointEvents {
+  /**
+   * Each datagram, with its sender. Datagrams that come while it runs wait in the
+   * engine's queue (bounded by `rcvbuf`; beyond it they are dropped and counted).
+   * @param endpoint - the endpoint
+   * @param data - the datagram's bytes, a new array
+   * @param from - its sender and full length
+   */
   onMessage(endpoint: UDPEndpoint, data: Uint8Array, from: DatagramOrigin): void;
-  /** The socket could not be opened (it is then closed), a send failed, or receiving failed. */
+  /**
+   * The socket could not be opened (-10048 port in use, -10049 not an address of this
+   * machine; it is then closed), an option was refused, a send failed (the endpoint goes
+   * on), or a receive failed (ICMP refusals -10061 / -10054 go on; anything else ends it).
+   * @param endpoint - the endpoint
+   * @param code - an error code of the table
+   * @param message - its text
+   */
   onError?(endpoint: UDPEndpoint, code: number, message: string): void;
-  /** Always last: the endpoint is closed and its socket too. */
+  /**
+   * Always, last, once: the endpoint is closed and its socket too.
+   * @param endpoint - the endpoint
+   */
   onTerminate?(endpoint: UDPEndpoint): void;
 }
 
 /** Datagram socket options (TCPSetOption names): broadcast, ttl, multicastttl, rcvbuf, encoding... */
 export type EndpointSettings = Record<string, number | string>;
 
+/** UDPEndpoint.open's options: the local address and port, socket options, and the callbacks. */
 export interface EndpointOptions extends EndpointEvents {
   /** The local address: '' (the default) every IPv4 interface, '::' both families. */
   address?: string;
   /** Port number or UDP service name; 0 (the default) lets the OS choose. */
   port?: number | string;
+  /** TCPSetOption names and values set once the socket is open (broadcast, ttl, multicastttl, rcvbuf, encoding, ...). */
   options?: EndpointSettings;
 }
 
@@ -49,6 +72,7 @@ export interface EndpointOptions extends EndpointEvents {
  */
 const PASSING = new Set<number>([ErrorCode.ConnectionRefused, ErrorCode.ConnectionReset]);
 
+/** A datagram socket that calls you back for each datagram instead of blocking, on the same engine and socket numbers. */
 export class UDPEndpoint {
   /** The socket number (0 when it could not be opened): usable with every command. */
   readonly socket: number;
@@ -75,6 +99,8 @@ export class UDPEndpoint {
    * Opens the socket now and returns at once; datagrams come to `onMessage`. A failure
    * (-10048 the port is in use, -10049 not an address of this machine, a refused option)
    * comes to `onError` on a microtask, then `onTerminate`: the endpoint is closed.
+   * @param options - address, port, options and the callbacks
+   * @returns the endpoint (`socket` and `port` set; 0 when it could not be opened)
    */
   static open(options: EndpointOptions): UDPEndpoint {
     const socket = UDPOpen(options.address ?? '', options.port ?? 0);
@@ -86,14 +112,20 @@ export class UDPEndpoint {
     return new UDPEndpoint(result < 0 ? 0 : socket, options, result);
   }
 
+  /**
+   * Whether the endpoint is closed.
+   * @returns true once closed
+   */
   get closed(): boolean {
     return this.closing;
   }
 
   /**
-   * One datagram (a string in the socket's `encoding`, UTF-8 by default; bytes are copied
-   * at once). Resolves with UDPSendTo's answer: its length, or an error code, which also
-   * goes to `onError` (the endpoint stays open: one unreachable peer is no reason to stop).
+   * Sends one datagram, after the sends before it.
+   * @param host - the destination's name or address
+   * @param port - its port number or UDP service name
+   * @param data - a string (in the socket's `encoding`, UTF-8 by default) or bytes (copied at once)
+   * @returns a promise of UDPSendTo's answer: the datagram's length, or an error code (-10040, -10013, -11001, ...), which also goes to `onError` (the endpoint stays open)
    */
   send(host: string, port: number | string, data: string | Uint8Array): Promise<number> {
     if (this.closing) return Promise.resolve(ErrorCode.InvalidSocket);
@@ -115,7 +147,10 @@ export class UDPEndpoint {
     if (this.socket > 0) TCPClose(this.socket);
   }
 
-  /** Resolves when the endpoint is closed and its last event delivered. */
+  /**
+   * Waits for the endpoint to close.
+   * @returns a promise resolved when the endpoint is closed and its last event delivered
+   */
   wait(): Promise<void> {
     return this.finished;
   }

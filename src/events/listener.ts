@@ -16,40 +16,86 @@ import { TCPErrorText } from '../errors.js';
 import { runCallback } from './callbacks.js';
 import { type ConnectionEvents, type ConnectionSettings, TCPConnection } from './connection.js';
 
+/** A client offered to ListenerEvents.onConnection. */
 export interface IncomingClient {
+  /** The accepted connection's socket number. */
   socket: number;
+  /** The client's address (behind a PROXY-protocol balancer, the client's own). */
   address: string;
+  /** The client's port. */
   port: number;
 }
 
-export type ConnectionAnswer = (ConnectionEvents & { options?: ConnectionSettings }) | { detach: true } | null | false;
+/** What ListenerEvents.onConnection answers: callbacks, a refusal, or a detach. */
+export type ConnectionAnswer =
+  | (ConnectionEvents & {
+      /** TCPSetOption names and values, set before the connection's onConnection. */
+      options?: ConnectionSettings;
+    })
+  | {
+      /** The socket is yours: the listener lets go of it (use it with the blocking commands; close it yourself). */
+      detach: true;
+    }
+  | null
+  | false;
 
+/** A listener's callbacks. */
 export interface ListenerEvents {
+  /**
+   * Each client is offered here. A hook that throws resets the client and reports it to
+   * onError (-10053); the listener goes on.
+   * @param listener - the listener
+   * @param client - the accepted client's socket number, address and port
+   * @returns callbacks (and options) to make it a TCPConnection; null or false to refuse it (reset); `{ detach: true }` to take the socket number yourself
+   */
   onConnection(listener: TCPListener, client: IncomingClient): ConnectionAnswer;
+  /**
+   * A TLS client whose handshake failed (-1021, the listener goes on), a hook that threw
+   * (-10053), or an accept error that ends the listener (then onTerminate).
+   * @param listener - the listener
+   * @param code - an error code of the table
+   * @param message - its text, with the reason
+   */
   onError?(listener: TCPListener, code: number, message: string): void;
+  /**
+   * Always, last, once: the listener has stopped and its socket is closed.
+   * @param listener - the listener
+   */
   onTerminate?(listener: TCPListener): void;
 }
 
+/** TCPListener.listen's options: where to listen, the listener's options, and the callbacks. */
 export interface ListenOptions extends ListenerEvents {
+  /** A port number or service name; 0 (the default) lets the OS choose (`listener.port`). */
   port?: number | string;
-  /** Local address; a path or '@name': a Unix-domain socket (README "Unix-domain sockets"). */
+  /** Local address; a path or '@name': a Unix-domain socket. */
   address?: string;
   /** A Unix-domain socket file's permissions (the `mode` option). */
   mode?: number;
+  /** Connections that may wait to be accepted (the `backlog` option, 511 by default). */
   backlog?: number;
+  /** 4 or 6: listen on that family only (the `family` option); both by default. */
   family?: 4 | 6;
+  /** Server-side TLS: the certificate, PEM text or a file name (the `cert` option). */
   cert?: string;
+  /** Server-side TLS: the private key, PEM text or a file name (the `key` option). */
   key?: string;
   /** Each connection starts with a PROXY protocol header from a load balancer (the `proxy` option). */
   proxy?: boolean;
 }
 
+/**
+ * A listener that offers each client to a callback instead of blocking in TCPAccept
+ * (after 4D's class of this name), on the same engine and socket numbers as the commands.
+ */
 export class TCPListener {
+  /** The port listened on (the chosen one for port 0). */
   readonly port: number;
   private closing = false;
   private readonly finished: Promise<void>;
 
   private constructor(
+    /** The listener's socket number (do not give it a `timeout` option: the accept would time out and end the listener). */
     readonly socket: number,
     private readonly events: ListenerEvents,
   ) {
@@ -57,7 +103,13 @@ export class TCPListener {
     this.finished = this.acceptLoop();
   }
 
-  /** Listens now (throws, with the code's text, if it cannot); accepts asynchronously. */
+  /**
+   * Makes the listener now (TCPSocket, the options, TCPBind, TCPListen) and accepts
+   * asynchronously. Unlike the commands, it throws when it cannot listen.
+   * @param options - port, address, backlog, TLS, proxy and the callbacks
+   * @returns the listener (its `port` is set)
+   * @throws Error with the code's text, e.g. `TCPListener: Address already in use (-10048)`
+   */
   static listen(options: ListenOptions): TCPListener {
     const socket = TCPSocket();
     const settings: Array<[string, string | number | undefined]> = [
@@ -87,7 +139,10 @@ export class TCPListener {
     TCPClose(this.socket);
   }
 
-  /** Resolves when the listener has stopped. */
+  /**
+   * Waits for the listener to stop.
+   * @returns a promise resolved when the listener has stopped (after onTerminate)
+   */
   wait(): Promise<void> {
     return this.finished;
   }

@@ -1,5 +1,5 @@
 /**
- * HAProxy's agent-check (README "Operating it"): serve({ agentPort }) listens on a TCP
+ * HAProxy's agent-check (docs/operating.md): serve({ agentPort }) listens on a TCP
  * port of its own; HAProxy (`agent-check agent-port N` on a server line) connects every
  * `agent-inter`, reads one line and the close, and sets the server's state from it:
  *
@@ -14,7 +14,24 @@
  */
 import net from 'node:net';
 
-export type Health = { state: 'up'; weightPercent: number } | { state: 'drain' } | { state: 'down'; reason: string };
+/** What a server's HAProxy agent-check says: up with a weight, drain, or down with a reason. */
+export type Health =
+  | {
+      /** Serving. */
+      state: 'up';
+      /** The share of the threads free now, 1..100: HAProxy's weight for it. */
+      weightPercent: number;
+    }
+  | {
+      /** Closing or reloading: no new connections, the open ones go on. */
+      state: 'drain';
+    }
+  | {
+      /** No thread can serve. */
+      state: 'down';
+      /** Why, for HAProxy's log. */
+      reason: string;
+    };
 
 /** A server whose health the agent reports: what serve() returns. */
 export interface CheckedServer {

@@ -1,5 +1,5 @@
 /**
- * serve()'s log (README "Operating it"): every line the server writes (a handler that
+ * serve()'s log (docs/operating.md): every line the server writes (a handler that
  * threw, a failed TLS handshake, a thread or process that died, a certificate near its
  * expiry) is a record with a level and an event, limited at the source: per event, a few
  * lines per 10 s window and then one summary (repeat-limiter.ts), whatever the sink. The
@@ -9,10 +9,13 @@
  */
 import { RepeatLimiter } from '../diagnostics/repeat-limiter.js';
 
+/** A log record's severity; serve()'s `logLevel` is the least severe written. */
 export type LogLevel = 'error' | 'warn' | 'info';
 const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2 };
 
+/** One record of serve()'s log, as `log: 'json'` writes it (with a `time`). */
 export interface LogRecord {
+  /** Its severity. */
   level: LogLevel;
   /** What happened, for filters: 'handler-failed', 'tls-handshake-failed', 'suppressed', ... ('message' for a plain line). */
   event: string;
@@ -20,11 +23,19 @@ export interface LogRecord {
   message: string;
   /** The client, 'address:port'. */
   peer?: string;
+  /** The connection's socket number. */
   socket?: number;
   /** An error code of the library (negative), when one is the cause. */
   code?: number;
   /** A handler's error: its name, message and stack. */
-  error?: { name: string; message: string; stack?: string | undefined };
+  error?: {
+    /** The error's name ('Error', 'TypeError', ...; for a thrown non-Error, its type). */
+    name: string;
+    /** Its message. */
+    message: string;
+    /** Its stack, when it has one. */
+    stack?: string | undefined;
+  };
 }
 
 /** What the loops and the supervisor hand to a log: a record, or a plain text line. */

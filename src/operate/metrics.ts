@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics (README "Operating it"): serve({ metrics }) serves `/metrics` over
+ * Prometheus metrics (docs/operating.md): serve({ metrics }) serves `/metrics` over
  * HTTP from the process that called serve() (with `processes`, the supervisor, adding up
  * its children's counts); tcpCommandsCollector(registry) registers the same figures in a
  * prom-client registry of the user's. Everything is read when scraped: the serving
@@ -26,22 +26,43 @@ function prom(): PromClient {
 
 /** The engine's figures metrics use (one engine's, or added up over processes). */
 export interface EngineFigures {
+  /** Connections open in the engine(s) now. */
   connections: number;
+  /** Bytes received by every connection, closed ones included. */
   bytesIn: number;
+  /** Bytes sent by every connection, closed ones included. */
   bytesOut: number;
+  /** Reads calling threads made themselves (the direct path). */
   directReads: number;
+  /** Writes calling threads made themselves (the direct path). */
   directWrites: number;
+  /** Requests the engine thread(s) dispatched. */
   engineCalls: number;
+  /** Engine threads replaced after they died. */
   engineRestarts: number;
-  /** Event-loop delay, ms: the worst process's. */
+  /** Event-loop delay, ms: the worst process's mean. */
   loopDelayMeanMs: number;
+  /** Event-loop delay, ms: the worst process's 99th percentile. */
   loopDelayP99Ms: number;
+  /** Event-loop delay, ms: the worst process's longest. */
   loopDelayMaxMs: number;
 }
 
 /** What a server's metrics are made of: its stats, and what stats() does not say. */
 export interface ServeFigures {
-  stats: ServeStats & { proxyRefused?: number; processes?: number; draining?: number; restarts?: number; lost?: number };
+  /** The server's stats(), with the counts of `processes` when it has them. */
+  stats: ServeStats & {
+    /** Connections reset for want of a valid PROXY header. */
+    proxyRefused?: number;
+    /** Serving processes accepting now. */
+    processes?: number;
+    /** Old processes finishing their connections. */
+    draining?: number;
+    /** Serving processes restarted after dying. */
+    restarts?: number;
+    /** Connections a serving process held when it died. */
+    lost?: number;
+  };
   /** Pool threads serving (over every accepting process). */
   threads: number;
   /** Handler threads that died and were replaced. */
@@ -50,6 +71,7 @@ export interface ServeFigures {
   abandoned: number;
   /** Handler call durations: per-bucket counts (DURATION_BUCKETS, +Inf last, not cumulative) and their sum; undefined when not measured. */
   durations: number[] | undefined;
+  /** The engine figures (added up over processes); undefined when there is no engine. */
   engine: EngineFigures | undefined;
 }
 
@@ -80,6 +102,10 @@ export function addEngineFigures(into: EngineFigures | undefined, more: EngineFi
 
 /** A server whose figures metrics can read: what serve() returns. */
 export interface MeasuredServer {
+  /**
+   * What the server's metrics are made of now.
+   * @returns its stats and the figures stats() does not say
+   */
   figures(): ServeFigures;
 }
 
@@ -148,11 +174,12 @@ function durationHistogram(registry: Registry, name: string, help: string, read:
 }
 
 /**
- * Registers tcp-commands' metrics in `registry` (a prom-client Registry, e.g. its default
- * `register`): with `server` (what serve() returned), the server's counts (over all its
- * processes); without, this process's engine figures from TCPStats() (bytes, connections,
- * engine calls and direct reads/writes, engine restarts, event-loop delay). Read at each
- * scrape.
+ * Registers tcp-commands' metrics (`tcp_commands_` names) in a prom-client registry: with
+ * `server` (what serve() returned), the server's counts (over all its processes); without,
+ * this process's engine figures from TCPStats() (bytes, connections, engine calls and
+ * direct reads/writes, engine restarts, event-loop delay). Read at each scrape.
+ * @param registry - a prom-client Registry, e.g. its default `register`
+ * @param server - a server from serve() (`metrics: true` adds the handler call durations); omitted: the engine figures alone
  */
 export function tcpCommandsCollector(registry: Registry, server?: MeasuredServer): void {
   // One read per scrape, shared by every metric of it: a snapshot taken at most 50 ms ago.
@@ -234,6 +261,7 @@ function registerProcessMetrics(registry: Registry): void {
   }
 }
 
+/** serve()'s `metrics: { port, address }`: where `/metrics` is served. */
 export interface MetricsOptions {
   /** The HTTP port of `/metrics` (0: the OS chooses; `server.metricsPort` says which). */
   port: number;

@@ -1,5 +1,5 @@
 /**
- * systemd (README "Operating it", examples/systemd/): socket activation, the listening
+ * systemd (docs/operating.md, examples/systemd/): socket activation, the listening
  * socket systemd passes as descriptor 3 with LISTEN_PID (this process) and LISTEN_FDS set,
  * and the notify protocol (Type=notify): READY=1 once serving, RELOADING=1 / READY=1
  * around a reload, STOPPING=1 at the start of a shutdown, sent to NOTIFY_SOCKET.

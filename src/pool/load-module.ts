@@ -5,7 +5,7 @@
  * and through tsx only when Node cannot load it: an enum, a namespace, a parameter
  * property, a .ts file under node_modules, .tsx, an import only tsx resolves. tsx costs a
  * thread ~30 MB and 0.2-0.5 s of start; type stripping (Node's swc, in WebAssembly, loaded
- * per thread) about half of that (README "Threads are light"). On a Node
+ * per thread) about half of that (docs/serve.md, "Threads are light"). On a Node
  * without type stripping (20), or with TCP_COMMANDS_TSX=1, all TypeScript goes through
  * tsx, registered in this thread on first need.
  *

@@ -17,6 +17,7 @@ import { asError } from './load-module.js';
 import type { ScriptTask } from './task.js';
 import { packageFile } from '../package-files.js';
 
+/** createPool's options. */
 export interface PoolOptions {
   /** Threads (default: the machine's cores, at least 2). All are started at once and kept warm. */
   threads?: number;
@@ -45,11 +46,21 @@ export function moduleUrl(script: string | URL): string {
   return pathToFileURL(isAbsolute(script) ? script : resolve(script)).href;
 }
 
+/**
+ * A piscina pool of worker threads for blocking scripts: their commands share this
+ * process's engine and socket numbers. Made by createPool().
+ */
 export class Pool {
+  /** The pool's threads, all started at once and kept warm. */
   readonly threads: number;
+  /** Tasks that may wait for a thread before run() refuses more. */
   readonly queue: number;
   private readonly piscina: Piscina;
 
+  /**
+   * Starts the threads (createPool does the same).
+   * @param options - threads, queue and idle time-out
+   */
   constructor(options: PoolOptions = {}) {
     this.threads = Math.max(1, Math.floor(options.threads ?? Math.max(2, availableParallelism())));
     this.queue = Math.max(0, Math.floor(options.queue ?? this.threads * 16));
@@ -70,7 +81,13 @@ export class Pool {
     });
   }
 
-  /** Runs a script module's default export with `args` on a pool thread; resolves with its result. */
+  /**
+   * Runs a script module's default export with `args` on a pool thread. The arguments and
+   * the result are structured-cloned; socket numbers pass as plain numbers.
+   * @param script - the module: a path (relative to the working directory), a file URL or a URL object; JavaScript or TypeScript
+   * @param args - the arguments of its default export
+   * @returns a promise of what the export returned; it rejects with the script's error, or when the queue is full
+   */
   run<T = unknown>(script: string | URL, ...args: unknown[]): Promise<T> {
     const task: ScriptTask = { kind: 'script', module: moduleUrl(script), args };
     return (this.piscina.run(task) as Promise<T>).catch((error: unknown) => {
@@ -80,7 +97,8 @@ export class Pool {
 
   /**
    * Runs a task through another thread entry than the scripts' (piscina loads each entry
-   * once per thread): serve()'s checks and loops (src/server/tasks.ts) run this way.
+   * once per thread): serve()'s checks and loops run this way.
+   * @internal
    */
   runOn<T>(entry: URL, task: unknown, transferList?: TransferListItem[]): Promise<T> {
     return (this.piscina.run(task, { filename: entry.href, transferList }) as Promise<T>).catch((error: unknown) => {
@@ -93,12 +111,18 @@ export class Pool {
     return this.piscina.queueSize;
   }
 
-  /** Waits for running and queued tasks, then stops the threads. */
+  /**
+   * Waits for running and queued tasks, then stops the threads.
+   * @returns a promise resolved once the threads have stopped
+   */
   async close(): Promise<void> {
     await this.piscina.close();
   }
 
-  /** Stops the threads now; tasks still running are abandoned. */
+  /**
+   * Stops the threads now; tasks still running are abandoned.
+   * @returns a promise resolved once the threads have stopped
+   */
   async destroy(): Promise<void> {
     await this.piscina.destroy();
   }
@@ -118,6 +142,12 @@ export function lightExecArgv(execArgv: readonly string[]): string[] {
   return kept;
 }
 
+/**
+ * Makes a pool of worker threads for blocking scripts (`pool.run(script, ...args)`) and
+ * for serve() (its `pool` option). The threads start at once and are kept warm.
+ * @param options - `threads` (default: the machine's cores, at least 2), `queue` (default 16 per thread), `idleTimeoutMs`
+ * @returns the pool; close it with `await pool.close()`
+ */
 export function createPool(options: PoolOptions = {}): Pool {
   return new Pool(options);
 }

@@ -102,6 +102,7 @@ class ServingProcess {
   }
 }
 
+/** What serve({ processes }) resolves to: a supervisor of serving processes sharing one port. */
 export class ProcessesServer implements TcpServer {
   readonly port: number;
   readonly address: string;
@@ -145,6 +146,8 @@ export class ProcessesServer implements TcpServer {
   /**
    * Starts `count` processes of a new generation; once all accept, it is the generation
    * that is restarted when one dies. Rejects (and stops them) if one cannot start.
+   * @returns a promise of the generation's number
+   * @internal
    */
   async startGeneration(): Promise<number> {
     const generation = this.newest + 1;
@@ -237,7 +240,10 @@ export class ProcessesServer implements TcpServer {
     return { state: 'up', weightPercent: weightOf(this.count * (this.childOptions.threads ?? 2), stats.threads, busy) };
   }
 
-  /** The children's figures added up (those of processes gone included), for metrics. */
+  /**
+   * The children's figures added up (those of processes gone included), for metrics.
+   * @returns the figures
+   */
   figures(): ServeFigures {
     const stats = this.stats();
     const threads = stats.threads;
@@ -254,8 +260,8 @@ export class ProcessesServer implements TcpServer {
 
   /**
    * New processes with the handler loaded afresh; once all accept, the old ones stop
-   * accepting and finish their connections within the grace period. If a new one cannot
-   * start (its handler no longer loads), the old ones go on and this rejects.
+   * accepting and finish their connections within the grace period.
+   * @returns a promise resolved once the new processes accept; if a new one cannot start (its handler no longer loads), the old ones go on and it rejects
    */
   async reload(): Promise<void> {
     if (this.closing !== undefined) throw new Error('serve: reload after close');
@@ -268,7 +274,10 @@ export class ProcessesServer implements TcpServer {
     }
   }
 
-  /** New processes read the certificate files as they start: a certificate reload is a reload. */
+  /**
+   * New processes read the certificate files as they start: a certificate reload is a reload.
+   * @returns reload()'s promise
+   */
   reloadCertificates(): Promise<void> {
     return this.reload();
   }

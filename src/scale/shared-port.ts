@@ -3,7 +3,7 @@
  * supervising process, and inherited by each child as a descriptor (messages.ts
  * LISTEN_FD), whose engine listens on it (the 'listenfd' option).
  *
- * Why not node:cluster or reusePort (README "Scaling out"): the listener lives in each
+ * Why not node:cluster or reusePort (docs/scaling.md): the listener lives in each
  * child's engine worker thread, where node:cluster's shared handles do not apply (checked:
  * cluster.isWorker is false in a worker thread, and a second process gets EADDRINUSE);
  * net's `reusePort` is missing from Node 20 (checked: EADDRINUSE), and with SO_REUSEPORT

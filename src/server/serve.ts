@@ -24,9 +24,11 @@ import { serveInProcess } from './in-process.js';
 import { udpOptionsError } from './udp-socket.js';
 
 /**
- * Starts serving; resolves once listening with every thread ready (port 0: read the
- * chosen port from `.port`). Rejects when the handler module cannot be loaded or exports
- * no handler (with the module's own error), or the address cannot be listened on.
+ * Starts serving: listens on a port (or a Unix-domain path) and hands each connection (or
+ * request, or datagram) to the handler module on a pool thread. Resolves once listening
+ * with every thread ready (port 0: read the chosen port from `.port`).
+ * @param options - the handler module and where and how to serve it
+ * @returns a promise of the running server (`port`, `stats()`, `close()`, ...); it rejects when the handler module cannot be loaded or exports no handler (with the module's own error), or the address cannot be listened on (e.g. `Address already in use (-10048)`)
  */
 export async function serve(options: ServeOptions): Promise<TcpServer> {
   const udpRefusal = options.udp === true ? udpOptionsError(options) : undefined;

@@ -4,19 +4,23 @@
  */
 import type { PeerCertificate as NodePeerCertificate } from 'node:tls';
 
+/** The peer's certificate, as TCPGetPeerCertificate puts it in its holder. */
 export interface PeerCertificate {
-  /** Attributes of the subject and issuer ({ CN: 'localhost', O: 'Example' }; a repeated one as an array). */
+  /** Attributes of the subject ({ CN: 'localhost', O: 'Example' }; a repeated one as an array). */
   subject: Record<string, string | string[]>;
+  /** Attributes of the issuer, as `subject`'s. */
   issuer: Record<string, string | string[]>;
   /** As node gives them: 'DNS:a.example', 'IP Address:127.0.0.1', 'email:...'. */
   subjectAltNames: string[];
   /** Upper-case hex, as node gives it. */
   serialNumber: string;
-  /** ISO 8601 dates. */
+  /** The start of its validity, an ISO 8601 date. */
   validFrom: string;
+  /** The end of its validity, an ISO 8601 date. */
   validTo: string;
   /** SHA-256 of the DER, colon-separated upper-case hex. */
   fingerprint256: string;
+  /** The certificate itself, PEM. */
   pem: string;
   /** Whether it passed verification in the handshake (the chain leads to a trusted CA; a server's also names the host). */
   verified: boolean;

@@ -1,6 +1,6 @@
 /**
  * Certificates for mutual TLS, made with the openssl command line in a temp folder (the
- * commands the README shows): a CA, a server certificate for localhost/127.0.0.1, a client
+ * commands docs/tls.md shows): a CA, a server certificate for localhost/127.0.0.1, a client
  * certificate the CA signs, one from another CA, an encrypted copy of the client key, and
  * PKCS#12 bundles with and without a passphrase (legacy 3DES, and OpenSSL 3's default AES).
  */
