@@ -45,6 +45,7 @@ export { TCPFlush } from './commands/flush.js';
 export { TCPReceiveFull } from './commands/receive-full.js';
 export { TCPSendData, TCPReceiveData } from './commands/data.js';
 export { WebDevSetConfig, WebDevGetSecureError } from './commands/config.js';
+export { TCPGetLastErrorDetail } from './commands/last-error.js';
 export type { ErrorProc } from './commands/thread-state.js';
 export type { Holder, SendBuffer } from './commands/payload.js';
 export { TCPErrorText, ErrorCode, errorTable, type ErrorCodeValue } from './errors.js';

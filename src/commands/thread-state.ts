@@ -9,8 +9,19 @@ export type ErrorProc = (message: string, code: number, command: string) => void
 
 export const DEFAULT_COMMS_TIMEOUT_MS = 60_000;
 
+/** The last failed command of this thread, for TCPGetLastErrorDetail. */
+export interface LastFailure {
+  command: string;
+  code: number;
+  /** Which parameter and what it wanted, a URL given as a host, a TLS reason; '' when the code says it all. */
+  detail: string;
+}
+
 export const threadState: {
   errorProc: ErrorProc | undefined;
+  /** The detail of the command now running, should it fail (failure-detail.ts); '' for none. */
+  pendingDetail: string;
+  lastFailure: LastFailure | undefined;
   commsTimeoutMs: number;
   secureError: string;
   /** Socket 0's options: option id to value, for the connections this thread makes. */
@@ -19,6 +30,8 @@ export const threadState: {
   clientTls: ClientTlsSettings;
 } = {
   errorProc: undefined,
+  pendingDetail: '',
+  lastFailure: undefined,
   commsTimeoutMs: DEFAULT_COMMS_TIMEOUT_MS,
   secureError: '',
   connectionDefaults: new Map(),
