@@ -28,7 +28,7 @@ const table: Record<string, readonly Parameter[]> = {
   TCPReceiveFull: [SOCKET, RECEIVE_BUFFER, ['count', 'a whole number >= 1']],
   TCPStartTLS: [SOCKET, FLAG('verify'), ['servername', 'a host name as a string, or nothing']],
   TCPGetPeerCertificate: [SOCKET, ['holder', 'a { value } holder object']],
-  TCPClose: [SOCKET, ['option', 'a number: 0 complete, 1 half-close, 2 abort']],
+  TCPClose: [SOCKET, ['option', '0, 1 or 2']],
   TCPBlock: [SOCKET, ['option', '0 (blocking) or non-zero (non-blocking), or true/false']],
   TCPSocket: [],
   TCPBind: [SOCKET, PORT],
