@@ -11,6 +11,7 @@ import { ErrorCode, TCPConnect, TCPGetLastErrorDetail, TCPReceive, TCPSetTrustSt
 import { describedCommands, parametersOf } from '../src/commands/parameters.js';
 import { makeTestPki } from './helpers/certs.js';
 import { startSServer } from './helpers/openssl.js';
+import { run } from './helpers/run.js';
 
 /** Runs `body` with an error procedure that collects its calls. */
 function hearing(body: () => void): Array<[string, number, string]> {
@@ -86,4 +87,10 @@ test('the parameter table names each command\'s parameters as its signature does
     const table = parametersOf(name)!.map(([parameter]) => parameter);
     t.deepEqual(names.map((actual, i) => (new RegExp(`^${table[i]}\\d+$`).test(actual) ? table[i] : actual)), table, name);
   }
+});
+
+test('tcpcmd connect with a URL for a host says what to give instead', async (t) => {
+  const result = await run(process.execPath, ['bin/tcpcmd.mjs', 'connect', 'http://127.0.0.1', '9']).done;
+  t.is(result.code, 1);
+  t.regex(result.stderr, /^tcpcmd connect: http:\/\/127\.0\.0\.1:9: .*: host "http:\/\/127\.0\.0\.1" looks like a URL: give the host name '127\.0\.0\.1'\n$/);
 });

@@ -6,7 +6,7 @@
 // signals the server's own process through --pid-file (SIGUSR2 counts, SIGHUP reload,
 // SIGTERM stop). Needs the npm registry: skipped, saying so, when it cannot be reached.
 import anyTest, { type ExecutionContext } from 'ava';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
