@@ -16,8 +16,8 @@ import { threadState } from './thread-state.js';
  * no command of this thread has failed.
  */
 export function TCPGetLastErrorDetail(): string {
-  const last = threadState.lastFailure;
-  if (last === undefined) return '';
-  const text = `${last.command} ${last.code}: ${TCPErrorText(last.code)}`;
-  return last.detail === '' ? text : `${text}: ${last.detail}`;
+  const { lastFailedCommand: command, lastFailedCode: code, lastFailureDetail: detail } = threadState;
+  if (command === '') return '';
+  const text = `${command} ${code}: ${TCPErrorText(code)}`;
+  return detail === '' ? text : `${text}: ${detail}`;
 }

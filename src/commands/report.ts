@@ -14,7 +14,9 @@ export function report<T>(command: string, result: T): T {
   publishCommand(command, result); // first: an error procedure that throws must not hide it
   if (typeof result === 'number' && result < 0) {
     const detail = takeDetail(result);
-    threadState.lastFailure = { command, code: result, detail };
+    threadState.lastFailedCommand = command;
+    threadState.lastFailedCode = result;
+    threadState.lastFailureDetail = detail;
     threadState.errorProc?.(detail === '' ? TCPErrorText(result) : `${TCPErrorText(result)}: ${detail}`, result, command);
   } else if (threadState.pendingDetail !== '') {
     threadState.pendingDetail = ''; // noted, but the command succeeded after all
