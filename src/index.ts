@@ -1,3 +1,9 @@
+// The declarations use Buffer, node:worker_threads and node:net's types: they ask for
+// node's types themselves, so a project's tsc finds them whether or not its tsconfig
+// lists 'node' in "types" (TypeScript 7 lists nothing by default). preserve="true" keeps
+// the directive in the emitted dist/index.d.ts, which every other declaration is reached
+// through. @types/node is an optional peer dependency (package.json): the project's own.
+/// <reference types="node" preserve="true" />
 /**
  * tcp-commands: Omnis-style blocking TCP socket commands.
  *
@@ -41,6 +47,7 @@ export { TCPFlush } from './commands/flush.js';
 export { TCPReceiveFull } from './commands/receive-full.js';
 export { TCPSendData, TCPReceiveData } from './commands/data.js';
 export { WebDevSetConfig, WebDevGetSecureError } from './commands/config.js';
+export { TCPGetLastErrorDetail } from './commands/last-error.js';
 export type { ErrorProc } from './commands/thread-state.js';
 export type { Holder, SendBuffer } from './commands/payload.js';
 export { TCPErrorText, ErrorCode, errorTable, type ErrorCodeValue } from './errors.js';

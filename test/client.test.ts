@@ -272,7 +272,8 @@ test.serial('the error procedure hears every failing command with (message, code
     t.deepEqual(calls, [
       ['Connection refused', -10061, 'TCPConnect'],
       ['Invalid socket (unknown, already closed, or the wrong kind for this command)', -509, 'TCPSend'],
-      ['Invalid TCPClose option (0 complete, 1 half-close, 2 abort)', -517, 'TCPClose'],
+      // A refused argument: the code's text, then which parameter and what it takes (issue 29).
+      ['Invalid TCPClose option (0 complete, 1 half-close, 2 abort): parameter 2 (option): expected 0, 1 or 2; got the number 7', -517, 'TCPClose'],
     ]);
     t.is(WebDevSetConfig(''), 0);
     TCPSend(424242, 'x');

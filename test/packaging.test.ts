@@ -54,7 +54,7 @@ test.before(async (t) => {
 
 test.after.always(() => rmSync(root, { recursive: true, force: true }));
 
-test.serial('the tarball holds dist, bin, workers and docs; no tests, benches, CI, sources or build leftovers', async (t) => {
+test.serial('the tarball holds dist, bin, workers, examples and docs; no tests, benches, CI, sources or build leftovers', async (t) => {
   t.timeout(240_000); // a process start or a tsc run takes tens of seconds on a loaded machine
   const listed = await inProject('tar', ['-tzf', tarball], root);
   const files = listed.stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
@@ -62,10 +62,15 @@ test.serial('the tarball holds dist, bin, workers and docs; no tests, benches, C
   for (const needed of ['bin/tcpcmd.mjs', 'workers/engine.mjs', 'workers/pool-worker.mjs', 'LICENSE', 'README.md', 'package.json', 'certs/cacerts/README.md']) {
     t.true(files.includes(needed), needed);
   }
-  const unwanted = files.filter((f) => /^(test|bench|\.ci|src|examples)\/|\.map$|\.tsbuildinfo$|build-stamp|testing\./.test(f));
+  // Examples ship (issue 29): `tcpcmd serve --handler node_modules/tcp-commands/examples/...`.
+  t.true(files.includes('examples/handlers/line-requests.ts') && files.includes('examples/handlers/http-keepalive.ts'));
+  const unwanted = files.filter((f) => /^(test|bench|\.ci|src|examples\/lib)\/|\.map$|\.tsbuildinfo$|build-stamp|testing\./.test(f));
   t.deepEqual(unwanted, []);
   const installed = readdirSync(join(project, 'node_modules', 'tcp-commands')).sort();
-  t.deepEqual(installed, ['LICENSE', 'README.md', 'bin', 'certs', 'dist', 'package.json', 'workers']);
+  t.deepEqual(installed, ['LICENSE', 'README.md', 'bin', 'certs', 'dist', 'examples', 'package.json', 'workers']);
+  // No script runs when an application installs the package (npm 11 warns of any): prepack builds instead.
+  const manifest = JSON.parse(readFileSync(join(project, 'node_modules', 'tcp-commands', 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  t.deepEqual(['preinstall', 'install', 'postinstall', 'prepare'].filter((name) => manifest.scripts?.[name] !== undefined), []);
 });
 
 test.serial('imported from an .mjs file, package.json included', async (t) => {

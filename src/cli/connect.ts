@@ -7,6 +7,7 @@ import { TCPConnect } from '../commands/connect.js';
 import { TCPSend } from '../commands/send.js';
 import { TCPErrorText } from '../errors.js';
 import { failureText } from '../commands/failure-text.js';
+import { urlHostHint } from '../commands/host-name.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
 import { isUnixAddress } from '../unix-address.js';
 
@@ -43,7 +44,8 @@ export const connectCommand: Subcommand = {
     const secure = values.secure || values['no-verify'];
     const socket = unix ? TCPConnect(host, 0, secure, !values['no-verify']) : TCPConnect(host, /^\d+$/.test(port!) ? Number(port) : port, secure, !values['no-verify']);
     if (socket < 0) {
-      console.error(`tcpcmd connect: ${unix ? host : `${host}:${port}`}: ${failureText(socket)} (${socket})`);
+      const hint = urlHostHint(host); // 'tcpcmd connect http://host 80': say what to type instead
+      console.error(`tcpcmd connect: ${unix ? host : `${host}:${port}`}: ${failureText(socket)} (${socket})${hint === undefined ? '' : `: ${hint}`}`);
       return EXIT_FAILED;
     }
     process.stdin.on('data', (chunk: Buffer) => {

@@ -20,6 +20,9 @@ function overview(): string {
     'usage: tcpcmd SUBCOMMAND [ARGS...]   (tcpcmd SUBCOMMAND --help for its options; tcpcmd --version)',
     '',
     ...subcommands.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
+    '',
+    // Where a newcomer's first server comes from: the examples ship with the package.
+    'example: tcpcmd serve --handler node_modules/tcp-commands/examples/handlers/line-requests.ts --port 7000 --pid-file tcpcmd.pid',
   ].join('\n');
 }
 

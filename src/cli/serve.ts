@@ -5,6 +5,7 @@ import type { ServeStats, TcpServer } from '../serve-types.js';
 import { EXIT_FAILED, EXIT_OK, type Subcommand, UsageError } from './command.js';
 import { isUnixAddress } from '../unix-address.js';
 import { notifySystemd, systemdListenFd } from '../operate/systemd.js';
+import { type PidFile, writePidFile } from './pid-file.js';
 
 function whole(name: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -29,7 +30,7 @@ function timeoutFlag(name: string, value: string | undefined): number | 'infinit
   return number;
 }
 
-/** One line of live counts, for SIGUSR1 and --stats-interval. */
+/** One line of live counts, for SIGUSR2 and --stats-interval. */
 export function statsLine(stats: ServeStats): string {
   if (stats.handler === 'datagram') {
     return `stats: datagram handler, busy threads ${stats.busyThreads}, datagrams ${stats.datagrams}, failed ${stats.failed}, dropped ${stats.dropped}`;
@@ -49,8 +50,9 @@ export const serveCommand: Subcommand = {
               [--verify-client N] [--client-ca DIR] [--sni NAME=CERT,KEY;...]]
               [--processes N [--grace S] [--drain-idle MS]] [--proxy]
               [--metrics-port N [--metrics-address ADDR]] [--agent-port N [--agent-address ADDR]]
-              [--log-format text|json] [--log-level error|warn|info]
+              [--log-format text|json] [--log-level error|warn|info] [--pid-file FILE]
        tcpcmd serve --udp --handler FILE [--port N] [--address ADDR] [--threads N] [--stats-interval S]
+              [--pid-file FILE]
 
   --handler FILE      module exporting request(socket, { address, port }) (called when a
                       connection has bytes; between requests it waits without a thread) or
@@ -66,7 +68,7 @@ export const serveCommand: Subcommand = {
                       (default 30000; 'infinite' for none): the command gives -522
   --idle-timeout MS   request handlers: a connection idle this long between requests is
                       closed (default 60000; 'infinite' for none)
-  --stats-interval S  print the live counts every S seconds (also on SIGUSR1)
+  --stats-interval S  print the live counts every S seconds (also on SIGUSR2)
   --cert, --key       serve TLS with this certificate and key (file names; relative to the
                       working directory); SIGHUP reads them again (and --sni's, --client-ca's)
                       for new handshakes; a certificate within 14 days of expiry is reported
@@ -108,11 +110,18 @@ export const serveCommand: Subcommand = {
   READY=1 is sent once serving, RELOADING=1 and READY=1 around a SIGHUP reload,
   STOPPING=1 on SIGTERM/SIGINT (examples/systemd/).
 
+  --pid-file FILE     write the server's process id to FILE once it listens (relative: the
+                      working directory's); removed at exit. Signal the server through it:
+                      kill -USR2 "$(cat FILE)"
+
   Prints "listening on ADDR:PORT" once every thread has loaded the handler; a handler that
-  cannot be loaded is reported and the exit code is 1. On SIGUSR1 prints the live counts;
-  on SIGINT or SIGTERM stops accepting, waits up to 10 s (--grace)
-  for running handlers and prints
-  the counts.`,
+  cannot be loaded is reported and the exit code is 1. On SIGUSR2 prints the live counts;
+  on SIGINT or SIGTERM stops accepting, waits up to 10 s (--grace) for running handlers
+  and prints the counts.
+
+  Signals must reach the server's own process. Started as "npx tcpcmd serve ... &", the
+  job (%1) is npm, which does not pass SIGHUP or SIGUSR2 on (and SIGUSR1 opens npm's
+  debugger): use --pid-file, or start node_modules/.bin/tcpcmd directly.`,
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -142,6 +151,7 @@ export const serveCommand: Subcommand = {
         'agent-address': { type: 'string' },
         'log-format': { type: 'string' },
         'log-level': { type: 'string' },
+        'pid-file': { type: 'string' },
       },
     });
     if (values.handler === undefined) throw new UsageError('--handler FILE is required');
@@ -214,12 +224,25 @@ export const serveCommand: Subcommand = {
       console.error(`tcpcmd serve: ${error instanceof Error ? error.message : String(error)}`);
       return EXIT_FAILED;
     }
+    let pidFile: PidFile | undefined;
+    if (values['pid-file'] !== undefined) {
+      try {
+        pidFile = writePidFile(values['pid-file']);
+      } catch (error) {
+        console.error(`tcpcmd serve: cannot write the pid file: ${error instanceof Error ? error.message : String(error)}`);
+        await server.close();
+        return EXIT_FAILED;
+      }
+    }
     const where = isUnixAddress(server.address) ? server.address : `${server.address}:${server.port}`;
     console.log(`listening on ${where}${processes === undefined ? '' : ` (${processes} processes)`}${udp ? ' (udp)' : ''}`);
     if (server.metricsPort !== undefined) console.log(`metrics on http://${metrics?.address ?? '*'}:${server.metricsPort}/metrics`);
     if (server.agentPort !== undefined) console.log(`agent-check on ${values['agent-address'] ?? '*'}:${server.agentPort}`);
     void notifySystemd('READY=1', `STATUS=listening on ${where}`);
     const printStats = (): void => console.log(statsLine(server.stats()));
+    // SIGUSR2: Node reserves SIGUSR1 for its inspector. SIGUSR1 is still heard here, as
+    // before: a listener keeps the inspector from opening in the server's process.
+    process.on('SIGUSR2', printStats);
     process.on('SIGUSR1', printStats);
     const ticker = statsInterval === undefined ? undefined : setInterval(printStats, statsInterval * 1000);
     // With --processes a reload starts new processes, which read the certificate files;
@@ -246,10 +269,12 @@ export const serveCommand: Subcommand = {
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
     clearInterval(ticker);
+    process.off('SIGUSR2', printStats);
     process.off('SIGUSR1', printStats);
     console.log(`${signal}: closing`);
     await notifySystemd('STOPPING=1');
     const closed = await server.close();
+    pidFile?.remove(); // closed: nothing there to signal any more
     const stats = server.stats();
     if (udp) {
       console.log(`datagrams ${stats.datagrams}, failed ${stats.failed}, dropped ${stats.dropped}, abandoned ${closed.abandoned}`);

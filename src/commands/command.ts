@@ -15,7 +15,9 @@
 import { type Channel, openChannel } from '../channel/caller.js';
 import { noteCommandStart } from '../diagnostics/channels.js';
 import { ErrorCode } from '../errors.js';
+import { argumentDetail, noteDetail } from './failure-detail.js';
 import { report } from './report.js';
+import { threadState } from './thread-state.js';
 import { noteSecureError } from './secure-error.js';
 import type { Rule } from './validate.js';
 
@@ -86,6 +88,11 @@ export function checkArguments<A0, A1, A2, A3>(signature: Signature<A0, A1, A2, 
 export function execute<A0, A1, A2, A3, R>(declaration: EngineCommand<A0, A1, A2, A3, R>, count: number, a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown): R | number {
   const error = checkArguments(declaration, count, a0, a1, a2, a3);
   if (error !== 0) return error;
+  return executeChecked(declaration, a0, a1, a2, a3);
+}
+
+/** The core with this thread's channel, the arguments checked already. */
+function executeChecked<A0, A1, A2, A3, R>(declaration: EngineCommand<A0, A1, A2, A3, R>, a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown): R | number {
   const channel = openChannel(); // after the checks: bad input never starts the engine
   if (typeof channel === 'number') return channel;
   const result = declaration.core(channel, a0 as A0, a1 as A1, a2 as A2, a3 as A3);
@@ -94,13 +101,21 @@ export function execute<A0, A1, A2, A3, R>(declaration: EngineCommand<A0, A1, A2
   return result;
 }
 
-/** A command called by its user: its start noted for diagnostics, then checked and done, then reported. */
+/**
+ * A command called by its user: its start noted for diagnostics, then checked and done,
+ * then reported. Refused arguments are told in words (failure-detail.ts) before the report.
+ */
 export function run<A0, A1, A2, A3, R>(
   declaration: EngineCommand<A0, A1, A2, A3, R> | LocalCommand<A0, A1, A2, A3, R>,
   count: number, a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown,
 ): R | number {
   noteCommandStart();
-  if (!('local' in declaration)) return report(declaration.name, execute(declaration, count, a0, a1, a2, a3));
+  threadState.pendingDetail = ''; // one left by a command that was not reported (serve()'s loops) is not this one's
   const error = checkArguments(declaration, count, a0, a1, a2, a3);
-  return report(declaration.name, error !== 0 ? error : declaration.local(a0 as A0, a1 as A1, a2 as A2, a3 as A3));
+  if (error !== 0) {
+    noteDetail(argumentDetail(declaration as Signature<unknown, unknown, unknown, unknown>, count, a0, a1, a2, a3));
+    return report(declaration.name, error);
+  }
+  if ('local' in declaration) return report(declaration.name, declaration.local(a0 as A0, a1 as A1, a2 as A2, a3 as A3));
+  return report(declaration.name, executeChecked(declaration, a0, a1, a2, a3));
 }

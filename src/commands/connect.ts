@@ -5,12 +5,19 @@ import { ErrorCode } from '../errors.js';
 import { ConnectFlag, Op } from '../protocol.js';
 import { writeWithClientTls } from './client-tls-options.js';
 import { command, run } from './command.js';
-import { hostArgument, hostName } from './host-name.js';
+import { hostArgument, hostName, urlHostHint } from './host-name.js';
+import { noteDetail } from './failure-detail.js';
 import { noteSecureError } from './secure-error.js';
 import { portArgument, portRule } from './services.js';
 import { threadState } from './thread-state.js';
 import { flag, text } from './validate.js';
 import { isUnixAddress } from '../unix-address.js';
+
+/** A failed connect to 'http://host': say that a URL is no host name (the code is the look-up's, -11001). */
+function noteUrlHost(hostname: string): void {
+  const hint = urlHostHint(hostname);
+  if (hint !== undefined) noteDetail(hint);
+}
 
 /** A connect request, checked and ready to post: where, how, and for how long. */
 export interface ConnectRequest {
@@ -44,6 +51,7 @@ export const CONNECT = command({
     if (length < 0) return length;
     const socket = noteSecureError(channel, channel.call(Op.Connect, 0, request.port, request.flags, request.timeoutMs, length));
     if (socket > 0) applyThreadDefaults(channel, socket);
+    else noteUrlHost(hostname);
     return socket;
   },
 });

@@ -43,3 +43,25 @@ export const hostName: Rule = (value) => {
   const host = hostArgument(value);
   return typeof host === 'number' ? host : 0;
 };
+
+// 'http://host', 'https://host:8443/path', 'tcp://host': a scheme and '//'.
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * When a host argument is a URL ('http://example.com'), the words that say so: the look-up
+ * of such a name fails (-11001) and the code alone does not tell why. Only read when the
+ * command failed. undefined: not a URL, or not one that gives a host name.
+ */
+export function urlHostHint(hostname: unknown): string | undefined {
+  if (typeof hostname !== 'string' || !URL_LIKE.test(hostname.trim())) return undefined;
+  let url: URL;
+  try {
+    url = new URL(hostname.trim());
+  } catch {
+    return `host ${JSON.stringify(hostname)} looks like a URL: give the host name alone`;
+  }
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  if (host === '') return `host ${JSON.stringify(hostname)} looks like a URL: give the host name alone`;
+  const port = url.port === '' ? '' : ` and the port ${url.port} as the next parameter`;
+  return `host ${JSON.stringify(hostname)} looks like a URL: give the host name '${host}'${port}`;
+}

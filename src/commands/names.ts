@@ -4,7 +4,8 @@ import type { Channel } from '../channel/caller.js';
 import { ErrorCode } from '../errors.js';
 import { LookupFlag, Op } from '../protocol.js';
 import { command, run } from './command.js';
-import { hostArgument, hostName } from './host-name.js';
+import { hostArgument, hostName, urlHostHint } from './host-name.js';
+import { noteDetail } from './failure-detail.js';
 import { threadState } from './thread-state.js';
 import { flag, text } from './validate.js';
 
@@ -22,7 +23,12 @@ function ipAddress(address: unknown): number {
 const NAME_TO_ADDRESS = command({
   name: 'TCPName2Addr', min: 1, max: 2,
   rules: [[0, text], [1, flag], [0, hostName]],
-  core: (channel, hostname: string, ipv6: boolean | number) => lookup(channel, Op.Name2Addr, hostname, ipv6 ? LookupFlag.Ipv6 : 0),
+  core: (channel, hostname: string, ipv6: boolean | number) => {
+    const result = lookup(channel, Op.Name2Addr, hostname, ipv6 ? LookupFlag.Ipv6 : 0);
+    const hint = typeof result === 'number' ? urlHostHint(hostname) : undefined; // 'http://host' is no name to look up
+    if (hint !== undefined) noteDetail(hint);
+    return result;
+  },
 });
 
 /**

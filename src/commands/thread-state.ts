@@ -17,6 +17,17 @@ export const DEFAULT_COMMS_TIMEOUT_MS = 60_000;
 
 export const threadState: {
   errorProc: ErrorProc | undefined;
+  /** The detail of the command now running, should it fail (failure-detail.ts); '' for none. */
+  pendingDetail: string;
+  /**
+   * The last failed command of this thread, for TCPGetLastErrorDetail: its name ('' for
+   * none yet), code and detail (which parameter and what it wanted, a URL given as a
+   * host, a TLS reason; '' when the code says it all). Three fields, not an object: a
+   * non-blocking loop fails with -10035 at full speed and must not allocate for it.
+   */
+  lastFailedCommand: string;
+  lastFailedCode: number;
+  lastFailureDetail: string;
   commsTimeoutMs: number;
   secureError: string;
   /** Socket 0's options: option id to value, for the connections this thread makes. */
@@ -25,6 +36,10 @@ export const threadState: {
   clientTls: ClientTlsSettings;
 } = {
   errorProc: undefined,
+  pendingDetail: '',
+  lastFailedCommand: '',
+  lastFailedCode: 0,
+  lastFailureDetail: '',
   commsTimeoutMs: DEFAULT_COMMS_TIMEOUT_MS,
   secureError: '',
   connectionDefaults: new Map(),

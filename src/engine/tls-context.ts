@@ -14,8 +14,11 @@ import { debugEvent } from '../diagnostics/debug-log.js';
 import { defaultTrustFolder, MIN_TLS_VERSION } from '../tls/folders.js';
 import type { ClientTlsWire } from '../tls/client-identity.js';
 import { folderSignature, loadTrustStore, type TrustStore } from '../tls/trust-store.js';
+import { setTrustFolderSource } from '../tls/tls-errors.js';
 
 let folder = defaultTrustFolder();
+// A verify failure's text names this folder, the one the handshake trusted.
+setTrustFolderSource(() => folder);
 let folderOnly = process.env.TCP_COMMANDS_CACERTS_ONLY === '1';
 let current: { signature: string; context: tls.SecureContext; store: TrustStore; ca: string[] } | undefined;
 /**

@@ -11,11 +11,18 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import type { Piscina } from 'piscina';
-import type { TransferListItem } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { engineHandle } from '../channel/engine-host.js';
 import { asError } from './load-module.js';
 import type { ScriptTask } from './task.js';
 import { packageFile } from '../package-files.js';
+
+/**
+ * What a message can move to a thread rather than copy. Derived from postMessage, not
+ * imported by name: @types/node 20 calls it TransferListItem, 26 has only Transferable,
+ * and these declarations must compile against both (issue 29).
+ */
+export type TransferListItem = NonNullable<Parameters<Worker['postMessage']>[1]> extends ReadonlyArray<infer T> ? T : never;
 
 /** createPool's options. */
 export interface PoolOptions {

@@ -1,13 +1,26 @@
 /**
  * What a TLS failure means, in words a user can act on. WebDevGetSecureError() returns
  * this text after a -1021; it keeps node's own message and code at the end for searching.
+ * A verify failure names the trust store folder it used, as an absolute path: "add the CA
+ * to certs/cacerts" left the user to guess whose working directory that was (issue 29).
  */
+import { defaultTrustFolder } from './folders.js';
+
+/** Stands for the trust store folder in the meanings below. */
+const FOLDER = '{trust store}';
+let trustFolderInUse: () => string = defaultTrustFolder;
+
+/** The engine's client TLS context tells which folder it trusts (TCPSetTrustStore may have moved it). */
+export function setTrustFolderSource(source: () => string): void {
+  trustFolderInUse = source;
+}
+
 const meanings: Record<string, string> = {
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's certificate does not lead to a trusted CA (add the CA to certs/cacerts)",
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the server's certificate does not lead to a trusted CA (add the CA to certs/cacerts)",
-  UNABLE_TO_GET_ISSUER_CERT: "the server's certificate does not lead to a trusted CA (add the CA to certs/cacerts)",
-  SELF_SIGNED_CERT_IN_CHAIN: "the server's chain ends in a self-signed CA that is not trusted (add it to certs/cacerts)",
-  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's certificate is self-signed and not trusted (add it to certs/cacerts)",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's certificate does not lead to a trusted CA (add the CA to the trust store folder {trust store})",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the server's certificate does not lead to a trusted CA (add the CA to the trust store folder {trust store})",
+  UNABLE_TO_GET_ISSUER_CERT: "the server's certificate does not lead to a trusted CA (add the CA to the trust store folder {trust store})",
+  SELF_SIGNED_CERT_IN_CHAIN: "the server's chain ends in a self-signed CA that is not trusted (add it to the trust store folder {trust store})",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's certificate is self-signed and not trusted (add it to the trust store folder {trust store})",
   CERT_HAS_EXPIRED: "the server's certificate has expired",
   CERT_NOT_YET_VALID: "the server's certificate is not valid yet",
   ERR_TLS_CERT_ALTNAME_INVALID: "the server's certificate is not for this host name",
@@ -33,7 +46,8 @@ export function describeTlsError(error: unknown): string {
   const code = String((error as { code?: unknown })?.code ?? '');
   const message = error instanceof Error ? error.message : String(error);
   const meaning = Object.hasOwn(meanings, code) ? meanings[code] : undefined;
-  return `${meaning ?? 'TLS error'}: ${message}${code !== '' ? ` [${code}]` : ''}`;
+  const told = meaning?.replace(FOLDER, trustFolderInUse());
+  return `${told ?? 'TLS error'}: ${message}${code !== '' ? ` [${code}]` : ''}`;
 }
 
 /** An error of the TLS layer itself (an alert, a protocol error), not of the TCP connection under it. */

@@ -314,6 +314,12 @@ export function commandRows(t: Targets): Record<string, Row> {
       socket: NO_SOCKET,
       range: NO_RANGE,
     },
+    TCPGetLastErrorDetail: {
+      count: 'takes no arguments and returns text: extra ones are ignored, as WebDevGetSecureError',
+      type: 'takes no arguments',
+      socket: NO_SOCKET,
+      range: NO_RANGE,
+    },
     TCPErrorText: {
       count: 'takes anything and returns text (an unknown code is "Unknown error code ...")',
       type: 'takes anything and returns text',
