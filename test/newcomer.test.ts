@@ -194,7 +194,7 @@ print(data.decode(), end='')
 });
 
 test('the client and handler this test runs are the ones the docs show, word for word', (t) => {
-  const pages = ['NEWCOMER-DOCS.md', 'README.md', ...(existsSync('docs') ? readdirSync('docs').map((page) => join('docs', page)) : [])]
+  const pages = ['README.md', ...readdirSync('docs').map((page) => join('docs', page))]
     .filter((page) => page.endsWith('.md') && existsSync(page))
     .map((page) => readFileSync(page, 'utf8'));
   for (const file of ['tsconfig.json', 'client.ts', 'handlers/greet.ts']) {

@@ -64,10 +64,14 @@ test.serial('the tarball holds dist, bin, workers, examples and docs; no tests, 
   }
   // Examples ship (issue 29): `tcpcmd serve --handler node_modules/tcp-commands/examples/...`.
   t.true(files.includes('examples/handlers/line-requests.ts') && files.includes('examples/handlers/http-keepalive.ts'));
+  // The documentation ships (issue 29), so that the README's links to docs/ lead somewhere in
+  // node_modules: its markdown pages, not TypeDoc's generated docs/api/ (npm run docs).
+  t.true(files.includes('docs/index.md') && files.includes('docs/troubleshooting.md') && files.includes('docs/guides/porting-omnis.md'));
+  t.deepEqual(files.filter((f) => f.startsWith('docs/') && !f.endsWith('.md')), []);
   const unwanted = files.filter((f) => /^(test|bench|\.ci|src|examples\/lib)\/|\.map$|\.tsbuildinfo$|build-stamp|testing\./.test(f));
   t.deepEqual(unwanted, []);
   const installed = readdirSync(join(project, 'node_modules', 'tcp-commands')).sort();
-  t.deepEqual(installed, ['LICENSE', 'README.md', 'bin', 'certs', 'dist', 'examples', 'package.json', 'workers']);
+  t.deepEqual(installed, ['LICENSE', 'README.md', 'bin', 'certs', 'dist', 'docs', 'examples', 'package.json', 'workers']);
   // No script runs when an application installs the package (npm 11 warns of any): prepack builds instead.
   const manifest = JSON.parse(readFileSync(join(project, 'node_modules', 'tcp-commands', 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
   t.deepEqual(['preinstall', 'install', 'postinstall', 'prepare'].filter((name) => manifest.scripts?.[name] !== undefined), []);

@@ -14,6 +14,9 @@ import { threadState } from './thread-state.js';
  * The detail names the parameter and what it wanted, a URL given as a host name, or for
  * -1021 the TLS reason (a verify failure names the trust store folder it used). '' when
  * no command of this thread has failed.
+ *
+ * @returns `'COMMAND CODE: TEXT'`, followed by `': '` and the detail when there is one;
+ * '' when no command of this thread has failed. A later command that succeeds leaves it.
  */
 export function TCPGetLastErrorDetail(): string {
   const { lastFailedCommand: command, lastFailedCode: code, lastFailureDetail: detail } = threadState;
