@@ -4,7 +4,7 @@
  * locks of a thread that died.
  */
 import { Direct, DIRECT_ENGINE, DIRECT_ENTRIES, DIRECT_TABLE_WORDS, DirectFlag, waitForDirectLock } from './direct-layout.js';
-import { directEntryBase, DIRECT_TABLE_START } from './protocol.js';
+import { directEntryBase, DIRECT_TABLE_START, SPIN_PERMITS, SPIN_PERMITS_START } from './protocol.js';
 
 /**
  * No new direct call starts on any entry (its engine is gone, or going): marks every entry
@@ -57,6 +57,10 @@ export function clearDirectTable(registry: Int32Array): void {
  */
 export function releaseDirectLocksOf(registry: Int32Array, slotId: number): number {
   let released = 0;
+  // Its spin permit too (channel/spin-permit.ts), or the process would spin one thread fewer for good.
+  for (let permit = SPIN_PERMITS_START; permit < SPIN_PERMITS_START + SPIN_PERMITS; permit++) {
+    Atomics.compareExchange(registry, permit, slotId, 0);
+  }
   for (let entry = 0; entry < DIRECT_ENTRIES; entry++) {
     const base = directEntryBase(entry);
     for (const lock of [base + Direct.RecvLock, base + Direct.SendLock]) {

@@ -70,7 +70,16 @@ export const Board = {
 } as const;
 /** ServeRequests' result when every board is taken: that server's threads never keep a connection. */
 export const NO_BOARD = SERVE_BOARDS;
-export const REGISTRY_BYTES = (SERVE_BOARDS_START + SERVE_BOARDS * SERVE_BOARD_WORDS) * 4;
+/**
+ * Spin permits follow the boards, at this word index: SPIN_PERMITS words, each 0 (free) or
+ * the slot id of the caller thread spinning under it (src/channel/spin-permit.ts). A
+ * thread spins (for a reply, a direct read, a keep-alive request) only while it holds one,
+ * and a process has at most one fewer than its cores, so spinners never take every core
+ * from the engine and the peers they wait for. The engine frees a dead thread's permits.
+ */
+export const SPIN_PERMITS_START = SERVE_BOARDS_START + SERVE_BOARDS * SERVE_BOARD_WORDS;
+export const SPIN_PERMITS = 64;
+export const REGISTRY_BYTES = (SPIN_PERMITS_START + SPIN_PERMITS) * 4;
 
 /** The registry word index of board `board`'s first word. */
 export function serveBoardBase(board: number): number {

@@ -14,6 +14,7 @@ import { Slot, SlotState } from '../protocol.js';
 import type { EngineWatch } from './liveness.js';
 import { type AfterSlice, parkUntil, parkUntilAsync } from './park.js';
 import { replySpin } from './spin.js';
+import { returnSpinPermit, takeSpinPermit } from './spin-permit.js';
 
 /** Spin iterations per microsecond (one Atomics.load is about 8 ns here); measured as we go. */
 let iterationsPerUs = 125;
@@ -32,19 +33,24 @@ function betweenSlices(watch: EngineWatch, repost: () => void): AfterSlice {
 }
 
 /**
- * Blocks until the reply of `op` is in `header`: spin, then park in slices. False when the
+ * Blocks until the reply of `op` (slot `holder`'s) is in `header`: spin (holding a spin
+ * permit), then park in slices. False when the
  * engine died while we waited. `watch` is made after the spin (it reads the registry).
  */
-export function awaitReply(header: Int32Array, op: number, watch: () => EngineWatch, repost: () => void): boolean {
+export function awaitReply(header: Int32Array, op: number, holder: number, watch: () => EngineWatch, repost: () => void): boolean {
   const spin = replySpin(op);
-  const budget = Math.ceil(spin.budgetUs() * iterationsPerUs);
+  // No spare core (spin-permit.ts): park at once; the engine this waits for needs the core.
+  const budgetUs = spin.budgetUs();
+  const budget = budgetUs > 0 && takeSpinPermit(holder) ? Math.ceil(budgetUs * iterationsPerUs) : 0;
   const started = performance.now();
   for (let i = 0; i < budget; i++) {
     if (Atomics.load(header, Slot.State) === SlotState.Reply) {
+      returnSpinPermit();
       spin.caught(i / iterationsPerUs);
       return true;
     }
   }
+  returnSpinPermit();
   const spunUs = (performance.now() - started) * 1000;
   if (budget > 1000 && spunUs > 0) iterationsPerUs = iterationsPerUs * 0.9 + (budget / spunUs) * 0.1;
   if (!parkUntil(header, Slot.State, isReply, -1, betweenSlices(watch(), repost))) return false;

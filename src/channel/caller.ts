@@ -65,7 +65,7 @@ export class Channel {
   /** Sends one request and blocks until its reply; returns the reply's result word. */
   call(op: number, socket: number, arg0 = 0, arg1 = 0, arg2 = 0, dataLength = 0): number {
     this.post(op, socket, arg0, arg1, arg2, dataLength);
-    const replied = awaitReply(this.header, op, this.watch, this.repost);
+    const replied = awaitReply(this.header, op, this.id, this.watch, this.repost);
     return replied ? this.takeResult() : this.fail();
   }
 

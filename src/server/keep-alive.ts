@@ -16,6 +16,7 @@ import { openChannel } from '../channel/caller.js';
 import { currentRegistry } from '../channel/engine-host.js';
 import { PEEK_BYTES, PEEK_NONE, peekDirect } from '../channel/direct/peek.js';
 import { LearnedSpin } from '../channel/spin.js';
+import { returnSpinPermit, takeSpinPermit } from '../channel/spin-permit.js';
 import { Board, NO_BOARD, serveBoardBase } from '../protocol.js';
 
 /**
@@ -42,21 +43,27 @@ export function keepConnection(socket: number, board: number): number {
   if (Atomics.load(registry, ready) !== 0) return HAND_BACK;
   const channel = openChannel();
   if (typeof channel === 'number') return HAND_BACK;
-  const budgetUs = keepSpin.budgetUs();
   const started = performance.now();
-  for (;;) {
-    const seen = peekDirect(socket, channel.id);
-    const waitedUs = (performance.now() - started) * 1000;
-    if (seen === PEEK_BYTES) {
-      keepSpin.caught(waitedUs);
-      return NEXT_ARRIVED;
+  // The first look is free; looking again is a spin, which needs a spare core (spin-permit.ts).
+  let budgetUs = 0;
+  try {
+    for (let look = 0; ; look++) {
+      const seen = peekDirect(socket, channel.id);
+      const waitedUs = (performance.now() - started) * 1000;
+      if (seen === PEEK_BYTES) {
+        if (look > 0) keepSpin.caught(waitedUs);
+        return NEXT_ARRIVED;
+      }
+      if (seen !== PEEK_NONE) return HAND_BACK;
+      if (look === 0) budgetUs = takeSpinPermit(channel.id) ? keepSpin.budgetUs() : 0;
+      if (waitedUs >= budgetUs) {
+        if (budgetUs > 0) keepSpin.parked(Infinity);
+        return HAND_BACK;
+      }
+      // Another connection waits for a thread: serve it rather than wait on this one.
+      if (Atomics.load(registry, ready) !== 0) return HAND_BACK;
     }
-    if (seen !== PEEK_NONE) return HAND_BACK;
-    if (waitedUs >= budgetUs) {
-      keepSpin.parked(Infinity);
-      return HAND_BACK;
-    }
-    // Another connection waits for a thread: serve it rather than wait on this one.
-    if (Atomics.load(registry, ready) !== 0) return HAND_BACK;
+  } finally {
+    returnSpinPermit();
   }
 }

@@ -6,7 +6,7 @@
  */
 import { ErrorCode } from '../../errors.js';
 import { Direct, DirectFlag, releaseDirectLock } from '../../direct-layout.js';
-import { beginPatience, endPatience, keepTrying } from './patience.js';
+import { beginPatience, endPatience, endSpin, keepTrying } from './patience.js';
 import { stillOpen, TAKEN, takeLock, tableWords } from './table.js';
 
 /** `underLock` read nothing: let go, spin, come back. */
@@ -32,19 +32,23 @@ export function lockedRead<R>(
 ): number | undefined {
   const w = tableWords();
   const lock = base + Direct.RecvLock;
-  beginPatience();
-  for (;;) {
-    if (takeLock(w, base, socket, lock, holder, 2_000) !== TAKEN) return undefined;
-    const flags = Atomics.load(w, base + Direct.Flags);
-    const engines =
-      !stillOpen(w, base, socket) || (flags & DirectFlag.Datagram) !== 0 || (encoding >= 0 && Atomics.load(w, base + Direct.Encoding) !== encoding);
-    const outcome = engines ? undefined : underLock(socket, base, into, request);
-    releaseDirectLock(w, lock, holder);
-    if (outcome !== AGAIN) {
-      if (outcome !== undefined) endPatience();
-      return outcome;
+  beginPatience(holder);
+  try {
+    for (;;) {
+      if (takeLock(w, base, socket, lock, holder, 2_000) !== TAKEN) return undefined;
+      const flags = Atomics.load(w, base + Direct.Flags);
+      const engines =
+        !stillOpen(w, base, socket) || (flags & DirectFlag.Datagram) !== 0 || (encoding >= 0 && Atomics.load(w, base + Direct.Encoding) !== encoding);
+      const outcome = engines ? undefined : underLock(socket, base, into, request);
+      releaseDirectLock(w, lock, holder);
+      if (outcome !== AGAIN) {
+        if (outcome !== undefined) endPatience();
+        return outcome;
+      }
+      if ((flags & DirectFlag.NonBlocking) !== 0) return ErrorCode.WouldBlock;
+      if (!wait || !keepTrying()) return undefined;
     }
-    if ((flags & DirectFlag.NonBlocking) !== 0) return ErrorCode.WouldBlock;
-    if (!wait || !keepTrying()) return undefined;
+  } finally {
+    endSpin();
   }
 }

@@ -5,7 +5,7 @@
 import { ErrorCode } from '../../errors.js';
 import { Direct, DirectFlag, releaseDirectLock } from '../../direct-layout.js';
 import { readOnce } from './descriptor.js';
-import { beginPatience, endPatience, keepTrying } from './patience.js';
+import { beginPatience, endPatience, endSpin, keepTrying } from './patience.js';
 import { readAhead, takeAhead } from './read-ahead.js';
 import { addCount, ENGINE_HOLDS, entryOf, stillOpen, TAKEN, takeLock, tableWords, usableFd } from './table.js';
 
@@ -40,70 +40,74 @@ export function receiveDirect(socket: number, target: Uint8Array, holder: number
   if (base < 0) return undefined;
   const w = tableWords();
   const lock = base + Direct.RecvLock;
-  beginPatience();
-  for (;;) {
-    if (takeLock(w, base, socket, lock, holder, 2_000) !== TAKEN) return undefined; // (ENGINE_HOLDS too)
-    if (!stillOpen(w, base, socket)) {
+  beginPatience(holder);
+  try {
+    for (;;) {
+      if (takeLock(w, base, socket, lock, holder, 2_000) !== TAKEN) return undefined; // (ENGINE_HOLDS too)
+      if (!stillOpen(w, base, socket)) {
+        releaseDirectLock(w, lock, holder);
+        return undefined;
+      }
+      // Bytes another direct call read ahead (a line's rest) come first, without a system call.
+      const ahead = readAhead(socket, base);
+      if (ahead.length > 0) {
+        const n = takeAhead(base, ahead, target, target.length);
+        Atomics.add(w, base + Direct.Reads, 1); // a receive answered directly
+        releaseDirectLock(w, lock, holder);
+        return n;
+      }
+      // A failure, once seen, is every later receive's answer (the kernel reports it once).
+      const failed = Atomics.load(w, base + Direct.Failure);
+      const flags = Atomics.load(w, base + Direct.Flags);
+      if ((flags & DirectFlag.Refill) !== 0) {
+        releaseDirectLock(w, lock, holder); // the engine holds the next bytes
+        return undefined;
+      }
+      if (failed !== 0 || (flags & DirectFlag.Eof) !== 0) {
+        releaseDirectLock(w, lock, holder);
+        return failed;
+      }
+      const fd = usableFd(w, base, socket);
+      if (fd < 0) {
+        releaseDirectLock(w, lock, holder);
+        return undefined;
+      }
+      const datagram = (flags & DirectFlag.Datagram) !== 0;
+      const n = datagram ? readDatagram(fd, target) : readOnce(fd, target);
+      if (n === 'again') {
+        releaseDirectLock(w, lock, holder);
+        if ((flags & DirectFlag.NonBlocking) !== 0) return ErrorCode.WouldBlock;
+        if (keepTrying()) continue;
+        return undefined;
+      }
+      if (datagram) {
+        // A datagram (0 bytes: an empty one, not the end; an error, an ICMP refusal, answers
+        // this call only: a datagram socket has no connection to end).
+        if (n >= 0 || n === ErrorCode.MessageTooLong) {
+          addCount(base + Direct.BytesIn, n === ErrorCode.MessageTooLong ? target.length : n);
+          Atomics.add(w, base + Direct.Reads, 1);
+        }
+      } else if (n > 0 && (Atomics.load(w, base + Direct.Flags) & DirectFlag.Closed) !== 0) {
+        // TCPStartTLS (or a close) began while this read was under way: what it read may be
+        // the handshake's first bytes, which are not this caller's to take. They go back to
+        // the engine, still under the lock, so they stay first; the engine path answers.
+        giveBack(target.subarray(0, n));
+        releaseDirectLock(w, lock, holder);
+        return undefined;
+      } else if (n > 0) {
+        addCount(base + Direct.BytesIn, n);
+        Atomics.add(w, base + Direct.Reads, 1);
+      } else if (n === 0) {
+        Atomics.or(w, base + Direct.Flags, DirectFlag.Eof);
+      } else {
+        Atomics.compareExchange(w, base + Direct.Failure, 0, n);
+      }
       releaseDirectLock(w, lock, holder);
-      return undefined;
-    }
-    // Bytes another direct call read ahead (a line's rest) come first, without a system call.
-    const ahead = readAhead(socket, base);
-    if (ahead.length > 0) {
-      const n = takeAhead(base, ahead, target, target.length);
-      Atomics.add(w, base + Direct.Reads, 1); // a receive answered directly
-      releaseDirectLock(w, lock, holder);
+      endPatience();
       return n;
     }
-    // A failure, once seen, is every later receive's answer (the kernel reports it once).
-    const failed = Atomics.load(w, base + Direct.Failure);
-    const flags = Atomics.load(w, base + Direct.Flags);
-    if ((flags & DirectFlag.Refill) !== 0) {
-      releaseDirectLock(w, lock, holder); // the engine holds the next bytes
-      return undefined;
-    }
-    if (failed !== 0 || (flags & DirectFlag.Eof) !== 0) {
-      releaseDirectLock(w, lock, holder);
-      return failed;
-    }
-    const fd = usableFd(w, base, socket);
-    if (fd < 0) {
-      releaseDirectLock(w, lock, holder);
-      return undefined;
-    }
-    const datagram = (flags & DirectFlag.Datagram) !== 0;
-    const n = datagram ? readDatagram(fd, target) : readOnce(fd, target);
-    if (n === 'again') {
-      releaseDirectLock(w, lock, holder);
-      if ((flags & DirectFlag.NonBlocking) !== 0) return ErrorCode.WouldBlock;
-      if (keepTrying()) continue;
-      return undefined;
-    }
-    if (datagram) {
-      // A datagram (0 bytes: an empty one, not the end; an error, an ICMP refusal, answers
-      // this call only: a datagram socket has no connection to end).
-      if (n >= 0 || n === ErrorCode.MessageTooLong) {
-        addCount(base + Direct.BytesIn, n === ErrorCode.MessageTooLong ? target.length : n);
-        Atomics.add(w, base + Direct.Reads, 1);
-      }
-    } else if (n > 0 && (Atomics.load(w, base + Direct.Flags) & DirectFlag.Closed) !== 0) {
-      // TCPStartTLS (or a close) began while this read was under way: what it read may be
-      // the handshake's first bytes, which are not this caller's to take. They go back to
-      // the engine, still under the lock, so they stay first; the engine path answers.
-      giveBack(target.subarray(0, n));
-      releaseDirectLock(w, lock, holder);
-      return undefined;
-    } else if (n > 0) {
-      addCount(base + Direct.BytesIn, n);
-      Atomics.add(w, base + Direct.Reads, 1);
-    } else if (n === 0) {
-      Atomics.or(w, base + Direct.Flags, DirectFlag.Eof);
-    } else {
-      Atomics.compareExchange(w, base + Direct.Failure, 0, n);
-    }
-    releaseDirectLock(w, lock, holder);
-    endPatience();
-    return n;
+  } finally {
+    endSpin();
   }
 }
 
