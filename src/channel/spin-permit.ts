@@ -13,7 +13,17 @@ import { availableParallelism } from 'node:os';
 import { SPIN_PERMITS, SPIN_PERMITS_START } from '../protocol.js';
 import { currentRegistry } from './engine-host.js';
 
-const PERMITS = Math.min(SPIN_PERMITS, Math.max(1, availableParallelism() - 1));
+/**
+ * One fewer than the cores, at least one; TCP_COMMANDS_SPIN_PERMITS=N sets another count
+ * (0: no thread spins; up to 64), for a machine whose other work is known.
+ */
+function permitCount(): number {
+  const asked = Number.parseInt(process.env.TCP_COMMANDS_SPIN_PERMITS ?? '', 10);
+  if (Number.isInteger(asked) && asked >= 0) return Math.min(SPIN_PERMITS, asked);
+  return Math.min(SPIN_PERMITS, Math.max(1, availableParallelism() - 1));
+}
+
+const PERMITS = permitCount();
 
 /** The permit word this thread holds (-1: none), and the slot id it holds it for. */
 let held = -1;
