@@ -4,6 +4,7 @@
  * engine hands each new connection straight to a loop that waits for one: no hop through
  * the serving thread, no task message per connection.
  */
+import { handlerFailed } from './handler-failure.js';
 import { acceptConnection } from '../commands/server.js';
 import { TCPClose } from '../commands/close.js';
 import { WebDevGetSecureError } from '../commands/config.js';
@@ -11,7 +12,7 @@ import { TCPErrorText } from '../errors.js';
 import { recordDuration, ServeCounter } from './counters.js';
 import type { ConnectionHandler } from '../serve-types.js';
 import type { ServeLoopTask } from './tasks.js';
-import { errorOf, type LogRecord } from '../operate/log.js';
+import type { LogRecord } from '../operate/log.js';
 
 export async function runConnectionLoop(task: ServeLoopTask, handler: ConnectionHandler): Promise<void> {
   const counters = new Int32Array(task.counters);
@@ -43,9 +44,7 @@ export async function runConnectionLoop(task: ServeLoopTask, handler: Connection
         Atomics.add(counters, ServeCounter.Completed, 1);
       } catch (error) {
         TCPClose(socket, 2); // a failed handler's connection is reset, not left half-served
-        // Logged before it is counted: whoever sees the count (and closes) finds the line posted.
-        log({ level: 'error', event: 'handler-failed', message: `serve: handler failed for ${address}:${port}`, peer: `${address}:${port}`, socket, error: errorOf(error) });
-        Atomics.add(counters, ServeCounter.Failed, 1);
+        handlerFailed(task, counters, 'handler', { address, port }, socket, error);
       } finally {
         if (durations !== undefined) recordDuration(durations, task.loop, (performance.now() - started) / 1000);
         Atomics.store(counters, current, 0);

@@ -6,12 +6,12 @@
  * over the free threads with no hop through the serving thread. Closing the socket
  * (close()) wakes the waiting receives with -10053 and the loops end.
  */
+import { handlerFailed } from './handler-failure.js';
 import { type DatagramSender, LARGEST_DATAGRAM, type SenderHolder, UDPReceiveFrom } from '../commands/datagram.js';
 import { ErrorCode, TCPErrorText } from '../errors.js';
 import { recordDuration, ServeCounter } from './counters.js';
 import type { DatagramHandler } from '../serve-types.js';
 import type { ServeLoopTask } from './tasks.js';
-import { errorOf } from '../operate/log.js';
 
 export async function runDatagramLoop(task: ServeLoopTask, handler: DatagramHandler): Promise<void> {
   const counters = new Int32Array(task.counters);
@@ -42,9 +42,7 @@ export async function runDatagramLoop(task: ServeLoopTask, handler: DatagramHand
         Atomics.add(counters, ServeCounter.Datagrams, 1);
       } catch (error) {
         // One datagram's failure: the socket serves the others, so it stays open.
-        // Logged before it is counted: whoever sees the count (and closes) finds the line posted.
-        task.log.postMessage({ level: 'error', event: 'handler-failed', message: `serve: datagram handler failed for ${sender.address}:${sender.port}`, peer: `${sender.address}:${sender.port}`, socket, error: errorOf(error) });
-        Atomics.add(counters, ServeCounter.Failed, 1);
+        handlerFailed(task, counters, 'datagram handler', sender, socket, error);
       } finally {
         if (durations !== undefined) recordDuration(durations, task.loop, (performance.now() - started) / 1000);
         Atomics.store(counters, current, 0);

@@ -6,13 +6,13 @@
  * the same engine call that takes the next one) unless the handler closed it. Between requests a connection holds no thread:
  * it waits in the engine (src/engine/request-server.ts).
  */
+import { handlerFailed } from './handler-failure.js';
 import { TCPClose } from '../commands/close.js';
 import { TCPErrorText } from '../errors.js';
 import { recordDuration, ServeCounter } from './counters.js';
 import { nextReadyConnection, postHandBack, takeReady, withdrawHandBacks } from './request-calls.js';
 import type { RequestHandler } from '../serve-types.js';
 import type { ServeLoopTask } from './tasks.js';
-import { errorOf } from '../operate/log.js';
 import { NO_BOARD } from '../protocol.js';
 import { keepConnection, NEXT_ARRIVED } from './keep-alive.js';
 
@@ -61,9 +61,7 @@ export async function runRequestLoop(task: ServeLoopTask, handler: RequestHandle
           if (!again) handBack = socket;
         } catch (error) {
           TCPClose(socket, 2); // a failed handler's connection is reset, not left half-served
-          // Logged before it is counted: whoever sees the count (and closes) finds the line posted.
-          task.log.postMessage({ level: 'error', event: 'handler-failed', message: `serve: request handler failed for ${address}:${port}`, peer: `${address}:${port}`, socket, error: errorOf(error) });
-          Atomics.add(counters, ServeCounter.Failed, 1);
+          handlerFailed(task, counters, 'request handler', peer, socket, error);
         } finally {
           if (durations !== undefined) recordDuration(durations, task.loop, (performance.now() - started) / 1000);
         }
