@@ -55,20 +55,26 @@ test('a handler that throws: logged with its peer, its socket reset, the server 
 
 test('a slow handler never stops the others while threads are free', async (t) => {
   const server = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 2 });
+  // The slow handler holds its thread until the test releases it, not for a fixed time: ten
+  // Python clients starting one after another on a loaded machine took longer than any
+  // sleep worth waiting for (it was 20 s). Queued behind it, the fast ones would wait for
+  // the release, which comes only after they have all answered.
+  const release = join(mkdtempSync(join(tmpdir(), 'serve-hold-')), 'release');
   try {
     let slowDone = false;
-    // Long enough for ten Python clients to start one after another on a loaded machine.
-    const slow = request(server, 'SLOW 20000').then((lines) => {
+    const slow = request(server, `HOLD ${release}`).then((lines) => {
       slowDone = true;
       return lines;
     });
-    await until(() => server.stats().running === 1);
+    await until(() => server.stats().running === 1, 20_000);
     const fast = await Promise.all(Array.from({ length: 10 }, (_, i) => request(server, `ECHO fast ${i}`)));
     fast.forEach((lines, i) => t.deepEqual(lines.slice(1), [`reply fast ${i}`]));
     t.false(slowDone, 'all ten were served while the slow one was still running');
     t.is(server.stats().running, 1);
-    t.deepEqual((await slow).slice(1), ['reply slept 20000']);
+    writeFileSync(release, '');
+    t.deepEqual((await slow).slice(1), ['reply released']);
   } finally {
+    writeFileSync(release, '');
     await server.close();
   }
 });
@@ -103,25 +109,37 @@ test('close() waits for running handlers, and resets them after its time-out', a
   // Every server is closed even when an assertion fails: a server left open keeps its pool
   // threads, and the test process, alive for ever (seen in CI).
   const opened: TcpServer[] = [];
+  // Handlers hold their threads until the test releases them (not a fixed sleep, which
+  // a loaded machine outlasts or cuts short).
+  const folder = mkdtempSync(join(tmpdir(), 'serve-hold-'));
+  const finishRelease = join(folder, 'finish');
+  const stuckRelease = join(folder, 'stuck');
   t.teardown(async () => {
+    writeFileSync(finishRelease, '');
+    writeFileSync(stuckRelease, '');
     for (const s of opened) await s.close(100);
   });
   const server = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 2 });
   opened.push(server);
-  const finishing = request(server, 'SLOW 3000'); // long enough to be seen running on a loaded machine
-  await until(() => server.stats().running === 1);
-  t.deepEqual(await server.close(5000), { completed: 1, abandoned: 0 });
-  t.deepEqual((await finishing).slice(1), ['reply slept 3000']);
+  const finishing = request(server, `HOLD ${finishRelease}`);
+  await until(() => server.stats().running === 1, 20_000);
+  // The running handler can end only after close() has begun: completed 1 says close waited.
+  const closing = server.close(60_000);
+  writeFileSync(finishRelease, '');
+  t.deepEqual(await closing, { completed: 1, abandoned: 0 });
+  t.deepEqual((await finishing).slice(1), ['reply released']);
   t.deepEqual(await request(server, 'ECHO anyone?'), ['refused'], 'no longer listening');
 
   const logged: string[] = [];
   const stubborn = await serve({ handler: handler('commands.ts'), address: '127.0.0.1', threads: 1, log: (m) => logged.push(m) });
   opened.push(stubborn);
-  const stuck = request(stubborn, 'SLOW 3000');
-  await until(() => stubborn.stats().running === 1);
+  const stuck = request(stubborn, `HOLD ${stuckRelease}`);
+  await until(() => stubborn.stats().running === 1, 20_000);
   const started = Date.now();
   t.deepEqual(await stubborn.close(300), { completed: 0, abandoned: 1 });
-  t.true(Date.now() - started < 2500);
+  // The handler holds for 60 s unless released: a close that waited for it would take that
+  // long. The bound is that, not how fast a loaded machine resets (it was 2.5 s).
+  t.true(Date.now() - started < 30_000, `close(300) came back after ${Date.now() - started} ms`);
   t.true(['reset', 'reply'].includes((await stuck)[1]!), 'the abandoned client loses its connection');
   t.deepEqual(logged, [], 'abandoning is not a handler failure');
 });
