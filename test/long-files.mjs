@@ -67,6 +67,11 @@ export const oneLineFiles = [
   ['test/backoff.test.ts', 'restart back-off arithmetic'],
   ['test/readme.test.ts', "the README's samples run as written (tcpcmd children, ~25 s)"],
   ['test/messages.test.ts', 'error printing of our own describeError and tcpcmd run'],
+  ['test/docs-build.test.ts', 'TypeDoc over the declarations: the same on every line'],
+  // The newcomer's path: npm 10 and 11 install the tarball in fresh projects from the
+  // registry, TypeScript 5 and 7 type-check, npx tcpcmd serve in the background (~2 min).
+  ['test/newcomer.test.ts', 'fresh projects installing the tarball from the registry, npm 10 and 11 (~2 min)'],
+  ['test/error-detail.test.ts', "our own parameter table and hints: the same JavaScript on every line"],
 ];
 
 /** The files alone. */
