@@ -113,9 +113,18 @@ export function run<A0, A1, A2, A3, R>(
   threadState.pendingDetail = ''; // one left by a command that was not reported (serve()'s loops) is not this one's
   const error = checkArguments(declaration, count, a0, a1, a2, a3);
   if (error !== 0) {
-    noteDetail(argumentDetail(declaration as Signature<unknown, unknown, unknown, unknown>, count, a0, a1, a2, a3));
+    noteDetail(detailOrNothing(() => argumentDetail(declaration as Signature<unknown, unknown, unknown, unknown>, count, a0, a1, a2, a3)));
     return report(declaration.name, error);
   }
   if ('local' in declaration) return report(declaration.name, declaration.local(a0 as A0, a1 as A1, a2 as A2, a3 as A3));
   return report(declaration.name, executeChecked(declaration, a0, a1, a2, a3));
+}
+
+/** A detail in words, or '' if making it threw: a command answers its code, never throws, whatever it was given. */
+function detailOrNothing(make: () => string): string {
+  try {
+    return make();
+  } catch {
+    return '';
+  }
 }

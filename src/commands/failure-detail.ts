@@ -25,7 +25,14 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol') return 'a symbol';
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
+  if (ArrayBuffer.isView(value)) {
+    // (A DataView over a detached buffer throws on byteLength: a bad value must not throw here.)
+    try {
+      return `a ${value.constructor.name} of ${value.byteLength} bytes`;
+    } catch {
+      return `a ${value.constructor.name} over a detached buffer`;
+    }
+  }
   if (value instanceof ArrayBuffer) return 'an ArrayBuffer (give a Uint8Array over it)';
   if (typeof value !== 'object') return typeof value;
   try {
