@@ -224,21 +224,13 @@ export const serveCommand: Subcommand = {
       console.error(`tcpcmd serve: ${error instanceof Error ? error.message : String(error)}`);
       return EXIT_FAILED;
     }
-    let pidFile: PidFile | undefined;
-    if (values['pid-file'] !== undefined) {
-      try {
-        pidFile = writePidFile(values['pid-file']);
-      } catch (error) {
-        console.error(`tcpcmd serve: cannot write the pid file: ${error instanceof Error ? error.message : String(error)}`);
-        await server.close();
-        return EXIT_FAILED;
-      }
-    }
-    const where = isUnixAddress(server.address) ? server.address : `${server.address}:${server.port}`;
-    console.log(`listening on ${where}${processes === undefined ? '' : ` (${processes} processes)`}${udp ? ' (udp)' : ''}`);
-    if (server.metricsPort !== undefined) console.log(`metrics on http://${metrics?.address ?? '*'}:${server.metricsPort}/metrics`);
-    if (server.agentPort !== undefined) console.log(`agent-check on ${values['agent-address'] ?? '*'}:${server.agentPort}`);
-    void notifySystemd('READY=1', `STATUS=listening on ${where}`);
+    // Every signal is heard before the pid file names this process and "listening on" is
+    // printed: whoever signals it on seeing either finds a handler, not Node's default
+    // (SIGUSR2 and SIGTERM would end the process, SIGHUP too).
+    const stopSignal = new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
     const printStats = (): void => console.log(statsLine(server.stats()));
     // SIGUSR2: Node reserves SIGUSR1 for its inspector. SIGUSR1 is still heard here, as
     // before: a listener keeps the inspector from opening in the server's process.
@@ -264,10 +256,23 @@ export const serveCommand: Subcommand = {
         );
       });
     }
-    const signal = await new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
+    let pidFile: PidFile | undefined;
+    if (values['pid-file'] !== undefined) {
+      try {
+        pidFile = writePidFile(values['pid-file']);
+      } catch (error) {
+        console.error(`tcpcmd serve: cannot write the pid file: ${error instanceof Error ? error.message : String(error)}`);
+        clearInterval(ticker);
+        await server.close();
+        return EXIT_FAILED;
+      }
+    }
+    const where = isUnixAddress(server.address) ? server.address : `${server.address}:${server.port}`;
+    console.log(`listening on ${where}${processes === undefined ? '' : ` (${processes} processes)`}${udp ? ' (udp)' : ''}`);
+    if (server.metricsPort !== undefined) console.log(`metrics on http://${metrics?.address ?? '*'}:${server.metricsPort}/metrics`);
+    if (server.agentPort !== undefined) console.log(`agent-check on ${values['agent-address'] ?? '*'}:${server.agentPort}`);
+    void notifySystemd('READY=1', `STATUS=listening on ${where}`);
+    const signal = await stopSignal;
     clearInterval(ticker);
     process.off('SIGUSR2', printStats);
     process.off('SIGUSR1', printStats);
