@@ -5,8 +5,8 @@
 // runs them; serves a shipped example with `npx tcpcmd serve ... &` as the docs show, and
 // signals the server's own process through --pid-file (SIGUSR2 counts, SIGHUP reload,
 // SIGTERM stop). Needs the npm registry: skipped, saying so, when it cannot be reached.
+import { type Done, runAsUser } from './helpers/user-shell.js';
 import anyTest, { type ExecutionContext } from 'ava';
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,23 +19,8 @@ const fixtures = resolve('test/fixtures/newcomer');
 const root = mkdtempSync(join(tmpdir(), 'tcp-newcomer-'));
 const pinned = (JSON.parse(readFileSync('package.json', 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
 
-interface Done { code: number; stdout: string; stderr: string }
-
-/** A user's shell: none of the npm_* variables `npm test` sets, nor the repo's trust store. */
-function userEnvironment(): NodeJS.ProcessEnv {
-  const environment: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!/^npm_/i.test(name) && name !== 'TCP_COMMANDS_CACERTS' && name !== 'NODE_OPTIONS') environment[name] = value;
-  }
-  return environment;
-}
-
 function sh(command: string, args: string[], cwd: string, timeout = 300_000): Promise<Done> {
-  return new Promise((done) => {
-    execFile(command, args, { cwd, env: userEnvironment(), timeout, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
-  });
+  return runAsUser(command, args, cwd, timeout);
 }
 
 let unreachable = '';

@@ -3,8 +3,9 @@
 // its types under tsc --strict (node16 and bundler resolution), run `npx tcpcmd`, serve
 // with the project's own handler file, and make a verified TLS connection that trusts a
 // CA in the project's certs/cacerts. The project's files are test/fixtures/package/.
+import { type Done, runAsUser, userEnvironment } from './helpers/user-shell.js';
 import test from 'ava';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,23 +20,8 @@ const root = mkdtempSync(join(tmpdir(), 'tcp-package-'));
 const project = join(root, 'app');
 let tarball = '';
 
-interface Done { code: number; stdout: string; stderr: string }
-
-/** The environment of a user's shell: none of the npm_* variables `npm test` sets for us. */
-function userEnvironment(): NodeJS.ProcessEnv {
-  const environment: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!/^npm_/i.test(name) && name !== 'TCP_COMMANDS_CACERTS' && name !== 'NODE_OPTIONS') environment[name] = value;
-  }
-  return environment;
-}
-
 function inProject(command: string, args: string[], cwd = project, timeout = 180_000): Promise<Done> {
-  return new Promise((done) => {
-    execFile(command, args, { cwd, env: userEnvironment(), timeout, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
-  });
+  return runAsUser(command, args, cwd, timeout);
 }
 
 test.before(async (t) => {
