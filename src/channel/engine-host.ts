@@ -16,6 +16,7 @@ import { initRing } from './request-ring-writer.js';
 import { ErrorCode } from '../errors.js';
 import { publishEngineEvent } from '../diagnostics/channels.js';
 import { packageFile } from '../package-files.js';
+import { type BootstrapData, ENGINE_BOOTSTRAP_SOURCE } from './engine-bootstrap.js';
 
 /** The key under which a worker's `workerData` carries the engine handle. */
 export const ENGINE_HANDLE_KEY = 'tcpCommandsEngine';
@@ -131,8 +132,9 @@ function spawnEngine(reg: Int32Array): void {
   void ownEngine?.worker.terminate();
   const generation = Atomics.add(reg, Reg.Generation, 1) + 1;
   Atomics.store(reg, Reg.State, EngineState.Starting);
-  const worker = new Worker(engineEntry, {
-    workerData: { registry: reg.buffer, generation },
+  const worker = new Worker(ENGINE_BOOTSTRAP_SOURCE, {
+    eval: true,
+    workerData: { registry: reg.buffer as SharedArrayBuffer, generation, engineEntry: engineEntry.href } satisfies BootstrapData & { generation: number },
     // No inherited loader flags (--import tsx): the engine is plain JS and starts ~5x faster.
     execArgv: process.env.TCP_COMMANDS_ENGINE_FLAGS?.split(' ').filter(Boolean) ?? [],
     stdout: false,
