@@ -59,15 +59,34 @@ export const AHEAD_AREA_START = (DIRECT_TABLE_START + DIRECT_TABLE_WORDS) * 4;
  * answered knows without a call whether other connections wait for a thread.
  */
 export const SERVE_BOARDS_START = (AHEAD_AREA_START + DIRECT_ENTRIES * AHEAD_BYTES) / 4;
-export const SERVE_BOARDS = 256;
-export const SERVE_BOARD_WORDS = 4;
+export const SERVE_BOARDS = 64;
+/** Loops of a server that hand connections back through the board (more use NextRequest). */
+export const BOARD_LOOPS = 64;
+/** Ready connections the board's ring holds (more wait in the engine, for NextRequest). */
+export const BOARD_RING = 256;
+/** Words of a ring entry: socket, port, the address's byte length, the address (UTF-8, up to 52 bytes). */
+export const BOARD_ENTRY_WORDS = 16;
+export const BOARD_ADDRESS_BYTES = (BOARD_ENTRY_WORDS - 3) * 4;
 /** Words of a board. */
 export const Board = {
-  /** Connections with bytes to read waiting for a thread (the engine's ready queue). */
+  /** Connections with bytes to read waiting for a thread in the engine's queue, beyond the ring (Tail - Head more wait there). */
   Ready: 0,
   /** Threads parked in NextRequest, waiting for a ready connection. */
   Parked: 1,
+  /** The ring of ready connections: threads take from Head (compare-and-exchange), the engine puts at Tail. */
+  Head: 2,
+  Tail: 3,
+  /**
+   * Per loop, BOARD_HAND_BACKS words of connections the loop hands back (0: free); the
+   * engine takes them at its next wake, which may come after the loop's next request.
+   */
+  HandBack: 4,
+  /** The ring's entries (BOARD_RING x BOARD_ENTRY_WORDS). */
+  Ring: 4 + BOARD_LOOPS * 8,
 } as const;
+/** Hand-back words per loop. */
+export const BOARD_HAND_BACKS = 8;
+export const SERVE_BOARD_WORDS = Board.Ring + BOARD_RING * BOARD_ENTRY_WORDS;
 /** ServeRequests' result when every board is taken: that server's threads never keep a connection. */
 export const NO_BOARD = SERVE_BOARDS;
 /**

@@ -18,7 +18,7 @@ function stats(): { engineCalls: number; directReads: number } {
 }
 
 /** A client that writes `requests` 64-byte requests at once and resolves with every answer, and when each came. */
-function pipelined(port: number, requests: number, tag: string): { done: Promise<Buffer>; answered: () => number } {
+function pipelined(port: number, requests: number, tag: string): { done: Promise<Buffer>; sent: Promise<void>; answered: () => number } {
   const socket = net.connect({ port, host: '127.0.0.1' });
   const chunks: Buffer[] = [];
   let received = 0;
@@ -35,8 +35,8 @@ function pipelined(port: number, requests: number, tag: string): { done: Promise
   });
   const body = Buffer.alloc(requests * SIZE);
   for (let i = 0; i < requests; i++) body.write(`${tag} ${i}`.padEnd(SIZE, '.'), i * SIZE, 'latin1');
-  socket.once('connect', () => socket.write(body));
-  return { done, answered: () => Math.floor(received / SIZE) };
+  const sent = new Promise<void>((resolve) => socket.once('connect', () => socket.write(body, () => resolve())));
+  return { done, sent, answered: () => Math.floor(received / SIZE) };
 }
 
 test('pipelined requests are served by the thread that answered the first, without an engine call each', async (t) => {
@@ -93,6 +93,29 @@ test('a ready connection\'s first request is read directly: the engine lends wha
     t.log(`50 connections: ${direct} direct reads, ${after.engineCalls - before.engineCalls} engine calls`);
     // Without the lending, the handler's receive of bytes the engine holds is the engine's.
     t.true(direct >= 40, `${direct} of 50 first receives direct`);
+  } finally {
+    await server.close();
+  }
+});
+
+test('ready connections are taken from the board\'s ring: a busy thread serves the ones that came meanwhile without an engine call each', async (t) => {
+  const server = await serve({ handler, address: '127.0.0.1', threads: 1 });
+  try {
+    const slow = pipelined(server.port, 1, 'SLOW 1500');
+    await slow.sent;
+    const before = stats();
+    // While the one thread is in the slow request, 20 other clients send one request each
+    // (all of them written well within its 1.5 s).
+    const others = Array.from({ length: 20 }, (_, i) => pipelined(server.port, 1, `r${i}`));
+    await Promise.all(others.map((other) => other.sent));
+    const answers = await Promise.all(others.map((other) => other.done));
+    await slow.done;
+    const after = stats();
+    answers.forEach((answer, i) => t.is(answer.toString('latin1'), `r${i} 0`.padEnd(SIZE, '.')));
+    const calls = after.engineCalls - before.engineCalls;
+    t.log(`20 ready connections served with ${calls} engine calls`);
+    // NextRequest per connection would be 20 at least.
+    t.true(calls < 10, `${calls} engine calls`);
   } finally {
     await server.close();
   }

@@ -23,6 +23,7 @@ import { CallerThreads } from './caller-threads.js';
 import { countThreadsWith, dispatch } from './dispatch.js';
 import { Engine } from './engine-sockets.js';
 import { RequestRing } from './request-ring.js';
+import { takeHandBacks } from './request-server.js';
 import { serveBetweenDatagrams } from './datagram-socket.js';
 import { EngineSlot } from './slot.js';
 
@@ -60,7 +61,7 @@ announcements.onmessage = (event: unknown) => {
   slots.add(slot, lifeline); // answered now, or once the thread's lifeline is reached
 };
 
-const ring = new RequestRing(registry, (id) => slots.get(id), (slot) => dispatch(slot, engine));
+const ring = new RequestRing(registry, (id) => slots.get(id), (slot) => dispatch(slot, engine), takeHandBacks);
 serveBetweenDatagrams(ring.serveWaiting, ring.expectRequest);
 
 function superseded(): boolean {

@@ -40,6 +40,8 @@ export class RequestRing {
     private readonly registry: Int32Array,
     private readonly slot: (id: number) => EngineSlot | undefined,
     private readonly dispatch: (slot: EngineSlot) => void,
+    /** Runs after each batch: work callers post without a slot (serve()'s hand-backs, request-server.ts). */
+    private readonly afterBatch: () => void = () => {},
   ) {
     // Requests still in the ring from a previous engine belong to dead slots: start after them.
     this.head = Atomics.load(registry, Reg.RingTail);
@@ -56,6 +58,7 @@ export class RequestRing {
     for (;;) {
       const seen = Atomics.load(registry, Reg.Doorbell);
       this.drain();
+      this.afterBatch();
       const now = performance.now();
       this.lastServed = now;
       if (now - started > YIELD_AFTER_MS || this.replyDeferred) {
@@ -96,7 +99,10 @@ export class RequestRing {
     this.expectScheduled = false;
     this.spinMs = Math.max(this.spinMs, SPIN_MIN_MS);
     const seen = Atomics.load(this.registry, Reg.Doorbell);
-    if (this.spin(seen, performance.now())) this.drain();
+    if (this.spin(seen, performance.now())) {
+      this.drain();
+      this.afterBatch();
+    }
   };
 
   /**

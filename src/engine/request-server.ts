@@ -20,7 +20,7 @@
  * to close as the idle time-out's (the same race, which any keep-alive client must take).
  */
 import { ErrorCode } from '../errors.js';
-import { Board, NO_BOARD, NO_TIMEOUT, SERVE_BOARDS, serveBoardBase } from '../protocol.js';
+import { Board, BOARD_ADDRESS_BYTES, BOARD_ENTRY_WORDS, BOARD_HAND_BACKS, BOARD_LOOPS, BOARD_RING, NO_BOARD, NO_TIMEOUT, SERVE_BOARDS, serveBoardBase } from '../protocol.js';
 import { removeItem } from './list.js';
 import { plainAddress } from './plain-address.js';
 import type { EngineSlot } from './slot.js';
@@ -28,6 +28,14 @@ import type { SocketTable } from './socket-table.js';
 import type { StreamSocket } from './stream-socket.js';
 
 type State = 'idle' | 'ready' | 'busy';
+
+/** Servers with a board: their threads' hand-backs are taken whenever the engine wakes (takeHandBacks). */
+const withBoards = new Set<RequestServer>();
+
+/** Takes every board's handed-back connections (the engine's request ring calls it after each batch). */
+export function takeHandBacks(): void {
+  for (const server of withBoards) server.takeHandBacks();
+}
 
 /** Boards in use, per registry (one engine per registry). */
 const boardsTaken = new WeakMap<Int32Array, Set<number>>();
@@ -59,6 +67,8 @@ export type CloseConnection = (number: number, stream: StreamSocket, option: num
 export class RequestServer {
   /** Connections handed out and not yet back, by number (a thread hands back a number). */
   private readonly busy = new Map<number, Served>();
+  /** Connections put in the board's ring: ready until a thread takes one (it does not say), then busy. */
+  private readonly ringed = new Map<number, Served>();
   private readonly ready: Served[] = [];
   /** NextRequest calls parked until a connection is ready. */
   private readonly takers: EngineSlot[] = [];
@@ -82,14 +92,98 @@ export class RequestServer {
     private readonly drainIdleMs: number,
   ) {
     this.board = takeBoard(registry);
+    this.base = this.board === NO_BOARD ? -1 : serveBoardBase(this.board);
+    if (this.board !== NO_BOARD) withBoards.add(this);
+  }
+
+  /** The board's first word, -1 without one. */
+  private readonly base: number;
+  private readonly addressBytes = new Uint8Array(BOARD_ADDRESS_BYTES);
+
+  /** Connections in the board's ring, not yet taken by a thread. */
+  private get inRing(): number {
+    if (this.base < 0) return 0;
+    return (Atomics.load(this.registry, this.base + Board.Tail) - Atomics.load(this.registry, this.base + Board.Head)) | 0;
   }
 
   /** Publishes the ready and parked counts on the board. */
   private publish(): void {
-    if (this.board === NO_BOARD) return;
-    const base = serveBoardBase(this.board);
-    Atomics.store(this.registry, base + Board.Ready, this.ready.length);
-    Atomics.store(this.registry, base + Board.Parked, this.takers.length);
+    if (this.base < 0) return;
+    Atomics.store(this.registry, this.base + Board.Ready, this.ready.length);
+    Atomics.store(this.registry, this.base + Board.Parked, this.takers.length);
+  }
+
+  /**
+   * Puts a ready connection in the board's ring, where a thread that has finished a request
+   * takes it without a call here (src/server/request-calls.ts takeReady); false when the
+   * ring is full. The entry is written before the tail moves past it; a thread takes it by
+   * moving the head (compare-and-exchange), so one entry goes to one thread.
+   */
+  private putInRing(served: Served): boolean {
+    if (this.base < 0 || this.inRing >= BOARD_RING) return false;
+    const tail = Atomics.load(this.registry, this.base + Board.Tail);
+    const entry = this.base + Board.Ring + (tail & (BOARD_RING - 1)) * BOARD_ENTRY_WORDS;
+    const { remoteAddress, remotePort } = served.stream.socket;
+    const address = plainAddress(remoteAddress ?? served.stream.unixAddress ?? '');
+    const { written } = new TextEncoder().encodeInto(address, this.addressBytes);
+    const words = new Int32Array(this.addressBytes.buffer);
+    for (let i = 0; i < BOARD_ADDRESS_BYTES / 4; i++) Atomics.store(this.registry, entry + 3 + i, words[i]!);
+    Atomics.store(this.registry, entry, served.number);
+    Atomics.store(this.registry, entry + 1, remotePort ?? 0);
+    Atomics.store(this.registry, entry + 2, written);
+    Atomics.store(this.registry, this.base + Board.Tail, (tail + 1) | 0);
+    served.state = 'ready';
+    this.ringed.set(served.number, served);
+    return true;
+  }
+
+  /** Takes the ring's oldest connection here (NextRequest, release), racing the threads fairly. */
+  private takeFromRing(): Served | undefined {
+    while (this.inRing > 0) {
+      const head = Atomics.load(this.registry, this.base + Board.Head);
+      const number = Atomics.load(this.registry, this.base + Board.Ring + (head & (BOARD_RING - 1)) * BOARD_ENTRY_WORDS);
+      if (Atomics.compareExchange(this.registry, this.base + Board.Head, head, (head + 1) | 0) !== head) continue;
+      const served = this.ringed.get(number);
+      if (served === undefined) continue;
+      this.ringed.delete(number);
+      return served;
+    }
+    return undefined;
+  }
+
+  /** Moves connections waiting here into the ring as it has room. */
+  private refillRing(): void {
+    while (this.ready.length > 0 && this.inRing < BOARD_RING) {
+      const served = this.ready.shift()!;
+      if (this.table.get(served.number) === served.stream) this.putInRing(served);
+    }
+  }
+
+  /** The loops' hand-back words: each connection there goes back to the watch. */
+  takeHandBacks(): void {
+    if (this.base < 0) return;
+    let any = false;
+    for (let i = 0; i < BOARD_LOOPS * BOARD_HAND_BACKS; i++) {
+      const word = this.base + Board.HandBack + i;
+      if (Atomics.load(this.registry, word) === 0) continue;
+      const number = Atomics.exchange(this.registry, word, 0);
+      if (number !== 0) {
+        this.handBack(number);
+        any = true;
+      }
+    }
+    this.refillRing();
+    if (any) this.publish();
+  }
+
+  /** Connection `number` comes back from a thread: watched again (unless its handler closed it). */
+  private handBack(number: number): void {
+    const served = this.busy.get(number) ?? this.ringed.get(number);
+    if (served === undefined) return;
+    this.busy.delete(number);
+    this.ringed.delete(number);
+    // Closed by its handler (TCPClose): the table no longer has it; nothing to watch.
+    if (this.table.get(served.number) === served.stream) this.watch(served);
   }
 
   /** A new connection (after its TLS handshake): numbered, then watched. */
@@ -103,24 +197,24 @@ export class RequestServer {
     // A busy connection closed by someone else than its handler's thread (serve() closes
     // the connection of a thread that died) is never handed back: forget it then.
     stream.socket.once('close', () => {
-      if (this.table.get(served.number) !== stream) this.busy.delete(served.number);
+      if (this.table.get(served.number) !== stream) {
+        this.busy.delete(served.number);
+        this.ringed.delete(served.number);
+      }
     });
     this.watch(served);
   }
 
   /** NextRequest: hand back connection `arg0` (if any), then take the next ready one or park. */
   next(slot: EngineSlot): void {
-    const handedBack = slot.arg0 !== 0 ? this.busy.get(slot.arg0) : undefined;
-    if (handedBack !== undefined) {
-      this.busy.delete(handedBack.number);
-      // Closed by its handler (TCPClose): the table no longer has it; nothing to watch.
-      if (this.table.get(handedBack.number) === handedBack.stream) this.watch(handedBack);
-    }
+    if (slot.arg0 !== 0) this.handBack(slot.arg0);
+    this.takeHandBacks();
     if (this.closed) return slot.reply(ErrorCode.ConnectionAborted);
     for (;;) {
-      const served = this.ready.shift();
+      const served = this.takeFromRing() ?? this.ready.shift();
       if (served === undefined) break;
       if (this.table.get(served.number) !== served.stream) continue; // closed meanwhile by someone else
+      this.refillRing();
       this.publish();
       return this.handOut(served, slot);
     }
@@ -134,7 +228,7 @@ export class RequestServer {
 
   /** "idle ready handshakeFailures arrived", for RequestCounts. */
   counts(): string {
-    return `${this.idle.size} ${this.ready.length} ${this.handshakeFailures} ${this.arrived}`;
+    return `${this.idle.size} ${this.inRing + this.ready.length} ${this.handshakeFailures} ${this.arrived}`;
   }
 
   /**
@@ -152,8 +246,11 @@ export class RequestServer {
     this.closed = true;
     for (const slot of this.takers.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     for (const served of this.ready.splice(0)) this.close(served, 0);
+    for (let served = this.takeFromRing(); served !== undefined; served = this.takeFromRing()) this.close(served, 0);
     for (const served of [...this.idle]) this.close(served, 0);
+    this.takeHandBacks(); // (closed: each is closed by watch)
     this.publish();
+    withBoards.delete(this);
     if (this.board !== NO_BOARD) boardsTaken.get(this.registry)?.delete(this.board);
   }
 
@@ -187,7 +284,7 @@ export class RequestServer {
       this.leaveIdle(served);
       const taker = this.takers.shift();
       if (taker !== undefined) this.handOut(served, taker);
-      else {
+      else if (this.ready.length > 0 || !this.putInRing(served)) {
         served.state = 'ready';
         this.ready.push(served);
       }

@@ -39,8 +39,11 @@ export const HAND_BACK = 0;
 export function keepConnection(socket: number, board: number): number {
   if (board === NO_BOARD) return HAND_BACK;
   const registry = currentRegistry();
-  const ready = serveBoardBase(board) + Board.Ready;
-  if (Atomics.load(registry, ready) !== 0) return HAND_BACK;
+  const base = serveBoardBase(board);
+  // Others wait for a thread: in the board's ring (Tail past Head), or beyond it in the engine.
+  const othersWait = (): boolean =>
+    Atomics.load(registry, base + Board.Ready) !== 0 || Atomics.load(registry, base + Board.Tail) !== Atomics.load(registry, base + Board.Head);
+  if (othersWait()) return HAND_BACK;
   const channel = openChannel();
   if (typeof channel === 'number') return HAND_BACK;
   const started = performance.now();
@@ -61,7 +64,7 @@ export function keepConnection(socket: number, board: number): number {
         return HAND_BACK;
       }
       // Another connection waits for a thread: serve it rather than wait on this one.
-      if (Atomics.load(registry, ready) !== 0) return HAND_BACK;
+      if (othersWait()) return HAND_BACK;
     }
   } finally {
     returnSpinPermit();

@@ -5,7 +5,8 @@
  * for the dispatch), and read the watch's counts.
  */
 import { openChannel } from '../channel/caller.js';
-import { NO_TIMEOUT, Op } from '../protocol.js';
+import { currentRegistry } from '../channel/engine-host.js';
+import { Board, BOARD_ADDRESS_BYTES, BOARD_ENTRY_WORDS, BOARD_HAND_BACKS, BOARD_LOOPS, BOARD_RING, NO_BOARD, NO_TIMEOUT, Op, Reg, serveBoardBase } from '../protocol.js';
 
 export interface ReadyConnection {
   socket: number;
@@ -52,4 +53,66 @@ export function watchCounts(listener: number): WatchCounts | undefined {
   if (channel.call(Op.RequestCounts, listener) < 0) return undefined;
   const [idle = 0, ready = 0, handshakeFailures = 0, accepted = 0] = channel.replyText().split(' ').map(Number);
   return { idle, ready, handshakeFailures, accepted };
+}
+
+const addressWords = new Int32Array(BOARD_ADDRESS_BYTES / 4);
+const addressBytes = new Uint8Array(addressWords.buffer);
+const addressDecoder = new TextDecoder();
+
+/**
+ * The oldest ready connection in the server's board ring (engine/request-server.ts
+ * putInRing), taken without a call to the engine: one compare-and-exchange of the head. The
+ * entry is read before the head moves, and the engine writes an entry only once the head is
+ * past it, so what was read is the connection taken. Undefined when the ring is empty.
+ */
+export function takeReady(board: number): ReadyConnection | undefined {
+  if (board === NO_BOARD) return undefined;
+  const registry = currentRegistry();
+  const base = serveBoardBase(board);
+  for (;;) {
+    const head = Atomics.load(registry, base + Board.Head);
+    if (((Atomics.load(registry, base + Board.Tail) - head) | 0) <= 0) return undefined;
+    const entry = base + Board.Ring + (head & (BOARD_RING - 1)) * BOARD_ENTRY_WORDS;
+    const socket = Atomics.load(registry, entry);
+    const port = Atomics.load(registry, entry + 1);
+    const length = Atomics.load(registry, entry + 2);
+    for (let i = 0; i < addressWords.length; i++) addressWords[i] = Atomics.load(registry, entry + 3 + i);
+    if (Atomics.compareExchange(registry, base + Board.Head, head, (head + 1) | 0) !== head) continue;
+    return { socket, port, address: addressDecoder.decode(addressBytes.subarray(0, Math.min(length, BOARD_ADDRESS_BYTES))) };
+  }
+}
+
+/**
+ * Hands connection `socket` back through one of loop `loop`'s words on the board, and rings
+ * the engine's doorbell: the engine takes it at its next wake (takeHandBacks), and this
+ * thread waits for nothing. False when it cannot (no board, a loop past BOARD_LOOPS, or
+ * every word still holds an earlier one): then it goes back with the next NextRequest.
+ */
+export function postHandBack(board: number, loop: number, socket: number): boolean {
+  if (board === NO_BOARD || loop >= BOARD_LOOPS) return false;
+  const registry = currentRegistry();
+  const first = serveBoardBase(board) + Board.HandBack + loop * BOARD_HAND_BACKS;
+  for (let word = first; word < first + BOARD_HAND_BACKS; word++) {
+    if (Atomics.compareExchange(registry, word, 0, socket) !== 0) continue;
+    Atomics.add(registry, Reg.Doorbell, 1);
+    Atomics.notify(registry, Reg.Doorbell, 1);
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Takes back every hand-back of loop `loop` the engine has not taken (the listener closed):
+ * the connections, for the loop to close.
+ */
+export function withdrawHandBacks(board: number, loop: number): number[] {
+  if (board === NO_BOARD || loop >= BOARD_LOOPS) return [];
+  const registry = currentRegistry();
+  const first = serveBoardBase(board) + Board.HandBack + loop * BOARD_HAND_BACKS;
+  const withdrawn: number[] = [];
+  for (let word = first; word < first + BOARD_HAND_BACKS; word++) {
+    const socket = Atomics.exchange(registry, word, 0);
+    if (socket !== 0) withdrawn.push(socket);
+  }
+  return withdrawn;
 }

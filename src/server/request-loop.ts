@@ -10,7 +10,7 @@ import { handlerFailed } from './handler-failure.js';
 import { TCPClose } from '../commands/close.js';
 import { TCPErrorText } from '../errors.js';
 import { recordDuration, ServeCounter } from './counters.js';
-import { nextReadyConnection } from './request-calls.js';
+import { nextReadyConnection, postHandBack, takeReady, withdrawHandBacks } from './request-calls.js';
 import type { RequestHandler } from '../serve-types.js';
 import type { ServeLoopTask } from './tasks.js';
 import { NO_BOARD } from '../protocol.js';
@@ -21,15 +21,23 @@ export async function runRequestLoop(task: ServeLoopTask, handler: RequestHandle
   const current = ServeCounter.FirstLoop + task.loop;
   let handBack = 0;
   const durations = task.durations === undefined ? undefined : new Float64Array(task.durations);
+  const board = task.board ?? NO_BOARD;
   try {
     for (;;) {
-      const ready = nextReadyConnection(task.listener, handBack);
-      const handedBack = handBack;
-      handBack = 0;
+      // Hand back through the board, and take the next ready connection from its ring: no
+      // engine call and no wait while connections are ready. NextRequest (both in one call,
+      // parking until one is ready) when the ring is empty.
+      if (handBack !== 0 && postHandBack(board, task.loop, handBack)) handBack = 0;
+      // (A hand-back the board could not take goes with NextRequest: never two in hand.)
+      const taken = handBack === 0 ? takeReady(board) : undefined;
+      const ready = taken ?? nextReadyConnection(task.listener, handBack);
+      const handedBack = taken === undefined ? handBack : 0;
+      if (taken === undefined) handBack = 0;
       if (typeof ready === 'number') {
         // The listener closed while this connection was served: nothing took it back, so it
         // is closed here (its answer went out), not left open under its client for ever.
         if (handedBack !== 0) TCPClose(handedBack);
+        for (const socket of withdrawHandBacks(board, task.loop)) TCPClose(socket);
         // -10053 / -509: the listener was closed (close()); anything else ends this loop too.
         if (ready !== -10053 && ready !== -509) {
           task.log.postMessage({ level: 'error', event: 'accept-failed', message: `serve: waiting for requests failed: ${TCPErrorText(ready)} (${ready})`, code: ready });
