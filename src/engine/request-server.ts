@@ -20,7 +20,8 @@
  * to close as the idle time-out's (the same race, which any keep-alive client must take).
  */
 import { ErrorCode } from '../errors.js';
-import { Board, BOARD_ADDRESS_BYTES, BOARD_ENTRY_WORDS, BOARD_HAND_BACKS, BOARD_LOOPS, BOARD_RING, NO_BOARD, NO_TIMEOUT, SERVE_BOARDS, serveBoardBase } from '../protocol.js';
+import { Board, BOARD_HAND_BACKS, BOARD_LOOPS, BOARD_RING, NO_BOARD, NO_TIMEOUT, SERVE_BOARDS, serveBoardBase } from '../protocol.js';
+import { BoardRing } from '../board-ring.js';
 import { removeItem } from './list.js';
 import { plainAddress } from './plain-address.js';
 import type { EngineSlot } from './slot.js';
@@ -93,17 +94,18 @@ export class RequestServer {
   ) {
     this.board = takeBoard(registry);
     this.base = this.board === NO_BOARD ? -1 : serveBoardBase(this.board);
+    this.ring = this.board === NO_BOARD ? undefined : new BoardRing(registry, this.board);
     if (this.board !== NO_BOARD) withBoards.add(this);
   }
 
   /** The board's first word, -1 without one. */
   private readonly base: number;
-  private readonly addressBytes = new Uint8Array(BOARD_ADDRESS_BYTES);
+  /** The board's ring of ready connections (undefined without a board). */
+  private readonly ring: BoardRing | undefined;
 
   /** Connections in the board's ring, not yet taken by a thread. */
   private get inRing(): number {
-    if (this.base < 0) return 0;
-    return (Atomics.load(this.registry, this.base + Board.Tail) - Atomics.load(this.registry, this.base + Board.Head)) | 0;
+    return this.ring?.size ?? 0;
   }
 
   /** Publishes the ready and parked counts on the board. */
@@ -116,22 +118,12 @@ export class RequestServer {
   /**
    * Puts a ready connection in the board's ring, where a thread that has finished a request
    * takes it without a call here (src/server/request-calls.ts takeReady); false when the
-   * ring is full. The entry is written before the tail moves past it; a thread takes it by
-   * moving the head (compare-and-exchange), so one entry goes to one thread.
+   * ring is full (or there is no board).
    */
   private putInRing(served: Served): boolean {
-    if (this.base < 0 || this.inRing >= BOARD_RING) return false;
-    const tail = Atomics.load(this.registry, this.base + Board.Tail);
-    const entry = this.base + Board.Ring + (tail & (BOARD_RING - 1)) * BOARD_ENTRY_WORDS;
     const { remoteAddress, remotePort } = served.stream.socket;
     const address = plainAddress(remoteAddress ?? served.stream.unixAddress ?? '');
-    const { written } = new TextEncoder().encodeInto(address, this.addressBytes);
-    const words = new Int32Array(this.addressBytes.buffer);
-    for (let i = 0; i < BOARD_ADDRESS_BYTES / 4; i++) Atomics.store(this.registry, entry + 3 + i, words[i]!);
-    Atomics.store(this.registry, entry, served.number);
-    Atomics.store(this.registry, entry + 1, remotePort ?? 0);
-    Atomics.store(this.registry, entry + 2, written);
-    Atomics.store(this.registry, this.base + Board.Tail, (tail + 1) | 0);
+    if (this.ring?.put(served.number, remotePort ?? 0, address) !== true) return false;
     served.state = 'ready';
     this.ringed.set(served.number, served);
     return true;
@@ -139,16 +131,15 @@ export class RequestServer {
 
   /** Takes the ring's oldest connection here (NextRequest, release), racing the threads fairly. */
   private takeFromRing(): Served | undefined {
-    while (this.inRing > 0) {
-      const head = Atomics.load(this.registry, this.base + Board.Head);
-      const number = Atomics.load(this.registry, this.base + Board.Ring + (head & (BOARD_RING - 1)) * BOARD_ENTRY_WORDS);
-      if (Atomics.compareExchange(this.registry, this.base + Board.Head, head, (head + 1) | 0) !== head) continue;
+    if (this.ring === undefined) return undefined;
+    for (;;) {
+      const number = this.ring.takeSocket();
+      if (number === 0) return undefined;
       const served = this.ringed.get(number);
-      if (served === undefined) continue;
+      if (served === undefined) continue; // closed while in the ring
       this.ringed.delete(number);
       return served;
     }
-    return undefined;
   }
 
   /** Moves connections waiting here into the ring as it has room. */

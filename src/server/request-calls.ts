@@ -6,7 +6,8 @@
  */
 import { openChannel } from '../channel/caller.js';
 import { currentRegistry } from '../channel/engine-host.js';
-import { Board, BOARD_ADDRESS_BYTES, BOARD_ENTRY_WORDS, BOARD_HAND_BACKS, BOARD_LOOPS, BOARD_RING, NO_BOARD, NO_TIMEOUT, Op, Reg, serveBoardBase } from '../protocol.js';
+import { Board, BOARD_HAND_BACKS, BOARD_LOOPS, NO_BOARD, NO_TIMEOUT, Op, Reg, serveBoardBase } from '../protocol.js';
+import { BoardRing } from '../board-ring.js';
 
 export interface ReadyConnection {
   socket: number;
@@ -55,31 +56,17 @@ export function watchCounts(listener: number): WatchCounts | undefined {
   return { idle, ready, handshakeFailures, accepted };
 }
 
-const addressWords = new Int32Array(BOARD_ADDRESS_BYTES / 4);
-const addressBytes = new Uint8Array(addressWords.buffer);
-const addressDecoder = new TextDecoder();
+const rings = new Map<number, BoardRing>();
 
 /**
- * The oldest ready connection in the server's board ring (engine/request-server.ts
- * putInRing), taken without a call to the engine: one compare-and-exchange of the head. The
- * entry is read before the head moves, and the engine writes an entry only once the head is
- * past it, so what was read is the connection taken. Undefined when the ring is empty.
+ * The oldest ready connection in the server's board ring (src/board-ring.ts), taken
+ * without a call to the engine. Undefined when the ring is empty.
  */
 export function takeReady(board: number): ReadyConnection | undefined {
   if (board === NO_BOARD) return undefined;
-  const registry = currentRegistry();
-  const base = serveBoardBase(board);
-  for (;;) {
-    const head = Atomics.load(registry, base + Board.Head);
-    if (((Atomics.load(registry, base + Board.Tail) - head) | 0) <= 0) return undefined;
-    const entry = base + Board.Ring + (head & (BOARD_RING - 1)) * BOARD_ENTRY_WORDS;
-    const socket = Atomics.load(registry, entry);
-    const port = Atomics.load(registry, entry + 1);
-    const length = Atomics.load(registry, entry + 2);
-    for (let i = 0; i < addressWords.length; i++) addressWords[i] = Atomics.load(registry, entry + 3 + i);
-    if (Atomics.compareExchange(registry, base + Board.Head, head, (head + 1) | 0) !== head) continue;
-    return { socket, port, address: addressDecoder.decode(addressBytes.subarray(0, Math.min(length, BOARD_ADDRESS_BYTES))) };
-  }
+  let ring = rings.get(board);
+  if (ring === undefined) rings.set(board, (ring = new BoardRing(currentRegistry(), board)));
+  return ring.take();
 }
 
 /**
