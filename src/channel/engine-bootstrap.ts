@@ -22,15 +22,16 @@ export interface BootstrapData {
 export const ENGINE_BOOTSTRAP_SOURCE = `'use strict';
 const { workerData } = require('node:worker_threads');
 import(workerData.engineEntry).catch((error) => {
-  const registry = new Int32Array(workerData.registry);
-  Atomics.store(registry, ${Reg.State}, ${EngineState.Failed});
-  Atomics.notify(registry, ${Reg.State});
   // Nothing unasked: the caller gets -10050; the reason goes where NODE_DEBUG=tcp-commands
-  // sends every engine event (src/diagnostics/debug-log.ts, which may not load here).
+  // sends every engine event (src/diagnostics/debug-log.ts, which may not load here). Written
+  // before the starter is told: told, it may end the process, and this thread with it.
   const { debuglog, inspect } = require('node:util');
   if (debuglog('tcp-commands').enabled) {
     require('node:fs').writeSync(2, 'TCP-COMMANDS ' + process.pid + ': socket engine could not start: ' + (error && error.stack ? error.stack : inspect(error)) + '\\n');
   }
+  const registry = new Int32Array(workerData.registry);
+  Atomics.store(registry, ${Reg.State}, ${EngineState.Failed});
+  Atomics.notify(registry, ${Reg.State});
   process.exit(1);
 });
 `;
