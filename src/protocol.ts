@@ -308,7 +308,7 @@ export const OPERATIONS = {
   Socket: { result: 'a new unbound socket number' },
   Bind: { socket: 'the unbound socket', arg0: 'port (0: any)', arg1: TIME_LIMIT + ' for the address look-up', result: '0' },
   Listen: { socket: 'the bound socket', result: '0' },
-  Accept: { socket: 'the listening socket', result: 'the accepted socket number', replyData: "the peer's address", replyArg: "the peer's port" },
+  Accept: { socket: 'the listening socket', arg0: "a connection to close (complete) first, 0: none (serve()'s loop: the one it finished, one call for both)", result: 'the accepted socket number', replyData: "the peer's address", replyArg: "the peer's port" },
   SetOption: { socket: 'the socket (0: the thread\'s defaults)', arg0: 'OptionId', arg1: 'the value, for numeric options', data: 'the value, for text options', result: '0', replyData: 'with -1021: why the cert/key was refused' },
   GetOption: { socket: 'the socket', arg0: 'OptionId', result: 'the value, for numeric options', replyData: 'the value, for text options', replyArg: 'TEXT_VALUE when the value is the text' },
   Name2Addr: { arg0: 'LookupFlag bits', arg1: TIME_LIMIT, data: 'the host name', result: '0', replyData: 'the first address' },

@@ -5,7 +5,8 @@ import { noteSecureError } from './secure-error.js';
 import { portArgument, portRule } from './services.js';
 import { socketCommand } from './socket-call.js';
 import { threadState } from './thread-state.js';
-import { socketNumber } from './validate.js';
+import { socketNumber, socketOrZero } from './validate.js';
+import { forgetSocket } from './socket-kind.js';
 
 const SOCKET = command({
   name: 'TCPSocket', min: 0, max: 0,
@@ -77,10 +78,10 @@ export interface AcceptedClient {
 
 /** TCPAccept answering the client's address and port too (for serve()'s loops and the awaited acceptAsync). */
 export const ACCEPT_WITH_PEER = command({
-  name: 'TCPAccept', min: 1, max: 1,
-  rules: [[0, socketNumber]],
-  core: (channel, listener: number): AcceptedClient | number => {
-    const socket = noteSecureError(channel, channel.call(Op.Accept, listener));
+  name: 'TCPAccept', min: 1, max: 2,
+  rules: [[0, socketNumber], [1, socketOrZero]],
+  core: (channel, listener: number, closeFirst: number = 0): AcceptedClient | number => {
+    const socket = noteSecureError(channel, channel.call(Op.Accept, listener, closeFirst));
     return socket < 0 ? socket : { socket, address: channel.replyText(), port: channel.replyArg };
   },
 });
@@ -88,8 +89,10 @@ export const ACCEPT_WITH_PEER = command({
 /**
  * TCPAccept with the client's address and port as the engine saw them (for serve()'s
  * loops, which hand them to the handler without asking the engine again). Not reported:
- * the loop decides what a failure means.
+ * the loop decides what a failure means. `closeFirst`: a connection the engine closes
+ * (complete, as TCPClose) before it takes the next, in the same call: the loop's finished one.
  */
-export function acceptConnection(listener: number): AcceptedClient | number {
-  return execute(ACCEPT_WITH_PEER, 1, listener);
+export function acceptConnection(listener: number, closeFirst = 0): AcceptedClient | number {
+  if (closeFirst !== 0) forgetSocket(closeFirst);
+  return execute(ACCEPT_WITH_PEER, 2, listener, closeFirst);
 }

@@ -253,7 +253,11 @@ export class StreamSocket {
     });
     this.direct.nonBlocking = !this.blocking;
     this.direct.stopReading();
+    // What node read before the number (an accepted client's first request) is lent to the
+    // callers' read-ahead: the first receive is direct, not an engine round trip.
+    this.lendQueue = true;
     this.settleRecv();
+    this.lendQueue = false;
   }
 
   // ---- the gates: the one way in and out of each direct lock --------------------------------

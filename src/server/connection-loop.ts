@@ -19,9 +19,12 @@ export async function runConnectionLoop(task: ServeLoopTask, handler: Connection
   const current = ServeCounter.FirstLoop + task.loop;
   const log = (entry: string | LogRecord): void => task.log.postMessage(entry);
   const durations = task.durations === undefined ? undefined : new Float64Array(task.durations);
+  // The connection just served, closed by the engine in the call that takes the next one.
+  let finished = 0;
   try {
     for (;;) {
-      const accepted = acceptConnection(task.listener);
+      const accepted = acceptConnection(task.listener, finished);
+      finished = 0;
       if (accepted === -1021) {
         // Logged before it is counted: whoever sees the count finds the line posted.
         log({ level: 'warn', event: 'tls-handshake-failed', message: `serve: TLS handshake failed: ${WebDevGetSecureError()}`, code: accepted });
@@ -40,7 +43,9 @@ export async function runConnectionLoop(task: ServeLoopTask, handler: Connection
       const started = durations === undefined ? 0 : performance.now();
       try {
         await handler(socket, { address, port });
-        TCPClose(socket); // -509 when the handler closed it itself: nothing to do
+        // Closed with the next accept (one engine call for both); closed already by the
+        // handler: nothing to do.
+        finished = socket;
         Atomics.add(counters, ServeCounter.Completed, 1);
       } catch (error) {
         TCPClose(socket, 2); // a failed handler's connection is reset, not left half-served

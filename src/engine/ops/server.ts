@@ -3,6 +3,9 @@ import net from 'node:net';
 import { codeFromError, ErrorCode } from '../../errors.js';
 import type { Engine } from '../engine-sockets.js';
 import { ListenerSocket } from '../listener-socket.js';
+import { StreamSocket } from '../stream-socket.js';
+import { CloseOption } from '../../protocol.js';
+import { closeConnection } from './close.js';
 import type { EngineSlot } from '../slot.js';
 import { DEFAULT_BACKLOG, UnboundSocket } from '../unbound-socket.js';
 import { applySocketFileMode, clearStaleSocketFile, socketFileBindFailure } from '../../unix-socket-file.js';
@@ -95,5 +98,9 @@ export function listen(slot: EngineSlot, engine: Engine): void {
 }
 
 export function accept(slot: EngineSlot, engine: Engine): void {
+  // serve()'s connection loop closes the connection it finished in the call that takes the
+  // next (one engine round trip for both). Closed already (by its handler): nothing to do.
+  const finished = slot.arg0 !== 0 ? engine.table.get(slot.arg0) : undefined;
+  if (finished instanceof StreamSocket) closeConnection(engine, slot.arg0, finished, CloseOption.Complete);
   engine.listener(slot)?.accept(slot);
 }
