@@ -48,14 +48,19 @@ export class BoardRing {
     return (Atomics.load(this.registry, this.tail) - Atomics.load(this.registry, this.head)) | 0;
   }
 
-  /** The engine's: puts a ready connection at the tail; false when the ring is full. */
+  /**
+   * The engine's: puts a ready connection at the tail; false when the ring is full, or its
+   * address does not fit an entry (a long socket path: that connection goes by NextRequest,
+   * which carries any address).
+   */
   put(socket: number, port: number, address: string): boolean {
     const registry = this.registry;
     const tail = Atomics.load(registry, this.tail);
     if (((tail - Atomics.load(registry, this.head)) | 0) >= BOARD_RING) return false;
     const entry = this.entryAt(tail);
     this.addressWords.fill(0);
-    const { written } = encoder.encodeInto(address, this.addressBytes);
+    const { read, written } = encoder.encodeInto(address, this.addressBytes);
+    if (read < address.length) return false;
     for (let i = 0; i < this.addressWords.length; i++) Atomics.store(registry, entry + 3 + i, this.addressWords[i]!);
     Atomics.store(registry, entry, socket);
     Atomics.store(registry, entry + 1, port);

@@ -77,12 +77,18 @@ export const Board = {
   Head: 2,
   Tail: 3,
   /**
+   * The listening socket whose server has the board. A loop uses the ring and the
+   * hand-back words only while it names its own listener: a board freed by a closed server
+   * may serve a new one while the old server's loops still run.
+   */
+  Owner: 4,
+  /**
    * Per loop, BOARD_HAND_BACKS words of connections the loop hands back (0: free); the
    * engine takes them at its next wake, which may come after the loop's next request.
    */
-  HandBack: 4,
+  HandBack: 5,
   /** The ring's entries (BOARD_RING x BOARD_ENTRY_WORDS). */
-  Ring: 4 + BOARD_LOOPS * 8,
+  Ring: 5 + BOARD_LOOPS * 8,
 } as const;
 /** Hand-back words per loop. */
 export const BOARD_HAND_BACKS = 8;

@@ -16,22 +16,32 @@ export interface BootstrapData {
   readonly engineEntry: string;
   /** The registry: where a failed start is reported. */
   readonly registry: SharedArrayBuffer;
+  /** This engine's generation (Reg.Generation when it was started). */
+  readonly generation: number;
 }
 
-/** CommonJS (an eval worker's default), so that it runs without the ESM loader reading a file first. */
-export const ENGINE_BOOTSTRAP_SOURCE = `'use strict';
-const { workerData } = require('node:worker_threads');
-import(workerData.engineEntry).catch((error) => {
-  // Nothing unasked: the caller gets -10050; the reason goes where NODE_DEBUG=tcp-commands
-  // sends every engine event (src/diagnostics/debug-log.ts, which may not load here). Written
-  // before the starter is told: told, it may end the process, and this thread with it.
-  const { debuglog, inspect } = require('node:util');
-  if (debuglog('tcp-commands').enabled) {
-    require('node:fs').writeSync(2, 'TCP-COMMANDS ' + process.pid + ': socket engine could not start: ' + (error && error.stack ? error.stack : inspect(error)) + '\\n');
-  }
-  const registry = new Int32Array(workerData.registry);
-  Atomics.store(registry, ${Reg.State}, ${EngineState.Failed});
-  Atomics.notify(registry, ${Reg.State});
-  process.exit(1);
-});
+/**
+ * Valid as a script and as a module (a flag in TCP_COMMANDS_ENGINE_FLAGS may make an eval
+ * worker's source a module), so only import(): no require, no static import. A failure
+ * is reported only by the engine of the current generation, and only over Starting: a
+ * superseded engine must not mark its successor failed.
+ */
+export const ENGINE_BOOTSTRAP_SOURCE = `import('node:worker_threads').then(({ workerData }) =>
+  import(workerData.engineEntry).catch(async (error) => {
+    // Nothing unasked: the caller gets -10050; the reason goes where NODE_DEBUG=tcp-commands
+    // sends every engine event (src/diagnostics/debug-log.ts, which may not load here). Written
+    // before the starter is told: told, it may end the process, and this thread with it.
+    const { debuglog, inspect } = await import('node:util');
+    if (debuglog('tcp-commands').enabled) {
+      const { writeSync } = await import('node:fs');
+      writeSync(2, 'TCP-COMMANDS ' + process.pid + ': socket engine could not start: ' + (error && error.stack ? error.stack : inspect(error)) + '\\n');
+    }
+    const registry = new Int32Array(workerData.registry);
+    if (Atomics.load(registry, ${Reg.Generation}) === workerData.generation) {
+      Atomics.compareExchange(registry, ${Reg.State}, ${EngineState.Starting}, ${EngineState.Failed});
+      Atomics.notify(registry, ${Reg.State});
+    }
+    process.exit(1);
+  }),
+);
 `;

@@ -134,7 +134,7 @@ function spawnEngine(reg: Int32Array): void {
   Atomics.store(reg, Reg.State, EngineState.Starting);
   const worker = new Worker(ENGINE_BOOTSTRAP_SOURCE, {
     eval: true,
-    workerData: { registry: reg.buffer as SharedArrayBuffer, generation, engineEntry: engineEntry.href } satisfies BootstrapData & { generation: number },
+    workerData: { registry: reg.buffer as SharedArrayBuffer, generation, engineEntry: engineEntry.href } satisfies BootstrapData,
     // No inherited loader flags (--import tsx): the engine is plain JS and starts ~5x faster.
     execArgv: process.env.TCP_COMMANDS_ENGINE_FLAGS?.split(' ').filter(Boolean) ?? [],
     stdout: false,

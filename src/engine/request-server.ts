@@ -38,16 +38,25 @@ export function takeHandBacks(): void {
   for (const server of withBoards) server.takeHandBacks();
 }
 
-/** Boards in use, per registry (one engine per registry). */
-const boardsTaken = new WeakMap<Int32Array, Set<number>>();
+/** Boards in use, per registry (one engine per registry), and where the next search starts. */
+const boardsTaken = new WeakMap<Int32Array, { taken: Set<number>; next: number }>();
 
-function takeBoard(registry: Int32Array): number {
-  let taken = boardsTaken.get(registry);
-  if (taken === undefined) boardsTaken.set(registry, (taken = new Set()));
-  for (let board = 0; board < SERVE_BOARDS; board++) {
-    if (taken.has(board)) continue;
-    taken.add(board);
+/**
+ * A free board for listener `owner`, NO_BOARD when all are taken. Boards are handed out in
+ * turn, not lowest first: a closed server's loops may still run for a while (close() waits
+ * for them), and its board is reused only after every other has been; each loop also checks
+ * the board's Owner word before it touches the ring or its hand-back words.
+ */
+function takeBoard(registry: Int32Array, owner: number): number {
+  let boards = boardsTaken.get(registry);
+  if (boards === undefined) boardsTaken.set(registry, (boards = { taken: new Set(), next: 0 }));
+  for (let i = 0; i < SERVE_BOARDS; i++) {
+    const board = (boards.next + i) % SERVE_BOARDS;
+    if (boards.taken.has(board)) continue;
+    boards.taken.add(board);
+    boards.next = (board + 1) % SERVE_BOARDS;
     registry.fill(0, serveBoardBase(board), serveBoardBase(board + 1));
+    Atomics.store(registry, serveBoardBase(board) + Board.Owner, owner);
     return board;
   }
   return NO_BOARD;
@@ -85,6 +94,8 @@ export class RequestServer {
 
   constructor(
     private readonly registry: Int32Array,
+    /** The listening socket's number (the board's Owner). */
+    owner: number,
     private readonly table: SocketTable,
     private readonly closeConnection: CloseConnection,
     /** ms a connection may stay idle between requests, or NO_TIMEOUT. */
@@ -92,7 +103,7 @@ export class RequestServer {
     /** While draining: ms an idle connection is kept before it is closed, or NO_TIMEOUT. */
     private readonly drainIdleMs: number,
   ) {
-    this.board = takeBoard(registry);
+    this.board = takeBoard(registry, owner);
     this.base = this.board === NO_BOARD ? -1 : serveBoardBase(this.board);
     this.ring = this.board === NO_BOARD ? undefined : new BoardRing(registry, this.board);
     if (this.board !== NO_BOARD) withBoards.add(this);
@@ -142,12 +153,20 @@ export class RequestServer {
     }
   }
 
-  /** Moves connections waiting here into the ring as it has room. */
+  /**
+   * Moves connections waiting here into the ring as it has room, in order (one that cannot
+   * go there, its address too long for an entry, stays first for a NextRequest), and
+   * publishes the new count.
+   */
   private refillRing(): void {
+    let moved = false;
     while (this.ready.length > 0 && this.inRing < BOARD_RING) {
-      const served = this.ready.shift()!;
-      if (this.table.get(served.number) === served.stream) this.putInRing(served);
+      const served = this.ready[0]!;
+      if (this.table.get(served.number) === served.stream && !this.putInRing(served)) break;
+      this.ready.shift();
+      moved = true;
     }
+    if (moved) this.publish();
   }
 
   /** The loops' hand-back words: each connection there goes back to the watch. */
@@ -235,6 +254,7 @@ export class RequestServer {
   /** The listener closed: takers wake with -10053; connections not in a call are closed. */
   release(): void {
     this.closed = true;
+    if (this.base >= 0) Atomics.store(this.registry, this.base + Board.Owner, 0); // its loops stop using the board
     for (const slot of this.takers.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     for (const served of this.ready.splice(0)) this.close(served, 0);
     for (let served = this.takeFromRing(); served !== undefined; served = this.takeFromRing()) this.close(served, 0);
@@ -242,7 +262,7 @@ export class RequestServer {
     this.takeHandBacks(); // (closed: each is closed by watch)
     this.publish();
     withBoards.delete(this);
-    if (this.board !== NO_BOARD) boardsTaken.get(this.registry)?.delete(this.board);
+    if (this.board !== NO_BOARD) boardsTaken.get(this.registry)?.taken.delete(this.board);
   }
 
   /** Watches a connection that no call has: ready at once if it has bytes already. */

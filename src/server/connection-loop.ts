@@ -25,6 +25,7 @@ export async function runConnectionLoop(task: ServeLoopTask, handler: Connection
     for (;;) {
       const accepted = acceptConnection(task.listener, finished);
       finished = 0;
+      Atomics.store(counters, current, 0); // (the finished one is closed now)
       if (accepted === -1021) {
         // Logged before it is counted: whoever sees the count finds the line posted.
         log({ level: 'warn', event: 'tls-handshake-failed', message: `serve: TLS handshake failed: ${WebDevGetSecureError()}`, code: accepted });
@@ -46,13 +47,15 @@ export async function runConnectionLoop(task: ServeLoopTask, handler: Connection
         // Closed with the next accept (one engine call for both); closed already by the
         // handler: nothing to do.
         finished = socket;
+        // Until that accept: serve() closes it if this thread dies first.
+        Atomics.store(counters, current, -socket);
         Atomics.add(counters, ServeCounter.Completed, 1);
       } catch (error) {
         TCPClose(socket, 2); // a failed handler's connection is reset, not left half-served
+        Atomics.store(counters, current, 0);
         handlerFailed(task, counters, 'handler', { address, port }, socket, error);
       } finally {
         if (durations !== undefined) recordDuration(durations, task.loop, (performance.now() - started) / 1000);
-        Atomics.store(counters, current, 0);
       }
     }
   } finally {

@@ -17,7 +17,11 @@ export const ServeCounter = {
   Requests: 4,
   /** Calls of a datagram handler that returned. */
   Datagrams: 5,
-  /** Word FirstLoop + i: the socket loop i serves now, 0 between connections. */
+  /**
+   * Word FirstLoop + i: the socket loop i serves now, 0 between connections; minus the
+   * socket while a connection loop's finished connection waits to be closed by its next
+   * accept (not busy, but closed by serve() if the thread dies first).
+   */
   FirstLoop: 8,
 } as const;
 

@@ -147,7 +147,9 @@ class Server implements TcpServer {
         // The thread died under a handler (process.exit, a crash): its connection is
         // reset, and a new loop takes its place.
         const socket = Atomics.exchange(this.counters, ServeCounter.FirstLoop + loop, 0);
-        if (socket !== 0 && this.kind !== 'datagram') TCPClose(socket, 2); // a datagram socket serves the other loops too
+        // (Negative: a finished connection waiting for the loop's next accept to close it.)
+        if (socket < 0) TCPClose(-socket);
+        else if (socket !== 0 && this.kind !== 'datagram') TCPClose(socket, 2); // a datagram socket serves the other loops too
         this.threadDeaths++;
         const delay = this.restarts.died(loadError === undefined ? error.message : `the handler no longer loads: ${loadError}`);
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -162,7 +164,7 @@ class Server implements TcpServer {
   stats(): ServeStats {
     const count = (word: number): number => Atomics.load(this.counters, word);
     let running = 0;
-    for (let i = ServeCounter.FirstLoop; i < this.counters.length; i++) if (Atomics.load(this.counters, i) !== 0) running++;
+    for (let i = ServeCounter.FirstLoop; i < this.counters.length; i++) if (Atomics.load(this.counters, i) > 0) running++;
     const live = this.final ?? this.liveCounts();
     return {
       handler: this.kind,
@@ -245,7 +247,8 @@ class Server implements TcpServer {
       // thread is stopped with the pool.
       for (let i = ServeCounter.FirstLoop; i < this.counters.length; i++) {
         const socket = Atomics.exchange(this.counters, i, 0);
-        if (socket !== 0) {
+        if (socket < 0) TCPClose(-socket); // finished, its close waiting for the loop's next accept
+        else if (socket !== 0) {
           abandoned++;
           if (this.kind !== 'datagram') TCPClose(socket, 2); // the datagram socket is closed already
         }

@@ -59,11 +59,20 @@ export function watchCounts(listener: number): WatchCounts | undefined {
 const rings = new Map<number, BoardRing>();
 
 /**
- * The oldest ready connection in the server's board ring (src/board-ring.ts), taken
- * without a call to the engine. Undefined when the ring is empty.
+ * Whether board `board` is still listener `listener`'s: a closed server's board is freed
+ * (Owner 0) and may later serve another listener while this loop still runs.
  */
-export function takeReady(board: number): ReadyConnection | undefined {
-  if (board === NO_BOARD) return undefined;
+function boardOf(board: number, listener: number): boolean {
+  return board !== NO_BOARD && Atomics.load(currentRegistry(), serveBoardBase(board) + Board.Owner) === listener;
+}
+
+/**
+ * The oldest ready connection in the server's board ring (src/board-ring.ts), taken
+ * without a call to the engine. Undefined when the ring is empty or the board is no longer
+ * `listener`'s.
+ */
+export function takeReady(board: number, listener: number): ReadyConnection | undefined {
+  if (!boardOf(board, listener)) return undefined;
   let ring = rings.get(board);
   if (ring === undefined) rings.set(board, (ring = new BoardRing(currentRegistry(), board)));
   return ring.take();
@@ -73,10 +82,11 @@ export function takeReady(board: number): ReadyConnection | undefined {
  * Hands connection `socket` back through one of loop `loop`'s words on the board, and rings
  * the engine's doorbell: the engine takes it at its next wake (takeHandBacks), and this
  * thread waits for nothing. False when it cannot (no board, a loop past BOARD_LOOPS, or
- * every word still holds an earlier one): then it goes back with the next NextRequest.
+ * every word still holds an earlier one, or the board is no longer `listener`'s): then it
+ * goes back with the next NextRequest.
  */
-export function postHandBack(board: number, loop: number, socket: number): boolean {
-  if (board === NO_BOARD || loop >= BOARD_LOOPS) return false;
+export function postHandBack(board: number, listener: number, loop: number, socket: number): boolean {
+  if (loop >= BOARD_LOOPS || !boardOf(board, listener)) return false;
   const registry = currentRegistry();
   const first = serveBoardBase(board) + Board.HandBack + loop * BOARD_HAND_BACKS;
   for (let word = first; word < first + BOARD_HAND_BACKS; word++) {
@@ -90,11 +100,14 @@ export function postHandBack(board: number, loop: number, socket: number): boole
 
 /**
  * Takes back every hand-back of loop `loop` the engine has not taken (the listener closed):
- * the connections, for the loop to close.
+ * the connections, for the loop to close. Nothing when the board serves another listener
+ * now (its words are that server's loops').
  */
-export function withdrawHandBacks(board: number, loop: number): number[] {
+export function withdrawHandBacks(board: number, listener: number, loop: number): number[] {
   if (board === NO_BOARD || loop >= BOARD_LOOPS) return [];
   const registry = currentRegistry();
+  const owner = Atomics.load(registry, serveBoardBase(board) + Board.Owner);
+  if (owner !== 0 && owner !== listener) return [];
   const first = serveBoardBase(board) + Board.HandBack + loop * BOARD_HAND_BACKS;
   const withdrawn: number[] = [];
   for (let word = first; word < first + BOARD_HAND_BACKS; word++) {

@@ -27,9 +27,9 @@ export async function runRequestLoop(task: ServeLoopTask, handler: RequestHandle
       // Hand back through the board, and take the next ready connection from its ring: no
       // engine call and no wait while connections are ready. NextRequest (both in one call,
       // parking until one is ready) when the ring is empty.
-      if (handBack !== 0 && postHandBack(board, task.loop, handBack)) handBack = 0;
+      if (handBack !== 0 && postHandBack(board, task.listener, task.loop, handBack)) handBack = 0;
       // (A hand-back the board could not take goes with NextRequest: never two in hand.)
-      const taken = handBack === 0 ? takeReady(board) : undefined;
+      const taken = handBack === 0 ? takeReady(board, task.listener) : undefined;
       const ready = taken ?? nextReadyConnection(task.listener, handBack);
       const handedBack = taken === undefined ? handBack : 0;
       if (taken === undefined) handBack = 0;
@@ -37,7 +37,7 @@ export async function runRequestLoop(task: ServeLoopTask, handler: RequestHandle
         // The listener closed while this connection was served: nothing took it back, so it
         // is closed here (its answer went out), not left open under its client for ever.
         if (handedBack !== 0) TCPClose(handedBack);
-        for (const socket of withdrawHandBacks(board, task.loop)) TCPClose(socket);
+        for (const socket of withdrawHandBacks(board, task.listener, task.loop)) TCPClose(socket);
         // -10053 / -509: the listener was closed (close()); anything else ends this loop too.
         if (ready !== -10053 && ready !== -509) {
           task.log.postMessage({ level: 'error', event: 'accept-failed', message: `serve: waiting for requests failed: ${TCPErrorText(ready)} (${ready})`, code: ready });

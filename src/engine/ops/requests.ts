@@ -13,7 +13,7 @@ export function serveRequests(slot: EngineSlot, engine: Engine): void {
   const listener = engine.listener(slot);
   if (listener === undefined) return;
   if (listener.requests !== undefined) return slot.reply(ErrorCode.InvalidArgument);
-  const requests = new RequestServer(engine.registry, engine.table, (number, stream, option) => closeConnection(engine, number, stream, option), slot.arg0, slot.arg1);
+  const requests = new RequestServer(engine.registry, slot.socket, engine.table, (number, stream, option) => closeConnection(engine, number, stream, option), slot.arg0, slot.arg1);
   listener.watchRequests(requests);
   slot.reply(requests.board);
 }
