@@ -1,5 +1,5 @@
 /**
- * The hunt for the direct path's residual window (src/channel/direct/README.md, invariant
+ * The hunt for the direct path's residual window (docs/direct-path.md, invariant
  * 4): the engine is terminated again and again while threads send directly on its sockets
  * and a bystander thread keeps opening files (taking the lowest free descriptor numbers, as
  * any code in the process would). A send whose bytes land in a file is a misdirection. The

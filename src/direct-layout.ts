@@ -1,7 +1,7 @@
 /**
  * The direct table's layout: per-socket words shared by the engine and every caller thread,
  * so that a caller can do a non-blocking read or write on a plain TCP socket's descriptor
- * itself (src/channel/direct/README.md says why, and which invariants hold). It lives in the
+ * itself (docs/direct-path.md says why, and which invariants hold). It lives in the
  * registry SharedArrayBuffer, after the request ring (protocol.ts: `directEntryBase`), so
  * every thread holding the engine handle has it. What both sides do to the table as a whole
  * is in direct-table.ts.

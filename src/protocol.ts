@@ -232,7 +232,7 @@ export const Op = {
   /**
    * A direct read found its socket's entry closed (TCPStartTLS or TCPClose began) after it
    * had read: its bytes (DataLength, in the data area) go back to the front of the engine's
-   * queue, sent while the reader still holds the receive lock (channel/direct/README.md).
+   * queue, sent while the reader still holds the receive lock (docs/direct-path.md).
    */
   GiveBack: 32,
   /**

@@ -1,4 +1,4 @@
-// Text and lines on the direct path (issue 26; src/channel/direct/README.md, "Text and
+// Text and lines on the direct path (issue 26; docs/direct-path.md, "Text and
 // lines"): string sends encoded on the calling thread, Character receives decoded there,
 // TCPReceiveUntil finding its line in the socket's shared read-ahead. Each invariant with
 // the direct path taken (TCPStats counts direct receives and sends), against real peers

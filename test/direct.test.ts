@@ -1,4 +1,4 @@
-// The direct path (src/channel/direct/README.md): calling threads read and write the
+// The direct path (docs/direct-path.md): calling threads read and write the
 // descriptor themselves. Each invariant is exercised with the direct path actually taken
 // (TCPStats counts direct reads and writes), against real peers and real worker threads.
 import test from 'ava';

@@ -1,7 +1,7 @@
 // Nothing misdirected: an engine that ends without retiring its direct table (terminated,
 // out of memory) has its descriptors closed by node as its thread goes; a direct command of
 // another thread must then never read or write whatever file or socket reuses the number
-// (src/channel/direct/README.md, invariant 4). The thread that started the engine is kept
+// (docs/direct-path.md, invariant 4). The thread that started the engine is kept
 // busy meanwhile, as a blocked owner would be, so that none of its 'exit' handlers can help.
 // Serial: each test kills the process's engine.
 import test from 'ava';

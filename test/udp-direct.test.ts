@@ -1,5 +1,5 @@
 // Connected datagram sockets (UDPConnect) on the direct path: TCPSend / TCPReceive move
-// whole datagrams on the calling thread (src/channel/direct/README.md, "Datagrams"), with
+// whole datagrams on the calling thread (docs/direct-path.md, "Datagrams"), with
 // the same answers as the engine path (this file runs in the TCP_COMMANDS_DIRECT=0 run too).
 import test from 'ava';
 import {

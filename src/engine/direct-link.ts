@@ -1,6 +1,6 @@
 /**
  * The engine's side of a plain TCP socket that callers may read and write directly
- * (src/channel/direct/README.md: the invariants). It owns the socket's entry in the
+ * (docs/direct-path.md: the invariants). It owns the socket's entry in the
  * direct table and decides when node reads the socket:
  *
  * - node reads (libuv readStart) only while the engine holds the receive lock, and only

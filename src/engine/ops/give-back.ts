@@ -1,7 +1,7 @@
 /**
  * Op.GiveBack: a direct read that found its socket's entry closed after it had read (a
  * TCPStartTLS or a close began meanwhile) hands its bytes back; they go in front of the
- * queue, where the upgrade (or the close) finds them (channel/direct/README.md, invariant 1).
+ * queue, where the upgrade (or the close) finds them (docs/direct-path.md, invariant 1).
  */
 import type { Engine } from '../engine-sockets.js';
 import type { EngineSlot } from '../slot.js';
