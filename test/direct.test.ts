@@ -23,6 +23,8 @@ import {
   TCPStats,
   TCPWait,
   TCPGetMyPort,
+  TCPFlush,
+  TCPSetOption,
 } from '../src/index.js';
 import { startPythonPeer } from './helpers/peers.js';
 import { receiveExactly } from './helpers/receive.js';
@@ -142,6 +144,57 @@ test.serial('a send waits behind bytes the engine still holds unsent', async (t)
     }
     t.is(misplaced, 0, 'every small send came after the large one before it');
     t.is(TCPClose(s), 0);
+  } finally {
+    server.close();
+  }
+});
+
+test.serial('two sends waiting for room in the engine: the one that takes the socket first keeps it for all its parts', async (t) => {
+  // The state the interleave needs, made on purpose: node's buffer full after a one-part
+  // send (no send owns the socket), then a 1 MiB send (four parts) and another thread's
+  // 1 MiB send both waiting for room. Once room comes, the first one's first part takes the
+  // socket; the second must wait for its last part (before: it went right after the first
+  // part, between the first send's parts).
+  const BLOCK = 1 << 20;
+  const chunks: Buffer[] = [];
+  let peer: net.Socket | undefined;
+  let ended = false;
+  const server = await nodeServer((socket) => {
+    peer = socket;
+    socket.pause();
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => {
+      ended = true;
+      socket.end();
+    });
+  });
+  try {
+    const s = TCPConnect('127.0.0.1', server.port);
+    t.is(TCPSetOption(s, 'sndbuf', 4096), 0);
+    await waitFor(() => peer !== undefined);
+    // Blocking one-part sends until one leaves bytes in node (the kernel's buffer full).
+    const filler = new Uint8Array(256 * 1024);
+    let filled = 0;
+    for (let i = 0; i < 400 && TCPFlush(s, 0) !== -522; i++) filled += TCPSend(s, filler);
+    t.is(TCPFlush(s, 0), -522, 'node holds bytes: the engine buffer is full');
+    const parkedBefore = (TCPStats() as { parked: number }).parked;
+    const first = startWorkerFixture('direct-worker.ts', { job: 'send', socket: s, fill: 2, size: BLOCK, times: 1 });
+    await waitFor(() => (TCPStats() as { parked: number }).parked > parkedBefore);
+    const second = startWorkerFixture('direct-worker.ts', { job: 'send', socket: s, fill: 1, size: BLOCK, times: 1 });
+    await waitFor(() => (TCPStats() as { parked: number }).parked > parkedBefore + 1);
+    peer!.resume();
+    t.deepEqual(await first.nextMessage(), { results: [BLOCK] });
+    t.deepEqual(await second.nextMessage(), { results: [BLOCK] });
+    TCPClose(s, 1);
+    await waitFor(() => ended);
+    const stream = Buffer.concat(chunks);
+    t.is(stream.length, filled + 2 * BLOCK);
+    const sends = stream.subarray(filled);
+    for (const at of [0, BLOCK]) {
+      const value = sends[at]!;
+      t.true(sends.subarray(at, at + BLOCK).every((b) => b === value), `the send at ${at} after the filler is one send`);
+    }
+    TCPClose(s);
   } finally {
     server.close();
   }

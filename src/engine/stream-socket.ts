@@ -709,6 +709,14 @@ export class StreamSocket {
     while (this.roomWaiters.length > 0 && (this.room > 0 || this.failure !== 0)) {
       const next = this.roomWaiters.shift()!;
       next.unpark();
+      // A waiter that started a send of several parts owns the socket's sends once its first
+      // part is taken: a later waiter (another thread's send, queued here while no send owned
+      // it) must then wait for that whole send, or its bytes would land between two parts.
+      if (this.sendOwner !== undefined && this.sendOwner !== next) {
+        this.senders.push(next);
+        next.park(this.timeoutMs, () => removeItem(this.senders, next));
+        continue;
+      }
       this.startSend(next);
     }
     this.publishUnsent();
