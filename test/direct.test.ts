@@ -50,6 +50,23 @@ async function nodeServer(onConnection: (socket: net.Socket) => void): Promise<{
 /** Polls until `condition` holds, failing the test (by throwing) after `timeoutMs`. */
 const waitFor = (condition: () => boolean, timeoutMs = 20_000): Promise<void> => sharedWaitFor(condition, 'a condition of this test', timeoutMs);
 
+/** A node:net peer that keeps what it receives and closes when the client has: `stream()` once `ended()`. */
+async function collectingPeer(paused = false): Promise<{ port: number; close: () => void; peer: () => net.Socket | undefined; ended: () => boolean; stream: () => Buffer }> {
+  const chunks: Buffer[] = [];
+  let peer: net.Socket | undefined;
+  let ended = false;
+  const server = await nodeServer((socket) => {
+    peer = socket;
+    if (paused) socket.pause();
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => {
+      ended = true;
+      socket.end();
+    });
+  });
+  return { ...server, peer: () => peer, ended: () => ended, stream: () => Buffer.concat(chunks) };
+}
+
 test.serial('a ping-pong takes the direct path: the calling thread reads and writes itself', async (t) => {
   t.true(!directOff, 'run with the direct path on (the engine-path run skips this file)');
   const peer = await startPythonPeer('echo');
@@ -156,22 +173,11 @@ test.serial('two sends waiting for room in the engine: the one that takes the so
   // socket; the second must wait for its last part (before: it went right after the first
   // part, between the first send's parts).
   const BLOCK = 1 << 20;
-  const chunks: Buffer[] = [];
-  let peer: net.Socket | undefined;
-  let ended = false;
-  const server = await nodeServer((socket) => {
-    peer = socket;
-    socket.pause();
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('end', () => {
-      ended = true;
-      socket.end();
-    });
-  });
+  const server = await collectingPeer(true);
   try {
     const s = TCPConnect('127.0.0.1', server.port);
     t.is(TCPSetOption(s, 'sndbuf', 4096), 0);
-    await waitFor(() => peer !== undefined);
+    await waitFor(() => server.peer() !== undefined);
     // Blocking one-part sends until one leaves bytes in node (the kernel's buffer full).
     const filler = new Uint8Array(256 * 1024);
     let filled = 0;
@@ -182,12 +188,12 @@ test.serial('two sends waiting for room in the engine: the one that takes the so
     await waitFor(() => (TCPStats() as { parked: number }).parked > parkedBefore);
     const second = startWorkerFixture('direct-worker.ts', { job: 'send', socket: s, fill: 1, size: BLOCK, times: 1 });
     await waitFor(() => (TCPStats() as { parked: number }).parked > parkedBefore + 1);
-    peer!.resume();
+    server.peer()!.resume();
     t.deepEqual(await first.nextMessage(), { results: [BLOCK] });
     t.deepEqual(await second.nextMessage(), { results: [BLOCK] });
     TCPClose(s, 1);
-    await waitFor(() => ended);
-    const stream = Buffer.concat(chunks);
+    await waitFor(server.ended);
+    const stream = server.stream();
     t.is(stream.length, filled + 2 * BLOCK);
     const sends = stream.subarray(filled);
     for (const at of [0, BLOCK]) {
@@ -203,15 +209,7 @@ test.serial('two sends waiting for room in the engine: the one that takes the so
 test.serial('1 MiB sends from two threads at once never interleave', async (t) => {
   const BLOCK = 1 << 20;
   const TIMES = 8;
-  const chunks: Buffer[] = [];
-  let ended = false;
-  const server = await nodeServer((socket) => {
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('end', () => {
-      ended = true;
-      socket.end();
-    });
-  });
+  const server = await collectingPeer();
   try {
     const s = TCPConnect('127.0.0.1', server.port);
     const before = directCalls();
@@ -222,8 +220,8 @@ test.serial('1 MiB sends from two threads at once never interleave', async (t) =
     t.deepEqual(await two.nextMessage(), { results: all });
     t.true(directCalls().writes > before.writes, 'sends went directly');
     TCPClose(s, 1);
-    await waitFor(() => ended);
-    const stream = Buffer.concat(chunks);
+    await waitFor(server.ended);
+    const stream = server.stream();
     t.is(stream.length, 2 * TIMES * BLOCK);
     for (let at = 0; at < stream.length; at += BLOCK) {
       const value = stream[at]!;
