@@ -43,6 +43,19 @@ export class BoardRing {
     this.entries = base + Board.Ring;
   }
 
+  /**
+   * How far the takers have come: the count of entries ever taken (wrapping). An entry put
+   * when `puts` was P has been taken once `taken - P > 0`.
+   */
+  get taken(): number {
+    return Atomics.load(this.registry, this.head);
+  }
+
+  /** The count of entries ever put (wrapping). */
+  get puts(): number {
+    return Atomics.load(this.registry, this.tail);
+  }
+
   /** Entries waiting to be taken (a moment's view). */
   get size(): number {
     return (Atomics.load(this.registry, this.tail) - Atomics.load(this.registry, this.head)) | 0;

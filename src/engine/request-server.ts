@@ -19,8 +19,9 @@
  * right after an answer would cut that request off, while one idle that long is as safe
  * to close as the idle time-out's (the same race, which any keep-alive client must take).
  */
+import { availableParallelism } from 'node:os';
 import { ErrorCode } from '../errors.js';
-import { Board, BOARD_HAND_BACKS, BOARD_LOOPS, BOARD_RING, NO_BOARD, NO_TIMEOUT, SERVE_BOARDS, serveBoardBase } from '../protocol.js';
+import { Board, BOARD_HAND_BACKS, BOARD_LOOPS, BOARD_RING, NO_BOARD, NO_TIMEOUT, SERVE_BOARDS, serveBoardBase, TEST_HOOKS_ENV } from '../protocol.js';
 import { BoardRing } from '../board-ring.js';
 import { removeItem } from './list.js';
 import { plainAddress } from './plain-address.js';
@@ -29,6 +30,24 @@ import type { SocketTable } from './socket-table.js';
 import type { StreamSocket } from './stream-socket.js';
 
 type State = 'idle' | 'ready' | 'busy';
+
+/**
+ * How many of a server's threads run at once before a connection that becomes ready waits
+ * for one of them instead of waking a parked one (wakeWanted): the cores, or
+ * TCP_COMMANDS_RUNNING_THREADS=N.
+ */
+const RUNNING_THREADS = positiveSetting(process.env.TCP_COMMANDS_RUNNING_THREADS) ?? availableParallelism();
+/**
+ * How long a ready connection left for the running threads waits at most before a parked
+ * thread is woken for it (ms). Longer only for the tests (TCP_COMMANDS_TEST_LATE_WAKE_MS,
+ * with the test hooks on: test/serve-wake-policy.test.ts).
+ */
+const LATE_WAKE_MS = (process.env[TEST_HOOKS_ENV] === '1' ? positiveSetting(process.env.TCP_COMMANDS_TEST_LATE_WAKE_MS) : undefined) ?? 1;
+
+function positiveSetting(text: string | undefined): number | undefined {
+  const value = Number.parseInt(text ?? '', 10);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}
 
 /** Servers with a board: their threads' hand-backs are taken whenever the engine wakes (takeHandBacks). */
 const withBoards = new Set<RequestServer>();
@@ -102,6 +121,8 @@ export class RequestServer {
     private readonly idleTimeoutMs: number,
     /** While draining: ms an idle connection is kept before it is closed, or NO_TIMEOUT. */
     private readonly drainIdleMs: number,
+    /** The server's loops (one per pool thread; 0: not known, every parked thread may be woken). */
+    private readonly loops = 0,
   ) {
     this.board = takeBoard(registry, owner);
     this.base = this.board === NO_BOARD ? -1 : serveBoardBase(this.board);
@@ -138,6 +159,59 @@ export class RequestServer {
     served.state = 'ready';
     this.ringed.set(served.number, served);
     return true;
+  }
+
+  /**
+   * Whether a connection that just became ready should wake a parked thread, or wait in
+   * the ring for a running one. Threads that are not parked here are running handlers (or
+   * looking for a keep-alive request); as many as there are cores keep every core busy, and
+   * waking one more only makes it take a core from one of them (and costs two switches),
+   * so the connection waits in the ring for the first of them to finish (issue 27: 4
+   * threads on 2 cores were 0.84x 2 threads, 0.70 switches per request against 0.43). A
+   * running thread may be blocked in a slow call instead: the late wake (armLateWake)
+   * bounds that wait.
+   */
+  private wakeWanted(): boolean {
+    if (this.takers.length === 0) return false;
+    return this.loops === 0 || this.loops - this.takers.length < RUNNING_THREADS;
+  }
+
+  /** The pending late wake (one per server), and the ring's put count when it was armed. */
+  private lateWake: NodeJS.Timeout | undefined;
+  private lateMark = 0;
+
+  /**
+   * A connection waits in the ring while threads are parked: if it is still there in
+   * LATE_WAKE_MS (the running threads are all in slow requests), a parked thread gets it.
+   */
+  private armLateWake(): void {
+    if (this.lateWake !== undefined || this.closed || this.ring === undefined) return;
+    this.lateMark = this.ring.puts;
+    this.lateWake = setTimeout(() => {
+      this.lateWake = undefined;
+      this.wakeForLate();
+    }, LATE_WAKE_MS);
+  }
+
+  /**
+   * The late wake: the ring's entries put before it was armed and still there have waited
+   * LATE_WAKE_MS at least; each goes to a parked thread, oldest first, as far as there are
+   * parked threads. Entries put since wait for the next late wake.
+   */
+  private wakeForLate(): void {
+    if (this.closed || this.ring === undefined) return;
+    this.takeHandBacks();
+    let late = (this.lateMark - this.ring.taken) | 0;
+    while (late > 0 && this.takers.length > 0) {
+      const served = this.takeFromRing();
+      if (served === undefined) break;
+      late--;
+      if (this.table.get(served.number) !== served.stream) continue; // closed meanwhile by someone else
+      this.handOut(served, this.takers.shift()!);
+    }
+    this.refillRing();
+    this.publish();
+    if (this.inRing > 0 && this.takers.length > 0) this.armLateWake();
   }
 
   /** Takes the ring's oldest connection here (NextRequest, release), racing the threads fairly. */
@@ -254,6 +328,7 @@ export class RequestServer {
   /** The listener closed: takers wake with -10053; connections not in a call are closed. */
   release(): void {
     this.closed = true;
+    if (this.lateWake !== undefined) clearTimeout(this.lateWake);
     if (this.base >= 0) Atomics.store(this.registry, this.base + Board.Owner, 0); // its loops stop using the board
     for (const slot of this.takers.splice(0)) slot.abort(ErrorCode.ConnectionAborted);
     for (const served of this.ready.splice(0)) this.close(served, 0);
@@ -293,11 +368,14 @@ export class RequestServer {
   private check(served: Served): boolean {
     if (served.stream.bytesQueued > 0) {
       this.leaveIdle(served);
-      const taker = this.takers.shift();
+      const taker = this.wakeWanted() ? this.takers.shift() : undefined;
       if (taker !== undefined) this.handOut(served, taker);
-      else if (this.ready.length > 0 || !this.putInRing(served)) {
-        served.state = 'ready';
-        this.ready.push(served);
+      else {
+        if (this.ready.length > 0 || !this.putInRing(served)) {
+          served.state = 'ready';
+          this.ready.push(served);
+        }
+        if (this.takers.length > 0) this.armLateWake(); // left for a running thread
       }
       this.publish();
       return true;

@@ -333,7 +333,7 @@ export async function serveInProcess(options: ServeOptions): Promise<TcpServer> 
   let board: number = NO_BOARD;
   if (result === 0 && kind === 'request') {
     const ms = (value: number | 'infinite'): number | undefined => (value === 'infinite' ? undefined : value);
-    const watched = watchConnections(listener, ms(idleTimeout), ms(drainIdleTimeout));
+    const watched = watchConnections(listener, ms(idleTimeout), ms(drainIdleTimeout), threads);
     if (watched >= 0) board = watched;
     result = Math.min(0, watched);
   }

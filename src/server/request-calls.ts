@@ -18,13 +18,15 @@ export interface ReadyConnection {
 /**
  * The listener's connections (those it holds already first) wait in the engine from now
  * on. Time-outs in ms, undefined for none: between requests, and between requests once
- * the listener stops accepting (a draining process). Returns the server's board
+ * the listener stops accepting (a draining process); `loops`: how many threads take its
+ * connections (the engine wakes a parked one only while fewer run than there are cores;
+ * 0: not known). Returns the server's board
  * (protocol.ts Board; NO_BOARD when every board is taken) or an error code.
  */
-export function watchConnections(listener: number, idleTimeoutMs: number | undefined, drainIdleMs?: number): number {
+export function watchConnections(listener: number, idleTimeoutMs: number | undefined, drainIdleMs?: number, loops = 0): number {
   const channel = openChannel();
   if (typeof channel === 'number') return channel;
-  return channel.call(Op.ServeRequests, listener, idleTimeoutMs ?? NO_TIMEOUT, drainIdleMs ?? NO_TIMEOUT);
+  return channel.call(Op.ServeRequests, listener, idleTimeoutMs ?? NO_TIMEOUT, drainIdleMs ?? NO_TIMEOUT, loops);
 }
 
 /**
