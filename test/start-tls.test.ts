@@ -248,7 +248,7 @@ test.serial('server: the ClientHello of a client that waits for GO never reaches
   t.is(TCPListen(listener), 0);
   const port = TCPGetMyPort(listener);
   const rounds = Number(process.env.STARTTLS_RACE_ROUNDS ?? 120);
-  const shared = new SharedArrayBuffer(16);
+  const shared = new SharedArrayBuffer(32);
   const common = { shared, listener, rounds, cert: pki.file('server.pem'), key: pki.file('server.key') };
   const upgrader = startWorkerFixture('starttls-race-worker.ts', { role: 'upgrade', ...common });
   const snooper = startWorkerFixture('starttls-race-worker.ts', { role: 'snoop', ...common });
@@ -275,7 +275,9 @@ test.serial('server: the ClientHello of a client that waits for GO never reaches
       });
       if (ready !== 'READY\n') {
         secured.destroy();
-        t.fail(`round ${round}: ${ready}`);
+        // Where the two threads were (starttls-race-worker.ts Word, Step): which side stalled.
+        const [socket, snooping, stop, , step, upgraded, stolen] = new Int32Array(shared);
+        t.fail(`round ${round}: ${ready}; upgrading thread at step ${step} (TCPStartTLS ${upgraded}), socket ${socket} snooping ${snooping} stop ${stop}, ${stolen} receives with bytes by the other thread`);
         return; // (the workers are ended below)
       }
       secured.end('PING\n');
