@@ -14,7 +14,8 @@ if (gone.length > 0) throw new Error(`test/long-files.mjs names files that do no
 export default {
   files: ['test/**/*.test.ts', ...(set === 'core' ? oneLine.map((file) => `!${file}`) : [])],
   extensions: { ts: 'module' },
-  nodeArguments: ['--import=tsx'],
+  // Each test file's process has a temp folder of its own, removed when it exits.
+  nodeArguments: ['--import=tsx', `--import=${new URL('./test/helpers/own-temp-dir.mjs', import.meta.url).href}`],
   workerThreads: false,
   timeout: '60s',
   // Tests run real peers and block their process's main thread; two files at a time
