@@ -1,7 +1,7 @@
 /**
  * The read-ahead of a direct entry (direct-layout.ts, `Direct.Ahead`): bytes a caller's
- * direct read took from the kernel and did not hand out, kept in the entry's own area of
- * the registry so that the next command of any thread, or the engine, takes them first.
+ * direct read took from the kernel and did not hand out, kept in the entry's area of
+ * the registry (Direct.Area: engine/ahead-areas.ts hands them out) so that the next command of any thread, or the engine, takes them first.
  *
  * - A direct TCPReceiveUntil reads into the area, hands over the line and leaves the rest;
  *   a direct Character receive leaves the start of a cut character there.
@@ -36,8 +36,8 @@ const areas = new WeakMap<Int32Array, Array<Buffer | undefined>>();
 let lastRegistry: Int32Array | undefined;
 let lastViews: Array<Buffer | undefined> = [];
 
-/** Socket `socket`'s read-ahead area in `registry`, AHEAD_BYTES long (one view per entry and registry). */
-export function aheadArea(registry: Int32Array, socket: number): Buffer {
+/** Read-ahead area `area` (an entry's Direct.Area) of `registry`, AHEAD_BYTES long (one view per area and registry). */
+export function aheadArea(registry: Int32Array, area: number): Buffer {
   let views = lastViews;
   if (registry !== lastRegistry) {
     views = areas.get(registry) ?? new Array<Buffer | undefined>(DIRECT_ENTRIES);
@@ -45,10 +45,10 @@ export function aheadArea(registry: Int32Array, socket: number): Buffer {
     lastRegistry = registry;
     lastViews = views;
   }
-  const index = socket & DIRECT_ENTRY_MASK;
+  const index = area & DIRECT_ENTRY_MASK;
   let view = views[index];
   if (view === undefined) {
-    view = Buffer.from(registry.buffer as ArrayBuffer, registry.byteOffset + aheadAreaStart(socket), AHEAD_BYTES);
+    view = Buffer.from(registry.buffer as ArrayBuffer, registry.byteOffset + aheadAreaStart(index), AHEAD_BYTES);
     views[index] = view;
   }
   return view;

@@ -87,8 +87,13 @@ export const Board = {
    * engine takes them at its next wake, which may come after the loop's next request.
    */
   HandBack: 5,
+  /**
+   * Hand-backs posted and not yet taken (a loop adds one after it fills a word; the engine
+   * takes off what it took): the engine scans the 512 words only when this is not 0.
+   */
+  HandBacksPosted: 5 + BOARD_LOOPS * 8,
   /** The ring's entries (BOARD_RING x BOARD_ENTRY_WORDS). */
-  Ring: 5 + BOARD_LOOPS * 8,
+  Ring: 6 + BOARD_LOOPS * 8,
 } as const;
 /** Hand-back words per loop. */
 export const BOARD_HAND_BACKS = 8;
@@ -116,9 +121,9 @@ export function directEntryBase(socket: number): number {
   return DIRECT_TABLE_START + (socket & DIRECT_ENTRY_MASK) * DIRECT_ENTRY_WORDS;
 }
 
-/** The registry byte offset of socket `socket`'s read-ahead area. */
-export function aheadAreaStart(socket: number): number {
-  return AHEAD_AREA_START + (socket & DIRECT_ENTRY_MASK) * AHEAD_BYTES;
+/** The registry byte offset of read-ahead area `area` (an entry's Direct.Area). */
+export function aheadAreaStart(area: number): number {
+  return AHEAD_AREA_START + (area & DIRECT_ENTRY_MASK) * AHEAD_BYTES;
 }
 
 /** Index of the slot-id word of ring position `position`; the position word follows it. */

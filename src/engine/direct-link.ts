@@ -20,6 +20,7 @@ import type { Socket } from 'node:net';
 import { codeFromError, isWouldBlock } from '../errors.js';
 import { AHEAD_BYTES, Direct, DIRECT_ENGINE, LOCK_WAITERS_AFTER, DIRECT_ENTRY_MASK, DirectFlag, directPathWanted, float64View, releaseDirectLock } from '../direct-layout.js';
 import { aheadArea, aheadLength, aheadStart, aheadWord } from '../direct-ahead.js';
+import { freeAheadArea, takeAheadArea } from './ahead-areas.js';
 import type { ReceiveQueue } from './receive-queue.js';
 import { directEntryBase } from '../protocol.js';
 import { udpHandle } from './udp-handle.js';
@@ -120,7 +121,8 @@ export class DirectLink {
   ) {
     this.base = directEntryBase(number);
     this.float = float64View(words);
-    this.area = aheadArea(words, number);
+    this.areaIndex = takeAheadArea();
+    this.area = aheadArea(words, this.areaIndex);
     taken.set(number & DIRECT_ENTRY_MASK, this);
     sweepWhileTaken();
     const w = words;
@@ -137,6 +139,7 @@ export class DirectLink {
     Atomics.store(w, b + Direct.TimeoutMs, timeoutMs);
     Atomics.store(w, b + Direct.Encoding, encoding);
     Atomics.store(w, b + Direct.Ahead, 0);
+    Atomics.store(w, b + Direct.Area, this.areaIndex);
     Atomics.store(w, b + Direct.Reads, 0);
     Atomics.store(w, b + Direct.Writes, 0);
     this.float[(b + Direct.BytesIn) >> 1] = 0;
@@ -303,8 +306,9 @@ export class DirectLink {
     });
   }
 
-  /** The entry's read-ahead area (src/direct-ahead.ts). */
+  /** The entry's read-ahead area (src/direct-ahead.ts) and its index (Direct.Area; freed at retire). */
   private readonly area: Buffer;
+  private readonly areaIndex: number;
   /** Where the read-ahead goes once the engine holds the receive lock: the front of the stream's queue. */
   private absorb: ((bytes: Buffer) => void) | undefined;
 
@@ -477,6 +481,7 @@ export class DirectLink {
             Atomics.store(this.words, this.base + Direct.Socket, 0);
           }
           if (taken.get(this.number & DIRECT_ENTRY_MASK) === this) taken.delete(this.number & DIRECT_ENTRY_MASK);
+          freeAheadArea(this.areaIndex); // (retired: nothing here touches it again; no caller holds the lock)
           this.readsWanted = true;
         }
         then();

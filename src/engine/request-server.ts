@@ -246,18 +246,23 @@ export class RequestServer {
   /** The loops' hand-back words: each connection there goes back to the watch. */
   takeHandBacks(): void {
     if (this.base < 0) return;
-    let any = false;
-    for (let i = 0; i < BOARD_LOOPS * BOARD_HAND_BACKS; i++) {
-      const word = this.base + Board.HandBack + i;
-      if (Atomics.load(this.registry, word) === 0) continue;
-      const number = Atomics.exchange(this.registry, word, 0);
-      if (number !== 0) {
-        this.handBack(number);
-        any = true;
+    let taken = 0;
+    // (It runs at every wake of the engine: one load when nothing was handed back.)
+    if (Atomics.load(this.registry, this.base + Board.HandBacksPosted) !== 0) {
+      for (let i = 0; i < BOARD_LOOPS * BOARD_HAND_BACKS; i++) {
+        const word = this.base + Board.HandBack + i;
+        if (Atomics.load(this.registry, word) === 0) continue;
+        const number = Atomics.exchange(this.registry, word, 0);
+        if (number !== 0) {
+          this.handBack(number);
+          taken++;
+        }
       }
+      // A count may go below 0 for a moment (a word taken before its loop counted it): the loop's add follows.
+      if (taken > 0) Atomics.sub(this.registry, this.base + Board.HandBacksPosted, taken);
     }
     this.refillRing();
-    if (any) this.publish();
+    if (taken > 0) this.publish();
   }
 
   /** Connection `number` comes back from a thread: watched again (unless its handler closed it). */

@@ -93,6 +93,8 @@ export function postHandBack(board: number, listener: number, loop: number, sock
   const first = serveBoardBase(board) + Board.HandBack + loop * BOARD_HAND_BACKS;
   for (let word = first; word < first + BOARD_HAND_BACKS; word++) {
     if (Atomics.compareExchange(registry, word, 0, socket) !== 0) continue;
+    // Counted after the word is filled: an engine that reads 0 before this rings again at the doorbell below.
+    Atomics.add(registry, serveBoardBase(board) + Board.HandBacksPosted, 1);
     Atomics.add(registry, Reg.Doorbell, 1);
     Atomics.notify(registry, Reg.Doorbell, 1);
     return true;
@@ -116,5 +118,6 @@ export function withdrawHandBacks(board: number, listener: number, loop: number)
     const socket = Atomics.exchange(registry, word, 0);
     if (socket !== 0) withdrawn.push(socket);
   }
+  if (withdrawn.length > 0) Atomics.sub(registry, serveBoardBase(board) + Board.HandBacksPosted, withdrawn.length);
   return withdrawn;
 }

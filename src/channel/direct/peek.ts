@@ -31,7 +31,7 @@ export function peekDirect(socket: number, holder: number): number {
     if (!stillOpen(w, base, socket)) return PEEK_ENGINE;
     const flags = Atomics.load(w, base + Direct.Flags);
     if ((flags & DirectFlag.Datagram) !== 0) return PEEK_ENGINE;
-    const ahead = readAhead(socket, base);
+    const ahead = readAhead(base);
     if (ahead.length > 0) return PEEK_BYTES;
     if ((flags & (DirectFlag.Refill | DirectFlag.Eof)) !== 0 || Atomics.load(w, base + Direct.Failure) !== 0) return PEEK_ENGINE;
     compactAhead(base, ahead);

@@ -16,10 +16,10 @@ export interface Ahead {
 /** One object per thread, refilled per call: nothing allocated on the hot path. */
 const current: Ahead = { area: Buffer.alloc(0), start: 0, length: 0 };
 
-/** Socket `socket`'s read-ahead as it is now (the caller holds RecvLock). */
-export function readAhead(socket: number, base: number): Ahead {
+/** The read-ahead of the entry at `base` as it is now (the caller holds RecvLock, and has checked the entry is its socket's). */
+export function readAhead(base: number): Ahead {
   const word = Atomics.load(tableWords(), base + Direct.Ahead);
-  current.area = aheadArea(tableWords(), socket);
+  current.area = aheadArea(tableWords(), Atomics.load(tableWords(), base + Direct.Area));
   current.start = aheadStart(word);
   current.length = aheadLength(word);
   return current;

@@ -43,7 +43,7 @@ export function receiveLineDirect(socket: number, base: number, holder: number, 
 /** The line, held the receive lock: found in the read-ahead, or read into it until found. */
 function lineUnderLock(socket: number, base: number, into: Uint8Array, request: LineRequest): number | undefined {
   const w = tableWords();
-  const ahead = readAhead(socket, base);
+  const ahead = readAhead(base);
   let searched = 0; // bytes from the read-ahead's start known to hold no delimiter's start
   for (;;) {
     const within = Math.min(ahead.length, request.limit);

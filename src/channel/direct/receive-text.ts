@@ -47,7 +47,7 @@ export function receiveTextDirect(
 function textUnderLock(socket: number, base: number, into: Uint8Array, request: TextRequest): number | undefined {
   const { limit, encoding, giveBack } = request;
   const w = tableWords();
-  const ahead = readAhead(socket, base);
+  const ahead = readAhead(base);
   for (;;) {
     // The read-ahead's bytes first (at most `limit`), not taken until they are handed out.
     const have = Math.min(ahead.length, limit);

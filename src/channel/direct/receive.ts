@@ -49,7 +49,7 @@ export function receiveDirect(socket: number, target: Uint8Array, holder: number
         return undefined;
       }
       // Bytes another direct call read ahead (a line's rest) come first, without a system call.
-      const ahead = readAhead(socket, base);
+      const ahead = readAhead(base);
       if (ahead.length > 0) {
         const n = takeAhead(base, ahead, target, target.length);
         Atomics.add(w, base + Direct.Reads, 1); // a receive answered directly
