@@ -88,8 +88,9 @@ export const Board = {
    */
   HandBack: 5,
   /**
-   * Hand-backs posted and not yet taken (a loop adds one after it fills a word; the engine
-   * takes off what it took): the engine scans the 512 words only when this is not 0.
+   * Hand-backs posted since the engine last looked (a loop adds one after it fills a word;
+   * the engine takes the count whole, exchanging it for 0): the engine scans the 512 words
+   * only when it was not 0.
    */
   HandBacksPosted: 5 + BOARD_LOOPS * 8,
   /** The ring's entries (BOARD_RING x BOARD_ENTRY_WORDS). */

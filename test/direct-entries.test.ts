@@ -137,6 +137,22 @@ test.serial('connections one after another reuse one read-ahead area, and none s
       t.is(TCPClose(s), 0);
     }
     t.true(areas.size <= 2, `100 connections one after another used ${areas.size} areas`);
+    // Connections open at once have areas of their own: each one's rest stays its own.
+    const open = Array.from({ length: 8 }, (_, i) => {
+      const s = TCPConnect('127.0.0.1', peer.port);
+      t.is(TCPSend(s, `a${i}\nb${i}\n`), `a${i}\nb${i}\n`.length);
+      const line = { value: '' };
+      t.is(TCPReceiveUntil(s, line, '\n', 100), `a${i}\n`.length);
+      return s;
+    });
+    const live = open.map((s) => Atomics.load(registry, directEntryBase(s) + Direct.Area));
+    t.is(new Set(live).size, open.length, `8 open connections, areas ${live.join(' ')}`);
+    open.forEach((s, i) => {
+      const line = { value: '' };
+      t.is(TCPReceiveUntil(s, line, '\n', 100), `b${i}\n`.length);
+      t.is(line.value, `b${i}\n`);
+      t.is(TCPClose(s), 0);
+    });
   } finally {
     await peer.stop();
   }

@@ -3,6 +3,9 @@
 // those threads stay busy (here: one blocked in a slow request), so a slow request delays
 // only its own thread. The running limit is 1 (test/serve-wake-policy.test.ts shows it).
 import anyTest from 'ava';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serve } from '../src/index.js';
 import { lineConnection } from './helpers/line-connection.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -20,10 +23,30 @@ test('a connection waiting for a running thread that stays busy gets a parked th
     await waitFor(() => server.stats().threads === 2, 'both threads serving', 10_000);
     t.is(await held.ask('hold'), 'holding');
     // The held thread never finishes before this answer: only the late wake can serve it.
-    const [whoThread, what] = (await waiting.ask('who')).split(' ');
-    t.is(what, 'who');
+    const answer = await Promise.race([waiting.ask('who'), new Promise<string>((resolve) => setTimeout(() => resolve('no answer within 10 s'), 10_000).unref())]);
+    const [whoThread, what] = answer.split(' ');
+    t.is(what, 'who', answer);
     const heldBy = await held.ask('go');
     t.not(whoThread, heldBy.split(' ')[1], 'the parked thread served it');
+  } finally {
+    await Promise.all([held.end(), waiting.end()]);
+    await server.close();
+  }
+});
+
+test('a connection too long-named for the ring (a long socket path) gets a parked thread too', async (t) => {
+  // It waits in the engine's queue beyond the ring, which the late wake hands out as well.
+  const path = join(mkdtempSync(join(tmpdir(), 'tcp-late-wake-')), 'a-name-long-enough-to-pass-52-bytes-of-a-ring-entry.sock');
+  t.true(Buffer.byteLength(path) > 52 && Buffer.byteLength(path) < 108, `${Buffer.byteLength(path)} bytes`);
+  const server = await serve({ handler, address: path, threads: 2 });
+  const held = lineConnection(path);
+  const waiting = lineConnection(path);
+  try {
+    await waitFor(() => server.stats().threads === 2, 'both threads serving', 10_000);
+    t.is(await held.ask('hold'), 'holding');
+    const answer = await Promise.race([waiting.ask('who'), new Promise<string>((resolve) => setTimeout(() => resolve('no answer within 10 s'), 10_000).unref())]);
+    t.is(answer.split(' ')[1], 'who', answer);
+    t.regex(await held.ask('go'), /^held \d+$/);
   } finally {
     await Promise.all([held.end(), waiting.end()]);
     await server.close();

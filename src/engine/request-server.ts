@@ -173,7 +173,8 @@ export class RequestServer {
    */
   private wakeWanted(): boolean {
     if (this.takers.length === 0) return false;
-    return this.loops === 0 || this.loops - this.takers.length < RUNNING_THREADS;
+    // (Without a ring, nothing is left for a running thread to take: wake.)
+    return this.ring === undefined || this.loops === 0 || this.loops - this.takers.length < RUNNING_THREADS;
   }
 
   /** The pending late wake (one per server), and the ring's put count when it was armed. */
@@ -196,12 +197,15 @@ export class RequestServer {
   /**
    * The late wake: the ring's entries put before it was armed and still there have waited
    * LATE_WAKE_MS at least; each goes to a parked thread, oldest first, as far as there are
-   * parked threads. Entries put since wait for the next late wake.
+   * parked threads, and then those beyond the ring (its queue, newer than the ring's, and
+   * rare: a full ring, an address too long for an entry). Entries put since wait for the
+   * next late wake.
    */
   private wakeForLate(): void {
     if (this.closed || this.ring === undefined) return;
+    const mark = this.lateMark; // (the hand-backs below may arm the next late wake, with a new mark)
     this.takeHandBacks();
-    let late = (this.lateMark - this.ring.taken) | 0;
+    let late = (mark - this.ring.taken) | 0;
     while (late > 0 && this.takers.length > 0) {
       const served = this.takeFromRing();
       if (served === undefined) break;
@@ -209,9 +213,14 @@ export class RequestServer {
       if (this.table.get(served.number) !== served.stream) continue; // closed meanwhile by someone else
       this.handOut(served, this.takers.shift()!);
     }
+    while (this.takers.length > 0 && this.ready.length > 0) {
+      const served = this.ready.shift()!;
+      if (this.table.get(served.number) !== served.stream) continue;
+      this.handOut(served, this.takers.shift()!);
+    }
     this.refillRing();
     this.publish();
-    if (this.inRing > 0 && this.takers.length > 0) this.armLateWake();
+    if ((this.inRing > 0 || this.ready.length > 0) && this.takers.length > 0) this.armLateWake();
   }
 
   /** Takes the ring's oldest connection here (NextRequest, release), racing the threads fairly. */
@@ -247,8 +256,10 @@ export class RequestServer {
   takeHandBacks(): void {
     if (this.base < 0) return;
     let taken = 0;
-    // (It runs at every wake of the engine: one load when nothing was handed back.)
-    if (Atomics.load(this.registry, this.base + Board.HandBacksPosted) !== 0) {
+    // (It runs at every wake of the engine: one exchange when nothing was handed back. The
+    // count is taken whole, never lowered: a word filled after the scan comes with a new
+    // count and the doorbell; a count left from a word already taken costs one more scan.)
+    if (Atomics.exchange(this.registry, this.base + Board.HandBacksPosted, 0) !== 0) {
       for (let i = 0; i < BOARD_LOOPS * BOARD_HAND_BACKS; i++) {
         const word = this.base + Board.HandBack + i;
         if (Atomics.load(this.registry, word) === 0) continue;
@@ -258,8 +269,6 @@ export class RequestServer {
           taken++;
         }
       }
-      // A count may go below 0 for a moment (a word taken before its loop counted it): the loop's add follows.
-      if (taken > 0) Atomics.sub(this.registry, this.base + Board.HandBacksPosted, taken);
     }
     this.refillRing();
     if (taken > 0) this.publish();

@@ -118,6 +118,5 @@ export function withdrawHandBacks(board: number, listener: number, loop: number)
     const socket = Atomics.exchange(registry, word, 0);
     if (socket !== 0) withdrawn.push(socket);
   }
-  if (withdrawn.length > 0) Atomics.sub(registry, serveBoardBase(board) + Board.HandBacksPosted, withdrawn.length);
   return withdrawn;
 }

@@ -12,8 +12,9 @@ export interface LineConnection {
   readonly closed: Promise<void>;
 }
 
-export function lineConnection(port: number, host = '127.0.0.1'): LineConnection {
-  const socket = net.connect(port, host);
+/** `port`: a TCP port of `host`, or a Unix-domain socket path. */
+export function lineConnection(port: number | string, host = '127.0.0.1'): LineConnection {
+  const socket = typeof port === 'string' ? net.connect(port) : net.connect(port, host);
   let buffered = '';
   let failure: string | undefined;
   let waiting: ((line: string) => void) | undefined;
