@@ -6,9 +6,8 @@
 // (a test hook), so which thread serves the waiting connection shows the policy:
 // test/serve-late-wake.test.ts shows the late wake with its real 1 ms.
 import anyTest from 'ava';
-import { serve } from '../src/index.js';
 import { enableTestHooks } from '../src/testing.js';
-import { lineConnection } from './helpers/line-connection.js';
+import { withOneThreadHeld } from './helpers/held-thread.js';
 import { waitFor } from './helpers/wait-for.js';
 
 process.env.TCP_COMMANDS_RUNNING_THREADS = '1';
@@ -16,16 +15,10 @@ process.env.TCP_COMMANDS_TEST_LATE_WAKE_MS = '60000';
 enableTestHooks(); // (the late wake's hook; set before this process's engine starts)
 
 const test = anyTest.serial;
-const handler = new URL('./fixtures/handlers/request-hold.mjs', import.meta.url);
 
 test('a connection ready while the running limit of threads run waits for one of them, not for a parked thread', async (t) => {
-  const server = await serve({ handler, address: '127.0.0.1', threads: 2 });
-  const held = lineConnection(server.port);
-  const waiting = lineConnection(server.port);
-  try {
-    await waitFor(() => server.stats().threads === 2, 'both threads serving', 10_000);
-    // One thread takes "hold" and stays in its handler (a receive): one thread runs, one is parked.
-    t.is(await held.ask('hold'), 'holding');
+  // One thread is held in its handler (a receive): one thread runs, one is parked.
+  await withOneThreadHeld(t, '127.0.0.1', async ({ server, held, waiting }) => {
     const answer = waiting.ask('who');
     // The second connection's request waits for a thread: in the ring, not handed to the parked one.
     await waitFor(() => server.stats().queued === 1, 'the second request queued for a thread', 10_000);
@@ -34,8 +27,5 @@ test('a connection ready while the running limit of threads run waits for one of
     t.is(what, 'who');
     t.regex(heldBy, /^held \d+$/);
     t.is(whoThread, heldBy.split(' ')[1], 'the thread that was running served it, the parked one was not woken');
-  } finally {
-    await Promise.all([held.end(), waiting.end()]);
-    await server.close();
-  }
+  });
 });

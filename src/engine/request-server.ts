@@ -256,10 +256,11 @@ export class RequestServer {
   takeHandBacks(): void {
     if (this.base < 0) return;
     let taken = 0;
-    // (It runs at every wake of the engine: one exchange when nothing was handed back. The
+    // (It runs at every wake of the engine: one load when nothing was handed back. The
     // count is taken whole, never lowered: a word filled after the scan comes with a new
     // count and the doorbell; a count left from a word already taken costs one more scan.)
-    if (Atomics.exchange(this.registry, this.base + Board.HandBacksPosted, 0) !== 0) {
+    const posted = this.base + Board.HandBacksPosted;
+    if (Atomics.load(this.registry, posted) !== 0 && Atomics.exchange(this.registry, posted, 0) !== 0) {
       for (let i = 0; i < BOARD_LOOPS * BOARD_HAND_BACKS; i++) {
         const word = this.base + Board.HandBack + i;
         if (Atomics.load(this.registry, word) === 0) continue;
